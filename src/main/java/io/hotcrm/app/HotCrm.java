@@ -1,0 +1,142 @@
+package io.hotcrm.app;
+
+import io.hotcrm.cli.Platform;
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.metadata.Catalogue;
+import io.hotcrm.query.QueryEngine;
+import io.hotcrm.security.Principal;
+import io.hotcrm.security.Roles;
+import io.hotcrm.security.Security;
+import io.hotcrm.security.Tokens;
+import io.hotcrm.store.Database;
+import io.hotcrm.store.RecordStore;
+import io.hotcrm.store.Schema;
+import io.hotcrm.web.WebServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * The composition root: opens the database, brings the schema up to date, and wires every feature's front
+ * door. Nothing imports this class; {@link Main} creates it.
+ */
+public final class HotCrm implements Platform {
+    private final Config config;
+    private final Database db;
+    private final Schema schema;
+    private final RecordStore records;
+    private final QueryEngine query;
+    private final Security security;
+
+    private HotCrm(Config config, Database db) {
+        this.config = config;
+        this.db = db;
+        this.schema = new Schema(db, Catalogue.standard());
+        this.schema.sync();
+        this.security = new Security(db.jdbi());
+        this.security.bootstrap();
+        this.records = new RecordStore(db, schema);
+        this.query = new QueryEngine(db, schema);
+    }
+
+    public static HotCrm open(Config config) {
+        if (config.embedded()) {
+            try {
+                Files.createDirectories(config.dataDir().resolve("db"));
+            } catch (IOException e) {
+                throw new HotCrmException(ErrorCode.CONFIGURATION, "Cannot create the data directory " + config.dataDir()
+                        + ": " + e.getMessage() + ". Choose another with --data DIR or HOTCRM_DATA.", e);
+            }
+        }
+        Database db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), 10);
+        try {
+            return new HotCrm(config, db);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /**
+     * On the very first start (no users yet) creates the administrator with a generated password and an API
+     * token, and prints how to sign in. The secrets are shown this once and stored only as hashes.
+     */
+    public void firstStart(PrintStream out, int port) {
+        if (!security.users().list().isEmpty()) {
+            return;
+        }
+        String password = generatePassword();
+        security.users().add(Principal.system(), config.adminEmail(), "Administrator", Roles.ADMIN, password);
+        Tokens.CreatedToken token = security.tokens().create(Principal.system(), config.adminEmail(), "first start");
+        out.println();
+        out.println("HotCRM created its first administrator. Keep these; they are shown only once.");
+        out.println("  Console:   http://localhost:" + port + "/login");
+        out.println("  Email:     " + config.adminEmail());
+        out.println("  Password:  " + password);
+        out.println("  API token: " + token.token());
+        out.println("  Try:       curl -H \"Authorization: Bearer " + token.token() + "\" http://localhost:" + port
+                + "/api/v1/objects");
+        out.println();
+    }
+
+    private static String generatePassword() {
+        byte[] b = new byte[15];
+        new SecureRandom().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    @Override
+    public void serve(int port) {
+        firstStart(System.out, port);
+        WebServer web = new WebServer(schema, records, query, security, db.dialect().name());
+        web.start(port);
+        System.out.println("HotCRM is running on http://localhost:" + web.port() + " (" + databaseDescription()
+                + ", data in " + config.dataDir() + "). Press Ctrl+C to stop.");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            web.stop();
+            close();
+        }, "hotcrm-shutdown"));
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public Schema schema() {
+        return schema;
+    }
+
+    @Override
+    public RecordStore records() {
+        return records;
+    }
+
+    @Override
+    public QueryEngine query() {
+        return query;
+    }
+
+    @Override
+    public Security security() {
+        return security;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    @Override
+    public String databaseDescription() {
+        return config.embedded() ? "embedded H2" : "PostgreSQL";
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

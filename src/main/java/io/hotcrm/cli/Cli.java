@@ -1,0 +1,95 @@
+package io.hotcrm.cli;
+
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Problem;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code hotcrm} command line. Global options come before the subcommand; every subcommand opens the
+ * platform in-process (so the CLI works with or without a running server). Failures print one line on
+ * stderr and exit with the code documented in docs/cli.md: 0 success, 2 bad input, 3 permission,
+ * 4 not found, 5 conflict, 6 configuration, 7 unavailable, 10 internal.
+ */
+@Command(name = "hotcrm", mixinStandardHelpOptions = true, version = "HotCRM 0.1.0",
+        description = "HotCRM data platform: records, imports, exports and the REST API.",
+        subcommands = {ServeCommand.class, ObjectsCommand.class, FieldsCommand.class, QueryCommand.class,
+                UsersCommand.class, RolesCommand.class, TokensCommand.class, AuditCommand.class})
+public final class Cli implements Callable<Integer> {
+    /** Opens the platform on a data directory (null = the default). */
+    public interface Opener {
+        Platform open(Path dataDir);
+    }
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default ./data, or HOTCRM_DATA).")
+    Path dataDir;
+
+    @Option(names = "--as", paramLabel = "EMAIL", description = "Act as this user, with their permissions.")
+    String asUser;
+
+    private final Opener opener;
+    final PrintStream out;
+    final PrintStream err;
+    private Platform platform;
+
+    public Cli(Opener opener, PrintStream out, PrintStream err) {
+        this.opener = opener;
+        this.out = out;
+        this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(out);
+        return 0;
+    }
+
+    Platform platform() {
+        if (platform == null) {
+            platform = opener.open(dataDir);
+        }
+        return platform;
+    }
+
+    io.hotcrm.security.Principal actor() {
+        return platform().actor(asUser);
+    }
+
+    /** Runs the command line and returns the exit code; never throws. */
+    public int run(String... args) {
+        CommandLine cmd = new CommandLine(this);
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        cmd.setErr(new java.io.PrintWriter(err, true));
+        cmd.setExecutionExceptionHandler((ex, line, parse) -> report(ex));
+        cmd.setParameterExceptionHandler((ex, args2) -> {
+            err.println("hotcrm: " + ex.getMessage());
+            err.println("Run \"" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help\" for usage.");
+            return ErrorCode.VALIDATION_FAILED.exitCode();
+        });
+        try {
+            return cmd.execute(args);
+        } finally {
+            if (platform != null) {
+                platform.close();
+            }
+        }
+    }
+
+    private int report(Exception ex) {
+        if (ex instanceof HotCrmException e) {
+            err.println("hotcrm: " + e.getMessage());
+            for (Problem p : e.details()) {
+                err.println("  " + p.field() + ": " + p.message());
+            }
+            return e.code().exitCode();
+        }
+        err.println("hotcrm: unexpected error (" + ex.getClass().getSimpleName() + "): " + ex.getMessage());
+        org.slf4j.LoggerFactory.getLogger(Cli.class).debug("unexpected error", ex);
+        return ErrorCode.INTERNAL.exitCode();
+    }
+}

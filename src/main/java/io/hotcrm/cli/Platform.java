@@ -1,0 +1,35 @@
+package io.hotcrm.cli;
+
+import io.hotcrm.query.QueryEngine;
+import io.hotcrm.security.Principal;
+import io.hotcrm.security.Security;
+import io.hotcrm.store.RecordStore;
+import io.hotcrm.store.Schema;
+
+/**
+ * What the command line works with: the front doors of the features, opened on one data directory and
+ * database by the composition root. Closing it releases the database.
+ */
+public interface Platform extends AutoCloseable {
+    Schema schema();
+
+    RecordStore records();
+
+    QueryEngine query();
+
+    Security security();
+
+    /** A one-line description of the database in use, for messages (no secrets). */
+    String databaseDescription();
+
+    /** Starts the web console, REST API and job server on the port, and blocks until the process is stopped. */
+    void serve(int port);
+
+    /** The principal commands act as: the system, or the named user with {@code --as}. */
+    default Principal actor(String asEmail) {
+        return asEmail == null || asEmail.isBlank() ? Principal.system() : security().users().principal(asEmail);
+    }
+
+    @Override
+    void close();
+}

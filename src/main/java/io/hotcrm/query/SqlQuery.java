@@ -1,0 +1,345 @@
+package io.hotcrm.query;
+
+import static io.hotcrm.store.Dialect.q;
+
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.metadata.Catalogue;
+import io.hotcrm.metadata.FieldDef;
+import io.hotcrm.metadata.FieldType;
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.metadata.Suggestions;
+import io.hotcrm.metadata.SystemField;
+import io.hotcrm.metadata.ValueConverter;
+import io.hotcrm.security.AccessGuard;
+import io.hotcrm.security.Action;
+import io.hotcrm.security.Principal;
+import io.hotcrm.store.Visibility;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Compiles one {@link QueryRequest} into a parameterised SELECT: lookup paths become LEFT JOINs (which
+ * respect the target's visibility), filters become predicates on typed parameters, and the order becomes a
+ * keyset predicate plus ORDER BY with the id as the final tie-breaker. Field-level security is checked for
+ * every path the query names.
+ */
+final class SqlQuery {
+    /** A resolved path: its SQL expression and the field definition that types it. */
+    record Column(String path, String expr, FieldDef def) {
+    }
+
+    private final Catalogue catalogue;
+    private final Principal principal;
+    private final ObjectDef base;
+    private final Map<String, String> joinAliases = new LinkedHashMap<>();
+    private final StringBuilder joins = new StringBuilder();
+    private final List<Object> joinParams = new ArrayList<>();
+    final List<Column> selected = new ArrayList<>();
+    final List<String> hidden = new ArrayList<>();
+    final List<Column> sortColumns = new ArrayList<>();
+    final List<Boolean> sortDescending = new ArrayList<>();
+
+    SqlQuery(Catalogue catalogue, Principal principal, ObjectDef base) {
+        this.catalogue = catalogue;
+        this.principal = principal;
+        this.base = base;
+    }
+
+    /** System columns typed as fields so that filters, sorting and cursors treat them like any other. */
+    static List<FieldDef> systemFields(ObjectDef o) {
+        return List.of(
+                field(SystemField.ID, "Record ID", FieldType.LOOKUP, o.name()),
+                field(SystemField.EXTERNAL_ID, "External ID", FieldType.TEXT, null),
+                field(SystemField.CREATED_AT, "Created At", FieldType.DATETIME, null),
+                field(SystemField.CREATED_BY, "Created By", FieldType.LOOKUP, "user"),
+                field(SystemField.UPDATED_AT, "Updated At", FieldType.DATETIME, null),
+                field(SystemField.UPDATED_BY, "Updated By", FieldType.LOOKUP, "user"),
+                field(SystemField.CHANGE_SEQ, "Change Sequence", FieldType.NUMBER, null));
+    }
+
+    private static FieldDef field(String name, String label, FieldType type, String target) {
+        return new FieldDef(name, label, type, false, false, 0, 0, null, null, target, List.of(), null, false, false, "");
+    }
+
+    void select(List<String> paths) {
+        if (paths.isEmpty()) {
+            selected.add(resolve(SystemField.ID));
+            selected.add(resolve(SystemField.EXTERNAL_ID));
+            for (FieldDef f : base.fields()) {
+                if (AccessGuard.canRead(principal, base, f)) {
+                    selected.add(new Column(f.name(), "t." + q(f.name()), f));
+                } else {
+                    hidden.add(f.name());
+                }
+            }
+            for (String s : List.of(SystemField.CREATED_AT, SystemField.CREATED_BY, SystemField.UPDATED_AT, SystemField.UPDATED_BY)) {
+                selected.add(resolve(s));
+            }
+            return;
+        }
+        if (!paths.contains(SystemField.ID)) {
+            selected.add(resolve(SystemField.ID));
+        }
+        for (String p : paths) {
+            selected.add(resolve(p));
+        }
+    }
+
+    /** Resolves {@code field}, {@code relation.field} (any depth), checking permissions on the way. */
+    Column resolve(String path) {
+        String[] segments = path.split("\\.");
+        ObjectDef object = base;
+        String alias = "t";
+        String prefix = "";
+        for (int i = 0; i < segments.length - 1; i++) {
+            FieldDef ref = relation(object, segments[i], path);
+            ObjectDef target = catalogue.object(ref.target());
+            AccessGuard.require(principal, target, Action.READ);
+            prefix = prefix.isEmpty() ? segments[i] : prefix + "." + segments[i];
+            alias = join(prefix, alias, ref, target);
+            object = target;
+        }
+        FieldDef f = leaf(object, segments[segments.length - 1], path);
+        return new Column(path, alias + "." + q(f.name()), f);
+    }
+
+    private FieldDef relation(ObjectDef o, String name, String path) {
+        for (FieldDef f : allFields(o)) {
+            if (f.type().isReference() && (f.name().equals(name) || f.relationName().equals(name))) {
+                if (!SystemField.isSystem(f.name())) {
+                    AccessGuard.requireReadable(principal, o, f);
+                }
+                return f;
+            }
+        }
+        throw ObjectQl.invalid("\"" + path + "\": object \"" + o.name() + "\" has no lookup named \"" + name + "\"."
+                + Suggestions.didYouMean(name, o.fields().stream().filter(x -> x.type().isReference())
+                .map(FieldDef::relationName).toList()));
+    }
+
+    private FieldDef leaf(ObjectDef o, String name, String path) {
+        for (FieldDef f : allFields(o)) {
+            if (f.name().equals(name)) {
+                if (!SystemField.isSystem(f.name())) {
+                    AccessGuard.requireReadable(principal, o, f);
+                }
+                return f;
+            }
+        }
+        throw ObjectQl.invalid("Unknown field \"" + path + "\": object \"" + o.name() + "\" has no field \"" + name + "\"."
+                + Suggestions.didYouMean(name, allFields(o).stream().map(FieldDef::name).toList())
+                + " Run \"hotcrm objects describe " + o.name() + "\" to see its fields.");
+    }
+
+    private static List<FieldDef> allFields(ObjectDef o) {
+        List<FieldDef> all = new ArrayList<>(systemFields(o));
+        all.addAll(o.fields());
+        return all;
+    }
+
+    private String join(String prefix, String fromAlias, FieldDef ref, ObjectDef target) {
+        String existing = joinAliases.get(prefix);
+        if (existing != null) {
+            return existing;
+        }
+        String alias = "j" + (joinAliases.size() + 1);
+        joinAliases.put(prefix, alias);
+        Visibility.Condition vis = Visibility.of(principal, target, alias);
+        joins.append(" left join ").append(target.tableName()).append(' ').append(alias).append(" on ")
+                .append(alias).append(".id = ").append(fromAlias).append('.').append(q(ref.name()))
+                .append(" and ").append(alias).append(".deleted_at is null");
+        if (!vis.isEmpty()) {
+            joins.append(" and ").append(vis.sql());
+            joinParams.addAll(vis.params());
+        }
+        return alias;
+    }
+
+    void orderBy(List<Sort> sorts) {
+        for (Sort s : sorts) {
+            if (s.field().equals(SystemField.ID)) {
+                continue;
+            }
+            sortColumns.add(resolve(s.field()));
+            sortDescending.add(s.descending());
+        }
+    }
+
+    /** Builds the statement; where and keyset parameters are appended to {@code params} in order. */
+    String sql(Filter where, Cursor cursor, int fetch, List<Object> params) {
+        StringBuilder sql = new StringBuilder("select ");
+        sql.append(selected.stream().map(Column::expr).collect(Collectors.joining(", ")));
+        for (Column c : sortColumns) {
+            sql.append(", ").append(c.expr());
+        }
+        sql.append(" from ").append(base.tableName()).append(" t").append(joins);
+        params.addAll(joinParams);
+        sql.append(" where t.deleted_at is null");
+        Visibility.Condition vis = Visibility.of(principal, base, "t");
+        if (!vis.isEmpty()) {
+            sql.append(" and ").append(vis.sql());
+            params.addAll(vis.params());
+        }
+        if (where != null) {
+            sql.append(" and (").append(predicate(where, params)).append(')');
+        }
+        if (cursor != null) {
+            sql.append(" and (").append(keyset(0, cursor, params)).append(')');
+        }
+        sql.append(" order by ");
+        for (int i = 0; i < sortColumns.size(); i++) {
+            sql.append(sortColumns.get(i).expr()).append(sortDescending.get(i) ? " desc nulls first, " : " asc nulls last, ");
+        }
+        sql.append("t.id asc limit ").append(fetch);
+        return sql.toString();
+    }
+
+    /** Rows after the cursor, in the order above; null sorts after every value. */
+    private String keyset(int i, Cursor cursor, List<Object> params) {
+        if (i == sortColumns.size()) {
+            params.add(java.util.UUID.fromString(cursor.id()));
+            return "t.id > ?";
+        }
+        Column c = sortColumns.get(i);
+        String raw = cursor.values().get(i);
+        boolean desc = sortDescending.get(i);
+        if (raw == null) {
+            String rest = keyset(i + 1, cursor, params);
+            return desc ? c.expr() + " is not null or (" + c.expr() + " is null and " + rest + ")"
+                    : c.expr() + " is null and (" + rest + ")";
+        }
+        Object v = typed(c, raw);
+        params.add(v);
+        String first = desc ? c.expr() + " < ?" : "(" + c.expr() + " > ? or " + c.expr() + " is null)";
+        params.add(v);
+        String rest = keyset(i + 1, cursor, params);
+        return first + " or (" + c.expr() + " = ? and (" + rest + "))";
+    }
+
+    private String predicate(Filter f, List<Object> params) {
+        if (f instanceof Filter.And and) {
+            return and.parts().isEmpty() ? "1 = 1" : and.parts().stream().map(p -> "(" + predicate(p, params) + ")")
+                    .collect(Collectors.joining(" and "));
+        }
+        if (f instanceof Filter.Or or) {
+            return or.parts().isEmpty() ? "1 = 0" : or.parts().stream().map(p -> "(" + predicate(p, params) + ")")
+                    .collect(Collectors.joining(" or "));
+        }
+        if (f instanceof Filter.Not not) {
+            return "not (" + predicate(not.inner(), params) + ")";
+        }
+        return compare((Filter.Compare) f, params);
+    }
+
+    private String compare(Filter.Compare cmp, List<Object> params) {
+        Column c = resolve(cmp.path());
+        String e = c.expr();
+        Object v = cmp.value();
+        switch (cmp.op()) {
+            case NULL -> {
+                boolean isNull = v == null || Boolean.TRUE.equals(v) || "true".equals(String.valueOf(v));
+                return e + (isNull ? " is null" : " is not null");
+            }
+            case EQ -> {
+                if (v == null) {
+                    return e + " is null";
+                }
+                params.add(typed(c, v));
+                return e + " = ?";
+            }
+            case NE -> {
+                if (v == null) {
+                    return e + " is not null";
+                }
+                params.add(typed(c, v));
+                return "(" + e + " <> ? or " + e + " is null)";
+            }
+            case GT, GTE, LT, LTE -> {
+                params.add(typed(c, requireValue(cmp)));
+                return e + " " + Map.of(Filter.Op.GT, ">", Filter.Op.GTE, ">=", Filter.Op.LT, "<", Filter.Op.LTE, "<=")
+                        .get(cmp.op()) + " ?";
+            }
+            case IN, NIN -> {
+                List<?> list = list(cmp, -1);
+                if (list.isEmpty()) {
+                    return cmp.op() == Filter.Op.IN ? "1 = 0" : "1 = 1";
+                }
+                list.forEach(x -> params.add(typed(c, x)));
+                String marks = list.stream().map(x -> "?").collect(Collectors.joining(", "));
+                return cmp.op() == Filter.Op.IN ? e + " in (" + marks + ")"
+                        : "(" + e + " not in (" + marks + ") or " + e + " is null)";
+            }
+            case BETWEEN -> {
+                List<?> list = list(cmp, 2);
+                params.add(typed(c, list.get(0)));
+                params.add(typed(c, list.get(1)));
+                return e + " between ? and ?";
+            }
+            default -> {
+                return textMatch(c, cmp, params);
+            }
+        }
+    }
+
+    private String textMatch(Column c, Filter.Compare cmp, List<Object> params) {
+        String text = String.valueOf(requireValue(cmp));
+        if (c.def().type() == FieldType.MULTI_PICKLIST && cmp.op() == Filter.Op.CONTAINS) {
+            String value = c.def().picklistValue(text).map(io.hotcrm.metadata.PicklistValue::value)
+                    .orElseThrow(() -> ObjectQl.invalid("where " + cmp.path() + ": \"" + text + "\" is not one of the allowed values."));
+            params.add("%;" + escapeLike(value) + ";%");
+            return "(';' || " + c.expr() + " || ';') like ? escape '\\'";
+        }
+        if (!c.def().type().isText() && c.def().type() != FieldType.PICKLIST && c.def().type() != FieldType.MULTI_PICKLIST) {
+            throw ObjectQl.invalid(cmp.op().canonical() + " works on text fields; " + cmp.path() + " is a "
+                    + c.def().type().wireName() + " field.");
+        }
+        String p = escapeLike(text.toLowerCase(Locale.ROOT));
+        params.add(switch (cmp.op()) {
+            case STARTS_WITH -> p + "%";
+            case ENDS_WITH -> "%" + p;
+            default -> "%" + p + "%";
+        });
+        return "lower(" + c.expr() + ") like ? escape '\\'";
+    }
+
+    private static String escapeLike(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static Object requireValue(Filter.Compare cmp) {
+        if (cmp.value() == null || cmp.value() instanceof List<?>) {
+            throw ObjectQl.invalid(cmp.op().canonical() + " on " + cmp.path() + " needs a single value.");
+        }
+        return cmp.value();
+    }
+
+    private static List<?> list(Filter.Compare cmp, int size) {
+        if (!(cmp.value() instanceof List<?> l) || (size > 0 && l.size() != size)) {
+            throw ObjectQl.invalid(cmp.op().canonical() + " on " + cmp.path() + " needs a list"
+                    + (size > 0 ? " of " + size + " values, like [1, 10]" : " of values") + ".");
+        }
+        return l;
+    }
+
+    /** Converts a filter or cursor value to the field's Java type, with the field's own message on failure. */
+    static Object typed(Column c, Object raw) {
+        FieldDef f = c.def();
+        Object value = raw instanceof BigDecimal b && !f.type().isNumeric() ? b.toPlainString() : raw;
+        ValueConverter.Converted conv = ValueConverter.convertForComparison(f, value);
+        if (!conv.ok()) {
+            throw ObjectQl.invalid("where " + c.path() + ": " + conv.problem().message());
+        }
+        Object v = conv.value();
+        return v instanceof List<?> l ? String.join(";", l.stream().map(Objects::toString).toList()) : v;
+    }
+
+    static HotCrmException unsupported(String message) {
+        return ObjectQl.invalid(message);
+    }
+}

@@ -1,0 +1,70 @@
+package io.hotcrm.security;
+
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.metadata.FieldDef;
+import io.hotcrm.metadata.ObjectDef;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The one place where permissions are decided. The record store, the query engine and every front door
+ * built on them ask here before they read or write: object permissions, field-level security and record
+ * visibility. Messages say who, what, and which role to change.
+ */
+public final class AccessGuard {
+    private AccessGuard() {
+    }
+
+    /** Throws a permission error unless the principal may do {@code action} on the object. */
+    public static void require(Principal p, ObjectDef object, Action action) {
+        if (!p.role().permission(object.name()).allows(action)) {
+            throw HotCrmException.denied(who(p) + " may not " + action.wireName() + " " + object.name()
+                    + " records. Ask an administrator to grant \"" + action.wireName() + "\" on " + object.name()
+                    + " to the role \"" + p.role().name() + "\".");
+        }
+    }
+
+    public static void requireSetup(Principal p, String what) {
+        if (!p.role().manageSetup()) {
+            throw HotCrmException.denied(who(p) + " may not " + what + ": that needs a role that manages setup"
+                    + " (for example \"admin\").");
+        }
+    }
+
+    /** Fields the principal may read, in catalogue order. */
+    public static List<FieldDef> readableFields(Principal p, ObjectDef object) {
+        return object.fields().stream().filter(f -> canRead(p, object, f)).toList();
+    }
+
+    public static boolean canRead(Principal p, ObjectDef object, FieldDef f) {
+        return p.role().fieldAccess(object.name(), f.name()).read();
+    }
+
+    /** Throws naming the field when the principal may not read it. */
+    public static void requireReadable(Principal p, ObjectDef object, FieldDef f) {
+        if (!canRead(p, object, f)) {
+            throw HotCrmException.denied(who(p) + " may not read the field " + object.name() + "." + f.name()
+                    + " (field-level security of role \"" + p.role().name() + "\"). Remove it from the request"
+                    + " or ask an administrator for access.");
+        }
+    }
+
+    /** Throws naming every field the principal may not edit. */
+    public static void requireEditable(Principal p, ObjectDef object, Collection<FieldDef> fields) {
+        List<String> denied = fields.stream()
+                .filter(f -> !p.role().fieldAccess(object.name(), f.name()).edit())
+                .map(FieldDef::name).toList();
+        if (!denied.isEmpty()) {
+            throw HotCrmException.denied(who(p) + " may not edit " + object.name() + "." + String.join(", "
+                    + object.name() + ".", denied) + " (field-level security of role \"" + p.role().name() + "\").");
+        }
+    }
+
+    public static Visibility visibility(Principal p, ObjectDef object) {
+        return p.role().permission(object.name()).visibility();
+    }
+
+    private static String who(Principal p) {
+        return p.isSystem() ? "The system" : "User " + p.email() + " (role \"" + p.role().name() + "\")";
+    }
+}

@@ -1,0 +1,182 @@
+package io.hotcrm.store;
+
+import static io.hotcrm.store.Dialect.q;
+
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.metadata.Catalogue;
+import io.hotcrm.metadata.CatalogueJson;
+import io.hotcrm.metadata.FieldDef;
+import io.hotcrm.metadata.FieldType;
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.metadata.SystemField;
+import io.hotcrm.security.AccessGuard;
+import io.hotcrm.security.AuditLog;
+import io.hotcrm.security.Principal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The catalogue in force and the tables that hold it. {@link #sync()} creates every object table (and any
+ * column a newer catalogue adds) at start-up; {@link #addCustomField} adds a field at runtime as a real
+ * column. Other processes on the same database see a new field within a second ({@link #catalogue()}).
+ */
+public final class Schema {
+    private static final long REFRESH_MILLIS = 1000;
+    private final Database db;
+    private final Catalogue standard;
+    private volatile Catalogue current;
+    private volatile long version = -1;
+    private volatile long checkedAt;
+
+    public Schema(Database db, Catalogue standard) {
+        this.db = db;
+        this.standard = standard;
+        this.current = standard;
+    }
+
+    /** Creates missing tables, columns and indexes for the standard catalogue plus stored custom fields. */
+    public void sync() {
+        db.jdbi().useHandle(h -> {
+            Catalogue cat = load(h);
+            for (ObjectDef o : cat.objects()) {
+                syncTable(h, o);
+            }
+            current = cat;
+            version = readVersion(h);
+            checkedAt = System.currentTimeMillis();
+        });
+    }
+
+    /** The catalogue in force, refreshed when another process added a field. */
+    public Catalogue catalogue() {
+        long now = System.currentTimeMillis();
+        if (now - checkedAt > REFRESH_MILLIS) {
+            checkedAt = now;
+            db.jdbi().useHandle(h -> {
+                long v = readVersion(h);
+                if (v != version) {
+                    current = load(h);
+                    version = v;
+                }
+            });
+        }
+        return current;
+    }
+
+    public ObjectDef object(String name) {
+        return catalogue().object(name);
+    }
+
+    /** Adds a custom field: a stored definition and a new column, usable at once by every feature. */
+    public FieldDef addCustomField(Principal by, String objectName, FieldDef requested) {
+        AccessGuard.requireSetup(by, "add custom fields");
+        ObjectDef object = object(objectName);
+        FieldDef field = requested.asCustom();
+        if (object.field(field.name()).isPresent() || SystemField.isSystem(field.name())) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Object \"" + objectName + "\" already has a field named \""
+                    + field.name() + "\". Choose another name.");
+        }
+        if (field.type() == FieldType.OWNER) {
+            throw HotCrmException.invalid("Custom fields cannot be owner fields; use a lookup to user instead.");
+        }
+        Catalogue next = catalogue().withField(objectName, field);
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("insert into hc_custom_field (object_name, field_name, definition, created_at, created_by)"
+                            + " values (:o, :f, :d, :now, :by)")
+                    .bind("o", objectName).bind("f", field.name()).bind("d", CatalogueJson.writeField(field).toString())
+                    .bind("now", OffsetDateTime.now(ZoneOffset.UTC)).bind("by", by.actor()).execute();
+            h.execute("alter table " + object.tableName() + " add column " + q(field.name()) + " "
+                    + db.dialect().columnType(field));
+            createIndexes(h, next.object(objectName), List.of(field));
+            h.execute("update hc_meta set meta_value = cast(cast(meta_value as bigint) + 1 as varchar(40))"
+                    + " where meta_key = 'catalogue_version'");
+            AuditLog.record(h, by, "field.add", objectName, field.name(), CatalogueJson.writeField(field).toString());
+        });
+        current = next;
+        version = db.jdbi().withHandle(Schema::readVersion);
+        return field;
+    }
+
+    private Catalogue load(Handle h) {
+        Catalogue cat = standard;
+        List<String[]> rows = h.createQuery("select object_name, definition from hc_custom_field order by created_at, field_name")
+                .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2)}).list();
+        for (String[] row : rows) {
+            if (cat.find(row[0]).isPresent()) {
+                cat = cat.withField(row[0], CatalogueJson.parseField(row[1]));
+            }
+        }
+        return cat;
+    }
+
+    private static long readVersion(Handle h) {
+        return Long.parseLong(h.createQuery("select meta_value from hc_meta where meta_key = 'catalogue_version'")
+                .mapTo(String.class).one());
+    }
+
+    private void syncTable(Handle h, ObjectDef o) {
+        Set<String> existing = columns(h, o.tableName());
+        if (existing.isEmpty()) {
+            h.execute(createTable(o));
+            createIndexes(h, o, o.fields());
+            h.execute("create unique index if not exists " + indexName(o, "external_id") + " on " + o.tableName()
+                    + " (" + q(SystemField.EXTERNAL_ID) + ")");
+            h.execute("create index if not exists " + indexName(o, "change_seq") + " on " + o.tableName()
+                    + " (" + q(SystemField.CHANGE_SEQ) + ")");
+            return;
+        }
+        List<FieldDef> added = new ArrayList<>();
+        for (FieldDef f : o.fields()) {
+            if (!existing.contains(f.name())) {
+                h.execute("alter table " + o.tableName() + " add column " + q(f.name()) + " " + db.dialect().columnType(f));
+                added.add(f);
+            }
+        }
+        createIndexes(h, o, added);
+    }
+
+    private String createTable(ObjectDef o) {
+        StringBuilder sql = new StringBuilder("create table if not exists " + o.tableName() + " (\n  ")
+                .append(q(SystemField.ID)).append(" uuid primary key,\n  ")
+                .append(q(SystemField.EXTERNAL_ID)).append(" varchar(255)");
+        for (FieldDef f : o.fields()) {
+            sql.append(",\n  ").append(q(f.name())).append(' ').append(db.dialect().columnType(f));
+        }
+        sql.append(",\n  ").append(q(SystemField.CREATED_AT)).append(" timestamp with time zone not null")
+                .append(",\n  ").append(q(SystemField.CREATED_BY)).append(" uuid")
+                .append(",\n  ").append(q(SystemField.UPDATED_AT)).append(" timestamp with time zone not null")
+                .append(",\n  ").append(q(SystemField.UPDATED_BY)).append(" uuid")
+                .append(",\n  ").append(q(SystemField.CHANGE_SEQ)).append(" bigint not null")
+                .append(",\n  ").append(q(SystemField.DELETED_AT)).append(" timestamp with time zone)");
+        return sql.toString();
+    }
+
+    private static void createIndexes(Handle h, ObjectDef o, List<FieldDef> fields) {
+        for (FieldDef f : fields) {
+            if (f.unique()) {
+                h.execute("create unique index if not exists " + indexName(o, f.name()) + " on " + o.tableName()
+                        + " (" + q(f.name()) + ")");
+            } else if (f.type().isReference()) {
+                h.execute("create index if not exists " + indexName(o, f.name()) + " on " + o.tableName()
+                        + " (" + q(f.name()) + ")");
+            }
+        }
+    }
+
+    static String indexName(ObjectDef o, String column) {
+        String name = "ix_" + o.name() + "_" + column;
+        return name.length() <= 60 ? name : name.substring(0, 50) + "_" + Integer.toHexString(name.hashCode());
+    }
+
+    private static Set<String> columns(Handle h, String table) {
+        return new HashSet<>(h.createQuery("select column_name from information_schema.columns"
+                        + " where table_schema = current_schema() and table_name = :t")
+                .bind("t", table).mapTo(String.class).list());
+    }
+}

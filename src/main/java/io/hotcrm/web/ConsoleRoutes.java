@@ -1,0 +1,97 @@
+package io.hotcrm.web;
+
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.security.Security;
+import io.hotcrm.security.Sessions;
+import io.hotcrm.store.Schema;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.SameSite;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The web console's pages: sign-in, sign-out and the Setup home. Templates are precompiled JTE. */
+final class ConsoleRoutes {
+    private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
+    private final Security security;
+    private final Schema schema;
+    private final Auth auth;
+
+    ConsoleRoutes(Security security, Schema schema, Auth auth) {
+        this.security = security;
+        this.schema = schema;
+        this.auth = auth;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/", ctx -> ctx.redirect(auth.session(ctx).isPresent() ? "/setup" : "/login"));
+        r.get("/login", ctx -> render(ctx, "login.jte", model("error", null, "email", "")));
+        r.post("/login", this::login);
+        r.post("/logout", this::logout);
+        r.get("/setup", this::home);
+    }
+
+    private void login(Context ctx) {
+        String email = Optional.ofNullable(ctx.formParam("email")).orElse("");
+        try {
+            Sessions.Session s = security.sessions().login(email, ctx.formParam("password"));
+            Cookie cookie = new Cookie(Auth.COOKIE, s.token());
+            cookie.setHttpOnly(true);
+            cookie.setSameSite(SameSite.LAX);
+            cookie.setPath("/");
+            cookie.setSecure("https".equals(ctx.scheme()));
+            ctx.cookie(cookie);
+            ctx.redirect("/setup");
+        } catch (HotCrmException e) {
+            if (e.code() != ErrorCode.NOT_AUTHENTICATED && e.code() != ErrorCode.LOCKED && e.code() != ErrorCode.VALIDATION_FAILED) {
+                throw e;
+            }
+            ctx.status(e.code() == ErrorCode.LOCKED ? 423 : 401);
+            render(ctx, "login.jte", model("error", e.getMessage(), "email", email));
+        }
+    }
+
+    private void logout(Context ctx) {
+        Optional<Sessions.Session> s = auth.session(ctx);
+        if (s.isPresent() && s.get().csrfToken().equals(ctx.formParam("csrf"))) {
+            security.sessions().logout(s.get().token());
+        }
+        ctx.removeCookie(Auth.COOKIE, "/");
+        ctx.redirect("/login");
+    }
+
+    private void home(Context ctx) {
+        Optional<Sessions.Session> s = auth.session(ctx);
+        if (s.isEmpty()) {
+            ctx.redirect("/login");
+            return;
+        }
+        var p = s.get().principal();
+        var objects = schema.catalogue().objects().stream().filter(o -> p.role().permission(o.name()).read())
+                .map(ObjectDef::name).toList();
+        render(ctx, "home.jte", model("name", p.name(), "role", p.role().label(), "csrf", s.get().csrfToken(),
+                "objects", objects));
+    }
+
+    private static Map<String, Object> model(Object... pairs) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+
+    private static void render(Context ctx, String template, Map<String, Object> model) {
+        StringOutput out = new StringOutput();
+        TEMPLATES.render(template, model, out);
+        ctx.header("X-Frame-Options", "DENY").header("Content-Security-Policy", "default-src 'self'")
+                .contentType("text/html; charset=utf-8").result(out.toString());
+    }
+}

@@ -1,0 +1,62 @@
+package io.hotcrm.web;
+
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.query.QueryEngine;
+import io.hotcrm.security.Security;
+import io.hotcrm.store.RecordStore;
+import io.hotcrm.store.Schema;
+import io.javalin.Javalin;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.util.List;
+
+/**
+ * The HTTP edge: the REST API under {@code /api/v1} and the web console, in one Javalin server. It only
+ * translates HTTP to front-door calls and {@link HotCrmException}s to problem JSON.
+ */
+public final class WebServer {
+    private final Javalin app;
+
+    public WebServer(Schema schema, RecordStore records, QueryEngine query, Security security, String database) {
+        Auth auth = new Auth(security);
+        ApiRoutes api = new ApiRoutes(schema, records, query, auth, database);
+        ConsoleRoutes console = new ConsoleRoutes(security, schema, auth);
+        this.app = Javalin.create(cfg -> {
+            cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            cfg.staticFiles.add(s -> {
+                s.hostedPath = "/static";
+                s.directory = "/static";
+                s.location = Location.CLASSPATH;
+            });
+            cfg.startup.showJavalinBanner = false;
+            api.register(cfg.routes);
+            console.register(cfg.routes);
+            cfg.routes.exception(HotCrmException.class, Problems::handle);
+            cfg.routes.exception(Exception.class, Problems::unexpected);
+            cfg.routes.error(404, ctx -> {
+                if (ctx.path().startsWith("/api/") && !"application/problem+json".equals(ctx.res().getContentType())) {
+                    Problems.write(ctx, ErrorCode.NOT_FOUND, "There is no endpoint " + ctx.method() + " " + ctx.path()
+                            + ". See docs/api.md for the endpoints.", List.of());
+                }
+            });
+        });
+    }
+
+    public void start(int port) {
+        try {
+            app.start(port);
+        } catch (RuntimeException e) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "Could not listen on port " + port + ": "
+                    + e.getMessage() + ". Is another HotCRM running? Choose a port with --port.", e);
+        }
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+}
