@@ -40,7 +40,7 @@ public final class Users {
             }
             OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
             h.createUpdate("insert into obj_user (id, email, name, active, role, created_at, created_by, updated_at,"
-                            + " updated_by, change_seq) values (:id, :email, :name, true, :role, :now, :by, :now, :by,"
+                            + " updated_by, change_seq) values (:id, :email, :name, true, :role, :now, cast(:by as uuid), :now, cast(:by as uuid),"
                             + " nextval('hc_change_seq'))")
                     .bind("id", id).bind("email", mail).bind("name", name.trim()).bind("role", roleName)
                     .bind("now", now).bind("by", by.userId()).execute();
@@ -155,7 +155,7 @@ public final class Users {
     }
 
     private static void touch(Handle h, Principal by, UUID id, String column, Object value) {
-        h.createUpdate("update obj_user set " + column + " = :v, updated_at = :now, updated_by = :by,"
+        h.createUpdate("update obj_user set " + column + " = :v, updated_at = :now, updated_by = cast(:by as uuid),"
                         + " change_seq = nextval('hc_change_seq') where id = :id")
                 .bind("v", value).bind("now", OffsetDateTime.now(ZoneOffset.UTC)).bind("by", by.userId())
                 .bind("id", id).execute();

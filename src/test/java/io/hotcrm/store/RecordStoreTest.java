@@ -1,0 +1,142 @@
+package io.hotcrm.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Problem;
+import io.hotcrm.metadata.FieldDef;
+import io.hotcrm.metadata.FieldType;
+import io.hotcrm.query.ObjectQl;
+import io.hotcrm.query.QueryResult;
+import io.hotcrm.testing.TestPlatform;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+class RecordStoreTest {
+
+    @Nested
+    class OnH2 extends Contract {
+        OnH2() {
+            super(Dialect.H2);
+        }
+    }
+
+    @Nested
+    class OnPostgres extends Contract {
+        OnPostgres() {
+            super(Dialect.POSTGRES);
+        }
+    }
+
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract static class Contract {
+        final TestPlatform t;
+
+        Contract(Dialect dialect) {
+            this.t = new TestPlatform(dialect);
+        }
+
+        @AfterAll
+        void close() {
+            t.close();
+        }
+
+        @Test
+        void loadsTheStandardCatalogueIntoOneTablePerObject() {
+            assertThat(t.schema.catalogue().objects()).hasSize(22);
+            int tables = t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from information_schema.tables"
+                    + " where table_schema = current_schema() and table_name like 'obj\\_%' escape '\\'").mapTo(Integer.class).one());
+            assertThat(tables).isEqualTo(22);
+        }
+
+        @Test
+        void createsReadsUpdatesDeletesAndRestoresARecord() {
+            StoredRecord a = t.records.create(t.admin, "account", Map.of("name", "Acme", "industry", "technology",
+                    "annual_revenue", "1200.50", "next_renewal_date", "2026-03-01", "external_id", "ACC-1"));
+            assertThat(a.get("industry")).isEqualTo("Technology");
+            assertThat((BigDecimal) a.get("annual_revenue")).isEqualByComparingTo("1200.5");
+            assertThat(a.get("next_renewal_date")).isEqualTo(LocalDate.of(2026, 3, 1));
+            assertThat(a.get("owner_id")).isEqualTo(t.admin.userId());
+            assertThat(a.externalId()).isEqualTo("ACC-1");
+
+            StoredRecord b = t.records.update(t.admin, "account", a.id(), Map.of("rating", "HOT"));
+            assertThat(b.get("rating")).isEqualTo("Hot");
+            assertThat(b.changeSeq()).isGreaterThan(a.changeSeq());
+
+            t.records.delete(t.admin, "account", a.id());
+            assertThat(t.records.get(t.admin, "account", a.id()).deleted()).isTrue();
+            assertThat(t.records.restore(t.admin, "account", a.id()).deleted()).isFalse();
+        }
+
+        @Test
+        void reportsEveryProblemOfAnInvalidRecordAtOnce() {
+            assertThatThrownBy(() -> t.records.create(t.admin, "contact", Map.of("email", "bob@", "salutation", "Sir",
+                    "nickname", "B")))
+                    .isInstanceOfSatisfying(HotCrmException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+                        assertThat(e.details()).extracting(Problem::message).containsExactlyInAnyOrder(
+                                "Email: \"bob@\" is not an email address.",
+                                "Salutation: \"Sir\" is not one of the allowed values (Mr., Ms., Dr., Prof.).",
+                                "Object \"contact\" has no field \"nickname\".",
+                                "Last Name (last_name) is required.");
+                    });
+            assertThat(count("contact")).isZero();
+        }
+
+        @Test
+        void rejectsADuplicateUniqueValueNamingTheField() {
+            t.records.create(t.admin, "product", Map.of("name", "Widget", "product_code", "W-1"));
+            assertThatThrownBy(() -> t.records.create(t.admin, "product", Map.of("name", "Widget 2", "product_code", "W-1")))
+                    .isInstanceOfSatisfying(HotCrmException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT);
+                        assertThat(e.details().get(0).field()).isEqualTo("product_code");
+                    });
+        }
+
+        @Test
+        void aCustomFieldAddedAtRuntimeIsWritableAndQueryable() {
+            t.schema.addCustomField(t.admin, "account", FieldDef.custom("legacy_tier", FieldType.PICKLIST, "Legacy Tier",
+                    List.of("Gold", "Silver"), null, false, false, 0, 0));
+            StoredRecord a = t.records.create(t.admin, "account", Map.of("name", "Tiered", "legacy_tier", "gold"));
+            assertThat(a.get("legacy_tier")).isEqualTo("Gold");
+            QueryResult r = t.query.run(t.admin, ObjectQl.parse(
+                    "{\"object\":\"account\",\"fields\":[\"name\",\"legacy_tier\"],\"where\":{\"legacy_tier\":\"Gold\"}}"));
+            assertThat(r.records()).extracting(m -> m.get("name")).containsExactly("Tiered");
+        }
+
+        @Test
+        void bulkUpsertInsertsUpdatesAndSkipsUnchangedRows() {
+            List<String> fields = List.of("last_name", "email");
+            BulkWriter.Result first = t.bulk.upsert(t.admin, "lead", "external_id", List.of("last_name", "company", "email"),
+                    rows(0, 500, "Co"));
+            assertThat(first).isEqualTo(new BulkWriter.Result(500, 0, 0));
+            BulkWriter.Result again = t.bulk.upsert(t.admin, "lead", "external_id", List.of("last_name", "company", "email"),
+                    rows(0, 500, "Co"));
+            assertThat(again).isEqualTo(new BulkWriter.Result(0, 0, 500));
+            BulkWriter.Result changed = t.bulk.upsert(t.admin, "lead", "external_id", List.of("last_name", "company", "email"),
+                    rows(250, 750, "NewCo"));
+            assertThat(changed).isEqualTo(new BulkWriter.Result(250, 250, 0));
+            assertThat(count("lead")).isEqualTo(750);
+            assertThat(fields).hasSize(2);
+        }
+
+        private static Iterator<Object[]> rows(int from, int to, String company) {
+            return IntStream.range(from, to).mapToObj(i -> new Object[] {"L-" + i, "Last, \"" + i + "\"", company,
+                    "lead" + i + "@example.com"}).iterator();
+        }
+
+        long count(String object) {
+            return t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from obj_" + object).mapTo(Long.class).one());
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.hotcrm.testing;
+
+import io.hotcrm.metadata.Catalogue;
+import io.hotcrm.query.QueryEngine;
+import io.hotcrm.security.Principal;
+import io.hotcrm.security.Security;
+import io.hotcrm.store.BulkWriter;
+import io.hotcrm.store.Database;
+import io.hotcrm.store.Dialect;
+import io.hotcrm.store.RecordStore;
+import io.hotcrm.store.Schema;
+
+/** The features wired on a fresh database, as the composition root wires them. */
+public final class TestPlatform implements AutoCloseable {
+    public final Database db;
+    public final Schema schema;
+    public final Security security;
+    public final RecordStore records;
+    public final QueryEngine query;
+    public final BulkWriter bulk;
+    public final Principal admin;
+
+    public TestPlatform(Dialect dialect) {
+        this.db = TestDb.fresh(dialect);
+        this.schema = new Schema(db, Catalogue.standard());
+        schema.sync();
+        this.security = new Security(db.jdbi());
+        security.bootstrap();
+        this.records = new RecordStore(db, schema);
+        this.query = new QueryEngine(db, schema);
+        this.bulk = new BulkWriter(db, schema);
+        security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
+        this.admin = security.users().principal("admin@example.com");
+    }
+
+    /** A new user with the role, as a principal. */
+    public Principal user(String email, String role) {
+        security.users().add(Principal.system(), email, email.substring(0, email.indexOf('@')), role, null);
+        return security.users().principal(email);
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
