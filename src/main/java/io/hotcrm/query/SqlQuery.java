@@ -173,6 +173,10 @@ final class SqlQuery {
 
     /** Builds the statement; where and keyset parameters are appended to {@code params} in order. */
     String sql(Filter where, Cursor cursor, int fetch, List<Object> params) {
+        List<Object> whereParams = new ArrayList<>();
+        String whereSql = where == null ? null : predicate(where, whereParams);
+        List<Object> keyParams = new ArrayList<>();
+        String keySql = cursor == null ? null : keyset(0, cursor, keyParams);
         StringBuilder sql = new StringBuilder("select ");
         sql.append(selected.stream().map(Column::expr).collect(Collectors.joining(", ")));
         for (Column c : sortColumns) {
@@ -186,11 +190,13 @@ final class SqlQuery {
             sql.append(" and ").append(vis.sql());
             params.addAll(vis.params());
         }
-        if (where != null) {
-            sql.append(" and (").append(predicate(where, params)).append(')');
+        if (whereSql != null) {
+            sql.append(" and (").append(whereSql).append(')');
+            params.addAll(whereParams);
         }
-        if (cursor != null) {
-            sql.append(" and (").append(keyset(0, cursor, params)).append(')');
+        if (keySql != null) {
+            sql.append(" and (").append(keySql).append(')');
+            params.addAll(keyParams);
         }
         sql.append(" order by ");
         for (int i = 0; i < sortColumns.size(); i++) {
