@@ -44,7 +44,7 @@ final class ApiRoutes {
     }
 
     void register(RoutesConfig r) {
-        r.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok", "database", database.toLowerCase(java.util.Locale.ROOT))));
+        r.get("/api/v1/health", this::health);
         r.get("/api/v1/objects", this::listObjects);
         r.get("/api/v1/objects/{object}", this::describe);
         r.post("/api/v1/objects/{object}/fields", this::addField);
@@ -55,6 +55,13 @@ final class ApiRoutes {
         r.patch("/api/v1/objects/{object}/records/{id}", this::update);
         r.delete("/api/v1/objects/{object}/records/{id}", this::delete);
         r.post("/api/v1/objects/{object}/records/{id}/restore", this::restore);
+    }
+
+    private void health(Context ctx) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", "ok");
+        out.put("database", database.toLowerCase(java.util.Locale.ROOT));
+        ctx.json(out);
     }
 
     private void listObjects(Context ctx) {
