@@ -22,7 +22,7 @@ public interface Platform extends AutoCloseable {
     /** A one-line description of the database in use, for messages (no secrets). */
     String databaseDescription();
 
-    /** Starts the web console, REST API and job server on the port, and blocks until the process is stopped. */
+    /** Starts the web console and REST API on the port, and blocks until the process is stopped. */
     void serve(int port);
 
     /** The principal commands act as: the system, or the named user with {@code --as}. */

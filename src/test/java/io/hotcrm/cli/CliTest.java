@@ -1,0 +1,86 @@
+package io.hotcrm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotcrm.query.QueryEngine;
+import io.hotcrm.security.Security;
+import io.hotcrm.store.Dialect;
+import io.hotcrm.store.RecordStore;
+import io.hotcrm.store.Schema;
+import io.hotcrm.testing.TestPlatform;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CliTest {
+    final TestPlatform t = new TestPlatform(Dialect.H2);
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @AfterEach
+    void close() {
+        t.close();
+    }
+
+    int run(String... args) {
+        Platform p = new Platform() {
+            public Schema schema() {
+                return t.schema;
+            }
+
+            public RecordStore records() {
+                return t.records;
+            }
+
+            public QueryEngine query() {
+                return t.query;
+            }
+
+            public Security security() {
+                return t.security;
+            }
+
+            public String databaseDescription() {
+                return "H2";
+            }
+
+            public void serve(int port) {
+                throw new UnsupportedOperationException("not in this test");
+            }
+
+            public void close() {
+                // the test closes the platform itself
+            }
+        };
+        return new Cli(dir -> p, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    @Test
+    void addsACustomFieldThatQueriesCanUse() {
+        assertThat(run("fields", "add", "account", "legacy_tier", "picklist", "--values", "Gold;Silver")).isZero();
+        assertThat(run("query", "{\"object\":\"account\",\"fields\":[\"legacy_tier\"]}")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"records\" : [ ]");
+    }
+
+    @Test
+    void reportsErrorsInOneLineWithTheDocumentedExitCode() {
+        assertThat(run("objects", "describe", "acount")).isEqualTo(4);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .isEqualTo("hotcrm: There is no object \"acount\". Did you mean \"account\"? Run \"hotcrm objects\" to list them.");
+    }
+
+    @Test
+    void permissionErrorsExitWith3() {
+        assertThat(run("users", "add", "ro@example.com", "--name", "RO", "--role", "read_only")).isZero();
+        assertThat(run("--as", "ro@example.com", "fields", "add", "account", "x_field", "text")).isEqualTo(3);
+    }
+
+    @Test
+    void badQueryJsonExitsWith2() {
+        assertThat(run("query", "{\"object\":")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("hotcrm: The query is not valid JSON");
+    }
+}
