@@ -10,7 +10,7 @@ import io.hotcrm.security.ObjectPermission;
 import io.hotcrm.security.Principal;
 import io.hotcrm.security.Visibility;
 import io.hotcrm.store.Dialect;
-import io.hotcrm.testing.TestPlatform;
+import io.hotcrm.testing.DialectContract;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,11 +19,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -43,12 +41,9 @@ class QueryEngineTest {
         }
     }
 
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract static class Contract {
-        final TestPlatform t;
-
+    abstract static class Contract extends DialectContract {
         Contract(Dialect dialect) {
-            this.t = new TestPlatform(dialect);
+            super(dialect);
         }
 
         @BeforeAll
@@ -62,11 +57,6 @@ class QueryEngineTest {
                     "close_date", "2026-03-15", "stage", "Negotiation", "amount", 75000, "next_step", "Call CFO"));
             t.records.create(t.admin, "opportunity", Map.of("name", "Delta deal", "account_id", acme.toString(),
                     "close_date", "2026-04-15", "stage", "closed lost"));
-        }
-
-        @AfterAll
-        void close() {
-            t.close();
         }
 
         List<Object> names(String where) {

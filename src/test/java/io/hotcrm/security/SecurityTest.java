@@ -6,13 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.store.Dialect;
-import io.hotcrm.testing.TestPlatform;
+import io.hotcrm.testing.DialectContract;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 class SecurityTest {
 
@@ -30,17 +28,9 @@ class SecurityTest {
         }
     }
 
-    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-    abstract static class Contract {
-        final TestPlatform t;
-
+    abstract static class Contract extends DialectContract {
         Contract(Dialect dialect) {
-            this.t = new TestPlatform(dialect);
-        }
-
-        @AfterAll
-        void close() {
-            t.close();
+            super(dialect);
         }
 
         @Test
