@@ -21,6 +21,7 @@ class ArchitectureTest {
             "security", Set.of("common", "metadata"),
             "store", Set.of("common", "metadata", "security"),
             "query", Set.of("common", "metadata", "security", "store"),
+            "jobs", Set.of("common"),
             "web", Set.of("common", "metadata", "security", "store", "query", "jobs"),
             "cli", Set.of("common", "metadata", "security", "store", "query", "jobs"));
 
