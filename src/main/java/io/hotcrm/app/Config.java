@@ -1,5 +1,8 @@
 package io.hotcrm.app;
 
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.jobs.Jobs;
 import io.hotcrm.store.Database;
 import java.nio.file.Path;
 import java.util.Map;
@@ -8,7 +11,8 @@ import java.util.Map;
  * Every setting HotCRM reads, with its default, in one place. Settings come from the environment
  * (HOTCRM_*) and the global {@code --data} option.
  */
-public record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminEmail) {
+public record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminEmail, String node,
+                     int jobWorkers, int recycleBinDays) {
     public static final String DEFAULT_ADMIN = "admin@hotcrm.local";
 
     public static Config from(Path dataDirOption, Map<String, String> env) {
@@ -18,8 +22,28 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
         if (url == null || url.isBlank()) {
             url = Database.embeddedUrl(data);
         }
+        String node = env.get("HOTCRM_NODE");
         return new Config(data.toAbsolutePath().normalize(), url, env.get("HOTCRM_DB_USER"),
-                env.get("HOTCRM_DB_PASSWORD"), env.getOrDefault("HOTCRM_ADMIN_EMAIL", DEFAULT_ADMIN));
+                env.get("HOTCRM_DB_PASSWORD"), env.getOrDefault("HOTCRM_ADMIN_EMAIL", DEFAULT_ADMIN),
+                node == null || node.isBlank() ? Jobs.defaultNodeName() : node.trim(),
+                intSetting(env, "HOTCRM_JOB_WORKERS", 2, 1, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650));
+    }
+
+    private static int intSetting(Map<String, String> env, String name, int def, int min, int max) {
+        String v = env.get(name);
+        if (v == null || v.isBlank()) {
+            return def;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw new HotCrmException(ErrorCode.CONFIGURATION, name + " must be a whole number from " + min + " to " + max
+                + ", not '" + v + "'.");
     }
 
     public boolean embedded() {

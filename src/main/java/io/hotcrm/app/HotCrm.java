@@ -3,6 +3,7 @@ package io.hotcrm.app;
 import io.hotcrm.cli.Platform;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.jobs.Jobs;
 import io.hotcrm.metadata.Catalogue;
 import io.hotcrm.query.QueryEngine;
 import io.hotcrm.security.Principal;
@@ -11,6 +12,7 @@ import io.hotcrm.security.Security;
 import io.hotcrm.security.Tokens;
 import io.hotcrm.store.Database;
 import io.hotcrm.store.RecordStore;
+import io.hotcrm.store.RecycleBin;
 import io.hotcrm.store.Schema;
 import io.hotcrm.web.WebServer;
 import java.io.IOException;
@@ -30,6 +32,8 @@ public final class HotCrm implements Platform {
     private final RecordStore records;
     private final QueryEngine query;
     private final Security security;
+    private final RecycleBin recycleBin;
+    private final Jobs jobs;
 
     private HotCrm(Config config, Database db) {
         this.config = config;
@@ -40,6 +44,9 @@ public final class HotCrm implements Platform {
         this.security.bootstrap();
         this.records = new RecordStore(db, schema);
         this.query = new QueryEngine(db, schema);
+        this.recycleBin = new RecycleBin(db, schema);
+        this.jobs = new Jobs(db.dataSource(), config.node());
+        jobs.register(new RecycleBinPurgeJob(recycleBin, security));
     }
 
     public static HotCrm open(Config config) {
@@ -91,10 +98,14 @@ public final class HotCrm implements Platform {
     @Override
     public void serve(int port) {
         firstStart(System.out, port);
-        WebServer web = new WebServer(schema, records, query, security, db.dialect().name());
+        WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs,
+                db.dialect().name()));
         web.start(port);
+        jobs.startServer(config.jobWorkers());
+        scheduleMaintenance();
         System.out.println("HotCRM is running on http://localhost:" + web.port() + " (" + databaseDescription()
-                + ", data in " + config.dataDir() + "). Press Ctrl+C to stop.");
+                + ", data in " + config.dataDir() + ", job server " + config.node() + " with " + config.jobWorkers()
+                + " worker(s)). Press Ctrl+C to stop.");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             web.stop();
             close();
@@ -103,6 +114,16 @@ public final class HotCrm implements Platform {
             Thread.currentThread().join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The daily recycle-bin purge (03:00 UTC), or none when HOTCRM_RECYCLE_BIN_DAYS is 0. */
+    private void scheduleMaintenance() {
+        if (config.recycleBinDays() > 0) {
+            jobs.scheduleRecurring("recycle-bin-purge", "0 3 * * *", java.time.ZoneOffset.UTC, RecycleBin.PURGE_JOB,
+                    new RecycleBin.PurgeRequest(config.recycleBinDays(), java.util.List.of()).toJson());
+        } else {
+            jobs.deleteRecurring("recycle-bin-purge");
         }
     }
 
@@ -126,6 +147,16 @@ public final class HotCrm implements Platform {
         return security;
     }
 
+    @Override
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    @Override
+    public RecycleBin recycleBin() {
+        return recycleBin;
+    }
+
     public Database database() {
         return db;
     }
@@ -137,6 +168,7 @@ public final class HotCrm implements Platform {
 
     @Override
     public void close() {
+        jobs.close();
         db.close();
     }
 }

@@ -1,9 +1,11 @@
 package io.hotcrm.cli;
 
+import io.hotcrm.jobs.Jobs;
 import io.hotcrm.query.QueryEngine;
 import io.hotcrm.security.Principal;
 import io.hotcrm.security.Security;
 import io.hotcrm.store.RecordStore;
+import io.hotcrm.store.RecycleBin;
 import io.hotcrm.store.Schema;
 
 /**
@@ -18,6 +20,10 @@ public interface Platform extends AutoCloseable {
     QueryEngine query();
 
     Security security();
+
+    Jobs jobs();
+
+    RecycleBin recycleBin();
 
     /** A one-line description of the database in use, for messages (no secrets). */
     String databaseDescription();

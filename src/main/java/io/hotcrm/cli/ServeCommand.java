@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "serve", description = "Run the web console and the REST API.")
+@Command(name = "serve", description = "Run the web console, the REST API and a background job server.")
 final class ServeCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;

@@ -1,8 +1,12 @@
 package io.hotcrm.jobs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -37,5 +41,59 @@ public record Job(UUID id, String type, JobState state, String payload, String c
             return null;
         }
         return (int) Math.min(100, done * 100 / total);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The job as the API and {@code --json} show it: progress with percent and ETA, the result as JSON
+     * (when it is JSON), the history when loaded. The payload is left out: it is the job's input, not its
+     * state.
+     */
+    public Map<String, Object> view() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("type", type);
+        m.put("state", state.id());
+        m.put("createdBy", createdBy);
+        m.put("createdAt", createdAt);
+        m.put("startedAt", startedAt);
+        m.put("finishedAt", finishedAt);
+        m.put("updatedAt", updatedAt);
+        m.put("done", done);
+        m.put("total", total);
+        m.put("percent", percent());
+        m.put("rate", rate == null ? null : Math.round(rate * 10) / 10.0);
+        Duration eta = eta();
+        m.put("etaSeconds", eta == null ? null : eta.toSeconds());
+        m.put("message", message);
+        m.put("error", error);
+        m.put("result", parsedResult());
+        m.put("attempts", attempts);
+        m.put("maxAttempts", maxAttempts);
+        m.put("cancelRequested", cancelRequested);
+        m.put("node", node);
+        m.put("inline", inlineJob);
+        if (!history.isEmpty()) {
+            m.put("history", history.stream().map(t -> {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("state", t.state().id());
+                e.put("at", t.at());
+                e.put("message", t.message());
+                return e;
+            }).toList());
+        }
+        return m;
+    }
+
+    private Object parsedResult() {
+        if (result == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(result);
+        } catch (JsonProcessingException e) {
+            return result;
+        }
     }
 }

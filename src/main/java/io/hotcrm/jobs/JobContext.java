@@ -131,6 +131,10 @@ public final class JobContext {
         return done;
     }
 
+    String lastMessage() {
+        return message;
+    }
+
     /** Raised when the worker thread is interrupted (the node is shutting down); the attempt is retried. */
     static final class JobInterruptedException extends RuntimeException {
         JobInterruptedException() {

@@ -17,7 +17,7 @@ public final class JobWorker {
 
     /** Runs one attempt of a HotCRM job; a failure is rethrown so JobRunr retries it with backoff. */
     public void execute(UUID jobId) {
-        jobs.execute(jobId, null, true);
+        jobs.execute(jobId, null);
     }
 
     /** Fired by a recurring schedule: records a new job of the type and queues it. */

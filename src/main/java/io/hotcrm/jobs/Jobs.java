@@ -124,31 +124,23 @@ public final class Jobs implements AutoCloseable {
 
     /**
      * Runs a job in the calling thread, recorded like any other (marked as run inline; if this process dies
-     * the job is marked interrupted). The listener, if any, sees the job after every progress write.
-     * Returns the finished job; a failure is recorded and then thrown.
+     * the job is marked interrupted; it is not retried). The listener, if any, sees the job after every
+     * progress write. Returns the finished (or cancelled) job; a failure is recorded, then rethrown as is.
      */
     public Job runHere(String type, String payload, String createdBy, Consumer<Job> listener) {
         JobHandler handler = handler(type);
         UUID id = Ids.newId();
         insert(id, handler, payload, createdBy, null, JobState.QUEUED, true, "Starting on " + node);
         startHeartbeat();
-        try {
-            execute(id, listener, false);
-        } finally {
-            runningHere.remove(id);
-        }
-        Job done = get(id);
-        if (done.state() == JobState.FAILED || done.state() == JobState.RETRYING) {
-            throw new HotCrmException(ErrorCode.INTERNAL, done.error() == null ? "The job failed." : done.error());
-        }
-        return done;
+        execute(id, listener);
+        return get(id);
     }
 
     /**
-     * Runs one attempt of a job (JobRunr calls this through {@link JobWorker}). Rethrows a failure when
-     * {@code rethrow} is set, so JobRunr schedules the retry; a cancelled job ends normally.
+     * Runs one attempt of a job (JobRunr calls this through {@link JobWorker}). A failure is recorded and
+     * rethrown (so JobRunr schedules the retry); a cancelled job ends normally.
      */
-    void execute(UUID id, Consumer<Job> listener, boolean rethrow) {
+    void execute(UUID id, Consumer<Job> listener) {
         Job job = find(id).orElse(null);
         if (job == null || job.state().terminal()) {
             return;
@@ -171,12 +163,13 @@ public final class Jobs implements AutoCloseable {
         try {
             String result = handler.run(ctx);
             ctx.flush(true);
-            finish(id, JobState.SUCCEEDED, "Finished", null, result, ctx.doneNow());
+            finish(id, JobState.SUCCEEDED, ctx.lastMessage() != null ? ctx.lastMessage() : "Finished", null, result,
+                    ctx.doneNow());
         } catch (JobCancelledException e) {
             finish(id, JobState.CANCELLED, "Cancelled after " + ctx.doneNow() + " done", null, null, ctx.doneNow());
         } catch (Throwable e) {
             String error = userMessage(e);
-            boolean last = claimed.attempts() >= claimed.maxAttempts() || !rethrow;
+            boolean last = claimed.attempts() >= claimed.maxAttempts();
             if (e instanceof HotCrmException || e instanceof JobContext.JobInterruptedException) {
                 LOG.info("Job {} ({}) attempt {} failed: {}", id, job.type(), claimed.attempts(), error);
             } else {
@@ -188,15 +181,13 @@ public final class Jobs implements AutoCloseable {
                 finish(id, JobState.RETRYING, "Attempt " + claimed.attempts() + " of " + claimed.maxAttempts()
                         + " failed; retrying with backoff", error, null, ctx.doneNow());
             }
-            if (rethrow) {
-                if (e instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (e instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(error, e);
+            if (e instanceof RuntimeException re) {
+                throw re;
             }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(error, e);
         } finally {
             runningHere.remove(id);
         }

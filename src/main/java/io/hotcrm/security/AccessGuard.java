@@ -31,6 +31,14 @@ public final class AccessGuard {
         }
     }
 
+    /**
+     * Whether the principal may see and cancel work (jobs, imports, exports) started by {@code startedBy}:
+     * their own, or anyone's with a role that manages setup.
+     */
+    public static boolean canSeeWorkOf(Principal p, String startedBy) {
+        return p.role().manageSetup() || p.email().equalsIgnoreCase(startedBy);
+    }
+
     /** Fields the principal may read, in catalogue order. */
     public static List<FieldDef> readableFields(Principal p, ObjectDef object) {
         return object.fields().stream().filter(f -> canRead(p, object, f)).toList();

@@ -2,6 +2,7 @@ package io.hotcrm.web;
 
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.jobs.Jobs;
 import io.hotcrm.query.QueryEngine;
 import io.hotcrm.security.Security;
 import io.hotcrm.store.RecordStore;
@@ -18,10 +19,16 @@ import java.util.List;
 public final class WebServer {
     private final Javalin app;
 
-    public WebServer(Schema schema, RecordStore records, QueryEngine query, Security security, String database) {
-        Auth auth = new Auth(security);
-        ApiRoutes api = new ApiRoutes(schema, records, query, auth, database);
-        ConsoleRoutes console = new ConsoleRoutes(security, schema, auth);
+    /** The front doors the HTTP edge serves; {@code database} names the database for the health check. */
+    public record Features(Schema schema, RecordStore records, QueryEngine query, Security security, Jobs jobs,
+                           String database) {
+    }
+
+    public WebServer(Features f) {
+        Auth auth = new Auth(f.security());
+        ApiRoutes api = new ApiRoutes(f.schema(), f.records(), f.query(), auth, f.database());
+        JobRoutes jobRoutes = new JobRoutes(f.jobs(), auth);
+        ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.staticFiles.add(s -> {
@@ -31,6 +38,7 @@ public final class WebServer {
             });
             cfg.startup.showJavalinBanner = false;
             api.register(cfg.routes);
+            jobRoutes.register(cfg.routes);
             console.register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
             cfg.routes.exception(Exception.class, Problems::unexpected);

@@ -42,6 +42,14 @@ class CliTest {
                 return t.security;
             }
 
+            public io.hotcrm.jobs.Jobs jobs() {
+                return t.jobs;
+            }
+
+            public io.hotcrm.store.RecycleBin recycleBin() {
+                return t.recycleBin;
+            }
+
             public String databaseDescription() {
                 return "H2";
             }

@@ -50,6 +50,34 @@ class RecordStoreTest {
         }
 
         @Test
+        void purgingTheRecycleBinDeletesForGoodAndClearsLookupsToThePurgedRecords() {
+            StoredRecord acc = t.records.create(t.admin, "account", Map.of("name", "Purge Co"));
+            StoredRecord kept = t.records.create(t.admin, "account", Map.of("name", "Kept Co"));
+            StoredRecord con = t.records.create(t.admin, "contact", Map.of("last_name", "Pu", "account_id", acc.id().toString()));
+            t.records.delete(t.admin, "account", acc.id());
+            List<io.hotcrm.metadata.ObjectDef> objects = t.recycleBin.objects(t.admin, List.of("account"));
+            java.time.OffsetDateTime cutoff = java.time.OffsetDateTime.now().plusSeconds(1);
+            assertThat(t.recycleBin.count(t.admin, objects, cutoff).get("account")).isGreaterThanOrEqualTo(1L);
+            assertThat(t.recycleBin.count(t.admin, objects, cutoff.minusDays(1))).doesNotContainKey("account");
+
+            assertThat(t.recycleBin.purge(t.admin, objects.get(0), cutoff)).isGreaterThanOrEqualTo(1);
+            assertThatThrownBy(() -> t.records.get(t.admin, "account", acc.id()))
+                    .isInstanceOfSatisfying(HotCrmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            StoredRecord after = t.records.get(t.admin, "contact", con.id());
+            assertThat(after.get("account_id")).isNull();
+            assertThat(after.changeSeq()).isGreaterThan(con.changeSeq());
+            assertThat(t.records.get(t.admin, "account", kept.id()).get("name")).isEqualTo("Kept Co");
+            assertThat(t.recycleBin.objects(t.admin, List.of())).extracting(io.hotcrm.metadata.ObjectDef::name)
+                    .contains("account", "lead").doesNotContain("user");
+
+            io.hotcrm.security.Principal reader = t.user("purge-reader@example.com", "read_only");
+            assertThatThrownBy(() -> t.recycleBin.objects(reader, List.of("account")))
+                    .isInstanceOfSatisfying(HotCrmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED))
+                    .hasMessageContaining("may not delete account records");
+            assertThat(t.recycleBin.objects(reader, List.of())).isEmpty();
+        }
+
+        @Test
         void createsReadsUpdatesDeletesAndRestoresARecord() {
             StoredRecord a = t.records.create(t.admin, "account", Map.of("name", "Acme", "industry", "technology",
                     "annual_revenue", "1200.50", "next_renewal_date", "2026-03-01", "external_id", "ACC-1"));

@@ -1,5 +1,6 @@
 package io.hotcrm.testing;
 
+import io.hotcrm.jobs.Jobs;
 import io.hotcrm.metadata.Catalogue;
 import io.hotcrm.query.QueryEngine;
 import io.hotcrm.security.Principal;
@@ -8,6 +9,7 @@ import io.hotcrm.store.BulkWriter;
 import io.hotcrm.store.Database;
 import io.hotcrm.store.Dialect;
 import io.hotcrm.store.RecordStore;
+import io.hotcrm.store.RecycleBin;
 import io.hotcrm.store.Schema;
 
 /** The features wired on a fresh database, as the composition root wires them. */
@@ -18,6 +20,8 @@ public final class TestPlatform implements AutoCloseable {
     public final RecordStore records;
     public final QueryEngine query;
     public final BulkWriter bulk;
+    public final RecycleBin recycleBin;
+    public final Jobs jobs;
     public final Principal admin;
 
     public TestPlatform(Dialect dialect) {
@@ -29,6 +33,8 @@ public final class TestPlatform implements AutoCloseable {
         this.records = new RecordStore(db, schema);
         this.query = new QueryEngine(db, schema);
         this.bulk = new BulkWriter(db, schema);
+        this.recycleBin = new RecycleBin(db, schema);
+        this.jobs = new Jobs(db.dataSource(), "test");
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
     }
@@ -41,6 +47,7 @@ public final class TestPlatform implements AutoCloseable {
 
     @Override
     public void close() {
+        jobs.close();
         db.close();
     }
 }

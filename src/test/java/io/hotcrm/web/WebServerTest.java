@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.hotcrm.security.Principal;
 import io.hotcrm.store.Dialect;
 import io.hotcrm.testing.TestPlatform;
+import io.hotcrm.jobs.Job;
+import io.hotcrm.jobs.JobContext;
+import io.hotcrm.jobs.JobHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,11 +28,32 @@ class WebServerTest {
     @BeforeAll
     void start() {
         t = new TestPlatform(Dialect.H2);
-        web = new WebServer(t.schema, t.records, t.query, t.security, "H2");
+        web = new WebServer(new WebServer.Features(t.schema, t.records, t.query, t.security, t.jobs, "H2"));
         web.start(0);
         adminToken = t.security.tokens().create(t.admin, "admin@example.com", "test").token();
         t.security.users().add(Principal.system(), "reader@example.com", "Reader", "read_only", null);
         readerToken = t.security.tokens().create(t.admin, "reader@example.com", "test").token();
+        t.jobs.register(new SlowCount());
+    }
+
+    /** Counts to the payload's number, 100 ms per step. */
+    static final class SlowCount implements JobHandler {
+        @Override
+        public String type() {
+            return "slow-count";
+        }
+
+        @Override
+        public String run(JobContext ctx) throws InterruptedException {
+            int total = Integer.parseInt(ctx.payload().trim());
+            ctx.total(total);
+            for (int i = 1; i <= total; i++) {
+                ctx.checkCancelled();
+                Thread.sleep(100);
+                ctx.progress(i);
+            }
+            return "{\"counted\":" + total + "}";
+        }
     }
 
     @AfterAll
@@ -104,5 +128,52 @@ class WebServerTest {
         HttpResponse<String> bad = send("POST", "/api/v1/query", adminToken, "{\"object\":");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("The request body is not valid JSON");
+    }
+
+    @Test
+    void usersSeeTheirOwnJobsAndAdminsEveryones() throws Exception {
+        Job mine = t.jobs.runHere("slow-count", "2", "reader@example.com", null);
+        Job admins = t.jobs.runHere("slow-count", "1", "admin@example.com", null);
+        HttpResponse<String> readerList = send("GET", "/api/v1/jobs?type=slow-count", readerToken, null);
+        assertThat(readerList.statusCode()).isEqualTo(200);
+        assertThat(readerList.body()).contains(mine.id().toString()).doesNotContain(admins.id().toString());
+        assertThat(send("GET", "/api/v1/jobs?type=slow-count", adminToken, null).body())
+                .contains(mine.id().toString(), admins.id().toString());
+        HttpResponse<String> shown = send("GET", "/api/v1/jobs/" + mine.id(), readerToken, null);
+        assertThat(shown.body()).contains("\"state\":\"succeeded\"", "\"percent\":100", "\"result\":{\"counted\":2}",
+                "\"history\":[{\"state\":\"queued\"");
+        assertThat(send("GET", "/api/v1/jobs/" + admins.id(), readerToken, null).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/api/v1/jobs?state=bogus", readerToken, null).body()).contains("Unknown job state 'bogus'");
+    }
+
+    @Test
+    void aQueuedJobIsCancelledOverRestOnce() throws Exception {
+        Job queued = t.jobs.submit("slow-count", "3", "reader@example.com", null);
+        HttpResponse<String> cancelled = send("POST", "/api/v1/jobs/" + queued.id() + "/cancel", readerToken, null);
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(cancelled.body()).contains("\"state\":\"cancelled\"");
+        HttpResponse<String> again = send("POST", "/api/v1/jobs/" + queued.id() + "/cancel", readerToken, null);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("already ended (cancelled)");
+    }
+
+    @Test
+    void progressStreamsAsServerSentEventsUntilTheJobEnds() throws Exception {
+        java.util.concurrent.CompletableFuture<Job> running = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> t.jobs.runHere("slow-count", "20", "admin@example.com", null));
+        Job j;
+        do {
+            Thread.sleep(50);
+            j = t.jobs.list("admin@example.com", java.util.Set.of(io.hotcrm.jobs.JobState.RUNNING), "slow-count", null, 1)
+                    .stream().findFirst().orElse(null);
+        } while (j == null);
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + "/api/v1/jobs/" + j.id() + "/events"))
+                .header("Authorization", "Bearer " + adminToken).header("Accept", "text/event-stream").build();
+        String stream = http.send(req, HttpResponse.BodyHandlers.ofString()).body();
+        running.get();
+        assertThat(stream).contains("event: progress").contains("event: done");
+        assertThat(stream.indexOf("event: done")).isGreaterThan(stream.lastIndexOf("event: progress"));
+        assertThat(stream).contains("\"done\":20").contains("\"state\":\"succeeded\"");
+        assertThat(stream.split("event: progress", -1).length).isGreaterThan(2);
     }
 }

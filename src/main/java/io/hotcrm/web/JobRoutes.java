@@ -1,0 +1,138 @@
+package io.hotcrm.web;
+
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Ids;
+import io.hotcrm.jobs.Job;
+import io.hotcrm.jobs.JobState;
+import io.hotcrm.jobs.Jobs;
+import io.hotcrm.security.AccessGuard;
+import io.hotcrm.security.Principal;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Background jobs over REST: list, show (with history), cancel, and a server-sent event stream of a job's
+ * progress. Users see their own jobs; roles that manage setup see everyone's.
+ */
+final class JobRoutes {
+    static final long POLL_MILLIS = 500;
+    private final Jobs jobs;
+    private final Auth auth;
+
+    JobRoutes(Jobs jobs, Auth auth) {
+        this.jobs = jobs;
+        this.auth = auth;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/api/v1/jobs", this::list);
+        r.get("/api/v1/jobs/{id}", this::show);
+        r.post("/api/v1/jobs/{id}/cancel", this::cancel);
+        r.get("/api/v1/jobs/{id}/events", new SseHandler(this::events));
+    }
+
+    private void list(Context ctx) {
+        Principal p = auth.require(ctx);
+        List<JobState> states = new ArrayList<>();
+        String stateParam = ctx.queryParam("state");
+        if (stateParam != null && !stateParam.isBlank()) {
+            for (String s : stateParam.split(",")) {
+                try {
+                    states.add(JobState.of(s.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw HotCrmException.invalid("Unknown job state '" + s.trim() + "'. Use one of: queued, running,"
+                            + " retrying, interrupted, succeeded, failed, cancelled.");
+                }
+            }
+        }
+        String before = ctx.queryParam("before");
+        int limit = parseLimit(ctx.queryParam("limit"));
+        boolean all = p.role().manageSetup() && !"mine".equals(ctx.queryParam("scope"));
+        List<Job> page = jobs.list(all ? null : p.email(), states, ctx.queryParam("type"),
+                before == null ? null : Ids.parse(before, "before"), limit);
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("jobs", page.stream().map(Job::view).toList());
+        out.put("nextBefore", page.size() == limit ? page.get(page.size() - 1).id() : null);
+        ctx.json(out);
+    }
+
+    private static int parseLimit(String s) {
+        if (s == null) {
+            return 50;
+        }
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        throw HotCrmException.invalid("limit must be a number from 1 to 1000, not '" + s + "'.");
+    }
+
+    private void show(Context ctx) {
+        ctx.json(visibleJob(ctx).view());
+    }
+
+    private void cancel(Context ctx) {
+        Principal p = auth.require(ctx);
+        Job j = visibleJob(ctx);
+        ctx.json(jobs.cancel(j.id(), p.email()).view());
+    }
+
+    /** Sends a {@code progress} event whenever the job changes, then {@code done} when it ends. */
+    private void events(SseClient client) {
+        Context ctx = client.ctx();
+        Job j;
+        try {
+            j = visibleJob(ctx);
+        } catch (HotCrmException e) {
+            client.sendEvent("error", Map.of("code", e.code().name(), "message", e.getMessage()));
+            client.close();
+            return;
+        }
+        java.time.OffsetDateTime lastSeen = null;
+        while (!client.terminated()) {
+            if (!j.updatedAt().equals(lastSeen)) {
+                lastSeen = j.updatedAt();
+                client.sendEvent(j.state().terminal() ? "done" : "progress", json(j.view()));
+            }
+            if (j.state().terminal()) {
+                break;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            j = jobs.get(j.id());
+        }
+        client.close();
+    }
+
+    private static String json(Object value) {
+        try {
+            return Json.MAPPER.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Job visibleJob(Context ctx) {
+        Principal p = auth.require(ctx);
+        UUID id = Ids.parse(ctx.pathParam("id"), "Job id");
+        Job j = jobs.get(id);
+        if (!AccessGuard.canSeeWorkOf(p, j.createdBy())) {
+            throw HotCrmException.notFound("There is no job with id " + id + " that you can see.");
+        }
+        return j;
+    }
+}

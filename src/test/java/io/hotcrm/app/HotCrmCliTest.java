@@ -1,0 +1,106 @@
+package io.hotcrm.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hotcrm.cli.Cli;
+import io.hotcrm.security.Principal;
+import io.hotcrm.store.StoredRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line on the real composition root and an embedded H2 data directory, as a user runs it. */
+class HotCrmCliTest {
+    @TempDir
+    Path data;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    int run(String... args) {
+        out.reset();
+        err.reset();
+        String[] all = new String[args.length + 2];
+        all[0] = "--data";
+        all[1] = data.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        return new Cli(dir -> HotCrm.open(Config.from(dir, Map.of())), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(all);
+    }
+
+    String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    HotCrm open() {
+        return HotCrm.open(Config.from(data, Map.of()));
+    }
+
+    @Test
+    void purgingTheRecycleBinRunsAsAJobAndClearsLookupsToPurgedRecords() {
+        UUID account;
+        UUID contact;
+        long seqBefore;
+        try (HotCrm hc = open()) {
+            hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
+            Principal sys = hc.security().users().principal("ann@example.com");
+            account = hc.records().create(sys, "account", Map.of("name", "Old Co")).id();
+            hc.records().create(sys, "account", Map.of("name", "Kept Co"));
+            StoredRecord c = hc.records().create(sys, "contact", Map.of("last_name", "Lee", "account_id", account.toString()));
+            contact = c.id();
+            hc.records().delete(sys, "account", account);
+            seqBefore = hc.records().get(sys, "contact", contact).changeSeq();
+        }
+
+        assertThat(run("recycle-bin", "count")).isZero();
+        assertThat(out()).containsPattern("account\\s+1");
+
+        assertThat(run("recycle-bin", "purge", "--older-than-days", "1")).isZero();
+        assertThat(out()).startsWith("Purged 0 record(s) deleted before");
+
+        assertThat(run("recycle-bin", "purge", "--older-than-days", "0", "--object", "account", "--json")).isZero();
+        assertThat(out()).contains("\"state\" : \"succeeded\"", "\"purged\" : {", "\"account\" : 1", "\"type\" : \"recycle-bin-purge\"");
+
+        try (HotCrm hc = open()) {
+            int left = hc.database().jdbi().withHandle(h -> h.createQuery("select count(*) from obj_account where id = :id")
+                    .bind("id", account).mapTo(Integer.class).one());
+            assertThat(left).isZero();
+            StoredRecord c = hc.records().get(Principal.system(), "contact", contact);
+            assertThat(c.get("account_id")).isNull();
+            assertThat(c.changeSeq()).isGreaterThan(seqBefore);
+            assertThat(hc.security().audit().recent(5)).anyMatch(e -> e.action().equals("recycle_bin.purge"));
+        }
+
+        assertThat(run("jobs", "list", "--type", "recycle-bin-purge")).isZero();
+        String[] lines = out().strip().split("\n");
+        assertThat(lines).hasSize(2).allMatch(l -> l.contains("succeeded") && l.contains("system"));
+        String jobId = lines[0].substring(0, 36);
+        assertThat(run("jobs", "show", jobId)).isZero();
+        assertThat(out()).contains("\"history\"", "\"state\" : \"queued\"", "\"state\" : \"running\"");
+        assertThat(run("jobs", "cancel", jobId)).isEqualTo(5);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("already ended (succeeded)");
+    }
+
+    @Test
+    void usersCannotPurgeWhatTheyMayNotDeleteNorSeeOthersJobs() {
+        try (HotCrm hc = open()) {
+            hc.security().users().add(Principal.system(), "rita@example.com", "Rita Reader", "read_only", null);
+        }
+        assertThat(run("--as", "rita@example.com", "recycle-bin", "purge", "--older-than-days", "0", "--object", "lead"))
+                .isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("may not delete lead records");
+        assertThat(run("recycle-bin", "purge", "--older-than-days", "0", "--object", "lead")).isZero();
+        assertThat(run("jobs", "list")).isZero();
+        assertThat(out()).contains("recycle-bin-purge", "succeeded");
+        assertThat(run("--as", "rita@example.com", "jobs", "list")).isZero();
+        assertThat(out()).isEmpty();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("No jobs.");
+        assertThat(run("recycle-bin", "purge", "--older-than-days", "-1")).isEqualTo(2);
+        assertThat(run("recycle-bin", "purge", "--object", "user")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("deactivate them instead");
+    }
+}
