@@ -25,7 +25,12 @@ public final class TestPlatform implements AutoCloseable {
     public final Principal admin;
 
     public TestPlatform(Dialect dialect) {
-        this.db = TestDb.fresh(dialect);
+        this(TestDb.fresh(dialect));
+    }
+
+    /** The features wired on the given (fresh) database, which this platform then owns. */
+    public TestPlatform(Database database) {
+        this.db = database;
         this.schema = new Schema(db, Catalogue.standard());
         schema.sync();
         this.security = new Security(db.jdbi());
