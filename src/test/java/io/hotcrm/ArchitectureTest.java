@@ -22,6 +22,7 @@ class ArchitectureTest {
             "store", Set.of("common", "metadata", "security"),
             "query", Set.of("common", "metadata", "security", "store"),
             "jobs", Set.of("common"),
+            "mapping", Set.of("common", "metadata"),
             "web", Set.of("common", "metadata", "security", "store", "query", "jobs"),
             "cli", Set.of("common", "metadata", "security", "store", "query", "jobs"));
 
