@@ -23,6 +23,7 @@ class ArchitectureTest {
             "query", Set.of("common", "metadata", "security", "store"),
             "jobs", Set.of("common"),
             "mapping", Set.of("common", "metadata"),
+            "importing", Set.of("common", "metadata", "security", "store", "query", "mapping"),
             "web", Set.of("common", "metadata", "security", "store", "query", "jobs"),
             "cli", Set.of("common", "metadata", "security", "store", "query", "jobs"));
 

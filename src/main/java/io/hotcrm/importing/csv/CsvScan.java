@@ -1,0 +1,122 @@
+package io.hotcrm.importing.csv;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One fast pass over a CSV file's bytes before anything is imported: counts the records (quote-aware, so
+ * newlines inside quoted fields do not count; empty lines are skipped as the reader skips them), finds a
+ * quoted field that is never closed (and the line it opens on), notices binary content, and checks whether
+ * the bytes are valid UTF-8. Works for UTF-8 and single-byte encodings, whose delimiters, quotes and
+ * newlines are the same ASCII bytes.
+ */
+final class CsvScan {
+    long records;
+    boolean validUtf8 = true;
+    boolean binary;
+    long unclosedQuoteLine;
+    /** The first line whose bytes are not UTF-8 (when {@link #validUtf8} is false). */
+    long firstNonUtf8Line;
+
+    static CsvScan of(Path file, long skipBytes, char delimiter) throws IOException {
+        CsvScan s = new CsvScan();
+        try (InputStream in = Files.newInputStream(file)) {
+            in.skipNBytes(skipBytes);
+            s.run(in, (byte) delimiter);
+        }
+        return s;
+    }
+
+    private void run(InputStream in, byte delim) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        boolean inQuotes = false;
+        boolean quotePending = false;
+        boolean fieldStart = true;
+        boolean lineHasContent = false;
+        long line = 1;
+        long quoteLine = 0;
+        int need = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            for (int i = 0; i < n; i++) {
+                int u = buf[i] & 0xff;
+                if (u == 0) {
+                    binary = true;
+                    return;
+                }
+                if (validUtf8) {
+                    if (need > 0) {
+                        if ((u & 0xC0) != 0x80) {
+                            nonUtf8(line);
+                        } else {
+                            need--;
+                        }
+                    } else if (u >= 0x80) {
+                        if (u >= 0xC2 && u <= 0xDF) {
+                            need = 1;
+                        } else if (u >= 0xE0 && u <= 0xEF) {
+                            need = 2;
+                        } else if (u >= 0xF0 && u <= 0xF4) {
+                            need = 3;
+                        } else {
+                            nonUtf8(line);
+                        }
+                    }
+                }
+                if (inQuotes) {
+                    if (quotePending) {
+                        quotePending = false;
+                        if (u == '"') {
+                            continue;
+                        }
+                        inQuotes = false;
+                    } else {
+                        if (u == '"') {
+                            quotePending = true;
+                        } else if (u == '\n') {
+                            line++;
+                        }
+                        continue;
+                    }
+                }
+                if (u == delim) {
+                    fieldStart = true;
+                    lineHasContent = true;
+                } else if (u == '\n') {
+                    if (lineHasContent) {
+                        records++;
+                    }
+                    line++;
+                    lineHasContent = false;
+                    fieldStart = true;
+                } else if (u == '\r') {
+                    continue;
+                } else if (u == '"' && fieldStart) {
+                    inQuotes = true;
+                    quoteLine = line;
+                    fieldStart = false;
+                    lineHasContent = true;
+                } else {
+                    fieldStart = false;
+                    lineHasContent = true;
+                }
+            }
+        }
+        if (need > 0 && validUtf8) {
+            nonUtf8(line);
+        }
+        if (inQuotes && !quotePending) {
+            unclosedQuoteLine = quoteLine;
+        }
+        if (lineHasContent) {
+            records++;
+        }
+    }
+
+    private void nonUtf8(long line) {
+        validUtf8 = false;
+        firstNonUtf8Line = line;
+    }
+}
