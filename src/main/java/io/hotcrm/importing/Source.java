@@ -19,4 +19,9 @@ public interface Source extends Closeable {
 
     /** The next data row, or null at the end. */
     SourceRow next() throws IOException;
+
+    /** The sheets of a workbook (the one read is chosen with the sheet option); empty for other files. */
+    default List<String> sheets() {
+        return List.of();
+    }
 }
