@@ -68,6 +68,12 @@ public final class MappingSuggester {
         if (n.isEmpty()) {
             return new Suggestion(column, header, null, null, 0, "The column has no header.", List.of(), samples);
         }
+        for (FieldDef f : o.fields()) {
+            if (f.computed() && (n.equals(Synonyms.normalise(f.name())) || n.equals(Synonyms.normalise(f.label())))) {
+                return new Suggestion(column, header, null, null, 0, f.label() + " (" + f.name() + ") is calculated by"
+                        + " HotCRM and cannot be imported; the column is ignored.", List.of(), samples);
+            }
+        }
         List<Candidate> candidates = candidates(o, n, samples);
         if (candidates.isEmpty()) {
             return new Suggestion(column, header, null, null, 0, "No field of " + o.name() + " matches this header.",

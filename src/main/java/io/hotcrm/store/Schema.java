@@ -124,6 +124,7 @@ public final class Schema {
         Set<String> existing = columns(h, o.tableName());
         if (existing.isEmpty()) {
             h.execute(createTable(o));
+            changeSeqDefault(h, o);
             createIndexes(h, o, o.fields());
             h.execute("create unique index if not exists " + indexName(o, "external_id") + " on " + o.tableName()
                     + " (" + q(SystemField.EXTERNAL_ID) + ")");
@@ -131,6 +132,7 @@ public final class Schema {
                     + " (" + q(SystemField.CHANGE_SEQ) + ")");
             return;
         }
+        changeSeqDefault(h, o);
         List<FieldDef> added = new ArrayList<>();
         for (FieldDef f : o.fields()) {
             if (!existing.contains(f.name())) {
@@ -139,6 +141,12 @@ public final class Schema {
             }
         }
         createIndexes(h, o, added);
+    }
+
+    /** Rows written without a change_seq (COPY on the bulk paths) take the next value of the sequence. */
+    private static void changeSeqDefault(Handle h, ObjectDef o) {
+        h.execute("alter table " + o.tableName() + " alter column " + q(SystemField.CHANGE_SEQ)
+                + " set default nextval('hc_change_seq')");
     }
 
     private String createTable(ObjectDef o) {

@@ -81,6 +81,13 @@ class MappingSuggesterTest {
     }
 
     @Test
+    void calculatedFieldsAreNamedAndNotMapped() {
+        Suggestion s = suggest("contact", List.of("Last Contact Date"), List.of()).get("Last Contact Date");
+        assertThat(s.mapped()).isFalse();
+        assertThat(s.reason()).contains("is calculated by HotCRM and cannot be imported");
+    }
+
+    @Test
     void typosAreMatchedFuzzilyWithLowerConfidence() {
         Suggestion s = suggest("contact", List.of("Frist Name"), List.of()).get("Frist Name");
         assertThat(s.field()).isEqualTo("first_name");

@@ -1,5 +1,9 @@
 package io.hotcrm.testing;
 
+import io.hotcrm.importing.Importer;
+import io.hotcrm.importing.csv.CsvFormat;
+import io.hotcrm.importing.excel.XlsFormat;
+import io.hotcrm.importing.excel.XlsxFormat;
 import io.hotcrm.jobs.Jobs;
 import io.hotcrm.metadata.Catalogue;
 import io.hotcrm.query.QueryEngine;
@@ -22,6 +26,8 @@ public final class TestPlatform implements AutoCloseable {
     public final BulkWriter bulk;
     public final RecycleBin recycleBin;
     public final Jobs jobs;
+    public final Importer importer;
+    public final java.nio.file.Path workDir;
     public final Principal admin;
 
     public TestPlatform(Dialect dialect) {
@@ -40,6 +46,14 @@ public final class TestPlatform implements AutoCloseable {
         this.bulk = new BulkWriter(db, schema);
         this.recycleBin = new RecycleBin(db, schema);
         this.jobs = new Jobs(db.dataSource(), "test");
+        try {
+            this.workDir = java.nio.file.Files.createTempDirectory("hotcrm-test-work");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        this.importer = new Importer(db, schema, java.util.List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()),
+                workDir.resolve("imports"), email -> Principal.SYSTEM_EMAIL.equals(email) ? Principal.system()
+                : security.users().principal(email));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
     }

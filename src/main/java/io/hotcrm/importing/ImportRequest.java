@@ -1,0 +1,57 @@
+package io.hotcrm.importing;
+
+import io.hotcrm.mapping.Formats;
+import io.hotcrm.mapping.Mapping;
+import java.nio.file.Path;
+
+/**
+ * What to import and how. {@code mapping} null means: the saved mapping {@code mappingName} if given, else
+ * the suggested mapping (confidently matched columns only). {@code matchField} null means: external_id when
+ * the file has it, else id, else email. {@code formats} (nullable) overrides the mapping's value formats.
+ * {@code blanksClear}: a blank cell clears the field of a matched record (by default blanks keep the value).
+ */
+public record ImportRequest(String object, ImportMode mode, String matchField, Mapping mapping, String mappingName,
+                            String saveMappingAs, SourceOptions source, Formats formats, boolean dryRun,
+                            boolean blanksClear, Path file, String fileName) {
+    public ImportRequest {
+        mode = mode == null ? ImportMode.UPSERT : mode;
+        source = source == null ? SourceOptions.DETECT : source;
+        fileName = fileName == null ? file.getFileName().toString() : fileName;
+    }
+
+    /** A plain request: the file, the object, upsert with the suggested mapping. */
+    public static ImportRequest of(Path file, String object) {
+        return new ImportRequest(object, ImportMode.UPSERT, null, null, null, null, SourceOptions.DETECT, null, false, false,
+                file, null);
+    }
+
+    public ImportRequest withMode(ImportMode m) {
+        return new ImportRequest(object, m, matchField, mapping, mappingName, saveMappingAs, source, formats, dryRun,
+                blanksClear, file, fileName);
+    }
+
+    public ImportRequest withMatch(String field) {
+        return new ImportRequest(object, mode, field, mapping, mappingName, saveMappingAs, source, formats, dryRun,
+                blanksClear, file, fileName);
+    }
+
+    public ImportRequest withMapping(Mapping m) {
+        return new ImportRequest(object, mode, matchField, m, mappingName, saveMappingAs, source, formats, dryRun,
+                blanksClear, file, fileName);
+    }
+
+    public ImportRequest withDryRun(boolean d) {
+        return new ImportRequest(object, mode, matchField, mapping, mappingName, saveMappingAs, source, formats, d,
+                blanksClear, file, fileName);
+    }
+
+    public ImportRequest withFormats(Formats f) {
+        return new ImportRequest(object, mode, matchField, mapping, mappingName, saveMappingAs, source, f, dryRun,
+                blanksClear, file, fileName);
+    }
+
+    public ImportRequest withSource(SourceOptions s) {
+        return new ImportRequest(object, mode, matchField, mapping, mappingName, saveMappingAs, s,
+                formats, dryRun, blanksClear, file, fileName);
+    }
+}

@@ -1,0 +1,435 @@
+package io.hotcrm.importing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Ids;
+import io.hotcrm.mapping.CompiledMapping;
+import io.hotcrm.mapping.Mapping;
+import io.hotcrm.mapping.MappingSuggester;
+import io.hotcrm.mapping.SavedMappings;
+import io.hotcrm.mapping.Suggestion;
+import io.hotcrm.metadata.Catalogue;
+import io.hotcrm.metadata.FieldDef;
+import io.hotcrm.metadata.FieldType;
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.metadata.SystemField;
+import io.hotcrm.security.AccessGuard;
+import io.hotcrm.security.Action;
+import io.hotcrm.security.AuditLog;
+import io.hotcrm.security.Principal;
+import io.hotcrm.store.Database;
+import io.hotcrm.store.RecordBatch;
+import io.hotcrm.store.Schema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The front door of imports, used alike by the command line, the REST API and the console. {@link #preview}
+ * reads a file's shape and suggests a mapping; {@link #start} checks a request completely (file, mapping,
+ * permissions, match key) and records the import; {@link #execute} runs it — or continues it after the
+ * last committed chunk when an earlier run was interrupted; {@link #undo} takes it back.
+ */
+public final class Importer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Database db;
+    private final Schema schema;
+    private final RecordBatch batch;
+    private final SavedMappings savedMappings;
+    private final ImportLog log;
+    private final List<SourceFormat> formats;
+    private final Path workDir;
+    private final Function<String, Principal> principals;
+    private final MappingSuggester suggester = new MappingSuggester();
+
+    /**
+     * @param formats    the file formats, tried in order by their first bytes
+     * @param workDir    where result files go ({@code workDir/<import id>/})
+     * @param principals finds the principal an import runs as, by email ("system" for the system)
+     */
+    public Importer(Database db, Schema schema, List<SourceFormat> formats, Path workDir,
+                    Function<String, Principal> principals) {
+        this.db = db;
+        this.schema = schema;
+        this.batch = new RecordBatch(db, schema);
+        this.savedMappings = new SavedMappings(db.jdbi());
+        this.log = new ImportLog(db.jdbi());
+        this.formats = List.copyOf(formats);
+        this.workDir = workDir;
+        this.principals = principals;
+    }
+
+    public SavedMappings mappings() {
+        return savedMappings;
+    }
+
+    /** A file's shape: what it is, its sheets, headers, first rows, and a suggested field per column. */
+    public record Preview(String source, List<String> sheets, List<String> headers, List<String[]> sample,
+                          List<Suggestion> suggestions, Mapping suggested) {
+    }
+
+    public Preview preview(Principal p, Path file, String fileName, SourceOptions options, String objectName) {
+        ObjectDef o = schema.object(objectName);
+        AccessGuard.require(p, o, Action.READ);
+        try (Source s = open(file, fileName, options)) {
+            List<String[]> sample = new ArrayList<>();
+            SourceRow r;
+            while (sample.size() < 10 && (r = s.next()) != null) {
+                sample.add(r.values());
+            }
+            List<Suggestion> suggestions = suggester.suggest(o, s.headers(), sample);
+            List<Suggestion> allowed = suggestions.stream().map(x -> x.mapped() && !writable(p, o, x.field())
+                    ? new Suggestion(x.column(), x.header(), null, null, x.confidence(), "It would fill " + x.field()
+                    + ", which your role may not edit.", List.of(x.field()), x.samples()) : x).toList();
+            return new Preview(s.description(), s.sheets(), s.headers(), sample, allowed,
+                    Mapping.fromSuggestions(o.name(), allowed));
+        } catch (IOException e) {
+            throw unreadable(fileName, e);
+        }
+    }
+
+    private static boolean writable(Principal p, ObjectDef o, String field) {
+        return field.equals(SystemField.EXTERNAL_ID) || field.equals(CompiledMapping.ID)
+                || o.field(field).map(f -> p.role().fieldAccess(o.name(), f.name()).edit()).orElse(false);
+    }
+
+    /** Opens the file with the first format that recognises it. */
+    public Source open(Path file, String fileName, SourceOptions options) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw HotCrmException.invalid("There is no file " + file + ".");
+        }
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(8);
+        }
+        for (SourceFormat f : formats) {
+            if (f.accepts(fileName, head)) {
+                return f.open(file, fileName, options);
+            }
+        }
+        throw HotCrmException.invalid("The file " + fileName + " is not a format HotCRM imports: use CSV, .xlsx or .xls.");
+    }
+
+    private static HotCrmException unreadable(String fileName, IOException e) {
+        return HotCrmException.invalid("Cannot read " + fileName + ": " + e.getMessage());
+    }
+
+    /** Checks the request and runs it to the end in this thread (dry-runs, tests, scripts). */
+    public ImportSummary run(Principal p, ImportRequest request, ImportListener listener) {
+        return execute(start(p, request, null).id(), listener);
+    }
+
+    /**
+     * Checks everything that can be checked before a row is read — the file opens, the mapping fits the
+     * object and the file, the user may create/edit the object and every mapped field, the match key is
+     * mapped, required fields are filled — then records the import (state {@code queued}) and returns it.
+     * Nothing is recorded when a check fails.
+     */
+    public ImportSummary start(Principal p, ImportRequest r, UUID jobId) {
+        ObjectDef o = schema.object(r.object());
+        Plan plan;
+        try (Source s = open(r.file(), r.fileName(), r.source())) {
+            plan = plan(p, r, o, s);
+        } catch (IOException e) {
+            throw unreadable(r.fileName(), e);
+        }
+        UUID id = Ids.newId();
+        OffsetDateTime stamp = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+        log.create(id, r, plan.matchField, settings(r, plan.mapping), p.email(), stamp, jobId,
+                workDir.resolve(id.toString()).toAbsolutePath().toString());
+        log.state(id, "queued", null);
+        log.total(id, plan.rows);
+        if (r.saveMappingAs() != null && !r.saveMappingAs().isBlank()) {
+            savedMappings.save(r.saveMappingAs(), plan.mapping, p.email());
+        }
+        return log.get(id).summary(plan.source, plan.compiled.ignoredColumns(), List.of(), List.of());
+    }
+
+    /** A request checked against its file: the mapping to use, compiled, and the match key. */
+    private record Plan(Mapping mapping, CompiledMapping compiled, String matchField, String source, long rows) {
+    }
+
+    private Plan plan(Principal p, ImportRequest r, ObjectDef o, Source s) throws IOException {
+        if (r.mode() != ImportMode.UPDATE) {
+            AccessGuard.require(p, o, Action.CREATE);
+        }
+        if (r.mode() != ImportMode.INSERT) {
+            AccessGuard.require(p, o, Action.EDIT);
+        }
+        {
+            Mapping m = r.mapping();
+            if (m == null && r.mappingName() != null) {
+                m = savedMappings.get(o.name(), r.mappingName());
+            }
+            if (m == null) {
+                List<String[]> sample = new ArrayList<>();
+                SourceRow row;
+                while (sample.size() < 10 && (row = s.next()) != null) {
+                    sample.add(row.values());
+                }
+                m = Mapping.fromSuggestions(o.name(), suggester.suggest(o, s.headers(), sample));
+            }
+            m = m.withObject(o.name());
+            if (r.formats() != null) {
+                m = m.withFormats(r.formats());
+            }
+            Catalogue cat = schema.catalogue();
+            CompiledMapping cm = CompiledMapping.compile(cat, o, m, s.headers());
+            if (cm.targets().stream().noneMatch(CompiledMapping.Target::fromColumn)) {
+                throw HotCrmException.invalid("No column of " + r.fileName() + " is mapped to a field of " + o.name()
+                        + ". Its columns: " + String.join(", ", s.headers()) + ". Give a mapping (--mapping) naming the"
+                        + " field for each column.");
+            }
+            List<FieldDef> editable = cm.targets().stream().map(CompiledMapping.Target::field)
+                    .filter(f -> !f.name().equals(SystemField.EXTERNAL_ID) && !f.name().equals(CompiledMapping.ID)).toList();
+            AccessGuard.requireEditable(p, o, editable);
+            for (CompiledMapping.Target t : cm.targets()) {
+                if (t.field().type() == FieldType.LOOKUP) {
+                    AccessGuard.require(p, cat.object(t.field().target()), Action.READ);
+                }
+            }
+            String match = matchField(r, o, cm);
+            if (r.mode() != ImportMode.UPDATE) {
+                List<String> missing = new ArrayList<>();
+                for (FieldDef f : o.fields()) {
+                    if (f.required() && !f.computed() && f.type() != FieldType.OWNER && f.defaultValue() == null
+                            && cm.indexOf(f.name()) < 0) {
+                        missing.add(f.label() + " (" + f.name() + ")");
+                    }
+                }
+                if (!missing.isEmpty()) {
+                    throw HotCrmException.invalid("New " + o.pluralLabel().toLowerCase(java.util.Locale.ROOT) + " need "
+                            + String.join(", ", missing) + ", but no column or constant fills "
+                            + (missing.size() == 1 ? "it" : "them") + ". Map a column to " + (missing.size() == 1 ? "it" : "each")
+                            + " or add a constant; or import in update mode.");
+                }
+            }
+            return new Plan(m, cm, match, s.description(), s.rows());
+        }
+    }
+
+    private static String matchField(ImportRequest r, ObjectDef o, CompiledMapping cm) {
+        String wanted = r.matchField();
+        if (wanted != null && !wanted.isBlank()) {
+            String w = wanted.trim();
+            if (cm.indexOf(w) < 0 || !cm.targets().get(cm.indexOf(w)).fromColumn()) {
+                throw HotCrmException.invalid("Rows are to be matched on " + w + ", but no column of the file is mapped to it."
+                        + " Map the column that holds it, or match on another field.");
+            }
+            FieldDef f = w.equals(SystemField.EXTERNAL_ID) || w.equals(CompiledMapping.ID) ? null : o.field(w).orElse(null);
+            if (f != null && (f.type().isReference() || f.type() == FieldType.MULTI_PICKLIST || f.type() == FieldType.TEXTAREA)) {
+                throw HotCrmException.invalid("Rows cannot be matched on " + w + " (" + f.type().name().toLowerCase(java.util.Locale.ROOT)
+                        + "); use external_id, id, email or another unique field.");
+            }
+            return w;
+        }
+        for (String candidate : List.of(SystemField.EXTERNAL_ID, CompiledMapping.ID, "email")) {
+            int i = cm.indexOf(candidate);
+            if (i >= 0 && cm.targets().get(i).fromColumn()) {
+                return candidate;
+            }
+        }
+        if (r.mode() != ImportMode.INSERT) {
+            throw HotCrmException.invalid("Nothing to match rows on: map a column to external_id, id or email, or name the"
+                    + " field with --match. (In insert mode every row creates a record and no key is needed.)");
+        }
+        return SystemField.EXTERNAL_ID;
+    }
+
+    private static String settings(ImportRequest r, Mapping m) {
+        ObjectNode n = JSON.createObjectNode();
+        try {
+            n.set("mapping", JSON.readTree(m.toJson()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (r.source().delimiter() != null) {
+            n.put("delimiter", String.valueOf(r.source().delimiter()));
+        }
+        if (r.source().encoding() != null) {
+            n.put("encoding", r.source().encoding().name());
+        }
+        if (r.source().sheet() != null) {
+            n.put("sheet", r.source().sheet());
+        }
+        n.put("blanksClear", r.blanksClear());
+        return n.toString();
+    }
+
+    /**
+     * Runs a recorded import from its checkpoint to the end (the first run starts at row one; a run after an
+     * interruption continues after the last committed chunk). Returns the summary; a cancelled import ends
+     * {@code cancelled} with what it wrote kept (undo removes it); a failure ends {@code failed} and is thrown.
+     */
+    public ImportSummary execute(UUID importId, ImportListener listener) {
+        ImportLog.Row row = log.get(importId);
+        if (List.of("succeeded", "cancelled", "undone").contains(row.state())) {
+            return row.summary(null, List.of(), List.of(), List.of());
+        }
+        Principal p = principals.apply(row.createdBy());
+        JsonNode settings;
+        try {
+            settings = JSON.readTree(row.settings());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Mapping mapping = Mapping.parse(settings.get("mapping").toString(), "of import " + importId);
+        SourceOptions options = new SourceOptions(settings.has("delimiter") ? settings.get("delimiter").asText().charAt(0) : null,
+                settings.has("encoding") ? Charset.forName(settings.get("encoding").asText()) : null,
+                settings.has("sheet") ? settings.get("sheet").asText() : null);
+        ImportRequest request = new ImportRequest(row.object(), row.mode(), row.match(), mapping, null, null, options, null,
+                row.dryRun(), settings.path("blanksClear").asBoolean(false), Path.of(row.sourcePath()), row.fileName());
+        ObjectDef o = schema.object(row.object());
+        boolean resumed = row.counts().done() > 0;
+        log.state(importId, "running", resumed ? "Resuming after row " + row.counts().done() : null);
+        try (Source source = open(request.file(), request.fileName(), options)) {
+            Plan plan = plan(p, request, o, source);
+            Map<String, ObjectDef> targets = new HashMap<>();
+            for (CompiledMapping.Target t : plan.compiled.targets()) {
+                if (t.field().type() == FieldType.OWNER) {
+                    targets.put("user", schema.object("user"));
+                } else if (t.field().type() == FieldType.LOOKUP) {
+                    targets.put(t.field().target(), schema.object(t.field().target()));
+                }
+            }
+            UUID owner = o.ownerField().isPresent() ? defaultOwner(p) : null;
+            ImportRun run = new ImportRun(db, batch, log, p, request, importId, plan.compiled, targets, plan.matchField,
+                    row.stamp(), owner, listener);
+            run.continueFrom(row.counts());
+            Supplier<Source> reopen = () -> {
+                try {
+                    return open(request.file(), request.fileName(), options);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+            run.indexFileKeys(reopen);
+            boolean cancelled;
+            try (ResultFiles results = new ResultFiles(Path.of(row.resultDir()), source.headers(), row.dryRun(), resumed)) {
+                cancelled = run.run(source, row.counts().done(), results);
+            }
+            ImportLog.Counts c = run.counts();
+            String message = describe(row.dryRun(), c) + (cancelled ? " Cancelled: what was written is kept; undo removes it." : "");
+            String state = cancelled ? "cancelled" : "succeeded";
+            log.finish(importId, state, message);
+            if (!row.dryRun()) {
+                db.jdbi().useHandle(h -> AuditLog.record(h, p, "import." + state, o.name(), importId.toString(), message));
+            }
+            return log.get(importId).summary(source.description(), plan.compiled.ignoredColumns(), run.problems(), run.changes());
+        } catch (IOException e) {
+            log.finish(importId, "failed", "Cannot read " + row.fileName() + ": " + e.getMessage());
+            throw unreadable(row.fileName(), e);
+        } catch (RuntimeException e) {
+            String m = e instanceof HotCrmException ? e.getMessage() : "Unexpected error: " + e;
+            log.finish(importId, "failed", m + (row.dryRun() ? "" : " Resume it to continue after the last committed"
+                    + " chunk, or undo it to remove what it wrote."));
+            throw e;
+        }
+    }
+
+    private static String describe(boolean dryRun, ImportLog.Counts c) {
+        return (dryRun ? "Dry-run: would create " : "Created ") + c.created() + (dryRun ? ", would update " : ", updated ")
+                + c.updated() + ", unchanged " + c.unchanged() + ", skipped " + c.skipped() + ", failed " + c.failed()
+                + " of " + c.done() + " rows.";
+    }
+
+    /** New records belong to the importing user; imports run by the system give them to the first administrator. */
+    private UUID defaultOwner(Principal p) {
+        if (p.userId() != null) {
+            return p.userId();
+        }
+        return db.jdbi().withHandle(h -> h.createQuery("select id from obj_user where role = 'admin' and active = true"
+                        + " and deleted_at is null order by created_at limit 1").mapTo(UUID.class).findOne())
+                .orElseThrow(() -> HotCrmException.invalid("New records need an owner and there is no active administrator"
+                        + " to give them to: map an owner column, or run the import as a user (--as EMAIL)."));
+    }
+
+    // ------------------------------------------------------------------ history
+
+    /** An import, if the principal may see it (their own, or anyone's for setup roles). */
+    public ImportSummary get(Principal p, UUID id) {
+        ImportLog.Row row = log.find(id).filter(r -> AccessGuard.canSeeWorkOf(p, r.createdBy()))
+                .orElseThrow(() -> HotCrmException.notFound("There is no import with id " + id + " that you can see."));
+        return row.summary(null, List.of(), List.of(), List.of());
+    }
+
+    public List<ImportSummary> list(Principal p, int limit) {
+        return log.list(p.role().manageSetup() ? null : p.email(), Math.max(1, Math.min(limit, 1000))).stream()
+                .map(r -> r.summary(null, List.of(), List.of(), List.of())).toList();
+    }
+
+    /** The job running an import, recorded once the job exists. */
+    public void attachJob(UUID importId, UUID jobId) {
+        log.jobId(importId, jobId);
+    }
+
+    /** The result file ({@code results.csv}) or error file ({@code errors.csv}) of an import. */
+    public Path resultFile(Principal p, UUID id, boolean errorsOnly) {
+        ImportSummary s = get(p, id);
+        String f = errorsOnly ? s.errorFile() : s.resultFile();
+        if (f == null || !Files.exists(Path.of(f))) {
+            throw HotCrmException.notFound(errorsOnly ? "Import " + id + " has no error file: no row failed."
+                    : "Import " + id + " has no result file yet.");
+        }
+        return Path.of(f);
+    }
+
+    // ------------------------------------------------------------------ undo
+
+    /** What an undo did: records removed and restored, and records changed since the import that were left alone. */
+    public record UndoResult(UUID importId, long deleted, long restored, List<String> leftAlone) {
+        public Map<String, Object> view() {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", importId);
+            m.put("deleted", deleted);
+            m.put("restored", restored);
+            m.put("leftAlone", leftAlone);
+            return m;
+        }
+    }
+
+    /**
+     * Takes an import back: records it created are deleted and fields it updated get their values from before
+     * the import back, using its journal. Records changed since (by anyone) are left as they are and listed.
+     * Works for finished, cancelled and failed imports (a rollback of an interrupted one).
+     */
+    public UndoResult undo(Principal p, UUID id) {
+        ImportLog.Row row = log.find(id).filter(r -> AccessGuard.canSeeWorkOf(p, r.createdBy()))
+                .orElseThrow(() -> HotCrmException.notFound("There is no import with id " + id + " that you can see."));
+        if (row.dryRun()) {
+            throw HotCrmException.invalid("Import " + id + " was a dry-run: it wrote nothing, so there is nothing to undo.");
+        }
+        if (row.state().equals("undone")) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " has already been undone.");
+        }
+        if (row.state().equals("running") || row.state().equals("queued")) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " is still " + row.state()
+                    + "; cancel it first, then undo it.");
+        }
+        ObjectDef o = schema.object(row.object());
+        AccessGuard.require(p, o, Action.DELETE);
+        AccessGuard.require(p, o, Action.EDIT);
+        UndoResult result = new Undo(db, batch, o, row.stamp(), p).run(id);
+        log.finish(id, "undone", "Undone by " + p.email() + ": " + result.deleted() + " created records deleted, "
+                + result.restored() + " updated records restored" + (result.leftAlone().isEmpty() ? "."
+                : ", " + result.leftAlone().size() + " changed since the import left alone."));
+        db.jdbi().useHandle(h -> AuditLog.record(h, p, "import.undo", o.name(), id.toString(), result.view().toString()));
+        return result;
+    }
+}

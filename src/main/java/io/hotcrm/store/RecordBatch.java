@@ -1,0 +1,340 @@
+package io.hotcrm.store;
+
+import static io.hotcrm.store.Dialect.q;
+
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.metadata.FieldDef;
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.metadata.SystemField;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * Set-based reads and writes of many records at once, for imports: find existing records by a key for a
+ * whole chunk in one query, resolve lookup keys in one query, insert new records (PostgreSQL: COPY straight
+ * into the table; H2: JDBC batches) and update changed ones (PostgreSQL: COPY into a staging table and one
+ * UPDATE … FROM; H2: batches). Callers check permissions first ({@code AccessGuard}); every write stamps
+ * {@code updated_at/by} and a new {@code change_seq}.
+ */
+public final class RecordBatch {
+    private final Database db;
+    private final Schema schema;
+
+    public RecordBatch(Database db, Schema schema) {
+        this.db = db;
+        this.schema = schema;
+    }
+
+    public Dialect dialect() {
+        return db.dialect();
+    }
+
+    /** An existing record found by a key: its id, owner, values of the asked columns, and recycle-bin state. */
+    public record Existing(UUID id, Object key, UUID ownerId, Object[] values, OffsetDateTime updatedAt,
+                           OffsetDateTime deletedAt) {
+    }
+
+    /** A new record: its id and one value per column (in the order given to {@link #insert}). */
+    public record NewRecord(UUID id, Object[] values) {
+    }
+
+    /**
+     * Records whose {@code key} column holds one of the keys (recycle bin included), with the values of
+     * {@code columns}. Emails are stored in lower case, so lower-case keys find them.
+     */
+    public Map<Object, List<Existing>> match(Handle h, ObjectDef o, FieldDef key, Collection<?> keys, List<FieldDef> columns) {
+        Map<Object, List<Existing>> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        boolean owner = o.ownerField().isPresent();
+        String cols = columns.stream().map(f -> ", t." + q(f.name())).collect(Collectors.joining());
+        String sql = "select t.id, t." + q(key.name()) + (owner ? ", t.owner_id" : ", null") + ", t.updated_at, t.deleted_at"
+                + cols + " from " + o.tableName() + " t where t." + q(key.name()) + " in (<keys>)";
+        try {
+            for (List<?> part : partitions(new ArrayList<>(keys), 1000)) {
+                h.createQuery(sql).bindList("keys", part).map((rs, ctx) -> {
+                    Object[] values = new Object[columns.size()];
+                    for (int i = 0; i < values.length; i++) {
+                        values[i] = Columns.read(rs, 6 + i, columns.get(i));
+                    }
+                    Object k = key.name().equals(SystemField.ID) ? rs.getObject(2, UUID.class) : rs.getObject(2);
+                    return new Existing(rs.getObject(1, UUID.class), k, rs.getObject(3, UUID.class), values,
+                            Columns.utc(rs.getObject(4, OffsetDateTime.class)), Columns.utc(rs.getObject(5, OffsetDateTime.class)));
+                }).forEach(e -> out.computeIfAbsent(e.key(), x -> new ArrayList<>()).add(e));
+            }
+        } catch (RuntimeException e) {
+            throw failed(o, e);
+        }
+        return out;
+    }
+
+    /**
+     * Ids of the target's records (not in the recycle bin) whose {@code field} equals one of the keys; for
+     * names and emails the comparison ignores case. Keys with several records map to all of them.
+     */
+    public Map<String, List<UUID>> resolve(Handle h, ObjectDef target, String field, Collection<String> keys,
+                                           boolean ignoreCase) {
+        Map<String, List<UUID>> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        String col = "t." + q(field);
+        String sql = "select t.id, " + col + " from " + target.tableName() + " t where t.deleted_at is null and "
+                + (ignoreCase ? "lower(" + col + ")" : col) + " in (<keys>)";
+        List<String> wanted = keys.stream().map(k -> ignoreCase ? k.toLowerCase(Locale.ROOT) : k).distinct().toList();
+        for (List<String> part : partitions(wanted, 1000)) {
+            h.createQuery(sql).bindList("keys", part).map((rs, ctx) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)})
+                    .forEach(r -> {
+                        String k = ignoreCase ? ((String) r[1]).toLowerCase(Locale.ROOT) : (String) r[1];
+                        out.computeIfAbsent(k, x -> new ArrayList<>()).add((UUID) r[0]);
+                    });
+        }
+        return out;
+    }
+
+    /** Which of the ids exist as records of the target (not in the recycle bin). */
+    public java.util.Set<UUID> existing(Handle h, ObjectDef target, Collection<UUID> ids) {
+        java.util.Set<UUID> out = new java.util.HashSet<>();
+        for (List<UUID> part : partitions(new ArrayList<>(ids), 1000)) {
+            out.addAll(h.createQuery("select id from " + target.tableName() + " where deleted_at is null and id in (<ids>)")
+                    .bindList("ids", part).mapTo(UUID.class).list());
+        }
+        return out;
+    }
+
+    /**
+     * Inserts new records with the columns' values (the external id may be one of the columns), stamped as
+     * created and updated at {@code stamp} by {@code by}.
+     */
+    public void insert(Handle h, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows, OffsetDateTime stamp, UUID by) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            if (db.dialect() == Dialect.POSTGRES) {
+                copyInsert(h.getConnection(), o, columns, rows, stamp, by);
+            } else {
+                batchInsert(h.getConnection(), o, columns, rows, stamp, by);
+            }
+        } catch (SQLException e) {
+            throw failed(o, e);
+        }
+    }
+
+    /**
+     * Sets the columns of existing records to the given values (all of them: callers pass the current value
+     * for columns they keep), takes them out of the recycle bin, and stamps them.
+     */
+    public void update(Handle h, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows, OffsetDateTime stamp, UUID by) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            if (db.dialect() == Dialect.POSTGRES) {
+                copyUpdate(h.getConnection(), o, columns, rows, stamp, by);
+            } else {
+                batchUpdate(h.getConnection(), o, columns, rows, stamp, by);
+            }
+        } catch (SQLException e) {
+            throw failed(o, e);
+        }
+    }
+
+    /**
+     * Deletes records for good, first clearing lookups of any object that point at them (stamping those
+     * records as changed).
+     */
+    public void deleteRecords(Handle h, ObjectDef o, List<UUID> ids, OffsetDateTime stamp, UUID by) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        for (ObjectDef other : schema.catalogue().objects()) {
+            for (FieldDef f : other.fields()) {
+                if (f.type() == io.hotcrm.metadata.FieldType.LOOKUP && o.name().equals(f.target())) {
+                    h.createUpdate("update " + other.tableName() + " set " + q(f.name()) + " = null, updated_at = :now,"
+                                    + " updated_by = cast(:by as uuid), change_seq = nextval('hc_change_seq') where "
+                                    + q(f.name()) + " in (<ids>)")
+                            .bind("now", stamp).bind("by", by).bindList("ids", ids).execute();
+                }
+            }
+        }
+        h.createUpdate("delete from " + o.tableName() + " where id in (<ids>)").bindList("ids", ids).execute();
+    }
+
+    /** Sets one column of the given records (used to link rows of one file to each other once all exist). */
+    public void setColumn(Handle h, ObjectDef o, FieldDef column, Map<UUID, Object> values, OffsetDateTime stamp, UUID by) {
+        if (values.isEmpty()) {
+            return;
+        }
+        String sql = "update " + o.tableName() + " set " + q(column.name()) + " = ?, updated_at = ?, updated_by = ?,"
+                + " change_seq = nextval('hc_change_seq') where id = ?";
+        try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
+            for (Map.Entry<UUID, Object> e : values.entrySet()) {
+                Columns.bind(ps, 1, column, e.getValue());
+                ps.setObject(2, stamp);
+                ps.setObject(3, by);
+                ps.setObject(4, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        } catch (SQLException e) {
+            throw failed(o, e);
+        }
+    }
+
+    private void copyInsert(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows, OffsetDateTime stamp,
+                            UUID by) throws SQLException {
+        String cols = columns.stream().map(f -> q(f.name())).collect(Collectors.joining(", "));
+        String sql = "copy " + o.tableName() + " (id, " + cols + ", created_at, created_by, updated_at, updated_by)"
+                + " from stdin (format csv)";
+        copy(c, sql, columns, rows, "," + stamp + "," + text(by) + "," + stamp + "," + text(by));
+    }
+
+    private void copyUpdate(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows, OffsetDateTime stamp,
+                            UUID by) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("create temp table if not exists hc_update_stage (id uuid"
+                    + columns.stream().map(f -> ", " + q(f.name()) + " " + columnType(f)).collect(Collectors.joining())
+                    + ") on commit drop");
+            st.execute("truncate hc_update_stage");
+        }
+        String cols = columns.stream().map(f -> q(f.name())).collect(Collectors.joining(", "));
+        copy(c, "copy hc_update_stage (id, " + cols + ") from stdin (format csv)", columns, rows, "");
+        String sets = columns.stream().map(f -> q(f.name()) + " = s." + q(f.name())).collect(Collectors.joining(", "));
+        try (PreparedStatement ps = c.prepareStatement("update " + o.tableName() + " t set " + sets
+                + ", updated_at = ?, updated_by = ?, change_seq = nextval('hc_change_seq'), deleted_at = null"
+                + " from hc_update_stage s where t.id = s.id")) {
+            ps.setObject(1, stamp);
+            ps.setObject(2, by);
+            ps.executeUpdate();
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("drop table hc_update_stage");
+        }
+    }
+
+    private String columnType(FieldDef f) {
+        return f.name().equals(SystemField.EXTERNAL_ID) ? "varchar(255)" : db.dialect().columnType(f);
+    }
+
+    private static void copy(Connection c, String sql, List<FieldDef> columns, List<NewRecord> rows, String suffix)
+            throws SQLException {
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 17);
+        StringBuilder line = new StringBuilder(512);
+        try {
+            for (NewRecord r : rows) {
+                line.setLength(0);
+                line.append(r.id());
+                for (int i = 0; i < columns.size(); i++) {
+                    line.append(',');
+                    CsvText.append(line, Columns.toDb(columns.get(i), r.values()[i]));
+                }
+                line.append(suffix).append('\n');
+                buf.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
+                if (buf.size() >= 1 << 16) {
+                    copy.writeToCopy(buf.toByteArray(), 0, buf.size());
+                    buf.reset();
+                }
+            }
+            if (buf.size() > 0) {
+                copy.writeToCopy(buf.toByteArray(), 0, buf.size());
+            }
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    private static String text(UUID id) {
+        return id == null ? "" : id.toString();
+    }
+
+    private static void batchInsert(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows,
+                                    OffsetDateTime stamp, UUID by) throws SQLException {
+        String cols = columns.stream().map(f -> q(f.name())).collect(Collectors.joining(", "));
+        String marks = columns.stream().map(f -> "?").collect(Collectors.joining(", "));
+        String sql = "insert into " + o.tableName() + " (id, " + cols + ", created_at, created_by, updated_at, updated_by,"
+                + " change_seq) values (?, " + marks + ", ?, ?, ?, ?, nextval('hc_change_seq'))";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (NewRecord r : rows) {
+                int i = 1;
+                ps.setObject(i++, r.id());
+                for (int j = 0; j < columns.size(); j++) {
+                    Columns.bind(ps, i++, columns.get(j), r.values()[j]);
+                }
+                ps.setObject(i++, stamp);
+                ps.setObject(i++, by);
+                ps.setObject(i++, stamp);
+                ps.setObject(i, by);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void batchUpdate(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows,
+                                    OffsetDateTime stamp, UUID by) throws SQLException {
+        String sets = columns.stream().map(f -> q(f.name()) + " = ?").collect(Collectors.joining(", "));
+        String sql = "update " + o.tableName() + " set " + sets + ", updated_at = ?, updated_by = ?,"
+                + " change_seq = nextval('hc_change_seq'), deleted_at = null where id = ?";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (NewRecord r : rows) {
+                int i = 1;
+                for (int j = 0; j < columns.size(); j++) {
+                    Columns.bind(ps, i++, columns.get(j), r.values()[j]);
+                }
+                ps.setObject(i++, stamp);
+                ps.setObject(i++, by);
+                ps.setObject(i, r.id());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static HotCrmException failed(ObjectDef o, Exception e) {
+        String m = e.getMessage();
+        if (m != null && (m.contains("unique") || m.contains("Unique") || m.contains("duplicate key"))) {
+            return new HotCrmException(ErrorCode.CONFLICT, "Writing " + o.pluralLabel() + " hit a duplicate value of a"
+                    + " unique field (changed by someone else at the same moment?): " + firstLine(m), e);
+        }
+        return new HotCrmException(ErrorCode.UNAVAILABLE, "Writing " + o.pluralLabel() + " failed: " + firstLine(m), e);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static <T> List<List<T>> partitions(List<T> all, int size) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += size) {
+            out.add(all.subList(i, Math.min(all.size(), i + size)));
+        }
+        return out;
+    }
+}
