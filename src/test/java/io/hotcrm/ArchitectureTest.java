@@ -24,8 +24,10 @@ class ArchitectureTest {
             "jobs", Set.of("common"),
             "mapping", Set.of("common", "metadata"),
             "importing", Set.of("common", "metadata", "security", "store", "query", "mapping"),
-            "web", Set.of("common", "metadata", "security", "store", "query", "jobs"),
-            "cli", Set.of("common", "metadata", "security", "store", "query", "jobs"));
+            "web", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
+                    "exporting", "destinations", "privacy", "backup", "jobs", "notify"),
+            "cli", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
+                    "exporting", "destinations", "privacy", "backup", "jobs", "notify"));
 
     @Test
     void featuresImportOnlyWhatTheDesignAllows() {

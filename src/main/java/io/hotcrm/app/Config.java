@@ -22,6 +22,10 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
         if (url == null || url.isBlank()) {
             url = Database.embeddedUrl(data);
         }
+        if (System.getProperty("hotcrm.logs") == null) {
+            // before anything logs: logback.xml writes the log file under the data directory
+            System.setProperty("hotcrm.logs", data.toAbsolutePath().normalize().resolve("logs").toString());
+        }
         String node = env.get("HOTCRM_NODE");
         return new Config(data.toAbsolutePath().normalize(), url, env.get("HOTCRM_DB_USER"),
                 env.get("HOTCRM_DB_PASSWORD"), env.getOrDefault("HOTCRM_ADMIN_EMAIL", DEFAULT_ADMIN),

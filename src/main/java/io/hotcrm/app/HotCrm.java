@@ -3,6 +3,10 @@ package io.hotcrm.app;
 import io.hotcrm.cli.Platform;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.importing.Importer;
+import io.hotcrm.importing.csv.CsvFormat;
+import io.hotcrm.importing.excel.XlsFormat;
+import io.hotcrm.importing.excel.XlsxFormat;
 import io.hotcrm.jobs.Jobs;
 import io.hotcrm.metadata.Catalogue;
 import io.hotcrm.query.QueryEngine;
@@ -20,6 +24,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The composition root: opens the database, brings the schema up to date, and wires every feature's front
@@ -34,6 +39,7 @@ public final class HotCrm implements Platform {
     private final Security security;
     private final RecycleBin recycleBin;
     private final Jobs jobs;
+    private final Importer importer;
 
     private HotCrm(Config config, Database db) {
         this.config = config;
@@ -47,6 +53,14 @@ public final class HotCrm implements Platform {
         this.recycleBin = new RecycleBin(db, schema);
         this.jobs = new Jobs(db.dataSource(), config.node());
         jobs.register(new RecycleBinPurgeJob(recycleBin, security));
+        this.importer = new Importer(db, schema, List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()),
+                config.dataDir().resolve("imports"), this::principal);
+        jobs.register(new ImportJob(importer));
+    }
+
+    /** The principal work recorded under an email runs as: the user, or the system. */
+    private Principal principal(String email) {
+        return Principal.SYSTEM_EMAIL.equals(email) ? Principal.system() : security.users().principal(email);
     }
 
     public static HotCrm open(Config config) {
@@ -155,6 +169,11 @@ public final class HotCrm implements Platform {
     @Override
     public RecycleBin recycleBin() {
         return recycleBin;
+    }
+
+    @Override
+    public Importer importer() {
+        return importer;
     }
 
     public Database database() {

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "hotcrm", mixinStandardHelpOptions = true, version = "HotCRM 0.1.0",
         description = "HotCRM data platform: records, imports, exports and the REST API.",
         subcommands = {ServeCommand.class, ObjectsCommand.class, FieldsCommand.class, QueryCommand.class,
-                UsersCommand.class, RolesCommand.class, TokensCommand.class, AuditCommand.class, JobsCommand.class,
+                UsersCommand.class, RolesCommand.class, TokensCommand.class, AuditCommand.class, JobsCommand.class, ImportCommand.class,
                 RecycleBinCommand.class})
 public final class Cli implements Callable<Integer> {
     /** Opens the platform on a data directory (null = the default). */

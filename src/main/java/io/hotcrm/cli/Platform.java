@@ -1,5 +1,6 @@
 package io.hotcrm.cli;
 
+import io.hotcrm.importing.Importer;
 import io.hotcrm.jobs.Jobs;
 import io.hotcrm.query.QueryEngine;
 import io.hotcrm.security.Principal;
@@ -24,6 +25,8 @@ public interface Platform extends AutoCloseable {
     Jobs jobs();
 
     RecycleBin recycleBin();
+
+    Importer importer();
 
     /** A one-line description of the database in use, for messages (no secrets). */
     String databaseDescription();

@@ -47,6 +47,8 @@ import java.util.function.Supplier;
  * last committed chunk when an earlier run was interrupted; {@link #undo} takes it back.
  */
 public final class Importer {
+    /** The job type that runs imports; its payload is {@link #jobPayload}. */
+    public static final String JOB_TYPE = "import";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Database db;
     private final Schema schema;
@@ -73,6 +75,20 @@ public final class Importer {
         this.formats = List.copyOf(formats);
         this.workDir = workDir;
         this.principals = principals;
+    }
+
+    /** The payload of an import job: the recorded import to run. */
+    public static String jobPayload(UUID importId) {
+        return JSON.createObjectNode().put("importId", importId.toString()).toString();
+    }
+
+    /** The import a job payload names. */
+    public static UUID importOf(String jobPayload) {
+        try {
+            return UUID.fromString(JSON.readTree(jobPayload).path("importId").asText());
+        } catch (IOException | IllegalArgumentException e) {
+            throw HotCrmException.invalid("Not an import job payload: " + jobPayload);
+        }
     }
 
     public SavedMappings mappings() {

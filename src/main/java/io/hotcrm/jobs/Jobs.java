@@ -171,7 +171,7 @@ public final class Jobs implements AutoCloseable {
             String error = userMessage(e);
             boolean last = claimed.attempts() >= claimed.maxAttempts();
             if (e instanceof HotCrmException || e instanceof JobContext.JobInterruptedException) {
-                LOG.info("Job {} ({}) attempt {} failed: {}", id, job.type(), claimed.attempts(), error);
+                LOG.debug("Job {} ({}) attempt {} failed: {}", id, job.type(), claimed.attempts(), error);
             } else {
                 LOG.warn("Job {} ({}) attempt {} failed", id, job.type(), claimed.attempts(), e);
             }

@@ -218,8 +218,9 @@ public final class MappingSuggester {
     }
 
     /**
-     * How a reference column looks records up: UUID samples → id, email samples → email; else as given;
-     * else the target's external id (owners without samples: email). Null for other fields.
+     * How a reference column looks records up: UUID samples → id, email samples → email; owners otherwise by
+     * email (no samples) or external id (never by name); lookups as given, else by external id. Null for
+     * other fields.
      */
     static LookupBy by(FieldDef f, LookupBy given, List<String> samples) {
         if (!isReference(f)) {
@@ -231,10 +232,11 @@ public final class MappingSuggester {
         if (!samples.isEmpty() && samples.stream().allMatch(s -> s.contains("@"))) {
             return LookupBy.EMAIL;
         }
-        if (given != null) {
-            return given;
+        if (f.type() == FieldType.OWNER) {
+            return given == LookupBy.EXTERNAL_ID || given == LookupBy.ID ? given
+                    : samples.isEmpty() ? LookupBy.EMAIL : LookupBy.EXTERNAL_ID;
         }
-        return samples.isEmpty() && f.type() == FieldType.OWNER ? LookupBy.EMAIL : LookupBy.EXTERNAL_ID;
+        return given != null ? given : LookupBy.EXTERNAL_ID;
     }
 
     /** Lowers the confidence when most sample values would not convert to the field's type. */

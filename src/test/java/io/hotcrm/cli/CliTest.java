@@ -50,6 +50,10 @@ class CliTest {
                 return t.recycleBin;
             }
 
+            public io.hotcrm.importing.Importer importer() {
+                return t.importer;
+            }
+
             public String databaseDescription() {
                 return "H2";
             }
