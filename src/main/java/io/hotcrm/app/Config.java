@@ -12,7 +12,7 @@ import java.util.Map;
  * (HOTCRM_*) and the global {@code --data} option.
  */
 public record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminEmail, String node,
-                     int jobWorkers, int recycleBinDays) {
+                     int jobWorkers, int recycleBinDays, int uploadMaxMb) {
     public static final String DEFAULT_ADMIN = "admin@hotcrm.local";
 
     public static Config from(Path dataDirOption, Map<String, String> env) {
@@ -30,7 +30,8 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
         return new Config(data.toAbsolutePath().normalize(), url, env.get("HOTCRM_DB_USER"),
                 env.get("HOTCRM_DB_PASSWORD"), env.getOrDefault("HOTCRM_ADMIN_EMAIL", DEFAULT_ADMIN),
                 node == null || node.isBlank() ? Jobs.defaultNodeName() : node.trim(),
-                intSetting(env, "HOTCRM_JOB_WORKERS", 2, 1, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650));
+                intSetting(env, "HOTCRM_JOB_WORKERS", 2, 1, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650),
+                intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000));
     }
 
     private static int intSetting(Map<String, String> env, String name, int def, int min, int max) {

@@ -112,11 +112,7 @@ public final class HotCrm implements Platform {
     @Override
     public void serve(int port) {
         firstStart(System.out, port);
-        WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs,
-                db.dialect().name()));
-        web.start(port);
-        jobs.startServer(config.jobWorkers());
-        scheduleMaintenance();
+        WebServer web = start(port);
         System.out.println("HotCRM is running on http://localhost:" + web.port() + " (" + databaseDescription()
                 + ", data in " + config.dataDir() + ", job server " + config.node() + " with " + config.jobWorkers()
                 + " worker(s)). Press Ctrl+C to stop.");
@@ -129,6 +125,16 @@ public final class HotCrm implements Platform {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Starts the web server (port 0 = any free port) and the job server, and returns the web server. */
+    public WebServer start(int port) {
+        WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs, importer,
+                config.dataDir().resolve("uploads"), config.uploadMaxMb() * 1024L * 1024L, db.dialect().name()));
+        web.start(port);
+        jobs.startServer(config.jobWorkers());
+        scheduleMaintenance();
+        return web;
     }
 
     /** The daily recycle-bin purge (03:00 UTC), or none when HOTCRM_RECYCLE_BIN_DAYS is 0. */

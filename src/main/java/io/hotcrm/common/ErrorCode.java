@@ -17,6 +17,8 @@ public enum ErrorCode {
     NOT_FOUND(404, 4),
     /** The action conflicts with existing data (duplicate key, concurrent change, existing name). */
     CONFLICT(409, 5),
+    /** An upload or request is larger than allowed. */
+    TOO_LARGE(413, 2),
     /** Too many failed attempts. */
     LOCKED(423, 3),
     /** Configuration is missing or wrong (database URL, data directory, settings). */

@@ -203,15 +203,7 @@ final class ApiRoutes {
     }
 
     private static JsonNode body(Context ctx) {
-        try {
-            JsonNode n = Json.MAPPER.readTree(ctx.body());
-            if (n == null || !n.isObject()) {
-                throw HotCrmException.invalid("The request body must be a JSON object.");
-            }
-            return n;
-        } catch (IOException e) {
-            throw HotCrmException.invalid("The request body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
+        return Json.object(ctx);
     }
 
     private static String text(JsonNode n, String key) {

@@ -2,6 +2,7 @@ package io.hotcrm.web;
 
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.importing.Importer;
 import io.hotcrm.jobs.Jobs;
 import io.hotcrm.query.QueryEngine;
 import io.hotcrm.security.Security;
@@ -10,6 +11,7 @@ import io.hotcrm.store.Schema;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -21,13 +23,14 @@ public final class WebServer {
 
     /** The front doors the HTTP edge serves; {@code database} names the database for the health check. */
     public record Features(Schema schema, RecordStore records, QueryEngine query, Security security, Jobs jobs,
-                           String database) {
+                           Importer importer, Path uploads, long maxUploadBytes, String database) {
     }
 
     public WebServer(Features f) {
         Auth auth = new Auth(f.security());
         ApiRoutes api = new ApiRoutes(f.schema(), f.records(), f.query(), auth, f.database());
         JobRoutes jobRoutes = new JobRoutes(f.jobs(), auth);
+        ImportRoutes importRoutes = new ImportRoutes(f.importer(), f.jobs(), auth, f.uploads(), f.maxUploadBytes());
         ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -39,6 +42,10 @@ public final class WebServer {
             cfg.startup.showJavalinBanner = false;
             api.register(cfg.routes);
             jobRoutes.register(cfg.routes);
+            importRoutes.register(cfg.routes);
+            cfg.jetty.multipartConfig.maxFileSize(-1, io.javalin.config.SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxTotalRequestSize(-1, io.javalin.config.SizeUnit.BYTES);
+            cfg.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
             console.register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
             cfg.routes.exception(Exception.class, Problems::unexpected);

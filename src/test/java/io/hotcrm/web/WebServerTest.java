@@ -28,7 +28,8 @@ class WebServerTest {
     @BeforeAll
     void start() {
         t = new TestPlatform(Dialect.H2);
-        web = new WebServer(new WebServer.Features(t.schema, t.records, t.query, t.security, t.jobs, "H2"));
+        web = new WebServer(new WebServer.Features(t.schema, t.records, t.query, t.security, t.jobs, t.importer,
+                t.workDir.resolve("uploads"), 64 * 1024, "H2"));
         web.start(0);
         adminToken = t.security.tokens().create(t.admin, "admin@example.com", "test").token();
         t.security.users().add(Principal.system(), "reader@example.com", "Reader", "read_only", null);

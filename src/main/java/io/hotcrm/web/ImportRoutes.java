@@ -1,0 +1,316 @@
+package io.hotcrm.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Ids;
+import io.hotcrm.importing.ImportMode;
+import io.hotcrm.importing.ImportRequest;
+import io.hotcrm.importing.ImportSummary;
+import io.hotcrm.importing.Importer;
+import io.hotcrm.importing.SourceOptions;
+import io.hotcrm.jobs.Job;
+import io.hotcrm.jobs.Jobs;
+import io.hotcrm.mapping.Formats;
+import io.hotcrm.mapping.Mapping;
+import io.hotcrm.mapping.Suggestion;
+import io.hotcrm.security.AccessGuard;
+import io.hotcrm.security.Principal;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Imports over REST: upload a file, preview it with suggested mappings, start a dry-run or a commit (run as a
+ * background job), follow it, download its result files, list the history, cancel, undo; and saved
+ * mappings. Uploads are capped (50 MB by default); the message says to split the file or use the CLI.
+ */
+final class ImportRoutes {
+    private final Importer importer;
+    private final Jobs jobs;
+    private final Auth auth;
+    private final Path uploads;
+    private final long maxUpload;
+
+    ImportRoutes(Importer importer, Jobs jobs, Auth auth, Path uploads, long maxUpload) {
+        this.importer = importer;
+        this.jobs = jobs;
+        this.auth = auth;
+        this.uploads = uploads;
+        this.maxUpload = maxUpload;
+    }
+
+    void register(RoutesConfig r) {
+        r.post("/api/v1/imports/files", this::upload);
+        r.post("/api/v1/imports/preview", this::preview);
+        r.post("/api/v1/imports", this::start);
+        r.get("/api/v1/imports", this::list);
+        r.get("/api/v1/imports/{id}", this::show);
+        r.get("/api/v1/imports/{id}/results", ctx -> download(ctx, false));
+        r.get("/api/v1/imports/{id}/errors", ctx -> download(ctx, true));
+        r.post("/api/v1/imports/{id}/cancel", this::cancel);
+        r.post("/api/v1/imports/{id}/undo", this::undo);
+        r.get("/api/v1/mappings", this::listMappings);
+        r.get("/api/v1/mappings/{object}/{name}", this::getMapping);
+        r.put("/api/v1/mappings/{object}/{name}", this::saveMapping);
+        r.delete("/api/v1/mappings/{object}/{name}", this::deleteMapping);
+    }
+
+    // ------------------------------------------------------------------ files
+
+    /** Stores an upload (multipart field {@code file}, or the raw body with {@code ?name=}) and returns its id. */
+    private void upload(Context ctx) throws IOException {
+        Principal p = auth.require(ctx);
+        String contentType = ctx.contentType() == null ? "" : ctx.contentType();
+        String name;
+        InputStream in;
+        if (contentType.startsWith("multipart/form-data")) {
+            UploadedFile f = ctx.uploadedFile("file");
+            if (f == null) {
+                throw HotCrmException.invalid("Send the file in the form field \"file\".");
+            }
+            name = f.filename();
+            in = f.content();
+        } else {
+            name = ctx.queryParam("name");
+            in = ctx.req().getInputStream();
+        }
+        name = safeName(name);
+        UUID id = Ids.newId();
+        Path dir = Files.createDirectories(uploads.resolve(id.toString()));
+        Path file = dir.resolve(name);
+        long size = 0;
+        try (InputStream src = in; OutputStream out = Files.newOutputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = src.read(buf)) > 0) {
+                size += n;
+                if (size > maxUpload) {
+                    throw new HotCrmException(ErrorCode.TOO_LARGE, "The file is larger than " + (maxUpload / 1024 / 1024)
+                            + " MB, the limit for uploads. Split it into smaller files, or import it with the command line"
+                            + " (hotcrm import FILE --object OBJECT), which streams a file of any size.");
+                }
+                out.write(buf, 0, n);
+            }
+        } catch (HotCrmException e) {
+            deleteQuietly(dir);
+            throw e;
+        }
+        if (size == 0) {
+            deleteQuietly(dir);
+            throw HotCrmException.invalid("The upload is empty: send the file's bytes.");
+        }
+        Files.writeString(dir.resolve(".owner"), p.email(), StandardCharsets.UTF_8);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fileId", id);
+        out.put("name", name);
+        out.put("size", size);
+        ctx.status(201).json(out);
+    }
+
+    private static String safeName(String name) {
+        String n = name == null || name.isBlank() ? "upload.csv" : name;
+        n = n.replace('\\', '/');
+        n = n.substring(n.lastIndexOf('/') + 1).replaceAll("[^\\p{L}\\p{N}._ -]", "_");
+        return n.isBlank() || n.startsWith(".") ? "upload" + n : n;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException ignored) {
+            // a leftover upload directory is harmless
+        }
+    }
+
+    /** The uploaded file of the id, if it is the caller's (or the caller manages setup). */
+    private Path uploaded(Principal p, String fileId) {
+        UUID id = Ids.parse(fileId, "fileId");
+        Path dir = uploads.resolve(id.toString());
+        try {
+            String owner = Files.readString(dir.resolve(".owner"), StandardCharsets.UTF_8).trim();
+            if (!AccessGuard.canSeeWorkOf(p, owner)) {
+                throw HotCrmException.notFound("There is no uploaded file " + fileId + " that you can use.");
+            }
+            try (var files = Files.list(dir)) {
+                return files.filter(f -> !f.getFileName().toString().equals(".owner")).findFirst()
+                        .orElseThrow(() -> HotCrmException.notFound("The uploaded file " + fileId + " is gone; upload it again."));
+            }
+        } catch (IOException e) {
+            throw HotCrmException.notFound("There is no uploaded file " + fileId + "; upload it first (POST /api/v1/imports/files).");
+        }
+    }
+
+    private static SourceOptions sourceOptions(JsonNode b) {
+        return new SourceOptions(SourceOptions.delimiter(text(b, "delimiter")), SourceOptions.encoding(text(b, "encoding")),
+                text(b, "sheet"));
+    }
+
+    private static String text(JsonNode b, String key) {
+        JsonNode v = b.get(key);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String required(JsonNode b, String key) {
+        String v = text(b, key);
+        if (v == null || v.isBlank()) {
+            throw HotCrmException.invalid("The request needs \"" + key + "\".");
+        }
+        return v;
+    }
+
+    // ------------------------------------------------------------------ imports
+
+    private void preview(Context ctx) {
+        Principal p = auth.require(ctx);
+        JsonNode b = Json.object(ctx);
+        Path file = uploaded(p, required(b, "fileId"));
+        Importer.Preview pv = importer.preview(p, file, file.getFileName().toString(), sourceOptions(b), required(b, "object"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("source", pv.source());
+        out.put("sheets", pv.sheets());
+        out.put("headers", pv.headers());
+        out.put("sample", pv.sample());
+        out.put("suggestions", pv.suggestions().stream().map(ImportRoutes::suggestion).toList());
+        out.put("mapping", Json.MAPPER.valueToTree(parse(pv.suggested().toJson())));
+        ctx.json(out);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> suggestion(Suggestion s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("column", s.column());
+        m.put("header", s.header());
+        m.put("field", s.field());
+        m.put("by", s.by() == null ? null : s.by().id());
+        m.put("confidence", s.confidence());
+        m.put("reason", s.reason());
+        m.put("alternatives", s.alternatives());
+        m.put("samples", s.samples());
+        return m;
+    }
+
+    /** Starts a dry-run or a commit as a background job: 202 with the import and its job. */
+    private void start(Context ctx) {
+        Principal p = auth.require(ctx);
+        JsonNode b = Json.object(ctx);
+        Path file = uploaded(p, required(b, "fileId"));
+        Mapping mapping = b.hasNonNull("mapping") ? Mapping.parse(b.get("mapping").toString(), "in the request") : null;
+        Formats formats = b.hasNonNull("dateFormat") || b.hasNonNull("timeZone") || b.hasNonNull("decimalComma")
+                ? (mapping == null ? Formats.DEFAULT : mapping.formats()).with(text(b, "dateFormat"),
+                b.hasNonNull("timeZone") ? Formats.zone(text(b, "timeZone")) : null,
+                b.hasNonNull("decimalComma") ? b.get("decimalComma").asBoolean() : null)
+                : null;
+        ImportRequest r = new ImportRequest(required(b, "object"), ImportMode.of(b.path("mode").asText("upsert")),
+                text(b, "match"), mapping, text(b, "mappingName"), text(b, "saveMappingAs"), sourceOptions(b), formats,
+                b.path("dryRun").asBoolean(false), b.path("blanksClear").asBoolean(false), file, file.getFileName().toString());
+        String key = ctx.header("Idempotency-Key");
+        ImportSummary s = importer.start(p, r, null);
+        Job job = jobs.submit(Importer.JOB_TYPE, Importer.jobPayload(s.id()), p.email(),
+                key == null ? null : "import:" + p.email() + ":" + key);
+        importer.attachJob(s.id(), job.id());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("import", importer.get(p, s.id()).view());
+        out.put("job", job.view());
+        ctx.status(202).json(out);
+    }
+
+    private void list(Context ctx) {
+        Principal p = auth.require(ctx);
+        int limit = ctx.queryParam("limit") == null ? 50 : Integer.parseInt(ctx.queryParam("limit"));
+        ctx.json(Map.of("imports", importer.list(p, limit).stream().map(ImportSummary::view).toList()));
+    }
+
+    private void show(Context ctx) {
+        Principal p = auth.require(ctx);
+        ImportSummary s = importer.get(p, Ids.parse(ctx.pathParam("id"), "Import id"));
+        Map<String, Object> out = new LinkedHashMap<>(s.view());
+        if (s.jobId() != null) {
+            jobs.find(s.jobId()).ifPresent(j -> {
+                out.put("job", j.view());
+                if (j.result() != null) {
+                    JsonNode result = parse(j.result());
+                    out.put("problems", result.path("problems"));
+                    if (s.dryRun()) {
+                        out.put("changes", result.path("changes"));
+                    }
+                }
+            });
+        }
+        ctx.json(out);
+    }
+
+    private void download(Context ctx, boolean errors) throws IOException {
+        Principal p = auth.require(ctx);
+        UUID id = Ids.parse(ctx.pathParam("id"), "Import id");
+        Path f = importer.resultFile(p, id, errors);
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"import-" + id + "-" + f.getFileName() + "\"");
+        ctx.result(Files.newInputStream(f));
+    }
+
+    private void cancel(Context ctx) {
+        Principal p = auth.require(ctx);
+        ImportSummary s = importer.get(p, Ids.parse(ctx.pathParam("id"), "Import id"));
+        if (s.jobId() == null) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + s.id() + " is not running as a job.");
+        }
+        ctx.json(jobs.cancel(s.jobId(), p.email()).view());
+    }
+
+    private void undo(Context ctx) {
+        Principal p = auth.require(ctx);
+        ctx.json(importer.undo(p, Ids.parse(ctx.pathParam("id"), "Import id")).view());
+    }
+
+    // ------------------------------------------------------------------ saved mappings
+
+    private void listMappings(Context ctx) {
+        auth.require(ctx);
+        ctx.json(Map.of("mappings", importer.mappings().list(ctx.queryParam("object")).stream().map(i -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("object", i.object());
+            m.put("name", i.name());
+            m.put("createdBy", i.createdBy());
+            m.put("updatedAt", i.updatedAt());
+            return m;
+        }).toList()));
+    }
+
+    private void getMapping(Context ctx) {
+        auth.require(ctx);
+        ctx.contentType("application/json").result(importer.mappings().get(ctx.pathParam("object"), ctx.pathParam("name")).toJson());
+    }
+
+    private void saveMapping(Context ctx) {
+        Principal p = auth.require(ctx);
+        Mapping m = Mapping.parse(ctx.body(), "in the request").withObject(ctx.pathParam("object"));
+        importer.mappings().save(ctx.pathParam("name"), m, p.email());
+        ctx.contentType("application/json").result(m.toJson());
+    }
+
+    private void deleteMapping(Context ctx) {
+        Principal p = auth.require(ctx);
+        AccessGuard.requireSetup(p, "delete saved mappings");
+        importer.mappings().delete(ctx.pathParam("object"), ctx.pathParam("name"));
+        ctx.status(204);
+    }
+}

@@ -1,0 +1,144 @@
+package io.hotcrm.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotcrm.security.Principal;
+import io.hotcrm.web.WebServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Imports over REST on the real composition root and server: upload, preview, dry-run and commit as jobs on
+ * the job server, progress events, result downloads, re-import, undo, and the upload limit.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImportApiTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path data;
+    HotCrm hc;
+    WebServer web;
+    String token;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() {
+        hc = HotCrm.open(Config.from(data, Map.of("HOTCRM_UPLOAD_MAX_MB", "1")));
+        hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
+        token = hc.security().tokens().create(Principal.system(), "ann@example.com", "test").token();
+        web = hc.start(0);
+    }
+
+    @AfterAll
+    void stop() {
+        web.stop();
+        hc.close();
+    }
+
+    HttpResponse<String> send(String method, String path, String contentType, byte[] body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + path))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode json(HttpResponse<String> r) throws Exception {
+        return JSON.readTree(r.body());
+    }
+
+    String upload(String name, String csv) throws Exception {
+        HttpResponse<String> r = send("POST", "/api/v1/imports/files?name=" + name, "text/csv", csv.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return json(r).get("fileId").asText();
+    }
+
+    JsonNode startImport(String body) throws Exception {
+        HttpResponse<String> r = send("POST", "/api/v1/imports", "application/json", body.getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        return json(r);
+    }
+
+    JsonNode await(String importId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode s;
+        do {
+            Thread.sleep(200);
+            s = json(send("GET", "/api/v1/imports/" + importId, null, null));
+        } while (!s.path("job").path("state").asText().matches("succeeded|failed|cancelled") && System.nanoTime() < deadline);
+        return s;
+    }
+
+    @Test
+    void uploadPreviewDryRunCommitReimportAndUndo() throws Exception {
+        String fileId = upload("leads.csv", "Lead ID,First Name,Last Name,Company,E-mail,Lead Status\n"
+                + "L-1,Ann,Lee,Acme,ann.lee@example.com,new\nL-2,Bob,Ray,Initech,bob@example.com,contacted\n"
+                + "L-3,Cy,,Hooli,cy@example.com,new\n");
+        JsonNode preview = json(send("POST", "/api/v1/imports/preview", "application/json",
+                ("{\"fileId\":\"" + fileId + "\",\"object\":\"lead\"}").getBytes(StandardCharsets.UTF_8)));
+        assertThat(preview.get("source").asText()).startsWith("CSV, UTF-8, comma-separated, 6 columns, 3 rows");
+        assertThat(preview.get("suggestions").get(1).get("field").asText()).isEqualTo("first_name");
+        assertThat(preview.get("suggestions").get(0).get("field").isNull()).isTrue();
+
+        String mapping = "{\"columns\":{\"Lead ID\":\"external_id\",\"First Name\":\"first_name\",\"Last Name\":\"last_name\","
+                + "\"Company\":\"company\",\"E-mail\":\"email\",\"Lead Status\":\"status\"}}";
+        JsonNode dry = startImport("{\"fileId\":\"" + fileId + "\",\"object\":\"lead\",\"dryRun\":true,\"mapping\":" + mapping + "}");
+        JsonNode dryDone = await(dry.get("import").get("id").asText());
+        assertThat(dryDone.get("state").asText()).isEqualTo("succeeded");
+        assertThat(dryDone.get("created").asLong()).isEqualTo(2);
+        assertThat(dryDone.get("failed").asLong()).isEqualTo(1);
+        assertThat(dryDone.get("problems").get(0).get("message").asText()).contains("Last Name is required");
+
+        JsonNode commit = startImport("{\"fileId\":\"" + fileId + "\",\"object\":\"lead\",\"mapping\":" + mapping
+                + ",\"saveMappingAs\":\"web leads\"}");
+        String importId = commit.get("import").get("id").asText();
+        String jobId = commit.get("job").get("id").asText();
+        HttpRequest events = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + "/api/v1/jobs/" + jobId + "/events"))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build();
+        String stream = http.send(events, HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(stream).contains("event: done").contains("\"state\":\"succeeded\"");
+        JsonNode done = await(importId);
+        assertThat(done.get("created").asLong()).isEqualTo(dryDone.get("created").asLong());
+        assertThat(done.get("failed").asLong()).isEqualTo(dryDone.get("failed").asLong());
+        HttpResponse<String> errors = send("GET", "/api/v1/imports/" + importId + "/errors", null, null);
+        assertThat(errors.statusCode()).isEqualTo(200);
+        assertThat(errors.headers().firstValue("Content-Disposition").orElse("")).contains("errors.csv");
+        assertThat(errors.body()).contains("L-3,Cy,,Hooli").contains("Last Name is required");
+        assertThat(send("GET", "/api/v1/imports/" + importId + "/results", null, null).body()).contains(",created,");
+
+        JsonNode again = startImport("{\"fileId\":\"" + fileId + "\",\"object\":\"lead\",\"mappingName\":\"web leads\"}");
+        JsonNode againDone = await(again.get("import").get("id").asText());
+        assertThat(againDone.get("unchanged").asLong()).isEqualTo(2);
+        assertThat(againDone.get("created").asLong()).isZero();
+
+        JsonNode undo = json(send("POST", "/api/v1/imports/" + importId + "/undo", null, null));
+        assertThat(undo.get("deleted").asLong()).isEqualTo(2);
+        assertThat(json(send("GET", "/api/v1/imports", null, null)).get("imports").size()).isEqualTo(3);
+        assertThat(json(send("GET", "/api/v1/mappings?object=lead", null, null)).get("mappings").get(0).get("name").asText())
+                .isEqualTo("web leads");
+    }
+
+    @Test
+    void uploadsOverTheLimitAreRefusedWithAWayForward() throws Exception {
+        byte[] big = new byte[1024 * 1024 + 10];
+        java.util.Arrays.fill(big, (byte) 'x');
+        HttpResponse<String> r = send("POST", "/api/v1/imports/files?name=big.csv", "text/csv", big);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(json(r).get("message").asText()).contains("larger than 1 MB").contains("Split it").contains("hotcrm import FILE");
+    }
+}
