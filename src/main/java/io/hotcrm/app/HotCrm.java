@@ -54,14 +54,10 @@ public final class HotCrm implements Platform {
         this.jobs = new Jobs(db.dataSource(), config.node());
         jobs.register(new RecycleBinPurgeJob(recycleBin, security));
         this.importer = new Importer(db, schema, List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()),
-                config.dataDir().resolve("imports"), this::principal);
+                config.dataDir().resolve("imports"), security);
         jobs.register(new ImportJob(importer));
     }
 
-    /** The principal work recorded under an email runs as: the user, or the system. */
-    private Principal principal(String email) {
-        return Principal.SYSTEM_EMAIL.equals(email) ? Principal.system() : security.users().principal(email);
-    }
 
     public static HotCrm open(Config config) {
         if (config.embedded()) {

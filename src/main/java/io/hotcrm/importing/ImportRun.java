@@ -69,6 +69,7 @@ final class ImportRun {
     private final List<FieldDef> columns = new ArrayList<>();
     private final int[] columnTarget;
     private final Map<FieldDef, Object> insertDefaults;
+    private final Map<String, Object> fieldDefaults = new HashMap<>();
     private final List<FieldDef> requiredTargets = new ArrayList<>();
     private final KeyIndex seen = new KeyIndex();
     private final Map<Integer, KeyIndex> fileKeys = new HashMap<>();
@@ -76,6 +77,7 @@ final class ImportRun {
     private final List<Deferred> deferred = new ArrayList<>();
     private final List<RowProblem> problems = new ArrayList<>();
     private final List<ImportSummary.Change> changes = new ArrayList<>();
+    private Map<String, String> roles;
     private ImportLog.Counts total = new ImportLog.Counts(0, 0, 0, 0, 0, 0);
 
     /** A reference to another row of the same file, linked once every chunk is written. */
@@ -125,8 +127,7 @@ final class ImportRun {
         this.listener = listener;
         this.defaultOwner = defaultOwner;
         this.keyIndex = mapping.indexOf(keyFieldName);
-        this.keyField = keyIndex >= 0 ? mapping.targets().get(keyIndex).field()
-                : keyFieldName.equals(SystemField.EXTERNAL_ID) ? CompiledMapping.externalIdField() : object.requireField(keyFieldName);
+        this.keyField = keyIndex >= 0 ? mapping.targets().get(keyIndex).field() : CompiledMapping.externalIdField();
         List<Integer> ct = new ArrayList<>();
         for (int i = 0; i < mapping.targets().size(); i++) {
             Target t = mapping.targets().get(i);
@@ -139,19 +140,58 @@ final class ImportRun {
             }
         }
         this.columnTarget = ct.stream().mapToInt(Integer::intValue).toArray();
-        this.insertDefaults = new LinkedHashMap<>();
         for (FieldDef f : object.fields()) {
-            if (mapping.indexOf(f.name()) >= 0 || f.computed()) {
+            if (f.computed()) {
                 continue;
             }
             if (f.type() == FieldType.OWNER) {
-                insertDefaults.put(f, defaultOwner);
+                fieldDefaults.put(f.name(), defaultOwner);
             } else if (f.defaultValue() != null) {
                 io.hotcrm.metadata.ValueConverter.Converted c = io.hotcrm.metadata.ValueConverter.convert(f, f.defaultValue());
                 if (c.ok() && c.value() != null) {
-                    insertDefaults.put(f, c.value());
+                    fieldDefaults.put(f.name(), c.value());
                 }
             }
+        }
+        this.insertDefaults = new LinkedHashMap<>();
+        refreshInsertDefaults();
+    }
+
+    /**
+     * User imports: roles must exist (matched case-insensitively, stored as named), and new users without a
+     * role column get "standard" and are active.
+     */
+    void checkRoles(List<String> known) {
+        this.roles = new HashMap<>();
+        known.forEach(r -> roles.put(r.toLowerCase(java.util.Locale.ROOT), r));
+        fieldDefaults.put(Importer.ROLE, "standard");
+        fieldDefaults.put("active", Boolean.TRUE);
+        refreshInsertDefaults();
+    }
+
+    /** Defaults of fields no column fills, written on every new record. */
+    private void refreshInsertDefaults() {
+        insertDefaults.clear();
+        for (FieldDef f : object.fields()) {
+            if (mapping.indexOf(f.name()) < 0 && fieldDefaults.containsKey(f.name())) {
+                insertDefaults.put(f, fieldDefaults.get(f.name()));
+            }
+        }
+    }
+
+    private void checkRole(Row row) {
+        int i = mapping.indexOf(Importer.ROLE);
+        if (roles == null || i < 0 || row.values[i] == null) {
+            return;
+        }
+        String r = roles.get(row.values[i].toString().toLowerCase(java.util.Locale.ROOT));
+        if (r == null) {
+            row.fail(mapping.targets().get(i).header(), Importer.ROLE, row.values[i].toString(), "There is no role \""
+                    + row.values[i] + "\". Roles: " + String.join(", ", new java.util.TreeSet<>(roles.values()))
+                    + " (create it first: hotcrm roles create NAME).");
+            row.status = RowStatus.FAILED;
+        } else {
+            row.values[i] = r;
         }
     }
 
@@ -358,6 +398,7 @@ final class ImportRun {
                 continue;
             }
             nonBlank.add(row);
+            checkRole(row);
             if (!row.problems.isEmpty()) {
                 row.status = RowStatus.FAILED;
             } else {
@@ -633,7 +674,7 @@ final class ImportRun {
             }
             for (FieldDef f : requiredTargets) {
                 int i = mapping.indexOf(f.name());
-                if (row.values[i] == null) {
+                if (row.values[i] == null && !fieldDefaults.containsKey(f.name())) {
                     row.fail(mapping.targets().get(i).header(), f.name(), "", f.label() + " is required for a new "
                             + object.label().toLowerCase(java.util.Locale.ROOT) + ".");
                     row.status = RowStatus.FAILED;
@@ -707,8 +748,8 @@ final class ImportRun {
         for (int c = 0; c < columns.size(); c++) {
             Object v = row.values[columnTarget[c]];
             out[c] = v instanceof Pending ? null : v;
-            if (out[c] == null && columns.get(c).type() == FieldType.OWNER) {
-                out[c] = defaultOwner;
+            if (out[c] == null && !(v instanceof Pending)) {
+                out[c] = fieldDefaults.get(columns.get(c).name());
             }
         }
         int i = columns.size();

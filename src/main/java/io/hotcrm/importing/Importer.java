@@ -20,6 +20,8 @@ import io.hotcrm.security.AccessGuard;
 import io.hotcrm.security.Action;
 import io.hotcrm.security.AuditLog;
 import io.hotcrm.security.Principal;
+import io.hotcrm.security.Role;
+import io.hotcrm.security.Security;
 import io.hotcrm.store.Database;
 import io.hotcrm.store.RecordBatch;
 import io.hotcrm.store.Schema;
@@ -37,7 +39,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -49,6 +50,10 @@ import java.util.function.Supplier;
 public final class Importer {
     /** The job type that runs imports; its payload is {@link #jobPayload}. */
     public static final String JOB_TYPE = "import";
+    static final String USER = "user";
+    static final String ROLE = "role";
+    /** The match field of imports without a key: every row creates a record. */
+    static final String NO_KEY = "(none)";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Database db;
     private final Schema schema;
@@ -57,16 +62,16 @@ public final class Importer {
     private final ImportLog log;
     private final List<SourceFormat> formats;
     private final Path workDir;
-    private final Function<String, Principal> principals;
+    private final Security security;
     private final MappingSuggester suggester = new MappingSuggester();
 
     /**
      * @param formats    the file formats, tried in order by their first bytes
      * @param workDir    where result files go ({@code workDir/<import id>/})
-     * @param principals finds the principal an import runs as, by email ("system" for the system)
+     * @param security   finds the principal an import runs as (by email; "system" for the system) and the roles
+     *                   user imports may give
      */
-    public Importer(Database db, Schema schema, List<SourceFormat> formats, Path workDir,
-                    Function<String, Principal> principals) {
+    public Importer(Database db, Schema schema, List<SourceFormat> formats, Path workDir, Security security) {
         this.db = db;
         this.schema = schema;
         this.batch = new RecordBatch(db, schema);
@@ -74,7 +79,7 @@ public final class Importer {
         this.log = new ImportLog(db.jdbi());
         this.formats = List.copyOf(formats);
         this.workDir = workDir;
-        this.principals = principals;
+        this.security = security;
     }
 
     /** The payload of an import job: the recorded import to run. */
@@ -182,6 +187,9 @@ public final class Importer {
     }
 
     private Plan plan(Principal p, ImportRequest r, ObjectDef o, Source s) throws IOException {
+        if (o.name().equals(USER)) {
+            AccessGuard.requireSetup(p, "import users");
+        }
         if (r.mode() != ImportMode.UPDATE) {
             AccessGuard.require(p, o, Action.CREATE);
         }
@@ -225,7 +233,7 @@ public final class Importer {
                 List<String> missing = new ArrayList<>();
                 for (FieldDef f : o.fields()) {
                     if (f.required() && !f.computed() && f.type() != FieldType.OWNER && f.defaultValue() == null
-                            && cm.indexOf(f.name()) < 0) {
+                            && cm.indexOf(f.name()) < 0 && !(o.name().equals(USER) && f.name().equals(ROLE))) {
                         missing.add(f.label() + " (" + f.name() + ")");
                     }
                 }
@@ -242,6 +250,9 @@ public final class Importer {
 
     private static String matchField(ImportRequest r, ObjectDef o, CompiledMapping cm) {
         String wanted = r.matchField();
+        if (NO_KEY.equals(wanted)) {
+            return NO_KEY;
+        }
         if (wanted != null && !wanted.isBlank()) {
             String w = wanted.trim();
             if (cm.indexOf(w) < 0 || !cm.targets().get(cm.indexOf(w)).fromColumn()) {
@@ -261,11 +272,16 @@ public final class Importer {
                 return candidate;
             }
         }
-        if (r.mode() != ImportMode.INSERT) {
-            throw HotCrmException.invalid("Nothing to match rows on: map a column to external_id, id or email, or name the"
-                    + " field with --match. (In insert mode every row creates a record and no key is needed.)");
+        for (CompiledMapping.Target t : cm.targets()) {
+            if (t.fromColumn() && t.field().unique() && !t.field().type().isReference()) {
+                return t.name();
+            }
         }
-        return SystemField.EXTERNAL_ID;
+        if (r.mode() == ImportMode.UPDATE) {
+            throw HotCrmException.invalid("Nothing to match rows on: updates need a column mapped to external_id, id, email"
+                    + " or another unique field, or name the field with --match.");
+        }
+        return NO_KEY;
     }
 
     private static String settings(ImportRequest r, Mapping m) {
@@ -298,7 +314,8 @@ public final class Importer {
         if (List.of("succeeded", "cancelled", "undone").contains(row.state())) {
             return row.summary(null, List.of(), List.of(), List.of());
         }
-        Principal p = principals.apply(row.createdBy());
+        Principal p = Principal.SYSTEM_EMAIL.equals(row.createdBy()) ? Principal.system()
+                : security.users().principal(row.createdBy());
         JsonNode settings;
         try {
             settings = JSON.readTree(row.settings());
@@ -328,6 +345,9 @@ public final class Importer {
             ImportRun run = new ImportRun(db, batch, log, p, request, importId, plan.compiled, targets, plan.matchField,
                     row.stamp(), owner, listener);
             run.continueFrom(row.counts());
+            if (o.name().equals(USER)) {
+                run.checkRoles(security.roles().list().stream().map(Role::name).toList());
+            }
             Supplier<Source> reopen = () -> {
                 try {
                     return open(request.file(), request.fileName(), options);
@@ -341,7 +361,9 @@ public final class Importer {
                 cancelled = run.run(source, row.counts().done(), results);
             }
             ImportLog.Counts c = run.counts();
-            String message = describe(row.dryRun(), c) + (cancelled ? " Cancelled: what was written is kept; undo removes it." : "");
+            String message = describe(row.dryRun(), c) + (cancelled ? " Cancelled: what was written is kept; undo removes it." : "")
+                    + (NO_KEY.equals(row.match()) ? " No column identifies records (external_id, id, email or a unique field),"
+                    + " so every row creates one: importing this file again would create duplicates." : "");
             String state = cancelled ? "cancelled" : "succeeded";
             log.finish(importId, state, message);
             if (!row.dryRun()) {

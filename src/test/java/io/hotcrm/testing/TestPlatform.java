@@ -52,8 +52,7 @@ public final class TestPlatform implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         this.importer = new Importer(db, schema, java.util.List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()),
-                workDir.resolve("imports"), email -> Principal.SYSTEM_EMAIL.equals(email) ? Principal.system()
-                : security.users().principal(email));
+                workDir.resolve("imports"), security);
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
     }
