@@ -66,11 +66,19 @@ public final class RecordBatch {
         }
         boolean owner = o.ownerField().isPresent();
         String cols = columns.stream().map(f -> ", t." + q(f.name())).collect(Collectors.joining());
+        Class<?> arrayType = arrayType(key);
         String sql = "select t.id, t." + q(key.name()) + (owner ? ", t.owner_id" : ", null") + ", t.updated_at, t.deleted_at"
-                + cols + " from " + o.tableName() + " t where t." + q(key.name()) + " in (<keys>)";
+                + cols + " from " + o.tableName() + " t where t." + q(key.name())
+                + (arrayType != null ? " = any(:keys)" : " in (<keys>)");
         try {
-            for (List<?> part : partitions(new ArrayList<>(keys), 1000)) {
-                h.createQuery(sql).bindList("keys", part).map((rs, ctx) -> {
+            for (List<?> part : partitions(new ArrayList<>(keys), arrayType != null ? 10_000 : 1000)) {
+                org.jdbi.v3.core.statement.Query q = h.createQuery(sql);
+                if (arrayType != null) {
+                    q.bindArray("keys", arrayType, part);
+                } else {
+                    q.bindList("keys", part);
+                }
+                q.map((rs, ctx) -> {
                     Object[] values = new Object[columns.size()];
                     for (int i = 0; i < values.length; i++) {
                         values[i] = Columns.read(rs, 6 + i, columns.get(i));
@@ -98,10 +106,10 @@ public final class RecordBatch {
         }
         String col = "t." + q(field);
         String sql = "select t.id, " + col + " from " + target.tableName() + " t where t.deleted_at is null and "
-                + (ignoreCase ? "lower(" + col + ")" : col) + " in (<keys>)";
+                + (ignoreCase ? "lower(" + col + ")" : col) + " = any(:keys)";
         List<String> wanted = keys.stream().map(k -> ignoreCase ? k.toLowerCase(Locale.ROOT) : k).distinct().toList();
-        for (List<String> part : partitions(wanted, 1000)) {
-            h.createQuery(sql).bindList("keys", part).map((rs, ctx) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)})
+        for (List<String> part : partitions(wanted, 10_000)) {
+            h.createQuery(sql).bindArray("keys", String.class, part).map((rs, ctx) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)})
                     .forEach(r -> {
                         String k = ignoreCase ? ((String) r[1]).toLowerCase(Locale.ROOT) : (String) r[1];
                         out.computeIfAbsent(k, x -> new ArrayList<>()).add((UUID) r[0]);
@@ -110,12 +118,26 @@ public final class RecordBatch {
         return out;
     }
 
+    /**
+     * Keys are bound as one array ({@code = any(?)}), which PostgreSQL plans as an index lookup or a hashed
+     * check whatever the table's statistics; other key types fall back to an IN list.
+     */
+    private static Class<?> arrayType(FieldDef key) {
+        if (key.name().equals(SystemField.ID)) {
+            return UUID.class;
+        }
+        return switch (key.type()) {
+            case TEXT, EMAIL, PHONE, URL, PICKLIST -> String.class;
+            default -> null;
+        };
+    }
+
     /** Which of the ids exist as records of the target (not in the recycle bin). */
     public java.util.Set<UUID> existing(Handle h, ObjectDef target, Collection<UUID> ids) {
         java.util.Set<UUID> out = new java.util.HashSet<>();
-        for (List<UUID> part : partitions(new ArrayList<>(ids), 1000)) {
-            out.addAll(h.createQuery("select id from " + target.tableName() + " where deleted_at is null and id in (<ids>)")
-                    .bindList("ids", part).mapTo(UUID.class).list());
+        for (List<UUID> part : partitions(new ArrayList<>(ids), 10_000)) {
+            out.addAll(h.createQuery("select id from " + target.tableName() + " where deleted_at is null and id = any(:ids)")
+                    .bindArray("ids", UUID.class, part).mapTo(UUID.class).list());
         }
         return out;
     }
