@@ -78,7 +78,7 @@ final class ImportRun {
     private final List<RowProblem> problems = new ArrayList<>();
     private final List<ImportSummary.Change> changes = new ArrayList<>();
     private Map<String, String> roles;
-    private ImportLog.Counts total = new ImportLog.Counts(0, 0, 0, 0, 0, 0);
+    private volatile ImportLog.Counts total = new ImportLog.Counts(0, 0, 0, 0, 0, 0);
 
     /** A reference to another row of the same file, linked once every chunk is written. */
     private record Deferred(UUID recordId, long row, int target, String key) {
@@ -270,40 +270,116 @@ final class ImportRun {
         reader.setDaemon(true);
         reader.start();
         long totalRows = source.rows();
+        Writer writer = new Writer(results, totalRows);
+        Thread writing = new Thread(writer, "hotcrm-import-writer-" + id);
+        writing.setDaemon(true);
+        writing.start();
         boolean cancelled = false;
         try {
             while (true) {
+                long w0 = System.nanoTime();
                 Object next = take(queue);
+                timing[0] += System.nanoTime() - w0;
                 if (next == END) {
                     break;
                 }
-                if (next instanceof Throwable t) {
-                    if (t instanceof IOException io) {
-                        throw io;
-                    }
-                    if (t instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(t);
-                }
+                rethrow(next);
                 @SuppressWarnings("unchecked")
                 List<Row> chunk = (List<Row>) next;
-                process(chunk, results);
-                listener.progress(total.done(), totalRows, (request.dryRun() ? "Checked " : "Imported ") + total.done()
-                        + (totalRows > 0 ? " of " + totalRows : "") + " rows");
-                if (listener.cancelled()) {
-                    cancelled = true;
+                Prepared prepared = prepare(chunk);
+                writer.put(prepared);
+                if (writer.failure != null || listener.cancelled()) {
+                    cancelled = writer.failure == null;
                     break;
                 }
             }
         } finally {
             reader.interrupt();
+            writer.finish();
+            try {
+                writing.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             results.flush();
         }
+        rethrow(writer.failure);
         if (!cancelled && !request.dryRun()) {
             linkDeferred();
         }
         return cancelled;
+    }
+
+    private static void rethrow(Object failure) throws IOException {
+        if (failure instanceof Throwable t) {
+            if (t instanceof IOException io) {
+                throw io;
+            }
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * The writing stage, on its own thread and connection: writes chunk N (one transaction) and its result
+     * rows while this thread looks up and matches chunk N+1. Chunks are written in order.
+     */
+    private final class Writer implements Runnable {
+        private static final Object DONE = new Object();
+        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
+        private final ResultFiles results;
+        private final long totalRows;
+        volatile Throwable failure;
+
+        Writer(ResultFiles results, long totalRows) {
+            this.results = results;
+            this.totalRows = totalRows;
+        }
+
+        void put(Prepared p) {
+            try {
+                while (failure == null && !queue.offer(p, 100, TimeUnit.MILLISECONDS)) {
+                    // wait for the writer, unless it failed
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HotCrmException(io.hotcrm.common.ErrorCode.UNAVAILABLE, "The import was interrupted.");
+            }
+        }
+
+        void finish() {
+            try {
+                while (failure == null && !queue.offer(DONE, 100, TimeUnit.MILLISECONDS)) {
+                    // wait for the writer to take the last chunk
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    Object next = queue.take();
+                    if (next == DONE) {
+                        return;
+                    }
+                    write((Prepared) next, results);
+                    listener.progress(total.done(), totalRows, (request.dryRun() ? "Checked " : "Imported ") + total.done()
+                            + (totalRows > 0 ? " of " + totalRows : "") + " rows");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
     }
 
     private static Object take(BlockingQueue<Object> q) {
@@ -388,7 +464,12 @@ final class ImportRun {
 
     // ------------------------------------------------------------------ one chunk
 
-    private void process(List<Row> chunk, ResultFiles results) throws IOException {
+    /** A chunk looked up, matched and classified, ready to be written. */
+    private record Prepared(List<Row> chunk, List<NewRecord> inserts, List<NewRecord> updates, List<UUID> createdIds,
+                            ArrayNode updatedJournal, ImportLog.Counts counts) {
+    }
+
+    private Prepared prepare(List<Row> chunk) {
         List<Row> pending = new ArrayList<>(chunk.size());
         List<Row> nonBlank = new ArrayList<>(chunk.size());
         for (Row row : chunk) {
@@ -405,13 +486,18 @@ final class ImportRun {
                 checkKey(row);
             }
         }
+        long t0 = System.nanoTime();
         resolveReferences(nonBlank);
+        timing[1] += System.nanoTime() - t0;
+        t0 = System.nanoTime();
         for (Row row : nonBlank) {
             if (row.status == null) {
                 pending.add(row);
             }
         }
         Map<Object, List<Existing>> existing = match(pending);
+        timing[2] += System.nanoTime() - t0;
+        t0 = System.nanoTime();
         List<NewRecord> inserts = new ArrayList<>();
         List<NewRecord> updates = new ArrayList<>();
         ArrayNode updatedJournal = JSON.createArrayNode();
@@ -435,25 +521,36 @@ final class ImportRun {
             }
         }
         ImportLog.Counts c = count(chunk);
+        timing[3] += System.nanoTime() - t0;
+        return new Prepared(chunk, inserts, updates, createdIds, updatedJournal, c);
+    }
+
+    /** Writes a prepared chunk in one transaction (records, journal, checkpoint), then its result rows. */
+    private void write(Prepared prepared, ResultFiles results) throws IOException {
+        long t0 = System.nanoTime();
+        List<Row> chunk = prepared.chunk();
+        ImportLog.Counts c = prepared.counts();
         if (request.dryRun()) {
             log.advance(id, c);
         } else {
             List<FieldDef> insertColumns = insertColumns();
             db.jdbi().useTransaction(h -> {
-                batch.insert(h, object, insertColumns, inserts, stamp, principal.userId());
-                batch.update(h, object, columns, updates, stamp, principal.userId());
-                if (!createdIds.isEmpty() || !updatedJournal.isEmpty()) {
+                batch.insert(h, object, insertColumns, prepared.inserts(), stamp, principal.userId());
+                batch.update(h, object, columns, prepared.updates(), stamp, principal.userId());
+                if (!prepared.createdIds().isEmpty() || !prepared.updatedJournal().isEmpty()) {
                     h.createUpdate("insert into hc_import_chunk (import_id, seq, first_row, last_row, created, updated)"
                                     + " values (:id, (select coalesce(max(seq), 0) + 1 from hc_import_chunk where import_id = :id),"
                                     + " :first, :last, :created, :updated)")
                             .bind("id", id).bind("first", chunk.get(0).number).bind("last", chunk.get(chunk.size() - 1).number)
-                            .bind("created", createdIds.isEmpty() ? null : join(createdIds))
-                            .bind("updated", updatedJournal.isEmpty() ? null : updatedJournal.toString()).execute();
+                            .bind("created", prepared.createdIds().isEmpty() ? null : join(prepared.createdIds()))
+                            .bind("updated", prepared.updatedJournal().isEmpty() ? null : prepared.updatedJournal().toString()).execute();
                 }
                 ImportLog.advance(h, id, c);
             });
         }
         total = total.plus(c);
+        timing[4] += System.nanoTime() - t0;
+        t0 = System.nanoTime();
         for (Row row : chunk) {
             if (row.problems.size() > 1) {
                 row.problems.sort(java.util.Comparator.comparingInt(this::columnOrder));
@@ -477,6 +574,7 @@ final class ImportRun {
                 }
             }
         }
+        timing[5] += System.nanoTime() - t0;
     }
 
     /** Where a problem's column is in the file, so a row's problems read left to right. */
@@ -490,6 +588,18 @@ final class ImportRun {
             }
         }
         return Integer.MAX_VALUE - 1;
+    }
+
+    /** Time spent per stage (wait for the reader, resolve, match, classify, write, results), for the log. */
+    final long[] timing = new long[6];
+
+    String timings() {
+        String[] names = {"waiting for rows", "lookups", "matching", "classifying", "writing", "result files"};
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < names.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(names[i]).append(' ').append(timing[i] / 1_000_000).append(" ms");
+        }
+        return b.toString();
     }
 
     private static String show(String s) {

@@ -55,6 +55,7 @@ public final class Importer {
     /** The match field of imports without a key: every row creates a record. */
     static final String NO_KEY = "(none)";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Importer.class);
     private final Database db;
     private final Schema schema;
     private final RecordBatch batch;
@@ -361,6 +362,7 @@ public final class Importer {
                 cancelled = run.run(source, row.counts().done(), results);
             }
             ImportLog.Counts c = run.counts();
+            LOG.debug("Import {} of {} rows: {}", importId, c.done(), run.timings());
             String message = describe(row.dryRun(), c) + (cancelled ? " Cancelled: what was written is kept; undo removes it." : "")
                     + (NO_KEY.equals(row.match()) ? " No column identifies records (external_id, id, email or a unique field),"
                     + " so every row creates one: importing this file again would create duplicates." : "");
