@@ -5,6 +5,7 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.importing.Headers;
 import io.hotcrm.importing.Source;
 import io.hotcrm.importing.SourceFormat;
 import io.hotcrm.importing.SourceOptions;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -213,7 +213,7 @@ public final class CsvFormat implements SourceFormat {
                 if (!it.hasNext()) {
                     throw HotCrmException.invalid("The file " + fileName + " is empty: there is nothing to import.");
                 }
-                this.headers = headers(fileName, it.next().getFields());
+                this.headers = Headers.of("The file " + fileName, it.next().getFields());
             } catch (RuntimeException e) {
                 reader.close();
                 throw e;
@@ -225,28 +225,6 @@ public final class CsvFormat implements SourceFormat {
             }
             this.description = "CSV, " + encodingNote + ", " + delimiterName(delimiter) + "-separated, " + headers.size()
                     + " columns, " + rows + " rows";
-        }
-
-        private static List<String> headers(String fileName, List<String> raw) {
-            List<String> out = new ArrayList<>();
-            Map<String, Integer> seen = new HashMap<>();
-            List<String> duplicates = new ArrayList<>();
-            for (int i = 0; i < raw.size(); i++) {
-                String h = raw.get(i).strip();
-                if (h.isEmpty()) {
-                    h = "Column " + (i + 1);
-                }
-                Integer before = seen.putIfAbsent(h.toLowerCase(Locale.ROOT), i);
-                if (before != null) {
-                    duplicates.add("\"" + h + "\" (columns " + (before + 1) + " and " + (i + 1) + ")");
-                }
-                out.add(h);
-            }
-            if (!duplicates.isEmpty()) {
-                throw HotCrmException.invalid("The file " + fileName + " has columns with the same header: "
-                        + String.join(", ", duplicates) + ". Rename them so each header is unique.");
-            }
-            return List.copyOf(out);
         }
 
         @Override

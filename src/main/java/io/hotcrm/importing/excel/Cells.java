@@ -4,11 +4,7 @@ import io.hotcrm.common.HotCrmException;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /** What spreadsheet rows have in common however they are read: cell text and header checks. */
 final class Cells {
@@ -36,36 +32,6 @@ final class Cells {
             return Long.toString((long) d);
         }
         return number(BigDecimal.valueOf(d));
-    }
-
-    static List<String> headers(String fileName, String sheet, List<String> raw) {
-        List<String> out = new ArrayList<>();
-        Map<String, Integer> seen = new HashMap<>();
-        List<String> duplicates = new ArrayList<>();
-        int last = raw.size();
-        while (last > 0 && (raw.get(last - 1) == null || raw.get(last - 1).isBlank())) {
-            last--;
-        }
-        for (int i = 0; i < last; i++) {
-            String h = raw.get(i) == null ? "" : raw.get(i).strip();
-            if (h.isEmpty()) {
-                h = "Column " + (i + 1);
-            }
-            Integer before = seen.putIfAbsent(h.toLowerCase(Locale.ROOT), i);
-            if (before != null) {
-                duplicates.add("\"" + h + "\" (columns " + (before + 1) + " and " + (i + 1) + ")");
-            }
-            out.add(h);
-        }
-        if (out.isEmpty()) {
-            throw HotCrmException.invalid("The sheet \"" + sheet + "\" of " + fileName + " is empty: its first row should"
-                    + " hold the column headers.");
-        }
-        if (!duplicates.isEmpty()) {
-            throw HotCrmException.invalid("The sheet \"" + sheet + "\" of " + fileName + " has columns with the same header: "
-                    + String.join(", ", duplicates) + ". Rename them so each header is unique.");
-        }
-        return List.copyOf(out);
     }
 
     static HotCrmException noSheet(String fileName, String wanted, List<String> sheets) {

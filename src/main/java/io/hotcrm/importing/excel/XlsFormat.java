@@ -1,6 +1,7 @@
 package io.hotcrm.importing.excel;
 
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.importing.Headers;
 import io.hotcrm.importing.Source;
 import io.hotcrm.importing.SourceFormat;
 import io.hotcrm.importing.SourceOptions;
@@ -81,7 +82,7 @@ public final class XlsFormat implements SourceFormat {
             for (int i = 0; i < Math.max(0, first.getLastCellNum()); i++) {
                 raw.add(text(first.getCell(i), wb));
             }
-            this.headers = Cells.headers(fileName, sheet.getSheetName(), raw);
+            this.headers = Headers.of("The sheet \"" + sheet.getSheetName() + "\" of " + fileName, raw);
             if (lastRow <= headerRow) {
                 throw HotCrmException.invalid("The sheet \"" + sheet.getSheetName() + "\" of " + fileName
                         + " has a header row but no rows to import.");

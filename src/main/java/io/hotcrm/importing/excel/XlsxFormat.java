@@ -1,6 +1,7 @@
 package io.hotcrm.importing.excel;
 
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.importing.Headers;
 import io.hotcrm.importing.Source;
 import io.hotcrm.importing.SourceFormat;
 import io.hotcrm.importing.SourceOptions;
@@ -81,7 +82,7 @@ public final class XlsxFormat implements SourceFormat {
             for (int i = 0; i < first.getCellCount(); i++) {
                 raw.add(text(first, i));
             }
-            this.headers = Cells.headers(fileName, sheet.getName(), raw);
+            this.headers = Headers.of("The sheet \"" + sheet.getName() + "\" of " + fileName, raw);
             this.rows = rowCount < 0 ? -1 : Math.max(0, rowCount - 1);
             if (rows == 0) {
                 throw HotCrmException.invalid("The sheet \"" + sheet.getName() + "\" of " + fileName
