@@ -15,19 +15,20 @@ class ArchitectureTest {
     static final JavaClasses CLASSES = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.hotcrm");
 
-    static final Map<String, Set<String>> ALLOWED = Map.of(
-            "common", Set.of(),
-            "metadata", Set.of("common"),
-            "security", Set.of("common", "metadata"),
-            "store", Set.of("common", "metadata", "security"),
-            "query", Set.of("common", "metadata", "security", "store"),
-            "jobs", Set.of("common"),
-            "mapping", Set.of("common", "metadata"),
-            "importing", Set.of("common", "metadata", "security", "store", "query", "mapping"),
-            "web", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
-                    "exporting", "destinations", "privacy", "backup", "jobs", "notify"),
-            "cli", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
-                    "exporting", "destinations", "privacy", "backup", "jobs", "notify"));
+    static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("common", Set.of()),
+            Map.entry("metadata", Set.of("common")),
+            Map.entry("security", Set.of("common", "metadata")),
+            Map.entry("store", Set.of("common", "metadata", "security")),
+            Map.entry("query", Set.of("common", "metadata", "security", "store")),
+            Map.entry("jobs", Set.of("common")),
+            Map.entry("notify", Set.of("common")),
+            Map.entry("mapping", Set.of("common", "metadata")),
+            Map.entry("importing", Set.of("common", "metadata", "security", "store", "query", "mapping")),
+            Map.entry("web", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
+                    "exporting", "destinations", "privacy", "backup", "jobs", "notify")),
+            Map.entry("cli", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
+                    "exporting", "destinations", "privacy", "backup", "jobs", "notify")));
 
     @Test
     void featuresImportOnlyWhatTheDesignAllows() {

@@ -3,6 +3,7 @@ package io.hotcrm.app;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.jobs.Jobs;
+import io.hotcrm.notify.Notifier;
 import io.hotcrm.store.Database;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Map;
  * (HOTCRM_*) and the global {@code --data} option.
  */
 public record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminEmail, String node,
-                     int jobWorkers, int recycleBinDays, int uploadMaxMb) {
+                     int jobWorkers, int recycleBinDays, int uploadMaxMb, Notifier.Smtp smtp) {
     public static final String DEFAULT_ADMIN = "admin@hotcrm.local";
 
     public static Config from(Path dataDirOption, Map<String, String> env) {
@@ -31,7 +32,18 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
                 env.get("HOTCRM_DB_PASSWORD"), env.getOrDefault("HOTCRM_ADMIN_EMAIL", DEFAULT_ADMIN),
                 node == null || node.isBlank() ? Jobs.defaultNodeName() : node.trim(),
                 intSetting(env, "HOTCRM_JOB_WORKERS", 2, 1, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650),
-                intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000));
+                intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000), smtp(env));
+    }
+
+    /** SMTP from HOTCRM_SMTP_*; null without a host (notices are then kept for the console only). */
+    private static Notifier.Smtp smtp(Map<String, String> env) {
+        String host = env.get("HOTCRM_SMTP_HOST");
+        if (host == null || host.isBlank()) {
+            return null;
+        }
+        return new Notifier.Smtp(host.trim(), intSetting(env, "HOTCRM_SMTP_PORT", 587, 1, 65535), env.get("HOTCRM_SMTP_USER"),
+                env.get("HOTCRM_SMTP_PASSWORD"), env.getOrDefault("HOTCRM_SMTP_FROM", "hotcrm@localhost"),
+                !"false".equalsIgnoreCase(env.getOrDefault("HOTCRM_SMTP_STARTTLS", "true")));
     }
 
     private static int intSetting(Map<String, String> env, String name, int def, int min, int max) {

@@ -8,6 +8,7 @@ import io.hotcrm.importing.csv.CsvFormat;
 import io.hotcrm.importing.excel.XlsFormat;
 import io.hotcrm.importing.excel.XlsxFormat;
 import io.hotcrm.jobs.Jobs;
+import io.hotcrm.notify.Notifier;
 import io.hotcrm.metadata.Catalogue;
 import io.hotcrm.query.QueryEngine;
 import io.hotcrm.security.Principal;
@@ -40,6 +41,7 @@ public final class HotCrm implements Platform {
     private final RecycleBin recycleBin;
     private final Jobs jobs;
     private final Importer importer;
+    private final Notifier notifier;
 
     private HotCrm(Config config, Database db) {
         this.config = config;
@@ -55,7 +57,8 @@ public final class HotCrm implements Platform {
         jobs.register(new RecycleBinPurgeJob(recycleBin, security));
         this.importer = new Importer(db, schema, List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()),
                 config.dataDir().resolve("imports"), security);
-        jobs.register(new ImportJob(importer));
+        this.notifier = new Notifier(db.dataSource(), config.smtp());
+        jobs.register(new ImportJob(importer, notifier));
     }
 
 
@@ -126,7 +129,7 @@ public final class HotCrm implements Platform {
     /** Starts the web server (port 0 = any free port) and the job server, and returns the web server. */
     public WebServer start(int port) {
         WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs, importer,
-                config.dataDir().resolve("uploads"), config.uploadMaxMb() * 1024L * 1024L, db.dialect().name()));
+                config.dataDir().resolve("uploads"), config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name()));
         web.start(port);
         jobs.startServer(config.jobWorkers());
         scheduleMaintenance();

@@ -6,6 +6,7 @@ import io.hotcrm.importing.ImportSummary;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.jobs.JobContext;
 import io.hotcrm.jobs.JobHandler;
+import io.hotcrm.notify.Notifier;
 import java.io.IOException;
 import java.util.UUID;
 
@@ -17,9 +18,11 @@ final class ImportJob implements JobHandler {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final Importer importer;
+    private final Notifier notifier;
 
-    ImportJob(Importer importer) {
+    ImportJob(Importer importer, Notifier notifier) {
         this.importer = importer;
+        this.notifier = notifier;
     }
 
     @Override
@@ -30,7 +33,37 @@ final class ImportJob implements JobHandler {
     @Override
     public String run(JobContext ctx) throws IOException {
         UUID id = Importer.importOf(ctx.payload());
-        ImportSummary s = importer.execute(id, new ImportListener() {
+        ImportSummary s;
+        try {
+            s = run(ctx, id);
+        } catch (RuntimeException e) {
+            if (ctx.lastAttempt()) {
+                notifyUser(ctx.createdBy(), "HotCRM import failed", "Your import " + id + " stopped: " + e.getMessage()
+                        + "\n\nResume it (hotcrm import resume " + id + ") or undo it (hotcrm import undo " + id + ").");
+            }
+            throw e;
+        }
+        if (!s.dryRun()) {
+            notifyUser(ctx.createdBy(), "HotCRM import of " + s.fileName() + " " + s.state(), s.message()
+                    + "\n\nObject: " + s.object() + "\nImport: " + s.id() + (s.errorFile() != null
+                    ? "\nThe rows that failed are in the error file (download it from the import's page)." : ""));
+        }
+        if ("cancelled".equals(s.state())) {
+            ctx.checkCancelled();
+        }
+        ctx.message(s.message());
+        return JSON.writeValueAsString(s.view());
+    }
+
+    /** Users hear how their import ended (by email when SMTP is set up, and in the console). */
+    private void notifyUser(String email, String subject, String body) {
+        if (email != null && email.contains("@")) {
+            notifier.notify(email, subject, body);
+        }
+    }
+
+    private ImportSummary run(JobContext ctx, UUID id) {
+        return importer.execute(id, new ImportListener() {
             private long knownTotal = -1;
 
             @Override
@@ -48,10 +81,5 @@ final class ImportJob implements JobHandler {
                 return ctx.cancelRequested();
             }
         });
-        if ("cancelled".equals(s.state())) {
-            ctx.checkCancelled();
-        }
-        ctx.message(s.message());
-        return JSON.writeValueAsString(s.view());
     }
 }

@@ -18,6 +18,7 @@ public final class JobContext {
     private final String payload;
     private final String createdBy;
     private final int attempt;
+    private final int maxAttempts;
     private final Consumer<Job> listener;
     private final long startNanos = System.nanoTime();
     private long startDone = -1;
@@ -34,6 +35,7 @@ public final class JobContext {
         this.payload = job.payload();
         this.createdBy = job.createdBy();
         this.attempt = job.attempts();
+        this.maxAttempts = job.maxAttempts();
         this.done = job.done();
         this.total = job.total();
         this.listener = listener;
@@ -60,6 +62,11 @@ public final class JobContext {
     /** 1 for the first attempt, 2 for the first retry, … */
     public int attempt() {
         return attempt;
+    }
+
+    /** Whether a failure of this attempt ends the job (no retry follows). */
+    public boolean lastAttempt() {
+        return attempt >= maxAttempts;
     }
 
     /** Units done so far, as last reported (a retried job starts from what its previous attempt stored). */

@@ -4,6 +4,7 @@ import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.jobs.Jobs;
+import io.hotcrm.notify.Notifier;
 import io.hotcrm.query.QueryEngine;
 import io.hotcrm.security.Security;
 import io.hotcrm.store.RecordStore;
@@ -23,7 +24,7 @@ public final class WebServer {
 
     /** The front doors the HTTP edge serves; {@code database} names the database for the health check. */
     public record Features(Schema schema, RecordStore records, QueryEngine query, Security security, Jobs jobs,
-                           Importer importer, Path uploads, long maxUploadBytes, String database) {
+                           Importer importer, Path uploads, long maxUploadBytes, Notifier notifier, String database) {
     }
 
     public WebServer(Features f) {
@@ -43,6 +44,15 @@ public final class WebServer {
             api.register(cfg.routes);
             jobRoutes.register(cfg.routes);
             importRoutes.register(cfg.routes);
+            cfg.routes.get("/api/v1/notices", ctx -> {
+                io.hotcrm.security.Principal p = auth.require(ctx);
+                ctx.json(java.util.Map.of("notices", f.notifier().notices(p.email(), "true".equals(ctx.queryParam("unread")), 100)));
+            });
+            cfg.routes.post("/api/v1/notices/{id}/read", ctx -> {
+                io.hotcrm.security.Principal p = auth.require(ctx);
+                f.notifier().markRead(p.email(), io.hotcrm.common.Ids.parse(ctx.pathParam("id"), "Notice id"));
+                ctx.status(204);
+            });
             cfg.jetty.multipartConfig.maxFileSize(-1, io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxTotalRequestSize(-1, io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);

@@ -34,9 +34,18 @@ class ImportApiTest {
     String token;
     final HttpClient http = HttpClient.newHttpClient();
 
+    com.icegreen.greenmail.util.GreenMail mail;
+
     @BeforeAll
-    void start() {
-        hc = HotCrm.open(Config.from(data, Map.of("HOTCRM_UPLOAD_MAX_MB", "1")));
+    void start() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        mail = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(port, "127.0.0.1", "smtp"));
+        mail.start();
+        hc = HotCrm.open(Config.from(data, Map.of("HOTCRM_UPLOAD_MAX_MB", "1", "HOTCRM_SMTP_HOST", "127.0.0.1",
+                "HOTCRM_SMTP_PORT", String.valueOf(port), "HOTCRM_SMTP_STARTTLS", "false", "HOTCRM_SMTP_FROM", "crm@example.com")));
         hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
         token = hc.security().tokens().create(Principal.system(), "ann@example.com", "test").token();
         web = hc.start(0);
@@ -46,6 +55,7 @@ class ImportApiTest {
     void stop() {
         web.stop();
         hc.close();
+        mail.stop();
     }
 
     HttpResponse<String> send(String method, String path, String contentType, byte[] body) throws Exception {
@@ -120,6 +130,13 @@ class ImportApiTest {
         assertThat(errors.headers().firstValue("Content-Disposition").orElse("")).contains("errors.csv");
         assertThat(errors.body()).contains("L-3,Cy,,Hooli").contains("Last Name is required");
         assertThat(send("GET", "/api/v1/imports/" + importId + "/results", null, null).body()).contains(",created,");
+        assertThat(mail.waitForIncomingEmail(10_000, 1)).isTrue();
+        jakarta.mail.internet.MimeMessage m = mail.getReceivedMessages()[0];
+        assertThat(m.getSubject()).isEqualTo("HotCRM import of leads.csv succeeded");
+        assertThat(m.getAllRecipients()[0].toString()).isEqualTo("ann@example.com");
+        assertThat(m.getContent().toString()).contains("Created 2", "failed 1", "error file");
+        assertThat(json(send("GET", "/api/v1/notices", null, null)).get("notices").get(0).get("subject").asText())
+                .isEqualTo("HotCRM import of leads.csv succeeded");
 
         JsonNode again = startImport("{\"fileId\":\"" + fileId + "\",\"object\":\"lead\",\"mappingName\":\"web leads\"}");
         JsonNode againDone = await(again.get("import").get("id").asText());
