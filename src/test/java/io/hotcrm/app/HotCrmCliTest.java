@@ -103,4 +103,37 @@ class HotCrmCliTest {
         assertThat(run("recycle-bin", "purge", "--object", "user")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("deactivate them instead");
     }
+
+    @Test
+    void importFromTheCommandLineReportsJsonExitCodesAndUndoes() throws Exception {
+        try (HotCrm hc = open()) {
+            hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
+        }
+        Path csv = java.nio.file.Files.writeString(data.resolve("leads;semi.csv"),
+                "Lead ID;Last Name;Company;Status;Annual Revenue\nL-1;Lee;Acme;new;1.500,50\nL-2;;Initech;contacted;\n");
+        assertThat(run("import", csv.toString(), "--object", "lead", "--decimal-comma", "--json", "--dry-run")).isEqualTo(1);
+        com.fasterxml.jackson.databind.JsonNode dry = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out());
+        assertThat(dry.get("dryRun").asBoolean()).isTrue();
+        assertThat(dry.get("rows").asLong()).isEqualTo(2);
+        assertThat(dry.get("created").asLong()).isEqualTo(1);
+        assertThat(dry.get("failed").asLong()).isEqualTo(1);
+
+        Path report = data.resolve("report");
+        assertThat(run("import", csv.toString(), "--object", "lead", "--decimal-comma", "--report", report.toString())).isEqualTo(1);
+        assertThat(out()).contains("Imported leads;semi.csv into lead", "Created 1, updated 0, unchanged 0, skipped 0, failed 1 of 2 rows.");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Row 3, column \"Last Name\": Last Name is required for a new lead.");
+        assertThat(report.resolve("results.csv")).exists();
+        assertThat(report.resolve("errors.csv")).exists();
+        String importId = out().lines().findFirst().orElseThrow().replaceAll(".*\\(import ([0-9a-f-]{36}).*", "$1");
+
+        assertThat(run("import", "list")).isZero();
+        assertThat(out()).contains(importId, "succeeded");
+        assertThat(run("import", "undo", importId)).isZero();
+        assertThat(out()).contains("1 created records deleted");
+        assertThat(run("import", "undo", importId)).isEqualTo(5);
+        assertThat(run("import", data.resolve("missing.csv").toString(), "--object", "lead")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("There is no file");
+        assertThat(run("import", "suggest", csv.toString(), "--object", "lead")).isZero();
+        assertThat(out()).contains("Lead ID", "not mapped", "Company", "company");
+    }
 }
