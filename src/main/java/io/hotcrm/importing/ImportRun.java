@@ -20,6 +20,7 @@ import io.hotcrm.security.Visibility;
 import io.hotcrm.store.Database;
 import io.hotcrm.store.RecordBatch;
 import io.hotcrm.store.RecordBatch.Existing;
+import io.hotcrm.store.RecordBatch.Change;
 import io.hotcrm.store.RecordBatch.NewRecord;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -97,6 +98,7 @@ final class ImportRun {
         Object key;
         Existing match;
         Object[] finalValues;
+        boolean[] changedMask;
         List<ImportSummary.Change> changes;
         List<Integer> deferredTargets;
 
@@ -465,7 +467,7 @@ final class ImportRun {
     // ------------------------------------------------------------------ one chunk
 
     /** A chunk looked up, matched and classified, ready to be written. */
-    private record Prepared(List<Row> chunk, List<NewRecord> inserts, List<NewRecord> updates, List<UUID> createdIds,
+    private record Prepared(List<Row> chunk, List<NewRecord> inserts, List<Change> updates, List<UUID> createdIds,
                             ArrayNode updatedJournal, ImportLog.Counts counts) {
     }
 
@@ -499,7 +501,7 @@ final class ImportRun {
         timing[2] += System.nanoTime() - t0;
         t0 = System.nanoTime();
         List<NewRecord> inserts = new ArrayList<>();
-        List<NewRecord> updates = new ArrayList<>();
+        List<Change> updates = new ArrayList<>();
         ArrayNode updatedJournal = JSON.createArrayNode();
         List<UUID> createdIds = new ArrayList<>();
         for (Row row : pending) {
@@ -508,7 +510,7 @@ final class ImportRun {
                 inserts.add(new NewRecord(row.recordId, insertValues(row)));
                 createdIds.add(row.recordId);
             } else if (row.status == RowStatus.UPDATED) {
-                updates.add(new NewRecord(row.recordId, row.finalValues));
+                updates.add(new Change(row.recordId, row.finalValues, row.changedMask));
                 updatedJournal.add(beforeImage(row));
             }
         }
@@ -535,8 +537,12 @@ final class ImportRun {
         } else {
             List<FieldDef> insertColumns = insertColumns();
             db.jdbi().useTransaction(h -> {
+                long a = System.nanoTime();
                 batch.insert(h, object, insertColumns, prepared.inserts(), stamp, principal.userId());
+                long b = System.nanoTime();
                 batch.update(h, object, columns, prepared.updates(), stamp, principal.userId());
+                timing[6] += b - a;
+                timing[7] += System.nanoTime() - b;
                 if (!prepared.createdIds().isEmpty() || !prepared.updatedJournal().isEmpty()) {
                     h.createUpdate("insert into hc_import_chunk (import_id, seq, first_row, last_row, created, updated)"
                                     + " values (:id, (select coalesce(max(seq), 0) + 1 from hc_import_chunk where import_id = :id),"
@@ -591,10 +597,11 @@ final class ImportRun {
     }
 
     /** Time spent per stage (wait for the reader, resolve, match, classify, write, results), for the log. */
-    final long[] timing = new long[6];
+    final long[] timing = new long[8];
 
     String timings() {
-        String[] names = {"waiting for rows", "lookups", "matching", "classifying", "writing", "result files"};
+        String[] names = {"waiting for rows", "lookups", "matching", "classifying", "writing", "result files", "of which inserting",
+            "of which updating"};
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < names.length; i++) {
             b.append(i == 0 ? "" : ", ").append(names[i]).append(' ').append(timing[i] / 1_000_000).append(" ms");
@@ -820,6 +827,7 @@ final class ImportRun {
             return;
         }
         Object[] fin = new Object[columns.size()];
+        boolean[] mask = new boolean[columns.size()];
         List<ImportSummary.Change> diff = new ArrayList<>();
         for (int c = 0; c < columns.size(); c++) {
             FieldDef f = columns.get(c);
@@ -834,13 +842,13 @@ final class ImportRun {
                 next = given;
             }
             fin[c] = next;
-            if (!same(f, now, next) || given instanceof Pending) {
-                if (!(given instanceof Pending)) {
-                    diff.add(new ImportSummary.Change(row.number, m.id(), f.name(), text(now), text(next)));
-                }
+            if (!same(f, now, next)) {
+                mask[c] = true;
+                diff.add(new ImportSummary.Change(row.number, m.id(), f.name(), text(now), text(next)));
             }
         }
         row.finalValues = fin;
+        row.changedMask = mask;
         if (diff.isEmpty() && m.deletedAt() == null && row.deferredTargets == null) {
             row.status = RowStatus.UNCHANGED;
             return;

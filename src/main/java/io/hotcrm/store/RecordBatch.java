@@ -55,6 +55,10 @@ public final class RecordBatch {
     public record NewRecord(UUID id, Object[] values) {
     }
 
+    /** An existing record's new values (one per column) and which of the columns really change. */
+    public record Change(UUID id, Object[] values, boolean[] changed) {
+    }
+
     /**
      * Records whose {@code key} column holds one of the keys (recycle bin included), with the values of
      * {@code columns}. Emails are stored in lower case, so lower-case keys find them.
@@ -162,18 +166,32 @@ public final class RecordBatch {
     }
 
     /**
-     * Sets the columns of existing records to the given values (all of them: callers pass the current value
-     * for columns they keep), takes them out of the recycle bin, and stamps them.
+     * Writes the changed columns of existing records (rows are grouped by which columns change, and only those
+     * are set, so unchanged indexed columns cost nothing), takes them out of the recycle bin, and stamps them.
+     * PostgreSQL: one {@code UPDATE … FROM unnest(arrays)} per group; H2: one batch per group.
      */
-    public void update(Handle h, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows, OffsetDateTime stamp, UUID by) {
+    public void update(Handle h, ObjectDef o, List<FieldDef> columns, List<Change> rows, OffsetDateTime stamp, UUID by) {
         if (rows.isEmpty()) {
             return;
         }
+        Map<String, List<Change>> groups = new java.util.LinkedHashMap<>();
+        for (Change c : rows) {
+            groups.computeIfAbsent(java.util.Arrays.toString(c.changed()), k -> new ArrayList<>()).add(c);
+        }
         try {
-            if (db.dialect() == Dialect.POSTGRES) {
-                copyUpdate(h.getConnection(), o, columns, rows, stamp, by);
-            } else {
-                batchUpdate(h.getConnection(), o, columns, rows, stamp, by);
+            for (List<Change> group : groups.values()) {
+                List<Integer> cols = new ArrayList<>();
+                boolean[] mask = group.get(0).changed();
+                for (int i = 0; i < mask.length; i++) {
+                    if (mask[i]) {
+                        cols.add(i);
+                    }
+                }
+                if (db.dialect() == Dialect.POSTGRES) {
+                    unnestUpdate(h.getConnection(), o, columns, cols, group, stamp, by);
+                } else {
+                    batchUpdate(h.getConnection(), o, columns, cols, group, stamp, by);
+                }
             }
         } catch (SQLException e) {
             throw failed(o, e);
@@ -230,27 +248,49 @@ public final class RecordBatch {
         copy(c, sql, columns, rows, "," + stamp + "," + text(by) + "," + stamp + "," + text(by));
     }
 
-    private void copyUpdate(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows, OffsetDateTime stamp,
-                            UUID by) throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute("create temp table if not exists hc_update_stage (id uuid"
-                    + columns.stream().map(f -> ", " + q(f.name()) + " " + columnType(f)).collect(Collectors.joining())
-                    + ") on commit drop");
-            st.execute("truncate hc_update_stage");
+    private void unnestUpdate(Connection c, ObjectDef o, List<FieldDef> columns, List<Integer> cols, List<Change> rows,
+                              OffsetDateTime stamp, UUID by) throws SQLException {
+        StringBuilder sql = new StringBuilder("update " + o.tableName() + " t set ");
+        for (int k = 0; k < cols.size(); k++) {
+            FieldDef f = columns.get(cols.get(k));
+            sql.append(q(f.name())).append(" = cast(v.c").append(k).append(" as ").append(columnType(f)).append("), ");
         }
-        String cols = columns.stream().map(f -> q(f.name())).collect(Collectors.joining(", "));
-        copy(c, "copy hc_update_stage (id, " + cols + ") from stdin (format csv)", columns, rows, "");
-        String sets = columns.stream().map(f -> q(f.name()) + " = s." + q(f.name())).collect(Collectors.joining(", "));
-        try (PreparedStatement ps = c.prepareStatement("update " + o.tableName() + " t set " + sets
-                + ", updated_at = ?, updated_by = ?, change_seq = nextval('hc_change_seq'), deleted_at = null"
-                + " from hc_update_stage s where t.id = s.id")) {
+        sql.append("updated_at = ?, updated_by = ?, change_seq = nextval('hc_change_seq'), deleted_at = null from unnest(?::uuid[]");
+        for (int k = 0; k < cols.size(); k++) {
+            sql.append(", ?::text[]");
+        }
+        sql.append(") as v(id");
+        for (int k = 0; k < cols.size(); k++) {
+            sql.append(", c").append(k);
+        }
+        sql.append(") where t.id = v.id");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setObject(1, stamp);
             ps.setObject(2, by);
+            Object[] ids = new Object[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                ids[r] = rows.get(r).id();
+            }
+            ps.setArray(3, c.createArrayOf("uuid", ids));
+            for (int k = 0; k < cols.size(); k++) {
+                FieldDef f = columns.get(cols.get(k));
+                String[] texts = new String[rows.size()];
+                for (int r = 0; r < rows.size(); r++) {
+                    texts[r] = dbText(f, rows.get(r).values()[cols.get(k)]);
+                }
+                ps.setArray(4 + k, c.createArrayOf("text", texts));
+            }
             ps.executeUpdate();
         }
-        try (Statement st = c.createStatement()) {
-            st.execute("drop table hc_update_stage");
+    }
+
+    /** A value as the text PostgreSQL casts back to the column's type. */
+    private static String dbText(FieldDef f, Object v) {
+        if (v == null) {
+            return null;
         }
+        Object d = Columns.toDb(f, v);
+        return d instanceof java.math.BigDecimal b ? b.toPlainString() : d.toString();
     }
 
     private String columnType(FieldDef f) {
@@ -315,16 +355,19 @@ public final class RecordBatch {
         }
     }
 
-    private static void batchUpdate(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows,
+    private static void batchUpdate(Connection c, ObjectDef o, List<FieldDef> columns, List<Integer> cols, List<Change> rows,
                                     OffsetDateTime stamp, UUID by) throws SQLException {
-        String sets = columns.stream().map(f -> q(f.name()) + " = ?").collect(Collectors.joining(", "));
-        String sql = "update " + o.tableName() + " set " + sets + ", updated_at = ?, updated_by = ?,"
+        StringBuilder sets = new StringBuilder();
+        for (int k : cols) {
+            sets.append(q(columns.get(k).name())).append(" = ?, ");
+        }
+        String sql = "update " + o.tableName() + " set " + sets + "updated_at = ?, updated_by = ?,"
                 + " change_seq = nextval('hc_change_seq'), deleted_at = null where id = ?";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (NewRecord r : rows) {
+            for (Change r : rows) {
                 int i = 1;
-                for (int j = 0; j < columns.size(); j++) {
-                    Columns.bind(ps, i++, columns.get(j), r.values()[j]);
+                for (int k : cols) {
+                    Columns.bind(ps, i++, columns.get(k), r.values()[k]);
                 }
                 ps.setObject(i++, stamp);
                 ps.setObject(i++, by);

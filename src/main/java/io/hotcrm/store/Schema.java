@@ -128,8 +128,16 @@ public final class Schema {
             createIndexes(h, o, o.fields());
             h.execute("create unique index if not exists " + indexName(o, "external_id") + " on " + o.tableName()
                     + " (" + q(SystemField.EXTERNAL_ID) + ")");
-            h.execute("create index if not exists " + indexName(o, "change_seq") + " on " + o.tableName()
-                    + " (" + q(SystemField.CHANGE_SEQ) + ")");
+            // change_seq grows with the table's physical order: on PostgreSQL a BRIN index finds "changed since N"
+            // at a fraction of a B-tree's upkeep on every write; and 90% fill leaves room for in-page updates
+            if (db.dialect() == Dialect.POSTGRES) {
+                h.execute("create index if not exists " + indexName(o, "change_seq") + " on " + o.tableName()
+                        + " using brin (" + q(SystemField.CHANGE_SEQ) + ")");
+                h.execute("alter table " + o.tableName() + " set (fillfactor = 90)");
+            } else {
+                h.execute("create index if not exists " + indexName(o, "change_seq") + " on " + o.tableName()
+                        + " (" + q(SystemField.CHANGE_SEQ) + ")");
+            }
             return;
         }
         changeSeqDefault(h, o);

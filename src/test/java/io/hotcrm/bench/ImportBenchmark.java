@@ -51,6 +51,9 @@ public final class ImportBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        // print where each import spends its time (the importer logs its stage timings at debug level)
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.hotcrm.importing.Importer"))
+                .setLevel(ch.qos.logback.classic.Level.DEBUG);
         int accounts = Math.max(1, rows / 10);
         Path dir = Files.createTempDirectory("hotcrm-import-bench");
         Path users = dir.resolve("users.csv");
