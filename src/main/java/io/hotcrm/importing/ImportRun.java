@@ -672,12 +672,17 @@ final class ImportRun {
             ObjectDef to = target.field().type() == FieldType.OWNER ? targetObjects.get("user")
                     : targetObjects.get(target.field().target());
             String cacheKey = t + ":" + to.name() + ":" + target.by();
-            Map<String, Object> cache = refCache.computeIfAbsent(cacheKey, k -> new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
-                    return size() > 200_000;
-                }
-            });
+            Map<String, Object> cache = refCache.get(cacheKey);
+            if (cache == null) {
+                cache = new LinkedHashMap<>(1024, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+                        return size() > CACHE_MAX;
+                    }
+                };
+                refCache.put(cacheKey, cache);
+                preload(to, target.by(), cache);
+            }
             Set<String> missing = new LinkedHashSet<>();
             for (Row row : rows) {
                 Object v = row.values[t];
@@ -720,6 +725,51 @@ final class ImportRun {
                 }
             }
         }
+    }
+
+    /** Lookup targets up to this size are read whole once, instead of a query per chunk. */
+    static final int PRELOAD_MAX = 250_000;
+    static final int CACHE_MAX = 300_000;
+
+    /**
+     * Reads every key of a small lookup target into the cache in one streamed query (100k accounts take a
+     * fraction of a second), so chunks find their references without a round trip. Keys that are still
+     * missing (records created meanwhile, rows of this file) are looked up per chunk as before.
+     */
+    private void preload(ObjectDef to, LookupBy by, Map<String, Object> cache) {
+        if (by == LookupBy.ID) {
+            return;
+        }
+        String field = switch (by) {
+            case EXTERNAL_ID -> SystemField.EXTERNAL_ID;
+            case NAME -> nameFieldName(to);
+            case EMAIL -> "email";
+            case ID -> SystemField.ID;
+        };
+        if (field == null) {
+            return;
+        }
+        long count = db.jdbi().withHandle(h -> h.createQuery("select count(*) from " + to.tableName()
+                + " where deleted_at is null").mapTo(Long.class).one());
+        if (count > PRELOAD_MAX) {
+            return;
+        }
+        boolean ignoreCase = by == LookupBy.NAME || by == LookupBy.EMAIL;
+        db.jdbi().useHandle(h -> h.createQuery("select id, " + io.hotcrm.store.Dialect.q(field) + " from " + to.tableName()
+                        + " where deleted_at is null and " + io.hotcrm.store.Dialect.q(field) + " is not null")
+                .setFetchSize(10_000)
+                .map((rs, c) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2)})
+                .forEach(r -> {
+                    String k = ignoreCase ? ((String) r[1]).toLowerCase(java.util.Locale.ROOT) : (String) r[1];
+                    Object before = cache.get(k);
+                    if (before == null) {
+                        cache.put(k, r[0]);
+                    } else {
+                        List<Object> many = new ArrayList<>(before instanceof List<?> l ? l : List.of(before));
+                        many.add(r[0]);
+                        cache.put(k, List.copyOf(many));
+                    }
+                }));
     }
 
     /** A reference to a row of this file that is not written yet: stored blank, linked at the end. */
