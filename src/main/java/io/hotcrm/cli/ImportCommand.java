@@ -121,10 +121,8 @@ final class ImportCommand implements Callable<Integer> {
                 mappingName = mapping;
             }
         }
-        Formats formats = dateFormat != null || timeZone != null || decimalComma
-                ? (m == null ? Formats.DEFAULT : m.formats()).with(dateFormat, timeZone == null ? null : Formats.zone(timeZone),
-                decimalComma ? Boolean.TRUE : null)
-                : null;
+        Formats.Overrides formats = new Formats.Overrides(dateFormat, timeZone == null ? null : Formats.zone(timeZone),
+                decimalComma ? Boolean.TRUE : null);
         ImportRequest request = new ImportRequest(object, ImportMode.of(mode), match, m, mappingName, saveMapping,
                 fileOptions.options(), formats, dryRun, blanksClear, file, file.getFileName().toString());
         ImportSummary started = importer.start(p, request, null);

@@ -7,11 +7,11 @@ import java.nio.file.Path;
 /**
  * What to import and how. {@code mapping} null means: the saved mapping {@code mappingName} if given, else
  * the suggested mapping (confidently matched columns only). {@code matchField} null means: external_id when
- * the file has it, else id, else email. {@code formats} (nullable) overrides the mapping's value formats.
+ * the file has it, else id, else email. {@code formats} (nullable) overrides some of the mapping's value formats.
  * {@code blanksClear}: a blank cell clears the field of a matched record (by default blanks keep the value).
  */
 public record ImportRequest(String object, ImportMode mode, String matchField, Mapping mapping, String mappingName,
-                            String saveMappingAs, SourceOptions source, Formats formats, boolean dryRun,
+                            String saveMappingAs, SourceOptions source, Formats.Overrides formats, boolean dryRun,
                             boolean blanksClear, Path file, String fileName) {
     public ImportRequest {
         mode = mode == null ? ImportMode.UPSERT : mode;
@@ -45,7 +45,7 @@ public record ImportRequest(String object, ImportMode mode, String matchField, M
                 blanksClear, file, fileName);
     }
 
-    public ImportRequest withFormats(Formats f) {
+    public ImportRequest withFormats(Formats.Overrides f) {
         return new ImportRequest(object, mode, matchField, mapping, mappingName, saveMappingAs, source, f, dryRun,
                 blanksClear, file, fileName);
     }

@@ -212,7 +212,7 @@ public final class Importer {
             }
             m = m.withObject(o.name());
             if (r.formats() != null) {
-                m = m.withFormats(r.formats());
+                m = m.withFormats(r.formats().applyTo(m.formats()));
             }
             Catalogue cat = schema.catalogue();
             CompiledMapping cm = CompiledMapping.compile(cat, o, m, s.headers());

@@ -49,7 +49,22 @@ public record Formats(String dateFormat, ZoneId timeZone, boolean decimalComma) 
         }
     }
 
-    /** Settings given on top of these (null or false keeps ours). */
+    /**
+     * Format settings given for one import on top of its mapping's (the command line's --date-format,
+     * --time-zone, --decimal-comma; the REST request's fields): null keeps the mapping's setting.
+     */
+    public record Overrides(String dateFormat, ZoneId timeZone, Boolean decimalComma) {
+        /** Every setting of the formats, overriding all of the mapping's. */
+        public static Overrides all(Formats f) {
+            return new Overrides(f.dateFormat(), f.timeZone(), f.decimalComma());
+        }
+
+        public Formats applyTo(Formats f) {
+            return f.with(dateFormat, timeZone, decimalComma);
+        }
+    }
+
+    /** Settings given on top of these (null keeps ours). */
     public Formats with(String dateFormat, ZoneId timeZone, Boolean decimalComma) {
         return new Formats(dateFormat != null ? dateFormat : this.dateFormat, timeZone != null ? timeZone : this.timeZone,
                 decimalComma != null ? decimalComma : this.decimalComma);

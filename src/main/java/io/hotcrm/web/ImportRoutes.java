@@ -214,11 +214,9 @@ final class ImportRoutes {
         JsonNode b = Json.object(ctx);
         Path file = uploaded(p, required(b, "fileId"));
         Mapping mapping = b.hasNonNull("mapping") ? Mapping.parse(b.get("mapping").toString(), "in the request") : null;
-        Formats formats = b.hasNonNull("dateFormat") || b.hasNonNull("timeZone") || b.hasNonNull("decimalComma")
-                ? (mapping == null ? Formats.DEFAULT : mapping.formats()).with(text(b, "dateFormat"),
+        Formats.Overrides formats = new Formats.Overrides(text(b, "dateFormat"),
                 b.hasNonNull("timeZone") ? Formats.zone(text(b, "timeZone")) : null,
-                b.hasNonNull("decimalComma") ? b.get("decimalComma").asBoolean() : null)
-                : null;
+                b.hasNonNull("decimalComma") ? b.get("decimalComma").asBoolean() : null);
         ImportRequest r = new ImportRequest(required(b, "object"), ImportMode.of(b.path("mode").asText("upsert")),
                 text(b, "match"), mapping, text(b, "mappingName"), text(b, "saveMappingAs"), sourceOptions(b), formats,
                 b.path("dryRun").asBoolean(false), b.path("blanksClear").asBoolean(false), file, file.getFileName().toString());

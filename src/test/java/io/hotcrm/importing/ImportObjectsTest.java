@@ -54,7 +54,7 @@ class ImportObjectsTest {
             try {
                 Path dir = Files.createDirectories(t.workDir.resolve("objects"));
                 Path f = Files.writeString(dir.resolve(object + ".csv"), csv, StandardCharsets.UTF_8);
-                ImportSummary s = t.importer.run(t.admin, ImportRequest.of(f, object).withFormats(formats), ImportListener.NONE);
+                ImportSummary s = t.importer.run(t.admin, ImportRequest.of(f, object).withFormats(formats == null ? null : Formats.Overrides.all(formats)), ImportListener.NONE);
                 assertThat(s.problems()).as(object).isEmpty();
                 assertThat(s.failed()).as(object).isZero();
                 return s;

@@ -135,6 +135,15 @@ class CompiledMappingTest {
     }
 
     @Test
+    void importFormatOverridesKeepTheMappingsOtherSettings() {
+        Formats saved = new Formats("dd.MM.yyyy", Formats.zone("Europe/Berlin"), true);
+        assertThat(new Formats.Overrides("yyyy/MM/dd", null, null).applyTo(saved))
+                .isEqualTo(new Formats("yyyy/MM/dd", Formats.zone("Europe/Berlin"), true));
+        assertThat(Formats.Overrides.all(Formats.DEFAULT).applyTo(saved)).isEqualTo(new Formats("dd.MM.yyyy",
+                java.time.ZoneOffset.UTC, false));
+    }
+
+    @Test
     void mappingsRoundTripThroughJsonAndTheShortForm() {
         Mapping m = mapping(new Formats("dd/MM/yyyy", Formats.zone("Europe/Paris"), true),
                 new ColumnMapping("Level", "level", null, null, Unknown.of("default", "VP")));
