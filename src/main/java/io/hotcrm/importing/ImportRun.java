@@ -71,7 +71,8 @@ final class ImportRun {
     private final int[] columnTarget;
     private final Map<FieldDef, Object> insertDefaults;
     private final Map<String, Object> fieldDefaults = new HashMap<>();
-    private final List<FieldDef> requiredTargets = new ArrayList<>();
+    /** Targets of required fields (not owners, which default to the importing user). */
+    private final List<Integer> requiredTargets = new ArrayList<>();
     private final KeyIndex seen = new KeyIndex();
     private final Map<Integer, KeyIndex> fileKeys = new HashMap<>();
     private final Map<String, Map<String, Object>> refCache = new HashMap<>();
@@ -138,7 +139,7 @@ final class ImportRun {
                 ct.add(i);
             }
             if (t.field().required() && t.field().type() != FieldType.OWNER) {
-                requiredTargets.add(t.field());
+                requiredTargets.add(i);
             }
         }
         this.columnTarget = ct.stream().mapToInt(Integer::intValue).toArray();
@@ -839,8 +840,8 @@ final class ImportRun {
                 row.status = RowStatus.FAILED;
                 return;
             }
-            for (FieldDef f : requiredTargets) {
-                int i = mapping.indexOf(f.name());
+            for (int i : requiredTargets) {
+                FieldDef f = mapping.targets().get(i).field();
                 if (row.values[i] == null && !fieldDefaults.containsKey(f.name())) {
                     row.fail(mapping.targets().get(i).header(), f.name(), "", f.label() + " is required for a new "
                             + object.label().toLowerCase(java.util.Locale.ROOT) + ".");
@@ -911,8 +912,7 @@ final class ImportRun {
     }
 
     private Object[] insertValues(Row row) {
-        List<FieldDef> cols = insertColumns();
-        Object[] out = new Object[cols.size()];
+        Object[] out = new Object[columns.size() + insertDefaults.size()];
         for (int c = 0; c < columns.size(); c++) {
             Object v = row.values[columnTarget[c]];
             out[c] = v instanceof Pending ? null : v;

@@ -102,7 +102,7 @@ final class JobRoutes {
         while (!client.terminated()) {
             if (!j.updatedAt().equals(lastSeen)) {
                 lastSeen = j.updatedAt();
-                client.sendEvent(j.state().terminal() ? "done" : "progress", json(j.view()));
+                client.sendEvent(j.state().terminal() ? "done" : "progress", Json.write(j.view()));
             }
             if (j.state().terminal()) {
                 break;
@@ -116,14 +116,6 @@ final class JobRoutes {
             j = jobs.get(j.id());
         }
         client.close();
-    }
-
-    private static String json(Object value) {
-        try {
-            return Json.MAPPER.writeValueAsString(value);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Job visibleJob(Context ctx) {

@@ -42,14 +42,6 @@ final class Problems {
         body.put("code", code.wireName());
         body.put("message", message);
         body.put("details", details.stream().map(p -> Map.of("field", p.field(), "code", p.code(), "message", p.message())).toList());
-        ctx.status(code.httpStatus()).contentType("application/problem+json").result(toJson(body));
-    }
-
-    private static String toJson(Object body) {
-        try {
-            return Json.MAPPER.writeValueAsString(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        ctx.status(code.httpStatus()).contentType("application/problem+json").result(Json.write(body));
     }
 }
