@@ -233,7 +233,7 @@ final class ImportRoutes {
 
     private void list(Context ctx) {
         Principal p = auth.require(ctx);
-        int limit = ctx.queryParam("limit") == null ? 50 : Integer.parseInt(ctx.queryParam("limit"));
+        int limit = JobRoutes.parseLimit(ctx.queryParam("limit"));
         ctx.json(Map.of("imports", importer.list(p, limit).stream().map(ImportSummary::view).toList()));
     }
 

@@ -62,7 +62,8 @@ final class JobRoutes {
         ctx.json(out);
     }
 
-    private static int parseLimit(String s) {
+    /** A {@code limit} query parameter: 1 to 1000, 50 when absent; anything else is a clear 400. */
+    static int parseLimit(String s) {
         if (s == null) {
             return 50;
         }

@@ -146,6 +146,9 @@ class ImportApiTest {
         JsonNode undo = json(send("POST", "/api/v1/imports/" + importId + "/undo", null, null));
         assertThat(undo.get("deleted").asLong()).isEqualTo(2);
         assertThat(json(send("GET", "/api/v1/imports", null, null)).get("imports").size()).isEqualTo(3);
+        HttpResponse<String> badLimit = send("GET", "/api/v1/imports?limit=lots", null, null);
+        assertThat(badLimit.statusCode()).isEqualTo(400);
+        assertThat(json(badLimit).get("message").asText()).contains("limit must be a number from 1 to 1000");
         assertThat(json(send("GET", "/api/v1/mappings?object=lead", null, null)).get("mappings").get(0).get("name").asText())
                 .isEqualTo("web leads");
     }
