@@ -7,8 +7,6 @@ import io.hotcrm.common.HotCrmException;
 import io.hotcrm.metadata.FieldDef;
 import io.hotcrm.metadata.ObjectDef;
 import io.hotcrm.metadata.SystemField;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -22,8 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * Set-based reads and writes of many records at once, for imports: find existing records by a key for a
@@ -239,12 +235,27 @@ public final class RecordBatch {
         }
     }
 
-    private void copyInsert(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows, OffsetDateTime stamp,
-                            UUID by) throws SQLException {
-        String cols = columns.stream().map(f -> q(f.name())).collect(Collectors.joining(", "));
-        String sql = "copy " + o.tableName() + " (id, " + cols + ", created_at, created_by, updated_at, updated_by)"
-                + " from stdin (format csv)";
-        copy(c, sql, columns, rows, "," + stamp + "," + text(by) + "," + stamp + "," + text(by));
+    private static void copyInsert(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows,
+                                   OffsetDateTime stamp, UUID by) throws SQLException {
+        List<String> names = new ArrayList<>();
+        names.add(SystemField.ID);
+        columns.forEach(f -> names.add(f.name()));
+        names.addAll(List.of(SystemField.CREATED_AT, SystemField.CREATED_BY, SystemField.UPDATED_AT, SystemField.UPDATED_BY));
+        int fields = names.size();
+        try (PgBinaryCopy copy = new PgBinaryCopy(c, o.tableName(), PgBinaryCopy.columnList(names))) {
+            for (NewRecord r : rows) {
+                copy.row(fields);
+                copy.uuid(r.id());
+                for (int i = 0; i < columns.size(); i++) {
+                    copy.value(columns.get(i), r.values()[i]);
+                }
+                copy.timestamp(stamp);
+                copy.uuid(by);
+                copy.timestamp(stamp);
+                copy.uuid(by);
+            }
+            copy.finish();
+        }
     }
 
     private void unnestUpdate(Connection c, ObjectDef o, List<FieldDef> columns, List<Integer> cols, List<Change> rows,
@@ -294,41 +305,6 @@ public final class RecordBatch {
 
     private String columnType(FieldDef f) {
         return f.name().equals(SystemField.EXTERNAL_ID) ? "varchar(255)" : db.dialect().columnType(f);
-    }
-
-    private static void copy(Connection c, String sql, List<FieldDef> columns, List<NewRecord> rows, String suffix)
-            throws SQLException {
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(1 << 17);
-        StringBuilder line = new StringBuilder(512);
-        try {
-            for (NewRecord r : rows) {
-                line.setLength(0);
-                line.append(r.id());
-                for (int i = 0; i < columns.size(); i++) {
-                    line.append(',');
-                    CsvText.append(line, Columns.toDb(columns.get(i), r.values()[i]));
-                }
-                line.append(suffix).append('\n');
-                buf.writeBytes(line.toString().getBytes(StandardCharsets.UTF_8));
-                if (buf.size() >= 1 << 16) {
-                    copy.writeToCopy(buf.toByteArray(), 0, buf.size());
-                    buf.reset();
-                }
-            }
-            if (buf.size() > 0) {
-                copy.writeToCopy(buf.toByteArray(), 0, buf.size());
-            }
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
-    }
-
-    private static String text(UUID id) {
-        return id == null ? "" : id.toString();
     }
 
     private static void batchInsert(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows,

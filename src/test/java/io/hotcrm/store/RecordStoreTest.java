@@ -146,6 +146,51 @@ class RecordStoreTest {
             assertThat(count("lead")).isEqualTo(750);
         }
 
+        @Test
+        void batchInsertStoresEveryFieldTypeExactlyAsGiven() {
+            io.hotcrm.security.Principal sys = io.hotcrm.security.Principal.system();
+            t.schema.addCustomField(sys, "opportunity", FieldDef.custom("rt_when", FieldType.DATETIME, "When", null, null, false, false, 0, 0));
+            t.schema.addCustomField(sys, "opportunity", FieldDef.custom("rt_flag", FieldType.BOOLEAN, "Flag", null, null, false, false, 0, 0));
+            t.schema.addCustomField(sys, "opportunity", FieldDef.custom("rt_tags", FieldType.MULTI_PICKLIST, "Tags",
+                    List.of("A", "B", "C"), null, false, false, 0, 0));
+            t.schema.addCustomField(sys, "opportunity", FieldDef.custom("rt_ratio", FieldType.NUMBER, "Ratio", null, null, false, false, 0, 6));
+            io.hotcrm.metadata.ObjectDef o = t.schema.object("opportunity");
+            List<FieldDef> cols = java.util.stream.Stream.of("name", "amount", "close_date", "rt_when", "rt_flag", "rt_tags", "rt_ratio")
+                    .map(o::requireField).toList();
+            Object[][] values = {
+                {"Plain", new BigDecimal("0.00"), LocalDate.of(2000, 1, 1), java.time.OffsetDateTime.parse("2000-01-01T00:00:00Z"), true, List.of("A"), new BigDecimal("0.000001")},
+                {"Quote \"q\", comma, back\\slash\nnew line", new BigDecimal("-12345678.90"), LocalDate.of(1899, 12, 31),
+                    java.time.OffsetDateTime.parse("1969-07-20T20:17:40.123456Z"), false, List.of("A", "C"), new BigDecimal("-0.5")},
+                {"Zoë 李 Ødegård", new BigDecimal("9999999999999999.99"), LocalDate.of(2024, 2, 29),
+                    java.time.OffsetDateTime.parse("2038-01-19T03:14:08.000001Z"), null, null, new BigDecimal("123456789012.000100")},
+                {"Nulls", null, null, null, null, null, new BigDecimal("10000")},
+            };
+            List<RecordBatch.NewRecord> rows = new java.util.ArrayList<>();
+            for (Object[] v : values) {
+                rows.add(new RecordBatch.NewRecord(io.hotcrm.common.Ids.newId(), v));
+            }
+            java.time.OffsetDateTime stamp = java.time.OffsetDateTime.parse("2026-11-25T10:15:30.5Z");
+            t.db.jdbi().useTransaction(h -> new RecordBatch(t.db, t.schema).insert(h, o, cols, rows, stamp, t.admin.userId()));
+            for (int r = 0; r < values.length; r++) {
+                StoredRecord got = t.records.get(t.admin, "opportunity", rows.get(r).id());
+                for (int c = 0; c < cols.size(); c++) {
+                    Object want = values[r][c];
+                    Object have = got.get(cols.get(c).name());
+                    if (want instanceof BigDecimal w) {
+                        assertThat((BigDecimal) have).as(cols.get(c).name()).isEqualByComparingTo(w);
+                    } else if (want instanceof java.time.OffsetDateTime w) {
+                        assertThat(((java.time.OffsetDateTime) have).toInstant()).as(cols.get(c).name()).isEqualTo(w.toInstant());
+                    } else {
+                        assertThat(have).as(cols.get(c).name()).isEqualTo(want);
+                    }
+                }
+                assertThat(got.createdAt().toInstant()).isEqualTo(stamp.toInstant());
+                assertThat(got.updatedAt().toInstant()).isEqualTo(stamp.toInstant());
+                assertThat(got.createdBy()).isEqualTo(t.admin.userId());
+                assertThat(got.changeSeq()).isPositive();
+            }
+        }
+
         private static Iterator<Object[]> rows(int from, int to, String company) {
             return IntStream.range(from, to).mapToObj(i -> new Object[] {"L-" + i, "Last, \"" + i + "\"", company,
                     "lead" + i + "@example.com"}).iterator();
