@@ -25,6 +25,8 @@ class ArchitectureTest {
             Map.entry("notify", Set.of("common")),
             Map.entry("mapping", Set.of("common", "metadata")),
             Map.entry("importing", Set.of("common", "metadata", "security", "store", "query", "mapping")),
+            Map.entry("destinations", Set.of("common")),
+            Map.entry("exporting", Set.of("common", "metadata", "security", "store", "query", "destinations", "jobs", "notify")),
             Map.entry("web", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
                     "exporting", "destinations", "privacy", "backup", "jobs", "notify")),
             Map.entry("cli", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",

@@ -3,6 +3,11 @@ package io.hotcrm.app;
 import io.hotcrm.cli.Platform;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.exporting.Exporter;
+import io.hotcrm.exporting.format.CsvRows;
+import io.hotcrm.exporting.format.JsonlRows;
+import io.hotcrm.exporting.format.ParquetRows;
+import io.hotcrm.exporting.format.XlsxRows;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.importing.csv.CsvFormat;
 import io.hotcrm.importing.excel.XlsFormat;
@@ -11,6 +16,7 @@ import io.hotcrm.jobs.Jobs;
 import io.hotcrm.notify.Notifier;
 import io.hotcrm.metadata.Catalogue;
 import io.hotcrm.query.QueryEngine;
+import io.hotcrm.query.Views;
 import io.hotcrm.security.Principal;
 import io.hotcrm.security.Roles;
 import io.hotcrm.security.Security;
@@ -42,6 +48,7 @@ public final class HotCrm implements Platform {
     private final Jobs jobs;
     private final Importer importer;
     private final Notifier notifier;
+    private final Exporter exporter;
 
     private HotCrm(Config config, Database db) {
         this.config = config;
@@ -59,6 +66,8 @@ public final class HotCrm implements Platform {
                 config.dataDir().resolve("imports"), security);
         this.notifier = new Notifier(db.dataSource(), config.smtp());
         jobs.register(new ImportJob(importer, notifier));
+        this.exporter = new Exporter(schema, query, new Views(db.jdbi(), schema, query),
+                List.of(new CsvRows(), new XlsxRows(), new JsonlRows(), new ParquetRows()));
     }
 
 
@@ -129,7 +138,8 @@ public final class HotCrm implements Platform {
     /** Starts the web server (port 0 = any free port) and the job server, and returns the web server. */
     public WebServer start(int port) {
         WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs, importer,
-                config.dataDir().resolve("uploads"), config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name()));
+                config.dataDir().resolve("uploads"), config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name(),
+                exporter));
         web.start(port);
         jobs.startServer(config.jobWorkers());
         scheduleMaintenance();
@@ -179,6 +189,11 @@ public final class HotCrm implements Platform {
     @Override
     public Importer importer() {
         return importer;
+    }
+
+    @Override
+    public Exporter exporter() {
+        return exporter;
     }
 
     public Database database() {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = "HotCRM data platform: records, imports, exports and the REST API.",
         subcommands = {ServeCommand.class, ObjectsCommand.class, FieldsCommand.class, QueryCommand.class,
                 UsersCommand.class, RolesCommand.class, TokensCommand.class, AuditCommand.class, JobsCommand.class, ImportCommand.class,
-                RecycleBinCommand.class})
+                RecycleBinCommand.class, ExportCommand.class, ViewsCommand.class})
 public final class Cli implements Callable<Integer> {
     /** Opens the platform on a data directory (null = the default). */
     public interface Opener {
@@ -30,7 +30,8 @@ public final class Cli implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default ./data, or HOTCRM_DATA).")
     Path dataDir;
 
-    @Option(names = "--as", paramLabel = "EMAIL", description = "Act as this user, with their permissions.")
+    @Option(names = "--as", paramLabel = "EMAIL", scope = CommandLine.ScopeType.INHERIT,
+            description = "Act as this user, with their permissions (before or after the command).")
     String asUser;
 
     private final Opener opener;

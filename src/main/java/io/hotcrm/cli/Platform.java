@@ -1,5 +1,6 @@
 package io.hotcrm.cli;
 
+import io.hotcrm.exporting.Exporter;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.jobs.Jobs;
 import io.hotcrm.query.QueryEngine;
@@ -27,6 +28,8 @@ public interface Platform extends AutoCloseable {
     RecycleBin recycleBin();
 
     Importer importer();
+
+    Exporter exporter();
 
     /** A one-line description of the database in use, for messages (no secrets). */
     String databaseDescription();

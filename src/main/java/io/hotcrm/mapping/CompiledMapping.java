@@ -223,13 +223,7 @@ public final class CompiledMapping {
 
     /** The field a record is found by when a lookup gives its name: {@code name}, {@code subject} or a number. */
     public static FieldDef nameField(ObjectDef o) {
-        for (String n : List.of("name", "subject", "title", o.name() + "_number")) {
-            var f = o.field(n);
-            if (f.isPresent()) {
-                return f.get();
-            }
-        }
-        return null;
+        return o.nameField().orElse(null);
     }
 
     private static boolean isReference(FieldDef f) {

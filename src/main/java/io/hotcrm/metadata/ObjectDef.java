@@ -48,6 +48,17 @@ public record ObjectDef(String name, String label, String pluralLabel, String de
                 + "\" to see its fields."));
     }
 
+    /** The field a record is known by to people: {@code name}, {@code subject}, {@code title} or its number. */
+    public Optional<FieldDef> nameField() {
+        for (String n : List.of("name", "subject", "title", name + "_number")) {
+            Optional<FieldDef> f = field(n);
+            if (f.isPresent()) {
+                return f;
+            }
+        }
+        return Optional.empty();
+    }
+
     public Optional<FieldDef> ownerField() {
         return fields.stream().filter(f -> f.type() == FieldType.OWNER).findFirst();
     }

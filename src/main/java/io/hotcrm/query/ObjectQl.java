@@ -32,6 +32,52 @@ public final class ObjectQl {
     }
 
     public static QueryRequest parse(JsonNode q) {
+        return parse(q, List.of());
+    }
+
+    /**
+     * Parses a list view or report definition: an ObjectQL query plus, for a report, {@code groupBy} (field
+     * paths) and {@code aggregates} ({@code [{"fn": "sum", "field": "amount"}, {"fn": "count"}]}).
+     */
+    public static ReportRequest parseReport(JsonNode q) {
+        QueryRequest base = parse(q, List.of("groupBy", "aggregates"));
+        List<String> groupBy = q.has("groupBy") ? fields(q.get("groupBy")) : List.of();
+        List<ReportRequest.Aggregate> aggregates = new ArrayList<>();
+        JsonNode a = q.path("aggregates");
+        if (!a.isMissingNode() && !a.isNull()) {
+            if (!a.isArray()) {
+                throw invalid("\"aggregates\" must be a list like [{\"fn\": \"sum\", \"field\": \"amount\"}, {\"fn\": \"count\"}].");
+            }
+            for (JsonNode x : a) {
+                String fn = x.isTextual() ? x.asText() : x.path("fn").asText("");
+                ReportRequest.Fn f = ReportRequest.Fn.parse(fn);
+                String field = x.path("field").isTextual() ? x.get("field").asText() : null;
+                aggregates.add(new ReportRequest.Aggregate(f, field));
+            }
+        }
+        return new ReportRequest(base, groupBy, aggregates);
+    }
+
+    public static ReportRequest parseReport(String json) {
+        try {
+            return parseReport(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw invalid("The definition is not valid JSON: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ").");
+        }
+    }
+
+    /** A filter alone, as given to {@code --where}: {"email": {"$endsWith": "@example.com"}}. */
+    public static Filter parseWhere(String json) {
+        try {
+            return parseWhere(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw invalid("The filter is not valid JSON: " + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ").");
+        }
+    }
+
+    private static QueryRequest parse(JsonNode q, List<String> extraKeys) {
         if (q == null || !q.isObject()) {
             throw invalid("The query must be a JSON object like {\"object\": \"contact\", \"fields\": [\"email\"]}.");
         }
@@ -43,8 +89,10 @@ public final class ObjectQl {
         }
         for (Iterator<String> it = q.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!List.of("object", "fields", "where", "filters", "filter", "orderBy", "sort", "limit", "top", "cursor").contains(key)) {
-                throw invalid("Unknown query key \"" + key + "\". Use object, fields, where (or filters), orderBy, limit and cursor.");
+            if (!List.of("object", "fields", "where", "filters", "filter", "orderBy", "sort", "limit", "top", "cursor").contains(key)
+                    && !extraKeys.contains(key)) {
+                throw invalid("Unknown query key \"" + key + "\". Use object, fields, where (or filters), orderBy, limit and cursor"
+                        + (extraKeys.isEmpty() ? "." : ", and for a report " + String.join(" and ", extraKeys) + "."));
             }
         }
         Filter where = null;

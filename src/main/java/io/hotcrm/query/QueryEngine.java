@@ -2,6 +2,7 @@ package io.hotcrm.query;
 
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.metadata.FieldDef;
 import io.hotcrm.metadata.ObjectDef;
 import io.hotcrm.security.AccessGuard;
 import io.hotcrm.security.Action;
@@ -54,6 +55,136 @@ public final class QueryEngine {
         String next = rows.size() == q.limit() && lastId != null ? new Cursor(lastSort, lastId.toString(), fingerprint).encode() : null;
         return new QueryResult(o.name(), compiled.selected.stream().map(SqlQuery.Column::path).toList(), rows, next,
                 compiled.hidden);
+    }
+
+    /** A field path as a column: the path and the definition that types its values. */
+    public record FieldColumn(String path, FieldDef def) {
+    }
+
+    /**
+     * The columns the principal may read among {@code paths} (none named: the record id, external id, every
+     * readable field and the created/updated stamps); paths they may not read — a hidden field, or a lookup
+     * to an object they may not read — are added to {@code omitted} instead. Unknown fields are errors.
+     */
+    public List<FieldColumn> columns(Principal p, String object, List<String> paths, List<String> omitted) {
+        ObjectDef o = schema.object(object);
+        AccessGuard.require(p, o, Action.READ);
+        List<FieldColumn> out = new ArrayList<>();
+        if (paths.isEmpty()) {
+            SqlQuery all = new SqlQuery(schema.catalogue(), p, o);
+            all.select(List.of());
+            all.selected.forEach(c -> out.add(new FieldColumn(c.path(), c.def())));
+            omitted.addAll(all.hidden);
+            return out;
+        }
+        for (String path : paths) {
+            try {
+                SqlQuery.Column c = new SqlQuery(schema.catalogue(), p, o).resolve(path);
+                out.add(new FieldColumn(c.path(), c.def()));
+            } catch (HotCrmException e) {
+                if (e.code() != ErrorCode.PERMISSION_DENIED) {
+                    throw e;
+                }
+                omitted.add(path);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Checks a list view or report as the principal would run it — fields known and readable, filter values
+     * of the right types, summaries that fit their fields — without running it.
+     */
+    public void validate(Principal p, ReportRequest r) {
+        QueryRequest q = r.query();
+        ObjectDef o = schema.object(q.object());
+        AccessGuard.require(p, o, Action.READ);
+        SqlQuery compiled = new SqlQuery(schema.catalogue(), p, o);
+        compiled.select(q.fields());
+        compiled.orderBy(q.orderBy());
+        compiled.sql(q.where(), null, 1, new ArrayList<>());
+        if (r.isReport()) {
+            List<SqlQuery.Column> groups = r.groupBy().stream().map(compiled::resolve).toList();
+            compiled.groupSql(q.where(), groups, compiled.summaries(r.aggregates()), 1, new ArrayList<>());
+        }
+    }
+
+    /** The most groups one report returns. */
+    public static final int MAX_GROUPS = 10_000;
+
+    /**
+     * Runs a report as the principal: the records they may see that match the filter, grouped and summarised
+     * (a count when no summary is asked for), plus the totals over all of them. Every field named must be
+     * readable by the principal.
+     */
+    public ReportResult report(Principal p, ReportRequest r) {
+        if (!r.isReport()) {
+            throw ObjectQl.invalid("A report needs \"groupBy\": the fields to group the records by.");
+        }
+        QueryRequest q = r.query();
+        ObjectDef o = schema.object(q.object());
+        AccessGuard.require(p, o, Action.READ);
+        SqlQuery compiled = new SqlQuery(schema.catalogue(), p, o);
+        List<SqlQuery.Column> groups = r.groupBy().stream().map(compiled::resolve).toList();
+        List<ReportRequest.Aggregate> asked = r.aggregates().isEmpty()
+                ? List.of(new ReportRequest.Aggregate(ReportRequest.Fn.COUNT, null)) : r.aggregates();
+        List<SqlQuery.Summary> summaries = compiled.summaries(asked);
+        List<String> columns = new ArrayList<>(r.groupBy());
+        asked.forEach(a -> columns.add(a.column()));
+        List<Object> params = new ArrayList<>();
+        String sql = compiled.groupSql(q.where(), groups, summaries, MAX_GROUPS + 1, params);
+        List<Object> totalParams = new ArrayList<>();
+        String totalSql = compiled.groupSql(q.where(), List.of(), summaries, 0, totalParams);
+        return db.jdbi().withHandle(h -> {
+            List<Map<String, Object>> rows = grouped(h.getConnection(), sql, params, groups, summaries, columns);
+            if (rows.size() > MAX_GROUPS) {
+                throw ObjectQl.invalid("The report has more than " + MAX_GROUPS + " groups. Group by a field with fewer"
+                        + " distinct values, or narrow the filter.");
+            }
+            List<Map<String, Object>> total = grouped(h.getConnection(), totalSql, totalParams, List.of(), summaries,
+                    columns.subList(groups.size(), columns.size()));
+            return new ReportResult(o.name(), columns, rows, total.isEmpty() ? Map.of() : total.get(0));
+        });
+    }
+
+    private static List<Map<String, Object>> grouped(Connection c, String sql, List<Object> params, List<SqlQuery.Column> groups,
+                                                     List<SqlQuery.Summary> summaries, List<String> columns) {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    int col = 1;
+                    for (SqlQuery.Column g : groups) {
+                        row.put(columns.get(col - 1), Columns.read(rs, col, g.def()));
+                        col++;
+                    }
+                    for (SqlQuery.Summary s : summaries) {
+                        row.put(columns.get(col - 1), summary(rs, col, s));
+                        col++;
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "The report failed in the database: " + e.getMessage(), e);
+        }
+    }
+
+    private static Object summary(ResultSet rs, int col, SqlQuery.Summary s) throws SQLException {
+        return switch (s.aggregate().fn()) {
+            case COUNT -> rs.getLong(col);
+            case SUM -> rs.getBigDecimal(col);
+            case AVG -> {
+                java.math.BigDecimal avg = rs.getBigDecimal(col);
+                yield avg == null ? null : avg.setScale(Math.max(2, s.column().def().scale()), java.math.RoundingMode.HALF_UP);
+            }
+            case MIN, MAX -> Columns.read(rs, col, s.column().def());
+        };
     }
 
     /** Runs the query page by page and hands every record to {@code sink}; returns how many there were. */

@@ -182,6 +182,21 @@ final class SqlQuery {
         for (Column c : sortColumns) {
             sql.append(", ").append(c.expr());
         }
+        fromWhere(sql, whereSql, whereParams, params);
+        if (keySql != null) {
+            sql.append(" and (").append(keySql).append(')');
+            params.addAll(keyParams);
+        }
+        sql.append(" order by ");
+        for (int i = 0; i < sortColumns.size(); i++) {
+            sql.append(sortColumns.get(i).expr()).append(sortDescending.get(i) ? " desc nulls first, " : " asc nulls last, ");
+        }
+        sql.append("t.id asc limit ").append(fetch);
+        return sql.toString();
+    }
+
+    /** FROM with the lookup joins, then the base object's visibility and the filter. */
+    private void fromWhere(StringBuilder sql, String whereSql, List<Object> whereParams, List<Object> params) {
         sql.append(" from ").append(base.tableName()).append(" t").append(joins);
         params.addAll(joinParams);
         sql.append(" where t.deleted_at is null");
@@ -194,15 +209,56 @@ final class SqlQuery {
             sql.append(" and (").append(whereSql).append(')');
             params.addAll(whereParams);
         }
-        if (keySql != null) {
-            sql.append(" and (").append(keySql).append(')');
-            params.addAll(keyParams);
+    }
+
+    /** A report's summaries over its resolved columns (null for count(*)). */
+    record Summary(ReportRequest.Aggregate aggregate, Column column) {
+    }
+
+    /**
+     * Resolves a report's summaries, checking that each fits its field: sum and avg need numbers; min and
+     * max need numbers, dates or text.
+     */
+    List<Summary> summaries(List<ReportRequest.Aggregate> aggregates) {
+        List<Summary> out = new ArrayList<>();
+        for (ReportRequest.Aggregate a : aggregates) {
+            Column c = a.field() == null ? null : resolve(a.field());
+            if (c != null && (a.fn() == ReportRequest.Fn.SUM || a.fn() == ReportRequest.Fn.AVG) && !c.def().type().isNumeric()) {
+                throw ObjectQl.invalid(a.fn().wireName() + " needs a number field; " + a.field() + " is a "
+                        + c.def().type().wireName() + " field.");
+            }
+            if (c != null && (a.fn() == ReportRequest.Fn.MIN || a.fn() == ReportRequest.Fn.MAX)
+                    && (c.def().type().isReference() || c.def().type() == FieldType.BOOLEAN || c.def().type() == FieldType.MULTI_PICKLIST)) {
+                throw ObjectQl.invalid(a.fn().wireName() + " works on numbers, dates and text; " + a.field() + " is a "
+                        + c.def().type().wireName() + " field.");
+            }
+            out.add(new Summary(a, c));
         }
-        sql.append(" order by ");
-        for (int i = 0; i < sortColumns.size(); i++) {
-            sql.append(sortColumns.get(i).expr()).append(sortDescending.get(i) ? " desc nulls first, " : " asc nulls last, ");
+        return out;
+    }
+
+    /**
+     * The grouped statement: group columns, then one column per summary; groups in ascending order (empty
+     * values last), at most {@code fetch} of them. With no group columns it is one row of totals.
+     */
+    String groupSql(Filter where, List<Column> groups, List<Summary> summaries, int fetch, List<Object> params) {
+        List<Object> whereParams = new ArrayList<>();
+        String whereSql = where == null ? null : predicate(where, whereParams);
+        StringBuilder sql = new StringBuilder("select ");
+        List<String> parts = new ArrayList<>();
+        groups.forEach(g -> parts.add(g.expr()));
+        for (Summary s : summaries) {
+            String arg = s.column() == null ? "*" : s.column().expr();
+            parts.add(s.aggregate().fn().wireName() + "(" + arg + ")");
         }
-        sql.append("t.id asc limit ").append(fetch);
+        sql.append(String.join(", ", parts));
+        fromWhere(sql, whereSql, whereParams, params);
+        if (!groups.isEmpty()) {
+            String g = groups.stream().map(Column::expr).collect(Collectors.joining(", "));
+            sql.append(" group by ").append(g).append(" order by ")
+                    .append(groups.stream().map(c -> c.expr() + " asc nulls last").collect(Collectors.joining(", ")))
+                    .append(" limit ").append(fetch);
+        }
         return sql.toString();
     }
 

@@ -24,6 +24,11 @@ public final class AccessGuard {
         }
     }
 
+    /** Whether the principal may do {@code action} on the object. */
+    public static boolean can(Principal p, ObjectDef object, Action action) {
+        return p.role().permission(object.name()).allows(action);
+    }
+
     public static void requireSetup(Principal p, String what) {
         if (!p.role().manageSetup()) {
             throw HotCrmException.denied(who(p) + " may not " + what + ": that needs a role that manages setup"

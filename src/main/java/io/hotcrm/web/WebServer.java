@@ -2,6 +2,7 @@ package io.hotcrm.web;
 
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.exporting.Exporter;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.jobs.Jobs;
 import io.hotcrm.notify.Notifier;
@@ -24,7 +25,8 @@ public final class WebServer {
 
     /** The front doors the HTTP edge serves; {@code database} names the database for the health check. */
     public record Features(Schema schema, RecordStore records, QueryEngine query, Security security, Jobs jobs,
-                           Importer importer, Path uploads, long maxUploadBytes, Notifier notifier, String database) {
+                           Importer importer, Path uploads, long maxUploadBytes, Notifier notifier, String database,
+                           Exporter exporter) {
     }
 
     public WebServer(Features f) {

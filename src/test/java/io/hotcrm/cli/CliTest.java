@@ -54,6 +54,11 @@ class CliTest {
                 return t.importer;
             }
 
+            @Override
+            public io.hotcrm.exporting.Exporter exporter() {
+                return t.exporter;
+            }
+
             public String databaseDescription() {
                 return "H2";
             }

@@ -27,6 +27,8 @@ public final class TestPlatform implements AutoCloseable {
     public final RecycleBin recycleBin;
     public final Jobs jobs;
     public final Importer importer;
+    public final io.hotcrm.query.Views views;
+    public final io.hotcrm.exporting.Exporter exporter;
     public final java.nio.file.Path workDir;
     public final Principal admin;
 
@@ -53,6 +55,10 @@ public final class TestPlatform implements AutoCloseable {
         }
         this.importer = new Importer(db, schema, java.util.List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()),
                 workDir.resolve("imports"), security);
+        this.views = new io.hotcrm.query.Views(db.jdbi(), schema, query);
+        this.exporter = new io.hotcrm.exporting.Exporter(schema, query, views, java.util.List.of(
+                new io.hotcrm.exporting.format.CsvRows(), new io.hotcrm.exporting.format.XlsxRows(),
+                new io.hotcrm.exporting.format.JsonlRows(), new io.hotcrm.exporting.format.ParquetRows()));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
     }

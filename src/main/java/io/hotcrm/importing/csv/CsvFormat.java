@@ -249,13 +249,30 @@ public final class CsvFormat implements SourceFormat {
                     return null;
                 }
                 CsvRecord r = it.next();
-                return new SourceRow(r.getStartingLineNumber(), r.getFields().toArray(new String[0]));
+                String[] values = r.getFields().toArray(new String[0]);
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = unneutralise(values[i]);
+                }
+                return new SourceRow(r.getStartingLineNumber(), values);
             } catch (CsvParseException e) {
                 throw HotCrmException.invalid("The file " + fileName + " cannot be read as CSV: " + e.getMessage()
                         + (e.getCause() != null ? " (" + e.getCause().getMessage() + ")" : ""));
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
+        }
+
+        /**
+         * Spreadsheet-safe exports (HotCRM's, and most CRMs') put an apostrophe before a value starting with
+         * {@code = + - @}, tab or carriage return so that spreadsheets show it rather than run it; the
+         * apostrophe is not part of the value.
+         */
+        static String unneutralise(String v) {
+            if (v.length() < 2 || v.charAt(0) != '\'') {
+                return v;
+            }
+            char c = v.charAt(1);
+            return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' ? v.substring(1) : v;
         }
 
         @Override
