@@ -136,4 +136,49 @@ class HotCrmCliTest {
         assertThat(run("import", "suggest", csv.toString(), "--object", "lead")).isZero();
         assertThat(out()).contains("Lead ID", "not mapped", "Company", "company");
     }
+
+    @Test
+    void exportFromTheCommandLineWritesTheFileWholeOrNotAtAllAndUsesSavedViews() throws Exception {
+        try (HotCrm hc = open()) {
+            hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
+            hc.security().users().add(Principal.system(), "rita@example.com", "Rita Reader", "read_only", null);
+        }
+        Path csv = java.nio.file.Files.writeString(data.resolve("leads.csv"),
+                "external_id,last_name,company,status,annual_revenue\nL-1,Lee,Acme,new,1500.50\nL-2,=Evil,Initech,contacted,\nL-3,Ng,Acme,new,10\n");
+        assertThat(run("import", csv.toString(), "--object", "lead")).isZero();
+
+        Path out1 = data.resolve("exports").resolve("leads.csv");
+        java.nio.file.Files.createDirectories(out1.getParent());
+        assertThat(run("export", "--object", "lead", "--fields", "external_id,last_name,company", "--order-by", "external_id",
+                "--output", out1.toString())).isZero();
+        assertThat(out()).contains("Exported 3 lead records to " + out1);
+        assertThat(java.nio.file.Files.readString(out1)).isEqualTo(
+                "external_id,last_name,company\r\nL-1,Lee,Acme\r\nL-2,'=Evil,Initech\r\nL-3,Ng,Acme\r\n");
+
+        assertThat(run("views", "save", "Acme leads", "--object", "lead", "--fields", "external_id,last_name",
+                "--where", "{\"company\": \"Acme\"}", "--order-by", "last_name desc", "--shared")).isZero();
+        assertThat(run("views", "save", "By company", "--object", "lead", "--group-by", "company",
+                "--aggregate", "count,sum:annual_revenue")).isZero();
+        assertThat(run("views", "list", "--object", "lead")).isZero();
+        assertThat(out()).contains("Acme leads", "shared", "By company", "report", "private");
+        Path jsonl = data.resolve("exports").resolve("acme.jsonl");
+        assertThat(run("export", "--object", "lead", "--view", "Acme leads", "--output", jsonl.toString(), "--json")).isZero();
+        com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out());
+        assertThat(summary.get("rows").asLong()).isEqualTo(2);
+        assertThat(summary.get("format").asText()).isEqualTo("jsonl");
+        assertThat(java.nio.file.Files.readAllLines(jsonl)).containsExactly("{\"external_id\":\"L-3\",\"last_name\":\"Ng\"}",
+                "{\"external_id\":\"L-1\",\"last_name\":\"Lee\"}");
+        assertThat(run("views", "run", "lead", "By company")).isZero();
+        assertThat(out()).contains("\"company\" : \"Acme\"", "\"count\" : 2", "\"sum_annual_revenue\" : 1510.50");
+
+        Path denied = data.resolve("exports").resolve("denied.csv");
+        assertThat(run("export", "--object", "lead", "--output", denied.toString(), "--as", "rita@example.com")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("may not export lead records");
+        assertThat(denied).doesNotExist();
+        assertThat(run("export", "--object", "lead", "--fields", "emial", "--output", denied.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no field \"emial\"");
+        try (var files = java.nio.file.Files.list(denied.getParent())) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("leads.csv", "acme.jsonl");
+        }
+    }
 }
