@@ -91,7 +91,7 @@ final class ViewsCommand implements Callable<Integer> {
                 cli.out.println("Saved " + (v.isReport() ? "report" : "list view") + " \"" + v.name() + "\" of " + v.object()
                         + (v.shared() ? ", shared." : ", private to you."));
             }
-            case "run" -> run(views.get(cli.actor(), arg(a, 0, "OBJECT"), arg(a, 1, "NAME")));
+            case "run" -> run(views, views.get(cli.actor(), arg(a, 0, "OBJECT"), arg(a, 1, "NAME")));
             case "delete" -> {
                 views.delete(cli.actor(), arg(a, 0, "OBJECT"), arg(a, 1, "NAME"));
                 cli.out.println("View \"" + a.get(1) + "\" of " + a.get(0) + " deleted.");
@@ -101,7 +101,7 @@ final class ViewsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void run(Views.View v) {
+    private void run(Views views, Views.View v) {
         ReportRequest r = v.request();
         if (r.isReport()) {
             ReportResult result = cli.platform().query().report(cli.actor(), r);
@@ -113,7 +113,7 @@ final class ViewsCommand implements Callable<Integer> {
             cli.out.println(Output.json(out));
             return;
         }
-        QueryResult page = cli.platform().query().run(cli.actor(), r.query().withLimit(QueryRequest.DEFAULT_LIMIT));
+        QueryResult page = views.page(cli.actor(), v, QueryRequest.DEFAULT_LIMIT, null);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("object", page.object());
         out.put("records", page.records());

@@ -52,7 +52,14 @@ public final class Exporter {
 
     /** Writes the export to {@code out} (which stays open) and says what was written. */
     public ExportSummary export(Principal p, ExportRequest r, OutputStream out) throws IOException {
-        long t0 = System.nanoTime();
+        return prepare(p, r).write(out);
+    }
+
+    /**
+     * Checks the request and works out the columns (and the fields left out) without reading any record, so
+     * an edge can refuse a bad request, or announce the columns, before the first byte of the file.
+     */
+    public Prepared prepare(Principal p, ExportRequest r) {
         ObjectDef o = schema.object(r.object());
         AccessGuard.require(p, o, Action.READ);
         AccessGuard.require(p, o, Action.EXPORT);
@@ -62,33 +69,92 @@ public final class Exporter {
         }
         ReportRequest saved = r.view() == null ? null : views.get(p, o.name(), r.view()).request();
         Filter where = and(saved == null ? null : saved.query().where(), r.where());
-        CountingStream counted = new CountingStream(out);
-        OutputStream target = r.options().gzip() ? new GZIPOutputStream(counted, 1 << 16) : counted;
         List<String> omitted = new ArrayList<>();
-        long[] rows = {0};
-        List<ExportColumn> columns;
         if (saved != null && saved.isReport()) {
             ReportRequest report = new ReportRequest(saved.query().withWhere(where), saved.groupBy(), saved.aggregates());
-            columns = reportColumns(p, o, report);
-            ReportResult result = query.report(p, report);
-            RowWriter w = format.open(target, o.pluralLabel(), columns, r.options());
+            query.validate(p, report);
+            return new Prepared(p, r, o, format, reportColumns(p, o, report), List.of(), omitted, report, null);
+        }
+        List<String> fields = !r.fields().isEmpty() ? r.fields() : saved == null ? List.of() : saved.query().fields();
+        List<Sort> order = !r.orderBy().isEmpty() ? r.orderBy() : saved == null ? List.of() : saved.query().orderBy();
+        List<QueryEngine.FieldColumn> cols = withLookupNames(p, o, query.columns(p, o.name(), fields, omitted),
+                !fields.isEmpty(), omitted);
+        List<ExportColumn> columns = cols.stream().map(c -> new ExportColumn(header(c.path()), c.def())).toList();
+        List<String> paths = cols.stream().map(QueryEngine.FieldColumn::path).toList();
+        QueryRequest q = new QueryRequest(o.name(), paths, where, order, QueryRequest.MAX_LIMIT, null);
+        query.validate(p, new ReportRequest(q, List.of(), List.of()));
+        return new Prepared(p, r, o, format, columns, paths, omitted, null, q);
+    }
+
+    /** An export checked and ready to write: its columns and the fields left out. */
+    public final class Prepared {
+        private final Principal principal;
+        private final ExportRequest request;
+        private final ObjectDef object;
+        private final RowFormat format;
+        private final List<ExportColumn> columns;
+        private final List<String> paths;
+        private final List<String> omitted;
+        private final ReportRequest report;
+        private final QueryRequest query;
+
+        private Prepared(Principal principal, ExportRequest request, ObjectDef object, RowFormat format, List<ExportColumn> columns,
+                         List<String> paths, List<String> omitted, ReportRequest report, QueryRequest query) {
+            this.principal = principal;
+            this.request = request;
+            this.object = object;
+            this.format = format;
+            this.columns = List.copyOf(columns);
+            this.paths = List.copyOf(paths);
+            this.omitted = List.copyOf(omitted);
+            this.report = report;
+            this.query = query;
+        }
+
+        public List<String> columns() {
+            return columns.stream().map(ExportColumn::name).toList();
+        }
+
+        public List<String> omittedFields() {
+            return omitted;
+        }
+
+        /** A file name for the export: {@code contacts-20261125-101530.csv}. */
+        public String fileName() {
+            String base = (request.view() != null ? request.view() : object.pluralLabel()).toLowerCase(java.util.Locale.ROOT)
+                    .replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+            return (base.isEmpty() ? object.name() : base) + "-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                    .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC)) + "." + request.options().fileExtension();
+        }
+
+        /** Streams the rows to {@code out} (which stays open) and says what was written. */
+        public ExportSummary write(OutputStream out) throws IOException {
+            long t0 = System.nanoTime();
+            CountingStream counted = new CountingStream(out);
+            OutputStream target = request.options().gzip() ? new GZIPOutputStream(counted, 1 << 16) : counted;
+            RowWriter w = format.open(target, object.pluralLabel(), columns, request.options());
+            long rows = report != null ? writeReport(w) : writeRecords(w);
+            w.finish();
+            if (target instanceof GZIPOutputStream gz) {
+                gz.finish();
+            }
+            target.flush();
+            return new ExportSummary(object.name(), request.view(), request.options().format().wireName(), rows, counted.count,
+                    columns(), omitted, (System.nanoTime() - t0) / 1e9);
+        }
+
+        private long writeReport(RowWriter w) throws IOException {
+            ReportResult result = Exporter.this.query.report(principal, report);
             for (Map<String, Object> row : result.rows()) {
                 w.row(row.values().toArray());
-                rows[0]++;
             }
-            w.finish();
-        } else {
-            List<String> fields = !r.fields().isEmpty() ? r.fields() : saved == null ? List.of() : saved.query().fields();
-            List<Sort> order = !r.orderBy().isEmpty() ? r.orderBy() : saved == null ? List.of() : saved.query().orderBy();
-            List<QueryEngine.FieldColumn> cols = withLookupNames(p, o, query.columns(p, o.name(), fields, omitted),
-                    !fields.isEmpty(), omitted);
-            columns = cols.stream().map(c -> new ExportColumn(header(c.path()), c.def())).toList();
-            List<String> paths = cols.stream().map(QueryEngine.FieldColumn::path).toList();
-            RowWriter w = format.open(target, o.pluralLabel(), columns, r.options());
-            QueryRequest q = new QueryRequest(o.name(), paths, where, order, QueryRequest.MAX_LIMIT, null);
+            return result.rows().size();
+        }
+
+        private long writeRecords(RowWriter w) throws IOException {
             Object[] values = new Object[paths.size()];
             try {
-                query.stream(p, q, record -> {
+                return Exporter.this.query.stream(principal, query, record -> {
                     for (int i = 0; i < values.length; i++) {
                         values[i] = record.get(paths.get(i));
                     }
@@ -97,19 +163,11 @@ public final class Exporter {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
-                    rows[0]++;
                 });
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            w.finish();
         }
-        if (target instanceof GZIPOutputStream gz) {
-            gz.finish();
-        }
-        target.flush();
-        return new ExportSummary(o.name(), r.view(), r.options().format().wireName(), rows[0], counted.count,
-                columns.stream().map(ExportColumn::name).toList(), omitted, (System.nanoTime() - t0) / 1e9);
     }
 
     /**

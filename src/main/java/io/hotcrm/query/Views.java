@@ -115,6 +115,27 @@ public final class Views {
                         && AccessGuard.can(p, schema.object(v.object()), Action.READ) && visible(p, v)).toList();
     }
 
+    /**
+     * One page of a list view as the principal sees it: the view's fields they may not read are left out
+     * (and listed as hidden); its filter and order must use fields they may read.
+     */
+    public QueryResult page(Principal p, View v, int limit, String cursor) {
+        QueryRequest q = v.request().query();
+        List<String> hidden = new java.util.ArrayList<>();
+        if (!q.fields().isEmpty()) {
+            List<String> readable = query.columns(p, q.object(), q.fields(), hidden).stream()
+                    .map(QueryEngine.FieldColumn::path).toList();
+            q = q.withFields(readable);
+        }
+        QueryResult r = query.run(p, q.withLimit(limit).withCursor(cursor));
+        if (hidden.isEmpty()) {
+            return r;
+        }
+        List<String> all = new java.util.ArrayList<>(r.hiddenFields());
+        all.addAll(hidden);
+        return new QueryResult(r.object(), r.fields(), r.records(), r.nextCursor(), all);
+    }
+
     public void delete(Principal p, String object, String name) {
         View v = get(p, object, name);
         requireOwner(p, v, "delete");

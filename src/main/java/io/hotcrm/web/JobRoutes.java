@@ -64,18 +64,23 @@ final class JobRoutes {
 
     /** A {@code limit} query parameter: 1 to 1000, 50 when absent; anything else is a clear 400. */
     static int parseLimit(String s) {
+        return parseLimit(s, 50, 1000);
+    }
+
+    /** A {@code limit} query parameter from 1 to {@code max}, {@code fallback} when absent. */
+    static int parseLimit(String s, int fallback, int max) {
         if (s == null) {
-            return 50;
+            return fallback;
         }
         try {
             int n = Integer.parseInt(s.trim());
-            if (n >= 1 && n <= 1000) {
+            if (n >= 1 && n <= max) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // fall through to the message
         }
-        throw HotCrmException.invalid("limit must be a number from 1 to 1000, not '" + s + "'.");
+        throw HotCrmException.invalid("limit must be a number from 1 to " + max + ", not '" + s + "'.");
     }
 
     private void show(Context ctx) {

@@ -35,6 +35,7 @@ public final class WebServer {
         JobRoutes jobRoutes = new JobRoutes(f.jobs(), auth);
         ImportRoutes importRoutes = new ImportRoutes(f.importer(), f.jobs(), auth, f.uploads(), f.maxUploadBytes());
         ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth);
+        ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth);
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.staticFiles.add(s -> {
@@ -46,6 +47,7 @@ public final class WebServer {
             api.register(cfg.routes);
             jobRoutes.register(cfg.routes);
             importRoutes.register(cfg.routes);
+            exportRoutes.register(cfg.routes);
             cfg.routes.get("/api/v1/notices", ctx -> {
                 io.hotcrm.security.Principal p = auth.require(ctx);
                 ctx.json(java.util.Map.of("notices", f.notifier().notices(p.email(), "true".equals(ctx.queryParam("unread")), 100)));

@@ -177,4 +177,46 @@ class WebServerTest {
         assertThat(stream).contains("\"done\":20").contains("\"state\":\"succeeded\"");
         assertThat(stream.split("event: progress", -1).length).isGreaterThan(2);
     }
+
+    @Test
+    void viewsAreSavedAndRunAndExportsStreamWithTheFieldsLeftOutInAHeader() throws Exception {
+        t.records.create(t.admin, "lead", java.util.Map.of("last_name", "Lee", "company", "RestCo", "email", "lee@restco.example"));
+        t.records.create(t.admin, "lead", java.util.Map.of("last_name", "=Ng", "company", "RestCo"));
+        t.security.roles().create(t.admin, "rest_exp", "Exporter");
+        t.security.roles().grant(t.admin, "rest_exp", "lead", new io.hotcrm.security.ObjectPermission(true, false, false, false, true,
+                io.hotcrm.security.Visibility.ALL));
+        t.security.roles().setFieldAccess(t.admin, "rest_exp", "lead", "email", new io.hotcrm.security.FieldAccess(false, false));
+        t.security.users().add(Principal.system(), "exporter@example.com", "Exporter", "rest_exp", null);
+        String exporter = t.security.tokens().create(t.admin, "exporter@example.com", "test").token();
+
+        HttpResponse<String> saved = send("PUT", "/api/v1/views/lead/RestCo%20leads", adminToken, "{\"definition\": {\"fields\":"
+                + " [\"last_name\", \"email\"], \"where\": {\"company\": \"RestCo\"}, \"orderBy\": [{\"field\": \"last_name\"}]},"
+                + " \"shared\": true}");
+        assertThat(saved.statusCode()).isEqualTo(200);
+        assertThat(saved.body()).contains("\"kind\":\"list\"", "\"shared\":true", "\"object\":\"lead\"");
+        assertThat(send("GET", "/api/v1/views?object=lead", exporter, null).body()).contains("RestCo leads");
+        HttpResponse<String> results = send("GET", "/api/v1/views/lead/RestCo%20leads/results", exporter, null);
+        assertThat(results.body()).contains("\"hiddenFields\":[\"email\"]").doesNotContain("lee@restco.example");
+
+        HttpResponse<String> csv = send("POST", "/api/v1/exports", exporter, "{\"object\": \"lead\", \"view\": \"RestCo leads\"}");
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("X-HotCRM-Omitted-Fields")).hasValue("email");
+        assertThat(csv.headers().firstValue("Content-Disposition").orElseThrow()).matches("attachment; filename=\"restco-leads-\\d{8}-\\d{6}\\.csv\"");
+        assertThat(csv.body()).isEqualTo("last_name\r\n'=Ng\r\nLee\r\n");
+
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port()
+                + "/api/v1/exports?object=lead&view=RestCo%20leads&format=xlsx")).header("Authorization", "Bearer " + adminToken).build();
+        HttpResponse<byte[]> xlsx = http.send(get, HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(xlsx.statusCode()).isEqualTo(200);
+        assertThat(xlsx.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/vnd.openxmlformats");
+        assertThat(new String(xlsx.body(), 0, 2, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PK");
+
+        HttpResponse<String> bad = send("POST", "/api/v1/exports", adminToken, "{\"object\": \"lead\", \"format\": \"pdf\"}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("Unknown export format \\\"pdf\\\". Use csv, xlsx, jsonl, parquet.");
+        assertThat(send("POST", "/api/v1/exports", readerToken, "{\"object\": \"lead\"}").statusCode()).isEqualTo(403);
+        assertThat(send("DELETE", "/api/v1/views/lead/RestCo%20leads", exporter, null).statusCode()).isEqualTo(403);
+        assertThat(send("DELETE", "/api/v1/views/lead/RestCo%20leads", adminToken, null).statusCode()).isEqualTo(204);
+        assertThat(send("GET", "/api/v1/views/lead/RestCo%20leads", adminToken, null).statusCode()).isEqualTo(404);
+    }
 }

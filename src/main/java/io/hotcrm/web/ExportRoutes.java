@@ -1,0 +1,207 @@
+package io.hotcrm.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.exporting.ExportFormat;
+import io.hotcrm.exporting.ExportOptions;
+import io.hotcrm.exporting.ExportRequest;
+import io.hotcrm.exporting.Exporter;
+import io.hotcrm.query.Filter;
+import io.hotcrm.query.ObjectQl;
+import io.hotcrm.query.QueryEngine;
+import io.hotcrm.query.QueryRequest;
+import io.hotcrm.query.QueryResult;
+import io.hotcrm.query.ReportRequest;
+import io.hotcrm.query.ReportResult;
+import io.hotcrm.query.Sort;
+import io.hotcrm.query.Views;
+import io.hotcrm.security.Principal;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Saved list views and reports, and ad-hoc exports streamed as the response: {@code POST /api/v1/exports}
+ * with a JSON body, or {@code GET /api/v1/exports?object=…&view=…&format=…} for a plain download link. The
+ * columns and the fields left out (which the user may not read) are in response headers, sent before the file.
+ */
+final class ExportRoutes {
+    static final String OMITTED_HEADER = "X-HotCRM-Omitted-Fields";
+    private final Exporter exporter;
+    private final QueryEngine query;
+    private final Auth auth;
+
+    ExportRoutes(Exporter exporter, QueryEngine query, Auth auth) {
+        this.exporter = exporter;
+        this.query = query;
+        this.auth = auth;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/api/v1/views", this::list);
+        r.get("/api/v1/views/{object}/{name}", this::show);
+        r.put("/api/v1/views/{object}/{name}", this::save);
+        r.delete("/api/v1/views/{object}/{name}", this::delete);
+        r.get("/api/v1/views/{object}/{name}/results", this::results);
+        r.post("/api/v1/exports", this::exportPost);
+        r.get("/api/v1/exports", this::exportGet);
+    }
+
+    private Views views() {
+        return exporter.views();
+    }
+
+    private void list(Context ctx) {
+        Principal p = auth.require(ctx);
+        ctx.contentType("application/json").result(Json.write(Map.of("views",
+                views().list(p, ctx.queryParam("object")).stream().map(ExportRoutes::describe).toList())));
+    }
+
+    private void show(Context ctx) {
+        Principal p = auth.require(ctx);
+        ctx.contentType("application/json").result(Json.write(describe(views().get(p, ctx.pathParam("object"), ctx.pathParam("name")))));
+    }
+
+    /** Body: the definition ({@code {"fields": …, "where": …}}; object from the path), plus {@code "shared": true}. */
+    private void save(Context ctx) {
+        Principal p = auth.require(ctx);
+        ObjectNode body = (ObjectNode) Json.object(ctx);
+        JsonNode def = body.has("definition") ? body.get("definition") : body.deepCopy();
+        if (!def.isObject()) {
+            throw HotCrmException.invalid("\"definition\" must be a JSON object like {\"fields\": [\"last_name\"], \"where\": {…}}.");
+        }
+        ObjectNode d = (ObjectNode) def;
+        boolean shared = body.path("shared").asBoolean(false);
+        d.remove("shared");
+        if (d.has("object") && !d.get("object").asText().equals(ctx.pathParam("object"))) {
+            throw HotCrmException.invalid("The definition is of \"" + d.get("object").asText() + "\" but the path says \""
+                    + ctx.pathParam("object") + "\".");
+        }
+        d.put("object", ctx.pathParam("object"));
+        Views.View v = views().save(p, ctx.pathParam("name"), d.toString(), shared);
+        ctx.contentType("application/json").result(Json.write(describe(v)));
+    }
+
+    private void delete(Context ctx) {
+        Principal p = auth.require(ctx);
+        views().delete(p, ctx.pathParam("object"), ctx.pathParam("name"));
+        ctx.status(204);
+    }
+
+    /** A list view's records (a page, with {@code ?limit=} and {@code ?cursor=}), or a report's groups and totals. */
+    private void results(Context ctx) {
+        Principal p = auth.require(ctx);
+        Views.View view = views().get(p, ctx.pathParam("object"), ctx.pathParam("name"));
+        ReportRequest r = view.request();
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (r.isReport()) {
+            ReportResult result = query.report(p, r);
+            out.put("object", result.object());
+            out.put("columns", result.columns());
+            out.put("rows", result.rows());
+            out.put("totals", result.totals());
+        } else {
+            QueryResult page = views().page(p, view, JobRoutes.parseLimit(ctx.queryParam("limit"), QueryRequest.DEFAULT_LIMIT,
+                    QueryRequest.MAX_LIMIT), ctx.queryParam("cursor"));
+            out.put("object", page.object());
+            out.put("fields", page.fields());
+            out.put("records", page.records());
+            out.put("nextCursor", page.nextCursor());
+            out.put("hasMore", page.hasMore());
+            out.put("hiddenFields", page.hiddenFields());
+        }
+        ctx.contentType("application/json").result(Json.write(out));
+    }
+
+    /**
+     * Body: {@code {"object": "contact", "view": "…", "where": {…}, "fields": […], "orderBy": […], "format": "csv",
+     * "bom": false, "neutraliseFormulas": true, "gzip": false}}, or {@code {"query": {ObjectQL}, "format": …}}.
+     */
+    private void exportPost(Context ctx) throws IOException {
+        Principal p = auth.require(ctx);
+        JsonNode b = Json.object(ctx);
+        ExportOptions options = new ExportOptions(ExportFormat.parse(b.path("format").asText("csv")), b.path("bom").asBoolean(false),
+                b.path("neutraliseFormulas").asBoolean(true), b.path("gzip").asBoolean(false));
+        ExportRequest request;
+        if (b.has("query")) {
+            request = ExportRequest.of(ObjectQl.parse(b.get("query")), options);
+        } else {
+            if (!b.path("object").isTextual()) {
+                throw HotCrmException.invalid("Say what to export: \"object\" (with \"view\", \"where\", \"fields\", \"orderBy\"), or \"query\".");
+            }
+            ObjectNode q = Json.MAPPER.createObjectNode();
+            q.put("object", b.get("object").asText());
+            for (String k : List.of("where", "fields", "orderBy")) {
+                if (b.has(k)) {
+                    q.set(k, b.get(k));
+                }
+            }
+            QueryRequest parsed = ObjectQl.parse(q);
+            request = new ExportRequest(parsed.object(), b.path("view").isTextual() ? b.get("view").asText() : null,
+                    parsed.where(), parsed.fields(), parsed.orderBy(), options);
+        }
+        stream(ctx, p, request);
+    }
+
+    /** {@code ?object=contact&view=NAME&format=xlsx&fields=a,b&where=JSON&orderBy=last_name desc&bom=true}. */
+    private void exportGet(Context ctx) throws IOException {
+        Principal p = auth.require(ctx);
+        String object = ctx.queryParam("object");
+        if (object == null) {
+            throw HotCrmException.invalid("Say what to export: ?object=contact (with view, where, fields, orderBy, format).");
+        }
+        ExportOptions options = new ExportOptions(ExportFormat.parse(orParam(ctx, "format", "csv")),
+                Boolean.parseBoolean(orParam(ctx, "bom", "false")), Boolean.parseBoolean(orParam(ctx, "neutraliseFormulas", "true")),
+                Boolean.parseBoolean(orParam(ctx, "gzip", "false")));
+        Filter where = ctx.queryParam("where") == null ? null : ObjectQl.parseWhere(ctx.queryParam("where"));
+        List<String> fields = ctx.queryParam("fields") == null ? List.of()
+                : List.of(ctx.queryParam("fields").split("\\s*,\\s*"));
+        List<Sort> order = new ArrayList<>();
+        if (ctx.queryParam("orderBy") != null) {
+            for (String part : ctx.queryParam("orderBy").split(",")) {
+                String[] w = part.trim().split("\\s+");
+                order.add(new Sort(w[0], w.length > 1 && w[1].equalsIgnoreCase("desc")));
+            }
+        }
+        stream(ctx, p, new ExportRequest(object, ctx.queryParam("view"), where, fields, order, options));
+    }
+
+    private static String orParam(Context ctx, String name, String fallback) {
+        String v = ctx.queryParam(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private void stream(Context ctx, Principal p, ExportRequest request) throws IOException {
+        Exporter.Prepared prepared = exporter.prepare(p, request);
+        ctx.contentType(request.options().gzip() ? "application/gzip" : request.options().format().contentType());
+        ctx.header("Content-Disposition", "attachment; filename=\"" + prepared.fileName() + "\"");
+        ctx.header("X-HotCRM-Columns", String.join(",", prepared.columns()));
+        ctx.header(OMITTED_HEADER, String.join(",", prepared.omittedFields()));
+        OutputStream out = new BufferedOutputStream(ctx.outputStream(), 1 << 16);
+        prepared.write(out);
+        out.flush();
+    }
+
+    private static Map<String, Object> describe(Views.View v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("object", v.object());
+        m.put("name", v.name());
+        m.put("kind", v.isReport() ? "report" : "list");
+        m.put("shared", v.shared());
+        m.put("owner", v.owner());
+        m.put("updatedAt", v.updatedAt());
+        try {
+            m.put("definition", Json.MAPPER.readTree(v.definition()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return m;
+    }
+}
