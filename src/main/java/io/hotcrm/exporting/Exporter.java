@@ -19,11 +19,15 @@ import io.hotcrm.store.Schema;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -151,22 +155,105 @@ public final class Exporter {
             return result.rows().size();
         }
 
+        /**
+         * Reading and writing overlap: a reader thread streams the records from the database in chunks while
+         * this thread formats and writes the previous ones (the database, the driver and the formatting
+         * share the cores instead of taking turns).
+         */
         private long writeRecords(RowWriter w) throws IOException {
+            BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread reader = new Thread(() -> read(queue, stop), "hotcrm-export-reader");
+            reader.setDaemon(true);
+            reader.start();
+            long n = 0;
             Object[] values = new Object[paths.size()];
             try {
-                return Exporter.this.query.stream(principal, query, record -> {
-                    for (int i = 0; i < values.length; i++) {
-                        values[i] = record.get(paths.get(i));
+                while (true) {
+                    Object next = queue.take();
+                    if (next == END) {
+                        return n;
                     }
-                    try {
+                    if (next instanceof RuntimeException e) {
+                        throw e;
+                    }
+                    if (next instanceof Error e) {
+                        throw e;
+                    }
+                    Chunk chunk = (Chunk) next;
+                    for (int r = 0; r < chunk.size; r++) {
+                        Object[] row = chunk.rows[r];
+                        for (int i = 0; i < values.length; i++) {
+                            values[i] = row[chunk.index[i]];
+                        }
                         w.row(values);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                        n++;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("The export was interrupted.");
+            } finally {
+                stop.set(true);
+                reader.interrupt();
+            }
+        }
+
+        /** The reader thread: streams the query's rows into chunks (or hands over its failure). */
+        private void read(BlockingQueue<Object> queue, AtomicBoolean stop) {
+            Chunk[] current = {null};
+            try {
+                Exporter.this.query.streamRows(principal, query, (names, row) -> {
+                    if (current[0] == null) {
+                        current[0] = new Chunk(paths.stream().mapToInt(names::indexOf).toArray());
+                    }
+                    Chunk c = current[0];
+                    c.rows[c.size++] = row.clone();
+                    if (c.size == CHUNK) {
+                        put(queue, c, stop);
+                        current[0] = new Chunk(c.index);
                     }
                 });
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+                if (current[0] != null && current[0].size > 0) {
+                    put(queue, current[0], stop);
+                }
+                put(queue, END, stop);
+            } catch (RuntimeException | Error e) {
+                if (!stop.get()) {
+                    try {
+                        queue.put(e);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
+        }
+    }
+
+    private static final Object END = new Object();
+    private static final int CHUNK = 1000;
+
+    /** Rows read ahead, and where each exported column is among the query's columns. */
+    private static final class Chunk {
+        final int[] index;
+        final Object[][] rows = new Object[CHUNK][];
+        int size;
+
+        Chunk(int[] index) {
+            this.index = index;
+        }
+    }
+
+    private static void put(BlockingQueue<Object> queue, Object item, AtomicBoolean stop) {
+        try {
+            while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
+                if (stop.get()) {
+                    throw new CancellationException("the export stopped");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("the export stopped");
         }
     }
 

@@ -363,6 +363,9 @@ public final class Importer {
             }
             ImportLog.Counts c = run.counts();
             LOG.debug("Import {} of {} rows: {}", importId, c.done(), run.timings());
+            if (!row.dryRun()) {
+                refreshStatistics(o, c);
+            }
             String message = describe(row.dryRun(), c) + (cancelled ? " Cancelled: what was written is kept; undo removes it." : "")
                     + (NO_KEY.equals(row.match()) ? " No column identifies records (external_id, id, email or a unique field),"
                     + " so every row creates one: importing this file again would create duplicates." : "");
@@ -390,6 +393,25 @@ public final class Importer {
     }
 
     /** New records belong to the importing user; imports run by the system give them to the first administrator. */
+    /** Rows written before the planner's statistics of a table are refreshed at the end of an import. */
+    static final long ANALYZE_AFTER_ROWS = 10_000;
+
+    /**
+     * After a large import, the database's statistics of the table are refreshed at once (PostgreSQL's
+     * autovacuum would do it minutes later): until then, queries and exports of the new records are planned
+     * as if the table were still small.
+     */
+    private void refreshStatistics(ObjectDef o, ImportLog.Counts c) {
+        if (db.dialect() != io.hotcrm.store.Dialect.POSTGRES || c.created() + c.updated() < ANALYZE_AFTER_ROWS) {
+            return;
+        }
+        try {
+            db.jdbi().useHandle(h -> h.execute("analyze " + o.tableName()));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not refresh the statistics of {} after an import: {}", o.tableName(), e.getMessage());
+        }
+    }
+
     private UUID defaultOwner(Principal p) {
         if (p.userId() != null) {
             return p.userId();

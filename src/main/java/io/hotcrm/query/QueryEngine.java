@@ -187,20 +187,76 @@ public final class QueryEngine {
         };
     }
 
-    /** Runs the query page by page and hands every record to {@code sink}; returns how many there were. */
+    /**
+     * Hands every record of the query (from the start; a cursor is ignored) to {@code sink} and returns how many
+     * there were. One statement, read as a stream ({@code fetchSize}; H2 lazily), so memory stays flat and the
+     * records come from one consistent snapshot of the database.
+     */
     public long stream(Principal p, QueryRequest q, Consumer<Map<String, Object>> sink) {
-        long count = 0;
-        QueryRequest page = q.withLimit(QueryRequest.MAX_LIMIT);
-        while (true) {
-            QueryResult r = run(p, page);
-            r.records().forEach(sink);
-            count += r.records().size();
-            if (!r.hasMore()) {
-                return count;
+        return streamRows(p, q, (columns, values) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int i = 0; i < values.length; i++) {
+                row.put(columns.get(i), values[i]);
             }
-            page = page.withCursor(r.nextCursor());
-        }
+            sink.accept(row);
+        });
     }
+
+    /** Receives streamed records as values in the order of {@code columns} (the array is reused). */
+    public interface RowSink {
+        void row(List<String> columns, Object[] values);
+    }
+
+    /** Like {@link #stream}, handing each record as an array of values (the record id first unless asked for). */
+    public long streamRows(Principal p, QueryRequest q, RowSink sink) {
+        ObjectDef o = schema.object(q.object());
+        AccessGuard.require(p, o, Action.READ);
+        SqlQuery compiled = new SqlQuery(schema.catalogue(), p, o);
+        compiled.select(q.fields());
+        compiled.orderBy(q.orderBy());
+        List<Object> params = new ArrayList<>();
+        String sql = compiled.sql(q.where(), null, 0, params);
+        List<String> columns = compiled.selected.stream().map(SqlQuery.Column::path).toList();
+        FieldDef[] defs = compiled.selected.stream().map(SqlQuery.Column::def).toArray(FieldDef[]::new);
+        boolean h2 = db.dialect() == io.hotcrm.store.Dialect.H2;
+        return db.jdbi().inTransaction(h -> {
+            Connection c = h.getConnection();
+            if (h2) {
+                h.execute("set lazy_query_execution true");
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                if (!h2) {
+                    // server-prepared from the first execution, so values arrive in binary (no date or uuid text to parse)
+                    ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
+                }
+                for (int i = 0; i < params.size(); i++) {
+                    ps.setObject(i + 1, params.get(i));
+                }
+                ps.setFetchSize(STREAM_FETCH);
+                long n = 0;
+                Object[] values = new Object[defs.length];
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        for (int i = 0; i < defs.length; i++) {
+                            values[i] = Columns.read(rs, i + 1, defs[i]);
+                        }
+                        sink.row(columns, values);
+                        n++;
+                    }
+                }
+                return n;
+            } catch (SQLException e) {
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "The query failed in the database: " + e.getMessage(), e);
+            } finally {
+                if (h2) {
+                    h.execute("set lazy_query_execution false");
+                }
+            }
+        });
+    }
+
+    /** Rows fetched per round trip while streaming. */
+    static final int STREAM_FETCH = 5000;
 
     private static UUID execute(Connection c, String sql, List<Object> params, SqlQuery compiled, int limit,
                                 List<Map<String, Object>> rows, List<String> lastSort) {

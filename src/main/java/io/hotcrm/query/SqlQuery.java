@@ -171,7 +171,10 @@ final class SqlQuery {
         }
     }
 
-    /** Builds the statement; where and keyset parameters are appended to {@code params} in order. */
+    /**
+     * Builds the statement; where and keyset parameters are appended to {@code params} in order. A
+     * {@code fetch} of 0 reads every matching record (one streamed statement).
+     */
     String sql(Filter where, Cursor cursor, int fetch, List<Object> params) {
         List<Object> whereParams = new ArrayList<>();
         String whereSql = where == null ? null : predicate(where, whereParams);
@@ -191,7 +194,10 @@ final class SqlQuery {
         for (int i = 0; i < sortColumns.size(); i++) {
             sql.append(sortColumns.get(i).expr()).append(sortDescending.get(i) ? " desc nulls first, " : " asc nulls last, ");
         }
-        sql.append("t.id asc limit ").append(fetch);
+        sql.append("t.id asc");
+        if (fetch > 0) {
+            sql.append(" limit ").append(fetch);
+        }
         return sql.toString();
     }
 
