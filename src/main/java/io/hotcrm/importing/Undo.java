@@ -58,6 +58,7 @@ final class Undo {
     Importer.UndoResult run(UUID importId) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         db.jdbi().useTransaction(h -> {
+            io.hotcrm.store.ChangeFence.enter(h, db.dialect());
             List<Object[]> chunks = h.createQuery("select seq, created, updated from hc_import_chunk where import_id = :id"
                     + " order by seq desc").bind("id", importId)
                     .map((rs, c) -> new Object[] {rs.getInt(1), rs.getString(2), rs.getString(3)}).list();

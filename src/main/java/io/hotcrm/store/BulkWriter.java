@@ -65,6 +65,7 @@ public final class BulkWriter {
         AccessGuard.requireEditable(p, o, defs);
         FieldDef key = keyField(o, keyColumn);
         Result r = db.jdbi().inTransaction(h -> {
+            ChangeFence.enter(h, db.dialect());
             Connection c = h.getConnection();
             try {
                 Result result = db.dialect() == Dialect.POSTGRES ? copyUpsert(c, o, key, defs, rows, p)

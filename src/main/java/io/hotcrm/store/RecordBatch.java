@@ -149,6 +149,7 @@ public final class RecordBatch {
         if (rows.isEmpty()) {
             return;
         }
+        ChangeFence.enter(h, db.dialect());
         try {
             if (db.dialect() == Dialect.POSTGRES) {
                 copyInsert(h.getConnection(), o, columns, rows, stamp, by);
@@ -169,6 +170,7 @@ public final class RecordBatch {
         if (rows.isEmpty()) {
             return;
         }
+        ChangeFence.enter(h, db.dialect());
         Map<String, List<Change>> groups = new java.util.LinkedHashMap<>();
         for (Change c : rows) {
             groups.computeIfAbsent(java.util.Arrays.toString(c.changed()), k -> new ArrayList<>()).add(c);
@@ -201,6 +203,7 @@ public final class RecordBatch {
         if (ids.isEmpty()) {
             return;
         }
+        ChangeFence.enter(h, db.dialect());
         for (ObjectDef other : schema.catalogue().objects()) {
             for (FieldDef f : other.fields()) {
                 if (f.type() == io.hotcrm.metadata.FieldType.LOOKUP && o.name().equals(f.target())) {
@@ -211,7 +214,30 @@ public final class RecordBatch {
                 }
             }
         }
-        h.createUpdate("delete from " + o.tableName() + " where id in (<ids>)").bindList("ids", ids).execute();
+        for (List<UUID> part : partitions(ids, 1000)) {
+            tombstones(h, o, "id in (<ids>)", Map.of("ids", part), stamp);
+            h.createUpdate("delete from " + o.tableName() + " where id in (<ids>)").bindList("ids", part).execute();
+        }
+    }
+
+    /**
+     * Leaves a tombstone — id, external id, owner, a new change_seq — for each record about to be deleted for
+     * good ({@code where} selects them; a {@code <ids>} list or named parameters), so incremental exports can
+     * report the deletion.
+     */
+    static void tombstones(Handle h, ObjectDef o, String where, Map<String, ?> params, OffsetDateTime at) {
+        String owner = o.ownerField().isPresent() ? "owner_id" : "cast(null as uuid)";
+        var u = h.createUpdate("insert into hc_tombstone (object_name, record_id, external_id, owner_id, change_seq, deleted_at)"
+                + " select :object, id, external_id, " + owner + ", nextval('hc_change_seq'), :at from " + o.tableName()
+                + " where " + where).bind("object", o.name()).bind("at", at);
+        params.forEach((k, v) -> {
+            if (v instanceof java.util.Collection<?> c) {
+                u.bindList(k, new ArrayList<>(c));
+            } else {
+                u.bind(k, v);
+            }
+        });
+        u.execute();
     }
 
     /** Sets one column of the given records (used to link rows of one file to each other once all exist). */
@@ -219,6 +245,7 @@ public final class RecordBatch {
         if (values.isEmpty()) {
             return;
         }
+        ChangeFence.enter(h, db.dialect());
         String sql = "update " + o.tableName() + " set " + q(column.name()) + " = ?, updated_at = ?, updated_by = ?,"
                 + " change_seq = nextval('hc_change_seq') where id = ?";
         try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {

@@ -56,6 +56,7 @@ public final class RecordStore {
         Prepared w = prepare(p, o, input, true);
         UUID id = Ids.newId();
         db.jdbi().useTransaction(h -> {
+            ChangeFence.enter(h, db.dialect());
             checkReferences(h, o, w);
             checkUnique(h, o, w, null);
             insert(h, o, id, w, p);
@@ -75,6 +76,7 @@ public final class RecordStore {
         AccessGuard.require(p, o, Action.EDIT);
         Prepared w = prepare(p, o, input, false);
         db.jdbi().useTransaction(h -> {
+            ChangeFence.enter(h, db.dialect());
             StoredRecord before = find(h, p, o, id).orElseThrow(() -> notFound(o, id));
             if (before.deleted()) {
                 throw new HotCrmException(ErrorCode.CONFLICT, "The " + o.label() + " " + id
@@ -103,6 +105,7 @@ public final class RecordStore {
         ObjectDef o = schema.object(objectName);
         AccessGuard.require(p, o, Action.DELETE);
         db.jdbi().useTransaction(h -> {
+            ChangeFence.enter(h, db.dialect());
             StoredRecord r = find(h, p, o, id).orElseThrow(() -> notFound(o, id));
             if (r.deleted() == deleted) {
                 throw new HotCrmException(ErrorCode.CONFLICT, "The " + o.label() + " " + id

@@ -115,6 +115,7 @@ public final class RecycleBin {
         AccessGuard.require(p, o, Action.DELETE);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return db.jdbi().inTransaction(h -> {
+            ChangeFence.enter(h, db.dialect());
             for (ObjectDef other : schema.catalogue().objects()) {
                 for (FieldDef f : other.fields()) {
                     if (f.type() == FieldType.LOOKUP && o.name().equals(f.target())) {
@@ -126,6 +127,7 @@ public final class RecycleBin {
                     }
                 }
             }
+            RecordBatch.tombstones(h, o, "deleted_at < :cutoff", java.util.Map.of("cutoff", cutoff), now);
             int n = h.createUpdate("delete from " + o.tableName() + " where deleted_at < :cutoff")
                     .bind("cutoff", cutoff).execute();
             if (n > 0) {
