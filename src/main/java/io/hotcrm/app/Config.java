@@ -13,7 +13,7 @@ import java.util.Map;
  * (HOTCRM_*) and the global {@code --data} option.
  */
 public record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminEmail, String node,
-                     int jobWorkers, int recycleBinDays, int uploadMaxMb, Notifier.Smtp smtp) {
+                     int jobWorkers, int recycleBinDays, int uploadMaxMb, Notifier.Smtp smtp, String secretKey) {
     public static final String DEFAULT_ADMIN = "admin@hotcrm.local";
 
     public static Config from(Path dataDirOption, Map<String, String> env) {
@@ -32,7 +32,7 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
                 env.get("HOTCRM_DB_PASSWORD"), env.getOrDefault("HOTCRM_ADMIN_EMAIL", DEFAULT_ADMIN),
                 node == null || node.isBlank() ? Jobs.defaultNodeName() : node.trim(),
                 intSetting(env, "HOTCRM_JOB_WORKERS", 2, 1, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650),
-                intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000), smtp(env));
+                intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000), smtp(env), env.get(io.hotcrm.common.Secrets.ENV));
     }
 
     /** SMTP from HOTCRM_SMTP_*; null without a host (notices are then kept for the console only). */

@@ -3,7 +3,15 @@ package io.hotcrm.app;
 import io.hotcrm.cli.Platform;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Secrets;
+import io.hotcrm.destinations.Destinations;
+import io.hotcrm.destinations.azure.AzureKind;
+import io.hotcrm.destinations.local.LocalKind;
+import io.hotcrm.destinations.s3.S3Kind;
+import io.hotcrm.destinations.sftp.SftpKind;
+import io.hotcrm.exporting.ExportSchedules;
 import io.hotcrm.exporting.Exporter;
+import io.hotcrm.exporting.ScheduledExportJob;
 import io.hotcrm.exporting.format.CsvRows;
 import io.hotcrm.exporting.format.JsonlRows;
 import io.hotcrm.exporting.format.ParquetRows;
@@ -49,6 +57,7 @@ public final class HotCrm implements Platform {
     private final Importer importer;
     private final Notifier notifier;
     private final Exporter exporter;
+    private final ExportSchedules schedules;
 
     private HotCrm(Config config, Database db) {
         this.config = config;
@@ -68,6 +77,10 @@ public final class HotCrm implements Platform {
         jobs.register(new ImportJob(importer, notifier));
         this.exporter = new Exporter(schema, query, new Views(db.jdbi(), schema, query),
                 List.of(new CsvRows(), new XlsxRows(), new JsonlRows(), new ParquetRows()));
+        Destinations destinations = new Destinations(List.of(new LocalKind(), S3Kind.s3(), S3Kind.gcs(), new AzureKind(), new SftpKind()));
+        this.schedules = new ExportSchedules(db.jdbi(), db.dialect(), schema, exporter, destinations,
+                Secrets.fromBase64(config.secretKey()), jobs, notifier, email -> security.users().principal(email));
+        jobs.register(new ScheduledExportJob(schedules));
     }
 
 
@@ -139,7 +152,7 @@ public final class HotCrm implements Platform {
     public WebServer start(int port) {
         WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs, importer,
                 config.dataDir().resolve("uploads"), config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name(),
-                exporter));
+                exporter, schedules));
         web.start(port);
         jobs.startServer(config.jobWorkers());
         scheduleMaintenance();
@@ -194,6 +207,11 @@ public final class HotCrm implements Platform {
     @Override
     public Exporter exporter() {
         return exporter;
+    }
+
+    @Override
+    public ExportSchedules schedules() {
+        return schedules;
     }
 
     public Database database() {

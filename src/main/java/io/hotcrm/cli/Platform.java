@@ -31,6 +31,8 @@ public interface Platform extends AutoCloseable {
 
     Exporter exporter();
 
+    io.hotcrm.exporting.ExportSchedules schedules();
+
     /** A one-line description of the database in use, for messages (no secrets). */
     String databaseDescription();
 

@@ -90,6 +90,28 @@ public final class Exporter {
         return new Prepared(p, r, o, format, columns, paths, omitted, null, q);
     }
 
+    /**
+     * Like {@link #prepare}, for the changes with change_seq in ({@code after}, {@code upTo}]: changed records
+     * and deletions (records moved to the recycle bin or deleted for good), with two more columns,
+     * {@code _change_seq} and {@code _deleted}.
+     */
+    public Prepared prepareChanges(Principal p, ExportRequest r, long after, long upTo) {
+        Prepared base = prepare(p, r);
+        if (base.report != null) {
+            throw HotCrmException.invalid("A report cannot be exported incrementally: export its list view, or the report in full.");
+        }
+        List<ExportColumn> columns = new ArrayList<>(base.columns);
+        columns.add(new ExportColumn("_change_seq", number("change_seq", 0)));
+        columns.add(new ExportColumn("_deleted", new FieldDef("deleted", "Deleted", FieldType.BOOLEAN, false, false, 0, 0,
+                null, null, null, List.of(), null, true, false, "")));
+        List<String> paths = new ArrayList<>(base.paths);
+        paths.add("_change_seq");
+        paths.add("_deleted");
+        Prepared out = new Prepared(p, r, base.object, base.format, columns, paths, base.omitted, null, base.query);
+        out.changes = new long[] {after, upTo};
+        return out;
+    }
+
     /** An export checked and ready to write: its columns and the fields left out. */
     public final class Prepared {
         private final Principal principal;
@@ -101,6 +123,7 @@ public final class Exporter {
         private final List<String> omitted;
         private final ReportRequest report;
         private final QueryRequest query;
+        private long[] changes;
 
         private Prepared(Principal principal, ExportRequest request, ObjectDef object, RowFormat format, List<ExportColumn> columns,
                          List<String> paths, List<String> omitted, ReportRequest report, QueryRequest query) {
@@ -203,7 +226,7 @@ public final class Exporter {
         private void read(BlockingQueue<Object> queue, AtomicBoolean stop) {
             Chunk[] current = {null};
             try {
-                Exporter.this.query.streamRows(principal, query, (names, row) -> {
+                QueryEngine.RowSink sink = (names, row) -> {
                     if (current[0] == null) {
                         current[0] = new Chunk(paths.stream().mapToInt(names::indexOf).toArray());
                     }
@@ -213,7 +236,12 @@ public final class Exporter {
                         put(queue, c, stop);
                         current[0] = new Chunk(c.index);
                     }
-                });
+                };
+                if (changes != null) {
+                    Exporter.this.query.streamChanges(principal, query, changes[0], changes[1], sink);
+                } else {
+                    Exporter.this.query.streamRows(principal, query, sink);
+                }
                 if (current[0] != null && current[0].size > 0) {
                     put(queue, current[0], stop);
                 }

@@ -346,6 +346,21 @@ public final class Jobs implements AutoCloseable {
                 (IocJobLambda<JobWorker>) w -> w.runScheduled(type, payload));
     }
 
+    /**
+     * The next time the cron expression fires after {@code after} in the zone, or a validation error that
+     * shows the expected form (five fields: minute hour day-of-month month day-of-week; six with seconds).
+     */
+    public static java.time.Instant nextRun(String cron, ZoneId zone, java.time.Instant after) {
+        try {
+            org.jobrunr.scheduling.cron.CronExpression c = new org.jobrunr.scheduling.cron.CronExpression(cron.trim());
+            c.validate();
+            return c.next(after, after, zone);
+        } catch (RuntimeException e) {
+            throw io.hotcrm.common.HotCrmException.invalid("\"" + cron + "\" is not a cron schedule: " + e.getMessage()
+                    + ". Use five fields, minute hour day-of-month month day-of-week, e.g. \"0 2 * * *\" for 02:00 every day.");
+        }
+    }
+
     public void deleteRecurring(String scheduleId) {
         scheduler().deleteRecurringJob(scheduleId);
     }

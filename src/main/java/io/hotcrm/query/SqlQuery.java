@@ -44,6 +44,9 @@ final class SqlQuery {
     final List<String> hidden = new ArrayList<>();
     final List<Column> sortColumns = new ArrayList<>();
     final List<Boolean> sortDescending = new ArrayList<>();
+    /** Changes mode: records in the recycle bin are included, and only those with change_seq in a range. */
+    private long changesAfter = -1;
+    private long changesUpTo;
 
     SqlQuery(Catalogue catalogue, Principal principal, ObjectDef base) {
         this.catalogue = catalogue;
@@ -205,7 +208,13 @@ final class SqlQuery {
     private void fromWhere(StringBuilder sql, String whereSql, List<Object> whereParams, List<Object> params) {
         sql.append(" from ").append(base.tableName()).append(" t").append(joins);
         params.addAll(joinParams);
-        sql.append(" where t.deleted_at is null");
+        if (changesAfter >= 0) {
+            sql.append(" where t.change_seq > ? and t.change_seq <= ?");
+            params.add(changesAfter);
+            params.add(changesUpTo);
+        } else {
+            sql.append(" where t.deleted_at is null");
+        }
         Visibility.Condition vis = Visibility.of(principal, base, "t");
         if (!vis.isEmpty()) {
             sql.append(" and ").append(vis.sql());
@@ -215,6 +224,23 @@ final class SqlQuery {
             sql.append(" and (").append(whereSql).append(')');
             params.addAll(whereParams);
         }
+    }
+
+    /**
+     * Turns the query into one over changes: records (recycle bin included) whose change_seq is above
+     * {@code after} and at most {@code upTo}, with {@code change_seq} and {@code deleted_at} selected last,
+     * in change order.
+     */
+    void changes(long after, long upTo) {
+        this.changesAfter = after;
+        this.changesUpTo = upTo;
+        sortColumns.clear();
+        sortDescending.clear();
+        sortColumns.add(new Column("_change_seq", "t.change_seq", systemFields(base).stream()
+                .filter(f -> f.name().equals(SystemField.CHANGE_SEQ)).findFirst().orElseThrow()));
+        sortDescending.add(false);
+        selected.add(new Column("_deleted_at", "t.deleted_at",
+                new FieldDef("deleted_at", "Deleted At", FieldType.DATETIME, false, false, 0, 0, null, null, null, List.of(), null, false, false, "")));
     }
 
     /** A report's summaries over its resolved columns (null for count(*)). */

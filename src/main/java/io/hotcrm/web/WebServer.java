@@ -26,7 +26,7 @@ public final class WebServer {
     /** The front doors the HTTP edge serves; {@code database} names the database for the health check. */
     public record Features(Schema schema, RecordStore records, QueryEngine query, Security security, Jobs jobs,
                            Importer importer, Path uploads, long maxUploadBytes, Notifier notifier, String database,
-                           Exporter exporter) {
+                           Exporter exporter, io.hotcrm.exporting.ExportSchedules schedules) {
     }
 
     public WebServer(Features f) {

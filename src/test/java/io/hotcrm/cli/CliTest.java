@@ -59,6 +59,11 @@ class CliTest {
                 return t.exporter;
             }
 
+            @Override
+            public io.hotcrm.exporting.ExportSchedules schedules() {
+                return t.schedules;
+            }
+
             public String databaseDescription() {
                 return "H2";
             }

@@ -29,6 +29,10 @@ public final class TestPlatform implements AutoCloseable {
     public final Importer importer;
     public final io.hotcrm.query.Views views;
     public final io.hotcrm.exporting.Exporter exporter;
+    public final io.hotcrm.notify.Notifier notifier;
+    public final io.hotcrm.exporting.ExportSchedules schedules;
+    /** The key destination credentials are encrypted with in tests. */
+    public static final String SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     public final java.nio.file.Path workDir;
     public final Principal admin;
 
@@ -59,6 +63,13 @@ public final class TestPlatform implements AutoCloseable {
         this.exporter = new io.hotcrm.exporting.Exporter(schema, query, views, java.util.List.of(
                 new io.hotcrm.exporting.format.CsvRows(), new io.hotcrm.exporting.format.XlsxRows(),
                 new io.hotcrm.exporting.format.JsonlRows(), new io.hotcrm.exporting.format.ParquetRows()));
+        this.notifier = new io.hotcrm.notify.Notifier(db.dataSource(), null);
+        this.schedules = new io.hotcrm.exporting.ExportSchedules(db.jdbi(), db.dialect(), schema, exporter,
+                new io.hotcrm.destinations.Destinations(java.util.List.of(new io.hotcrm.destinations.local.LocalKind(),
+                        io.hotcrm.destinations.s3.S3Kind.s3(), io.hotcrm.destinations.s3.S3Kind.gcs(),
+                        new io.hotcrm.destinations.azure.AzureKind(), new io.hotcrm.destinations.sftp.SftpKind())),
+                io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), jobs, notifier, email -> security.users().principal(email));
+        jobs.register(new io.hotcrm.exporting.ScheduledExportJob(schedules));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
     }

@@ -1,0 +1,260 @@
+package io.hotcrm.exporting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.security.ObjectPermission;
+import io.hotcrm.security.Principal;
+import io.hotcrm.security.Visibility;
+import io.hotcrm.store.Dialect;
+import io.hotcrm.store.StoredRecord;
+import io.hotcrm.testing.DialectContract;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scheduled exports on each database: full and incremental runs to a directory, deletions (recycle bin and
+ * purged) as rows with {@code _deleted}, empty incremental runs, every change exported exactly once while
+ * other transactions write concurrently, failures recorded and notified, and credentials stored encrypted.
+ */
+class ExportScheduleTest {
+
+    @Nested
+    class OnH2 extends Contract {
+        OnH2() {
+            super(Dialect.H2);
+        }
+    }
+
+    @Nested
+    class OnPostgres extends Contract {
+        OnPostgres() {
+            super(Dialect.POSTGRES);
+        }
+    }
+
+    abstract static class Contract extends DialectContract {
+        static final ObjectMapper JSON = new ObjectMapper();
+
+        Contract(Dialect dialect) {
+            super(dialect);
+        }
+
+        ExportSchedules.Spec spec(String name, String object, Path dir, ExportSchedules.Mode mode, ExportFormat format, String where) {
+            return new ExportSchedules.Spec(name, object, List.of("external_id", "name", "industry"), where, format, false, "local",
+                    Map.of("path", dir.toString()), "{object}/{schedule}-{run}.{ext}", "0 2 * * *", "Europe/Berlin", mode);
+        }
+
+        List<Path> files(Path dir) throws IOException {
+            if (!Files.exists(dir)) {
+                return List.of();
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                return s.filter(Files::isRegularFile).sorted().toList();
+            }
+        }
+
+        List<JsonNode> lines(Path file) throws IOException {
+            List<JsonNode> out = new ArrayList<>();
+            for (String l : Files.readAllLines(file)) {
+                out.add(JSON.readTree(l));
+            }
+            return out;
+        }
+
+        @Test
+        void aFullScheduleWritesEveryMatchingRecordAndRecordsTheRun() throws IOException {
+            t.records.create(t.admin, "account", Map.of("name", "Full One", "industry", "technology", "external_id", "F-1"));
+            t.records.create(t.admin, "account", Map.of("name", "Full Two", "industry", "finance", "external_id", "F-2"));
+            Path dir = Files.createTempDirectory("hotcrm-full-export");
+            ExportSchedules.Schedule s = t.schedules.save(t.admin, spec("Nightly tech accounts", "account", dir,
+                    ExportSchedules.Mode.FULL, ExportFormat.CSV, "{\"industry\": \"technology\"}"), true);
+            assertThat(s.nextRun()).isAfter(java.time.Instant.now());
+            assertThat(s.timeZone()).isEqualTo("Europe/Berlin");
+
+            ExportSchedules.Run run = t.schedules.execute(s.id(), "manual", null);
+            assertThat(run.state()).isEqualTo("succeeded");
+            assertThat(run.rows()).isEqualTo(1);
+            assertThat(run.file()).isEqualTo("account/Nightly-tech-accounts-" + run.id() + ".csv");
+            List<Path> files = files(dir);
+            assertThat(files).hasSize(1);
+            assertThat(Files.readString(files.get(0))).isEqualTo("external_id,name,industry\r\nF-1,Full One,Technology\r\n");
+            assertThat(run.bytes()).isEqualTo(Files.size(files.get(0)));
+            assertThat(t.schedules.runs(t.admin, s.name(), 10)).extracting(ExportSchedules.Run::state).containsExactly("succeeded");
+
+            t.schedules.setPaused(t.admin, s.name(), true);
+            assertThat(t.schedules.get(t.admin, s.name()).paused()).isTrue();
+            assertThat(t.schedules.execute(s.id(), "schedule", null)).as("a paused schedule skips its timed runs").isNull();
+            assertThat(t.schedules.execute(s.id(), "manual", null).state()).as("but runs when asked").isEqualTo("succeeded");
+            t.schedules.setPaused(t.admin, s.name(), false);
+            t.schedules.delete(t.admin, s.name());
+            assertThat(t.schedules.list(t.admin)).extracting(ExportSchedules.Schedule::name).doesNotContain(s.name());
+        }
+
+        @Test
+        void incrementalRunsExportCreatedChangedAndDeletedRecordsOnce() throws IOException {
+            StoredRecord a = t.records.create(t.admin, "account", Map.of("name", "Inc A", "external_id", "I-A"));
+            StoredRecord b = t.records.create(t.admin, "account", Map.of("name", "Inc B", "external_id", "I-B"));
+            StoredRecord c = t.records.create(t.admin, "account", Map.of("name", "Inc C", "external_id", "I-C"));
+            Path dir = Files.createTempDirectory("hotcrm-inc-export");
+            ExportSchedules.Schedule s = t.schedules.save(t.admin, spec("Accounts feed", "account", dir,
+                    ExportSchedules.Mode.INCREMENTAL, ExportFormat.JSONL, "{\"external_id\": {\"$startsWith\": \"I-\"}}"), true);
+
+            ExportSchedules.Run first = t.schedules.execute(s.id(), "manual", null);
+            assertThat(first.rows()).isEqualTo(3);
+            assertThat(lines(dir.resolve(first.file()))).extracting(n -> n.get("external_id").asText()).containsExactly("I-A", "I-B", "I-C");
+            assertThat(lines(dir.resolve(first.file()))).allSatisfy(n -> assertThat(n.get("_deleted").asBoolean()).isFalse());
+
+            t.records.update(t.admin, "account", a.id(), Map.of("name", "Inc A renamed"));
+            t.records.delete(t.admin, "account", b.id());
+            t.records.delete(t.admin, "account", c.id());
+            ObjectDef account = t.schema.object("account");
+            t.recycleBin.purge(t.admin, account, OffsetDateTime.now().plusSeconds(1));
+            t.records.create(t.admin, "account", Map.of("name", "Inc D", "external_id", "I-D"));
+            ExportSchedules.Run second = t.schedules.execute(s.id(), "manual", null);
+            List<JsonNode> changes = lines(dir.resolve(second.file()));
+            Map<String, Boolean> deleted = new HashMap<>();
+            changes.forEach(n -> deleted.merge(n.get("external_id").asText(), n.get("_deleted").asBoolean(), (x, y) -> x || y));
+            assertThat(changes).extracting(n -> n.get("external_id").asText() + (n.get("_deleted").asBoolean() ? " deleted" : ""))
+                    .contains("I-A", "I-D", "I-B deleted", "I-C deleted");
+            assertThat(changes.stream().filter(n -> n.get("external_id").asText().equals("I-A")).findFirst().orElseThrow()
+                    .get("name").asText()).isEqualTo("Inc A renamed");
+            assertThat(second.fromSeq()).isEqualTo(first.toSeq());
+
+            ExportSchedules.Run third = t.schedules.execute(s.id(), "manual", null);
+            assertThat(third.rows()).isZero();
+            assertThat(third.file()).as("no changes, no file").isNull();
+            assertThat(files(dir)).hasSize(2);
+        }
+
+        @Test
+        void concurrentWritersLoseNoChangeAndRepeatNone() throws Exception {
+            Path dir = Files.createTempDirectory("hotcrm-race-export");
+            ExportSchedules.Schedule s = t.schedules.save(t.admin, spec("Race feed", "lead", dir, ExportSchedules.Mode.INCREMENTAL,
+                    ExportFormat.JSONL, null).withFields(List.of("id", "last_name")), true);
+            Map<UUID, Long> lastSeq = new ConcurrentHashMap<>();
+            Set<String> written = ConcurrentHashMap.newKeySet();
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> writers = new ArrayList<>();
+            List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+            for (int w = 0; w < 3; w++) {
+                int n = w;
+                Thread th = new Thread(() -> {
+                    try {
+                        List<UUID> mine = new ArrayList<>();
+                        for (int i = 0; !stop.get(); i++) {
+                            StoredRecord r = i % 3 == 0 || mine.isEmpty()
+                                    ? t.records.create(t.admin, "lead", Map.of("last_name", "W" + n + "-" + i, "company", "Race"))
+                                    : t.records.update(t.admin, "lead", mine.get(i % mine.size()), Map.of("last_name", "W" + n + "-" + i));
+                            mine.add(r.id());
+                            lastSeq.merge(r.id(), r.changeSeq(), Math::max);
+                            written.add(r.id() + "@" + r.changeSeq());
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                th.start();
+                writers.add(th);
+            }
+            List<ExportSchedules.Run> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(150);
+                runs.add(t.schedules.execute(s.id(), "manual", null));
+            }
+            stop.set(true);
+            for (Thread th : writers) {
+                th.join();
+            }
+            runs.add(t.schedules.execute(s.id(), "manual", null));
+            assertThat(failures).isEmpty();
+
+            List<String> exported = new ArrayList<>();
+            Map<UUID, Long> exportedLatest = new HashMap<>();
+            for (ExportSchedules.Run r : runs) {
+                if (r.file() == null) {
+                    continue;
+                }
+                for (JsonNode n : lines(dir.resolve(r.file()))) {
+                    UUID id = UUID.fromString(n.get("id").asText());
+                    long seq = n.get("_change_seq").asLong();
+                    exported.add(id + "@" + seq);
+                    exportedLatest.merge(id, seq, Math::max);
+                    assertThat(seq).isGreaterThan(r.fromSeq()).isLessThanOrEqualTo(r.toSeq());
+                }
+            }
+            assertThat(new HashSet<>(exported)).as("no change exported twice").hasSameSizeAs(exported);
+            assertThat(written).as("only committed writes exported").containsAll(exported);
+            assertThat(exportedLatest).as("every record's last change exported").isEqualTo(lastSeq);
+            assertThat(runs.stream().filter(r -> r.file() != null).count()).isGreaterThan(3);
+        }
+
+        @Test
+        void aFailedRunIsRecordedLeavesNoFileAndTellsTheOwner() throws IOException {
+            t.security.roles().create(t.admin, "feed_owner", "Feeds");
+            t.security.roles().grant(t.admin, "feed_owner", "*", new ObjectPermission(true, true, true, true, true, Visibility.ALL));
+            Principal owner = t.user("feed-owner@example.com", "feed_owner");
+            Path dir = Files.createTempDirectory("hotcrm-fail-export");
+            ExportSchedules.Schedule s = t.schedules.save(owner, spec("Owner feed", "account", dir, ExportSchedules.Mode.FULL,
+                    ExportFormat.PARQUET, null), true);
+            t.security.roles().grant(t.admin, "feed_owner", "account", new ObjectPermission(true, true, true, true, false, Visibility.ALL));
+            assertThatThrownBy(() -> t.schedules.execute(s.id(), "schedule", null))
+                    .isInstanceOfSatisfying(HotCrmException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED));
+            ExportSchedules.Run failed = t.schedules.runs(owner, s.name(), 5).get(0);
+            assertThat(failed.state()).isEqualTo("failed");
+            assertThat(failed.error()).contains("may not export account records");
+            assertThat(files(dir)).isEmpty();
+            assertThat(t.schedules.get(owner, s.name()).failures()).isEqualTo(1);
+            assertThat(t.notifier.notices(owner.email(), true, 10)).anySatisfy(n -> assertThat(n.subject())
+                    .isEqualTo("HotCRM export \"Owner feed\" failed"));
+            Principal other = t.user("feed-other@example.com", "feed_owner");
+            assertThatThrownBy(() -> t.schedules.get(other, s.name())).isInstanceOfSatisfying(HotCrmException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        }
+
+        @Test
+        void destinationCredentialsAreStoredEncryptedAndNeverShown() {
+            Map<String, String> sftp = Map.of("host", "127.0.0.1", "port", "1", "username", "u", "password", "pa55-word-9");
+            ExportSchedules.Schedule s = t.schedules.save(t.admin, new ExportSchedules.Spec("Secret feed", "account", List.of("name"),
+                    null, ExportFormat.CSV, true, "sftp", sftp, null, "30 6 * * 1", "UTC", ExportSchedules.Mode.FULL), false);
+            assertThat(s.destination()).containsEntry("password", ExportSchedules.MASK).containsEntry("host", "127.0.0.1");
+            String raw = t.db.jdbi().withHandle(h -> h.createQuery("select destination from hc_export_schedule where name = 'Secret feed'")
+                    .mapTo(String.class).one());
+            assertThat(raw).doesNotContain("pa55-word-9").contains("\"password\":\"v1:");
+            Map<String, String> again = new HashMap<>(sftp);
+            again.put("password", ExportSchedules.MASK);
+            again.put("port", "2");
+            t.schedules.save(t.admin, new ExportSchedules.Spec("Secret feed", "account", List.of("name"), null, ExportFormat.CSV, true,
+                    "sftp", again, null, "30 6 * * 1", "UTC", ExportSchedules.Mode.FULL), false);
+            String raw2 = t.db.jdbi().withHandle(h -> h.createQuery("select destination from hc_export_schedule where name = 'Secret feed'")
+                    .mapTo(String.class).one());
+            assertThat(raw2).contains("\"port\":\"2\"").contains("\"password\":\"v1:");
+            assertThatThrownBy(() -> t.schedules.save(t.admin, new ExportSchedules.Spec("Bad cron", "account", List.of("name"), null,
+                    ExportFormat.CSV, false, "local", Map.of("path", "/tmp"), null, "every day", "UTC", ExportSchedules.Mode.FULL), false))
+                    .hasMessageContaining("is not a cron schedule");
+            assertThatThrownBy(() -> t.schedules.save(t.admin, new ExportSchedules.Spec("Bad name", "account", List.of("name"), null,
+                    ExportFormat.CSV, false, "local", Map.of("path", "/tmp"), "{object}/{colour}.csv", "0 1 * * *", "UTC",
+                    ExportSchedules.Mode.FULL), false)).hasMessageContaining("uses {colour}");
+        }
+    }
+}
