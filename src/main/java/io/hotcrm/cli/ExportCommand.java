@@ -30,7 +30,8 @@ import picocli.CommandLine.ParentCommand;
  * --output FILE}: streams the records the acting user may see to a file. The file appears only when it is
  * complete (it is written under a temporary name beside it and renamed), so a failed export leaves nothing.
  */
-@Command(name = "export", description = "Export records, a list view or a report to CSV, Excel, JSON Lines or Parquet (see docs/export.md).")
+@Command(name = "export", description = "Export records, a list view or a report to CSV, Excel, JSON Lines or Parquet (see docs/export.md).",
+        subcommands = ExportScheduleCommand.class)
 final class ExportCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -56,7 +57,7 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", description = "csv, xlsx, jsonl or parquet (default: from the output file's extension, else csv).")
     String format;
 
-    @Option(names = {"--output", "-o"}, required = true, paramLabel = "FILE", description = "The file to write; - writes to standard output.")
+    @Option(names = {"--output", "-o"}, paramLabel = "FILE", description = "The file to write; - writes to standard output.")
     String output;
 
     @Option(names = "--bom", description = "Start a CSV with a byte-order mark, so Excel reads UTF-8 correctly.")
@@ -73,6 +74,9 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (output == null) {
+            throw HotCrmException.invalid("Say where to write: --output FILE (or - for standard output).");
+        }
         ExportOptions options = new ExportOptions(format(), bom, !noNeutralise, gzip);
         ExportRequest request = request(options);
         ExportSummary s;

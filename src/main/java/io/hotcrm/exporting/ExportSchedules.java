@@ -270,6 +270,13 @@ public final class ExportSchedules {
         return jobs.submit(JOB_TYPE, payload(s.id(), "manual"), p.email(), null);
     }
 
+    /** Runs it now in this process (the command line), recorded as a job like any other run. */
+    public Job runHere(Principal p, String name, java.util.function.Consumer<Job> listener) {
+        Schedule s = get(p, name);
+        requireOwner(p, s, "run");
+        return jobs.runHere(JOB_TYPE, payload(s.id(), "manual"), p.email(), listener);
+    }
+
     /** The schedule's runs, newest first. */
     public List<Run> runs(Principal p, String name, int limit) {
         Schedule s = get(p, name);

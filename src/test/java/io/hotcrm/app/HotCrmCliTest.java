@@ -181,4 +181,39 @@ class HotCrmCliTest {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("leads.csv", "acme.jsonl");
         }
     }
+
+    @Test
+    void exportSchedulesAreManagedAndRunFromTheCommandLine() throws Exception {
+        try (HotCrm hc = open()) {
+            hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
+        }
+        Path csv = java.nio.file.Files.writeString(data.resolve("accounts.csv"), "external_id,name\nA-1,Acme\nA-2,Globex\n");
+        assertThat(run("import", csv.toString(), "--object", "account")).isZero();
+        Path drop = data.resolve("drop");
+        assertThat(run("export", "schedule", "save", "Accounts daily", "--object", "account", "--fields", "external_id,name",
+                "--format", "jsonl", "--destination", "local", "--set", "path=" + drop, "--cron", "0 2 * * *",
+                "--time-zone", "Europe/Paris", "--mode", "incremental", "--file-template", "{object}-{date}-{run}.{ext}")).isZero();
+        assertThat(out()).contains("Saved the export schedule \"Accounts daily\": account as jsonl, incremental, next run");
+        assertThat(run("export", "schedule", "list")).isZero();
+        assertThat(out()).contains("Accounts daily", "incremental", "jsonl", "local", "0 2 * * *");
+        assertThat(run("export", "schedule", "run", "Accounts daily")).isZero();
+        assertThat(out()).contains("Run finished (succeeded): 2 rows written to account-");
+        assertThat(run("export", "schedule", "run", "Accounts daily")).isZero();
+        assertThat(out()).contains("0 rows, no changes: no file written");
+        assertThat(run("export", "schedule", "runs", "Accounts daily")).isZero();
+        assertThat(out().lines().count()).isEqualTo(2);
+        assertThat(out()).contains("succeeded", "(no changes, no file)");
+        try (var files = java.nio.file.Files.list(drop)) {
+            assertThat(files.toList()).hasSize(1);
+        }
+        assertThat(run("export", "schedule", "pause", "Accounts daily")).isZero();
+        assertThat(out()).contains("is paused");
+        assertThat(run("export", "schedule", "show", "Accounts daily")).isZero();
+        assertThat(out()).contains("\"paused\" : true", "\"timeZone\" : \"Europe/Paris\"");
+        assertThat(run("export", "schedule", "save", "Secret one", "--object", "account", "--destination", "sftp", "--set", "host=127.0.0.1",
+                "--set", "username=u", "--set", "password=pw", "--cron", "0 3 * * *", "--no-test")).isEqualTo(6);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("set HOTCRM_SECRET_KEY");
+        assertThat(run("export", "schedule", "delete", "Accounts daily")).isZero();
+        assertThat(run("export", "schedule", "show", "Accounts daily")).isEqualTo(4);
+    }
 }

@@ -68,7 +68,7 @@ public final class TestPlatform implements AutoCloseable {
                 new io.hotcrm.destinations.Destinations(java.util.List.of(new io.hotcrm.destinations.local.LocalKind(),
                         io.hotcrm.destinations.s3.S3Kind.s3(), io.hotcrm.destinations.s3.S3Kind.gcs(),
                         new io.hotcrm.destinations.azure.AzureKind(), new io.hotcrm.destinations.sftp.SftpKind())),
-                io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), jobs, notifier, email -> security.users().principal(email));
+                io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), jobs, notifier, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new io.hotcrm.exporting.ScheduledExportJob(schedules));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
