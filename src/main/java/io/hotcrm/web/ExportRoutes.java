@@ -6,6 +6,7 @@ import io.hotcrm.common.HotCrmException;
 import io.hotcrm.exporting.ExportFormat;
 import io.hotcrm.exporting.ExportOptions;
 import io.hotcrm.exporting.ExportRequest;
+import io.hotcrm.exporting.ExportSchedules;
 import io.hotcrm.exporting.Exporter;
 import io.hotcrm.query.Filter;
 import io.hotcrm.query.ObjectQl;
@@ -37,11 +38,13 @@ final class ExportRoutes {
     private final Exporter exporter;
     private final QueryEngine query;
     private final Auth auth;
+    private final ExportSchedules schedules;
 
-    ExportRoutes(Exporter exporter, QueryEngine query, Auth auth) {
+    ExportRoutes(Exporter exporter, QueryEngine query, Auth auth, ExportSchedules schedules) {
         this.exporter = exporter;
         this.query = query;
         this.auth = auth;
+        this.schedules = schedules;
     }
 
     void register(RoutesConfig r) {
@@ -52,6 +55,102 @@ final class ExportRoutes {
         r.get("/api/v1/views/{object}/{name}/results", this::results);
         r.post("/api/v1/exports", this::exportPost);
         r.get("/api/v1/exports", this::exportGet);
+        r.get("/api/v1/export-schedules", this::listSchedules);
+        r.get("/api/v1/export-schedules/{name}", ctx -> ctx.contentType("application/json")
+                .result(Json.write(describe(schedules.get(auth.require(ctx), ctx.pathParam("name"))))));
+        r.put("/api/v1/export-schedules/{name}", this::saveSchedule);
+        r.delete("/api/v1/export-schedules/{name}", ctx -> {
+            schedules.delete(auth.require(ctx), ctx.pathParam("name"));
+            ctx.status(204);
+        });
+        r.post("/api/v1/export-schedules/{name}/run", ctx -> ctx.status(202).contentType("application/json")
+                .result(Json.write(schedules.runNow(auth.require(ctx), ctx.pathParam("name")).view())));
+        r.post("/api/v1/export-schedules/{name}/pause", ctx -> ctx.contentType("application/json")
+                .result(Json.write(describe(schedules.setPaused(auth.require(ctx), ctx.pathParam("name"), true)))));
+        r.post("/api/v1/export-schedules/{name}/resume", ctx -> ctx.contentType("application/json")
+                .result(Json.write(describe(schedules.setPaused(auth.require(ctx), ctx.pathParam("name"), false)))));
+        r.get("/api/v1/export-schedules/{name}/runs", ctx -> ctx.contentType("application/json").result(Json.write(Map.of("runs",
+                schedules.runs(auth.require(ctx), ctx.pathParam("name"), JobRoutes.parseLimit(ctx.queryParam("limit")))))));
+        r.post("/api/v1/destinations/test", this::testDestination);
+    }
+
+    // ------------------------------------------------------------------ scheduled exports
+
+    private void listSchedules(Context ctx) {
+        Principal p = auth.require(ctx);
+        ctx.contentType("application/json").result(Json.write(Map.of("schedules",
+                schedules.list(p).stream().map(ExportRoutes::describe).toList())));
+    }
+
+    /**
+     * Body: {@code {"object", "fields", "where", "format", "gzip", "mode", "cron", "timeZone", "fileTemplate",
+     * "destination": {"type": "s3", "settings": {…}}, "testConnection": true}}. Secret settings left out or sent
+     * as "********" keep their saved values.
+     */
+    private void saveSchedule(Context ctx) {
+        Principal p = auth.require(ctx);
+        JsonNode b = Json.object(ctx);
+        JsonNode dest = b.path("destination");
+        if (!dest.path("type").isTextual()) {
+            throw HotCrmException.invalid("\"destination\" needs a \"type\" (local, s3, gcs, azure, sftp) and its \"settings\".");
+        }
+        List<String> fields = new ArrayList<>();
+        b.path("fields").forEach(f -> fields.add(f.asText()));
+        ExportSchedules.Spec spec = new ExportSchedules.Spec(ctx.pathParam("name"), b.path("object").asText(null), fields,
+                b.has("where") && !b.get("where").isNull() ? b.get("where").toString() : null,
+                ExportFormat.parse(b.path("format").asText("csv")), b.path("gzip").asBoolean(false), dest.get("type").asText(),
+                settings(dest.path("settings")), b.path("fileTemplate").asText(null), b.path("cron").asText(null),
+                b.path("timeZone").asText(null), ExportSchedules.Mode.parse(b.path("mode").asText("full")));
+        if (spec.object() == null || spec.cron() == null) {
+            throw HotCrmException.invalid("A schedule needs \"object\" and \"cron\" (e.g. \"0 2 * * *\").");
+        }
+        ctx.contentType("application/json").result(Json.write(describe(schedules.save(p, spec,
+                b.path("testConnection").asBoolean(true)))));
+    }
+
+    /** Body: {@code {"type": "sftp", "settings": {…}}}; answers where files would go, or the problem. */
+    private void testDestination(Context ctx) {
+        Principal p = auth.require(ctx);
+        JsonNode b = Json.object(ctx);
+        String where = schedules.testDestination(p, b.path("type").asText(""), settings(b.path("settings")));
+        ctx.contentType("application/json").result(Json.write(Map.of("ok", true, "destination", where)));
+    }
+
+    private static Map<String, String> settings(JsonNode n) {
+        Map<String, String> out = new LinkedHashMap<>();
+        n.properties().forEach(e -> out.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        return out;
+    }
+
+    static Map<String, Object> describe(ExportSchedules.Schedule s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("name", s.name());
+        m.put("owner", s.owner());
+        m.put("object", s.object());
+        m.put("fields", s.fields());
+        m.put("where", s.where() == null ? null : readTree(s.where()));
+        m.put("format", s.format().wireName());
+        m.put("gzip", s.gzip());
+        m.put("mode", s.mode().wireName());
+        m.put("destination", Map.of("type", s.destinationType(), "settings", s.destination()));
+        m.put("fileTemplate", s.fileTemplate());
+        m.put("cron", s.cron());
+        m.put("timeZone", s.timeZone());
+        m.put("paused", s.paused());
+        m.put("nextRun", s.nextRun());
+        m.put("watermark", s.watermark());
+        m.put("consecutiveFailures", s.failures());
+        m.put("updatedAt", s.updatedAt());
+        return m;
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Views views() {

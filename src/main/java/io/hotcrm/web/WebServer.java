@@ -35,7 +35,7 @@ public final class WebServer {
         JobRoutes jobRoutes = new JobRoutes(f.jobs(), auth);
         ImportRoutes importRoutes = new ImportRoutes(f.importer(), f.jobs(), auth, f.uploads(), f.maxUploadBytes());
         ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth);
-        ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth);
+        ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth, f.schedules());
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.staticFiles.add(s -> {

@@ -105,7 +105,7 @@ public final class SftpKind implements DestinationKind {
 
         @Override
         public String describe() {
-            return "sftp://" + user + "@" + host + ":" + port + "/" + directory
+            return "sftp://" + user + "@" + host + ":" + port + (directory.startsWith("/") ? "" : "/") + directory
                     + (seenFingerprint == null ? "" : " (host key " + seenFingerprint + ")");
         }
 
