@@ -189,8 +189,9 @@ public final class QueryEngine {
 
     /**
      * Hands every record of the query (from the start; a cursor is ignored) to {@code sink} and returns how many
-     * there were. One statement, read as a stream ({@code fetchSize}; H2 lazily), so memory stays flat and the
-     * records come from one consistent snapshot of the database.
+     * there were. One statement, read as a stream, so memory stays flat and the records come from one
+     * consistent snapshot of the database. (PostgreSQL streams with a cursor; H2 keeps a large result in a
+     * temporary file — its lazy mode can fail with "Chunk not found" on big tables, h2database#4142.)
      */
     public long stream(Principal p, QueryRequest q, Consumer<Map<String, Object>> sink) {
         return streamRows(p, q, (columns, values) -> {
@@ -221,9 +222,6 @@ public final class QueryEngine {
         boolean h2 = db.dialect() == io.hotcrm.store.Dialect.H2;
         return db.jdbi().inTransaction(h -> {
             Connection c = h.getConnection();
-            if (h2) {
-                h.execute("set lazy_query_execution true");
-            }
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 if (!h2) {
                     // server-prepared from the first execution, so values arrive in binary (no date or uuid text to parse)
@@ -247,10 +245,6 @@ public final class QueryEngine {
                 return n;
             } catch (SQLException e) {
                 throw new HotCrmException(ErrorCode.UNAVAILABLE, "The query failed in the database: " + e.getMessage(), e);
-            } finally {
-                if (h2) {
-                    h.execute("set lazy_query_execution false");
-                }
             }
         });
     }

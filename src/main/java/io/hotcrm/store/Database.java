@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
     /** The embedded H2 database in {@code dataDir/db}; several processes may share it (AUTO_SERVER). */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("hotcrm")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;DEFAULT_LOCK_TIMEOUT=60000";
     }
 
     public static Database open(String url, String user, String password, int poolSize) {

@@ -153,6 +153,7 @@ class ExportScheduleTest {
             ExportSchedules.Schedule s = t.schedules.save(t.admin, spec("Race feed", "lead", dir, ExportSchedules.Mode.INCREMENTAL,
                     ExportFormat.JSONL, null).withFields(List.of("id", "last_name")), true);
             Map<UUID, Long> lastSeq = new ConcurrentHashMap<>();
+            Map<UUID, Long> deletedSeq = new ConcurrentHashMap<>();
             Set<String> written = ConcurrentHashMap.newKeySet();
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> writers = new ArrayList<>();
@@ -163,10 +164,20 @@ class ExportScheduleTest {
                     try {
                         List<UUID> mine = new ArrayList<>();
                         for (int i = 0; !stop.get(); i++) {
-                            StoredRecord r = i % 3 == 0 || mine.isEmpty()
-                                    ? t.records.create(t.admin, "lead", Map.of("last_name", "W" + n + "-" + i, "company", "Race"))
-                                    : t.records.update(t.admin, "lead", mine.get(i % mine.size()), Map.of("last_name", "W" + n + "-" + i));
-                            mine.add(r.id());
+                            StoredRecord r;
+                            if (i % 7 == 6 && mine.size() > 2) {
+                                UUID gone = mine.remove(0);
+                                t.records.delete(t.admin, "lead", gone);
+                                r = t.records.get(t.admin, "lead", gone);
+                                deletedSeq.put(gone, r.changeSeq());
+                            } else {
+                                r = i % 3 == 0 || mine.isEmpty()
+                                        ? t.records.create(t.admin, "lead", Map.of("last_name", "W" + n + "-" + i, "company", "Race"))
+                                        : t.records.update(t.admin, "lead", mine.get(i % mine.size()), Map.of("last_name", "W" + n + "-" + i));
+                                if (!mine.contains(r.id())) {
+                                    mine.add(r.id());
+                                }
+                            }
                             lastSeq.merge(r.id(), r.changeSeq(), Math::max);
                             written.add(r.id() + "@" + r.changeSeq());
                         }
@@ -191,6 +202,7 @@ class ExportScheduleTest {
 
             List<String> exported = new ArrayList<>();
             Map<UUID, Long> exportedLatest = new HashMap<>();
+            Map<UUID, Long> exportedDeletions = new HashMap<>();
             for (ExportSchedules.Run r : runs) {
                 if (r.file() == null) {
                     continue;
@@ -198,6 +210,9 @@ class ExportScheduleTest {
                 for (JsonNode n : lines(dir.resolve(r.file()))) {
                     UUID id = UUID.fromString(n.get("id").asText());
                     long seq = n.get("_change_seq").asLong();
+                    if (n.get("_deleted").asBoolean()) {
+                        exportedDeletions.put(id, seq);
+                    }
                     exported.add(id + "@" + seq);
                     exportedLatest.merge(id, seq, Math::max);
                     assertThat(seq).isGreaterThan(r.fromSeq()).isLessThanOrEqualTo(r.toSeq());
@@ -206,7 +221,44 @@ class ExportScheduleTest {
             assertThat(new HashSet<>(exported)).as("no change exported twice").hasSameSizeAs(exported);
             assertThat(written).as("only committed writes exported").containsAll(exported);
             assertThat(exportedLatest).as("every record's last change exported").isEqualTo(lastSeq);
+            assertThat(exportedDeletions).as("every deletion exported as a deletion").isEqualTo(deletedSeq).isNotEmpty();
             assertThat(runs.stream().filter(r -> r.file() != null).count()).isGreaterThan(3);
+        }
+
+        @Test
+        void aChangeWhoseTransactionCommitsLateIsExportedByTheRunThatStartedBeforeTheCommit() throws Exception {
+            Path dir = Files.createTempDirectory("hotcrm-late-export");
+            ExportSchedules.Schedule s = t.schedules.save(t.admin, spec("Late feed", "account", dir, ExportSchedules.Mode.INCREMENTAL,
+                    ExportFormat.JSONL, "{\"name\": {\"$endsWith\": \" one\"}}").withFields(List.of("id", "name")), true);
+            t.schedules.execute(s.id(), "manual", null);
+            java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+            UUID late = io.hotcrm.common.Ids.newId();
+            Thread slow = new Thread(() -> t.db.jdbi().useTransaction(h -> {
+                io.hotcrm.store.ChangeFence.enter(h, t.db.dialect());
+                h.createUpdate("insert into obj_account (id, name, owner_id, created_at, created_by, updated_at,"
+                                + " updated_by, change_seq) values (:id, 'Late one', cast(:o as uuid), :now,"
+                                + " cast(:o as uuid), :now, cast(:o as uuid), nextval('hc_change_seq'))")
+                        .bind("id", late).bind("o", t.admin.userId().toString()).bind("now", OffsetDateTime.now()).execute();
+                written.countDown();
+                try {
+                    Thread.sleep(1500);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            slow.start();
+            written.await();
+            StoredRecord early = t.records.create(t.admin, "account", Map.of("name", "Early one"));
+            ExportSchedules.Run run = t.schedules.execute(s.id(), "manual", null);
+            slow.join();
+            List<String> ids = lines(dir.resolve(run.file())).stream().map(n -> n.get("id").asText()).toList();
+            assertThat(ids).as("the run waited for the open transaction, then saw its change").contains(late.toString(),
+                    early.id().toString());
+            if (t.db.dialect() == Dialect.POSTGRES) {
+                // writers share the fence on PostgreSQL, so the early record was written while the late one was open
+                assertThat(run.seconds()).as("the run waited for the open transaction").isGreaterThan(0.5);
+            }
+            assertThat(t.schedules.execute(s.id(), "manual", null).rows()).as("and the next run does not repeat it").isZero();
         }
 
         @Test
