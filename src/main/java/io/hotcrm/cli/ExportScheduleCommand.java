@@ -82,7 +82,7 @@ final class ExportScheduleCommand implements Callable<Integer> {
             case "list" -> {
                 List<ExportSchedules.Schedule> all = schedules.list(cli.actor());
                 if (json) {
-                    cli.out.println(Output.json(all.stream().map(ExportScheduleCommand::describe).toList()));
+                    cli.out.println(Output.json(all.stream().map(ExportSchedules.Schedule::view).toList()));
                 } else if (all.isEmpty()) {
                     cli.out.println("No export schedules. Create one with: hotcrm export schedule save NAME --object account"
                             + " --destination local --set path=/srv/exports --cron \"0 2 * * *\"");
@@ -91,7 +91,7 @@ final class ExportScheduleCommand implements Callable<Integer> {
                             s.format().wireName(), s.destinationType(), s.cron(), s.paused() ? "paused" : "next " + s.nextRun()));
                 }
             }
-            case "show" -> cli.out.println(Output.json(describe(schedules.get(cli.actor(), required()))));
+            case "show" -> cli.out.println(Output.json(schedules.get(cli.actor(), required()).view()));
             case "save" -> {
                 if (object == null || destination == null || cron == null) {
                     throw HotCrmException.invalid("save needs --object, --destination (with --set …) and --cron.");
@@ -151,26 +151,5 @@ final class ExportScheduleCommand implements Callable<Integer> {
             throw HotCrmException.invalid("Give the schedule's NAME: hotcrm export schedule " + action + " NAME.");
         }
         return name;
-    }
-
-    static Map<String, Object> describe(ExportSchedules.Schedule s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", s.name());
-        m.put("owner", s.owner());
-        m.put("object", s.object());
-        m.put("fields", s.fields());
-        m.put("where", s.where());
-        m.put("format", s.format().wireName());
-        m.put("gzip", s.gzip());
-        m.put("mode", s.mode().wireName());
-        m.put("destination", Map.of("type", s.destinationType(), "settings", s.destination()));
-        m.put("fileTemplate", s.fileTemplate());
-        m.put("cron", s.cron());
-        m.put("timeZone", s.timeZone());
-        m.put("paused", s.paused());
-        m.put("nextRun", s.nextRun() == null ? null : s.nextRun().toString());
-        m.put("watermark", s.watermark());
-        m.put("consecutiveFailures", s.failures());
-        return m;
     }
 }

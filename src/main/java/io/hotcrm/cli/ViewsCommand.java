@@ -72,7 +72,7 @@ final class ViewsCommand implements Callable<Integer> {
             case "list" -> {
                 List<Views.View> all = views.list(cli.actor(), object);
                 if (json) {
-                    cli.out.println(Output.json(all.stream().map(ViewsCommand::describe).toList()));
+                    cli.out.println(Output.json(all.stream().map(Views.View::view).toList()));
                 } else if (all.isEmpty()) {
                     cli.out.println("No saved views" + (object == null ? "." : " of " + object + ".")
                             + " Save one with: hotcrm views save NAME --object contact --fields first_name,last_name,email");
@@ -83,7 +83,7 @@ final class ViewsCommand implements Callable<Integer> {
             }
             case "show" -> {
                 Views.View v = views.get(cli.actor(), arg(a, 0, "OBJECT"), arg(a, 1, "NAME"));
-                cli.out.println(json ? Output.json(describe(v)) : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(v.definition())));
+                cli.out.println(json ? Output.json(v.view()) : JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.readTree(v.definition())));
             }
             case "save" -> {
                 String name = arg(a, 0, "NAME");
@@ -164,21 +164,6 @@ final class ViewsCommand implements Callable<Integer> {
         return d.toString();
     }
 
-    private static Map<String, Object> describe(Views.View v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("object", v.object());
-        m.put("name", v.name());
-        m.put("kind", v.isReport() ? "report" : "list");
-        m.put("shared", v.shared());
-        m.put("owner", v.owner());
-        m.put("updatedAt", v.updatedAt().toString());
-        try {
-            m.put("definition", JSON.readTree(v.definition()));
-        } catch (java.io.IOException e) {
-            m.put("definition", v.definition());
-        }
-        return m;
-    }
 
     private static String arg(List<String> a, int i, String what) {
         if (a.size() <= i) {

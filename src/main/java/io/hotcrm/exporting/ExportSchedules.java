@@ -130,6 +130,35 @@ public final class ExportSchedules {
         public Instant nextRun() {
             return paused ? null : Jobs.nextRun(cron, ZoneId.of(timeZone), Instant.now());
         }
+
+        /** The schedule as the CLI and the REST API show it (secrets masked). */
+        public Map<String, Object> view() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", id.toString());
+            m.put("name", name);
+            m.put("owner", owner);
+            m.put("object", object);
+            m.put("fields", fields);
+            try {
+                m.put("where", where == null ? null : JSON.readTree(where));
+            } catch (IOException e) {
+                m.put("where", where);
+            }
+            m.put("format", format.wireName());
+            m.put("gzip", gzip);
+            m.put("mode", mode.wireName());
+            m.put("destination", Map.of("type", destinationType, "settings", destination));
+            m.put("fileTemplate", fileTemplate);
+            m.put("cron", cron);
+            m.put("timeZone", timeZone);
+            m.put("paused", paused);
+            Instant next = nextRun();
+            m.put("nextRun", next == null ? null : next.toString());
+            m.put("watermark", watermark);
+            m.put("consecutiveFailures", failures);
+            m.put("updatedAt", updatedAt == null ? null : updatedAt.toString());
+            return m;
+        }
     }
 
     /** One run: how it was started, its outcome, what it wrote. */

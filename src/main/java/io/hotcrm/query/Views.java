@@ -42,6 +42,23 @@ public final class Views {
         public boolean isReport() {
             return request().isReport();
         }
+
+        /** The view as the CLI and the REST API show it. */
+        public java.util.Map<String, Object> view() {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("object", object);
+            m.put("name", name);
+            m.put("kind", isReport() ? "report" : "list");
+            m.put("shared", shared);
+            m.put("owner", owner);
+            m.put("updatedAt", updatedAt.toString());
+            try {
+                m.put("definition", JSON.readTree(definition));
+            } catch (java.io.IOException e) {
+                m.put("definition", definition);
+            }
+            return m;
+        }
     }
 
     /**

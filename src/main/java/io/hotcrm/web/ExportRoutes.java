@@ -57,7 +57,7 @@ final class ExportRoutes {
         r.get("/api/v1/exports", this::exportGet);
         r.get("/api/v1/export-schedules", this::listSchedules);
         r.get("/api/v1/export-schedules/{name}", ctx -> ctx.contentType("application/json")
-                .result(Json.write(describe(schedules.get(auth.require(ctx), ctx.pathParam("name"))))));
+                .result(Json.write(schedules.get(auth.require(ctx), ctx.pathParam("name")).view())));
         r.put("/api/v1/export-schedules/{name}", this::saveSchedule);
         r.delete("/api/v1/export-schedules/{name}", ctx -> {
             schedules.delete(auth.require(ctx), ctx.pathParam("name"));
@@ -66,9 +66,9 @@ final class ExportRoutes {
         r.post("/api/v1/export-schedules/{name}/run", ctx -> ctx.status(202).contentType("application/json")
                 .result(Json.write(schedules.runNow(auth.require(ctx), ctx.pathParam("name")).view())));
         r.post("/api/v1/export-schedules/{name}/pause", ctx -> ctx.contentType("application/json")
-                .result(Json.write(describe(schedules.setPaused(auth.require(ctx), ctx.pathParam("name"), true)))));
+                .result(Json.write(schedules.setPaused(auth.require(ctx), ctx.pathParam("name"), true).view())));
         r.post("/api/v1/export-schedules/{name}/resume", ctx -> ctx.contentType("application/json")
-                .result(Json.write(describe(schedules.setPaused(auth.require(ctx), ctx.pathParam("name"), false)))));
+                .result(Json.write(schedules.setPaused(auth.require(ctx), ctx.pathParam("name"), false).view())));
         r.get("/api/v1/export-schedules/{name}/runs", ctx -> ctx.contentType("application/json").result(Json.write(Map.of("runs",
                 schedules.runs(auth.require(ctx), ctx.pathParam("name"), JobRoutes.parseLimit(ctx.queryParam("limit")))))));
         r.post("/api/v1/destinations/test", this::testDestination);
@@ -79,7 +79,7 @@ final class ExportRoutes {
     private void listSchedules(Context ctx) {
         Principal p = auth.require(ctx);
         ctx.contentType("application/json").result(Json.write(Map.of("schedules",
-                schedules.list(p).stream().map(ExportRoutes::describe).toList())));
+                schedules.list(p).stream().map(ExportSchedules.Schedule::view).toList())));
     }
 
     /**
@@ -104,8 +104,8 @@ final class ExportRoutes {
         if (spec.object() == null || spec.cron() == null) {
             throw HotCrmException.invalid("A schedule needs \"object\" and \"cron\" (e.g. \"0 2 * * *\").");
         }
-        ctx.contentType("application/json").result(Json.write(describe(schedules.save(p, spec,
-                b.path("testConnection").asBoolean(true)))));
+        ctx.contentType("application/json").result(Json.write(schedules.save(p, spec,
+                b.path("testConnection").asBoolean(true)).view()));
     }
 
     /** Body: {@code {"type": "sftp", "settings": {…}}}; answers where files would go, or the problem. */
@@ -122,37 +122,6 @@ final class ExportRoutes {
         return out;
     }
 
-    static Map<String, Object> describe(ExportSchedules.Schedule s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", s.id());
-        m.put("name", s.name());
-        m.put("owner", s.owner());
-        m.put("object", s.object());
-        m.put("fields", s.fields());
-        m.put("where", s.where() == null ? null : readTree(s.where()));
-        m.put("format", s.format().wireName());
-        m.put("gzip", s.gzip());
-        m.put("mode", s.mode().wireName());
-        m.put("destination", Map.of("type", s.destinationType(), "settings", s.destination()));
-        m.put("fileTemplate", s.fileTemplate());
-        m.put("cron", s.cron());
-        m.put("timeZone", s.timeZone());
-        m.put("paused", s.paused());
-        m.put("nextRun", s.nextRun());
-        m.put("watermark", s.watermark());
-        m.put("consecutiveFailures", s.failures());
-        m.put("updatedAt", s.updatedAt());
-        return m;
-    }
-
-    private static JsonNode readTree(String json) {
-        try {
-            return Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private Views views() {
         return exporter.views();
     }
@@ -160,12 +129,12 @@ final class ExportRoutes {
     private void list(Context ctx) {
         Principal p = auth.require(ctx);
         ctx.contentType("application/json").result(Json.write(Map.of("views",
-                views().list(p, ctx.queryParam("object")).stream().map(ExportRoutes::describe).toList())));
+                views().list(p, ctx.queryParam("object")).stream().map(Views.View::view).toList())));
     }
 
     private void show(Context ctx) {
         Principal p = auth.require(ctx);
-        ctx.contentType("application/json").result(Json.write(describe(views().get(p, ctx.pathParam("object"), ctx.pathParam("name")))));
+        ctx.contentType("application/json").result(Json.write(views().get(p, ctx.pathParam("object"), ctx.pathParam("name")).view()));
     }
 
     /** Body: the definition ({@code {"fields": …, "where": …}}; object from the path), plus {@code "shared": true}. */
@@ -185,7 +154,7 @@ final class ExportRoutes {
         }
         d.put("object", ctx.pathParam("object"));
         Views.View v = views().save(p, ctx.pathParam("name"), d.toString(), shared);
-        ctx.contentType("application/json").result(Json.write(describe(v)));
+        ctx.contentType("application/json").result(Json.write(v.view()));
     }
 
     private void delete(Context ctx) {
@@ -288,19 +257,4 @@ final class ExportRoutes {
         out.flush();
     }
 
-    private static Map<String, Object> describe(Views.View v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("object", v.object());
-        m.put("name", v.name());
-        m.put("kind", v.isReport() ? "report" : "list");
-        m.put("shared", v.shared());
-        m.put("owner", v.owner());
-        m.put("updatedAt", v.updatedAt());
-        try {
-            m.put("definition", Json.MAPPER.readTree(v.definition()));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return m;
-    }
 }
