@@ -5,6 +5,7 @@ import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.importing.Importer;
 import io.hotcrm.metadata.ObjectDef;
 import io.hotcrm.security.Security;
 import io.hotcrm.security.Sessions;
@@ -23,11 +24,13 @@ final class ConsoleRoutes {
     private final Security security;
     private final Schema schema;
     private final Auth auth;
+    private final Importer importer;
 
-    ConsoleRoutes(Security security, Schema schema, Auth auth) {
+    ConsoleRoutes(Security security, Schema schema, Auth auth, Importer importer) {
         this.security = security;
         this.schema = schema;
         this.auth = auth;
+        this.importer = importer;
     }
 
     void register(RoutesConfig r) {
@@ -36,6 +39,56 @@ final class ConsoleRoutes {
         r.post("/login", this::login);
         r.post("/logout", this::logout);
         r.get("/setup", this::home);
+        r.get("/setup/data", this::data);
+        r.get("/setup/data/imports", this::imports);
+        r.post("/setup/data/imports/{id}/undo", this::undo);
+    }
+
+    /** The signed-in session, or a redirect to the sign-in page (empty). */
+    private Optional<Sessions.Session> signedIn(Context ctx) {
+        Optional<Sessions.Session> s = auth.session(ctx);
+        if (s.isEmpty()) {
+            ctx.redirect("/login");
+        }
+        return s;
+    }
+
+    private void data(Context ctx) {
+        Optional<Sessions.Session> s = signedIn(ctx);
+        if (s.isEmpty()) {
+            return;
+        }
+        var p = s.get().principal();
+        var exportable = schema.catalogue().objects().stream()
+                .filter(o -> p.role().permission(o.name()).read() && p.role().permission(o.name()).export()).map(ObjectDef::name).toList();
+        boolean mayImport = schema.catalogue().objects().stream().anyMatch(o -> p.role().permission(o.name()).create());
+        render(ctx, "data.jte", model("name", p.name(), "csrf", s.get().csrfToken(), "mayImport", mayImport,
+                "mayExport", !exportable.isEmpty(), "exportable", exportable));
+    }
+
+    private void imports(Context ctx) {
+        Optional<Sessions.Session> s = signedIn(ctx);
+        if (s.isEmpty()) {
+            return;
+        }
+        var p = s.get().principal();
+        render(ctx, "imports.jte", model("name", p.name(), "csrf", s.get().csrfToken(), "imports", importer.list(p, 100),
+                "notice", ctx.queryParam("notice")));
+    }
+
+    /** Undo from the history page (a form post with the session's CSRF token); the result is shown as a notice. */
+    private void undo(Context ctx) {
+        var p = auth.require(ctx);
+        java.util.UUID id = io.hotcrm.common.Ids.parse(ctx.pathParam("id"), "Import id");
+        String notice;
+        try {
+            Importer.UndoResult r = importer.undo(p, id);
+            notice = "Undone: " + r.deleted() + " created records deleted, " + r.restored() + " updated records restored"
+                    + (r.leftAlone().isEmpty() ? "." : "; " + r.leftAlone().size() + " changed since the import were left alone.");
+        } catch (HotCrmException e) {
+            notice = "Not undone: " + e.getMessage();
+        }
+        ctx.redirect("/setup/data/imports?notice=" + java.net.URLEncoder.encode(notice, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private void login(Context ctx) {

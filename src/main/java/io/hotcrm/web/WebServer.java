@@ -34,7 +34,7 @@ public final class WebServer {
         ApiRoutes api = new ApiRoutes(f.schema(), f.records(), f.query(), auth, f.database());
         JobRoutes jobRoutes = new JobRoutes(f.jobs(), auth);
         ImportRoutes importRoutes = new ImportRoutes(f.importer(), f.jobs(), auth, f.uploads(), f.maxUploadBytes());
-        ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth);
+        ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth, f.importer());
         ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth, f.schedules());
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));

@@ -1,0 +1,110 @@
+package io.hotcrm.console;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.hotcrm.app.Config;
+import io.hotcrm.app.HotCrm;
+import io.hotcrm.importing.ImportListener;
+import io.hotcrm.importing.ImportRequest;
+import io.hotcrm.importing.ImportSummary;
+import io.hotcrm.security.Principal;
+import io.hotcrm.testing.Chromium;
+import io.hotcrm.web.WebServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web console in Debian's chromium on the real server: sign-in (and a wrong password), Setup → Data,
+ * the import history with its files, and undo from the page. Writes the screenshots docs/console.md shows.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleTest {
+    @TempDir
+    static Path data;
+    HotCrm hc;
+    WebServer web;
+    Chromium chromium;
+    String base;
+
+    @BeforeAll
+    void start() throws Exception {
+        hc = HotCrm.open(Config.from(data, Map.of()));
+        hc.security().users().add(Principal.system(), "admin@example.com", "Ada Admin", "admin", "a long console password");
+        hc.security().users().add(Principal.system(), "reader@example.com", "Rita Reader", "read_only", "another long password");
+        web = hc.start(0);
+        base = "http://localhost:" + web.port();
+        chromium = new Chromium();
+        Files.createDirectories(Chromium.screenshot("x").getParent());
+    }
+
+    @AfterAll
+    void stop() {
+        chromium.close();
+        web.stop();
+        hc.close();
+    }
+
+    Page signIn(String email, String password) {
+        BrowserContext context = chromium.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 800));
+        Page page = context.newPage();
+        page.navigate(base + "/");
+        page.getByLabel("Email").fill(email);
+        page.getByLabel("Password").fill(password);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        return page;
+    }
+
+    @Test
+    void anAdminSignsInOpensDataAndUndoesAnImportFromTheHistory() throws Exception {
+        Path csv = Files.writeString(data.resolve("console-leads.csv"), "external_id,last_name,company\nCL-1,Lee,Acme\nCL-2,Ng,Globex\n");
+        ImportSummary imported = hc.importer().run(hc.security().users().principal("admin@example.com"),
+                ImportRequest.of(csv, "lead"), ImportListener.NONE);
+        assertThat(imported.created()).isEqualTo(2);
+
+        Page page = signIn("admin@example.com", "a long console password");
+        assertThat(page).hasURL(base + "/setup");
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Welcome, Ada Admin"))).isVisible();
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-setup-home")).setFullPage(true));
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Data").setExact(true)).click();
+        assertThat(page).hasURL(base + "/setup/data");
+        assertThat(page.getByLabel("Object")).isVisible();
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-data")).setFullPage(true));
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open import history")).click();
+        var row = page.locator("#import-" + imported.id());
+        assertThat(row).containsText("console-leads.csv");
+        assertThat(row.locator(".state")).hasText("succeeded");
+        assertThat(row.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("results"))).isVisible();
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-import-history")).setFullPage(true));
+
+        row.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Undo the import of console-leads.csv")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Undone: 2 created records deleted");
+        assertThat(page.locator("#import-" + imported.id() + " .state")).hasText("undone");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-import-undone")).setFullPage(true));
+        assertThat(hc.importer().get(hc.security().users().principal("admin@example.com"), imported.id()).state()).isEqualTo("undone");
+    }
+
+    @Test
+    void aWrongPasswordIsExplainedAndAUserWithoutExportRightsIsToldWhy() {
+        Page wrong = signIn("admin@example.com", "not the password");
+        assertThat(wrong.getByRole(AriaRole.ALERT)).isVisible();
+        assertThat(wrong).hasURL(base + "/login");
+
+        Page reader = signIn("reader@example.com", "another long password");
+        reader.navigate(base + "/setup/data");
+        assertThat(reader.getByText("Your role may not export any object")).isVisible();
+        assertThat(reader.getByText("Your role may not create records, so it cannot import")).isVisible();
+        assertThat(reader.getByLabel("Object")).hasCount(0);
+    }
+}
