@@ -133,7 +133,7 @@ final class ConsoleRoutes {
                 "objects", objects));
     }
 
-    private static Map<String, Object> model(Object... pairs) {
+    static Map<String, Object> model(Object... pairs) {
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             m.put((String) pairs[i], pairs[i + 1]);
@@ -141,7 +141,7 @@ final class ConsoleRoutes {
         return m;
     }
 
-    private static void render(Context ctx, String template, Map<String, Object> model) {
+    static void render(Context ctx, String template, Map<String, Object> model) {
         StringOutput out = new StringOutput();
         TEMPLATES.render(template, model, out);
         ctx.header("X-Frame-Options", "DENY").header("Content-Security-Policy", "default-src 'self'")

@@ -84,7 +84,24 @@ final class ImportRoutes {
             name = ctx.queryParam("name");
             in = ctx.req().getInputStream();
         }
-        name = safeName(name);
+        Stored stored = store(p, name, in);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fileId", stored.id());
+        out.put("name", stored.name());
+        out.put("size", stored.size());
+        ctx.status(201).json(out);
+    }
+
+    /** An uploaded file: its id, safe name and size. */
+    record Stored(UUID id, String name, long size) {
+    }
+
+    /**
+     * Stores an upload for the principal (refused past the size limit, with the advice to split the file or
+     * use the command line); the console's import wizard uses it too.
+     */
+    Stored store(Principal p, String originalName, InputStream in) throws IOException {
+        String name = safeName(originalName);
         UUID id = Ids.newId();
         Path dir = Files.createDirectories(uploads.resolve(id.toString()));
         Path file = dir.resolve(name);
@@ -110,11 +127,11 @@ final class ImportRoutes {
             throw HotCrmException.invalid("The upload is empty: send the file's bytes.");
         }
         Files.writeString(dir.resolve(".owner"), p.email(), StandardCharsets.UTF_8);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("fileId", id);
-        out.put("name", name);
-        out.put("size", size);
-        ctx.status(201).json(out);
+        return new Stored(id, name, size);
+    }
+
+    long maxUpload() {
+        return maxUpload;
     }
 
     private static String safeName(String name) {
@@ -135,7 +152,7 @@ final class ImportRoutes {
     }
 
     /** The uploaded file of the id, if it is the caller's (or the caller manages setup). */
-    private Path uploaded(Principal p, String fileId) {
+    Path uploaded(Principal p, String fileId) {
         UUID id = Ids.parse(fileId, "fileId");
         Path dir = uploads.resolve(id.toString());
         try {
@@ -220,15 +237,24 @@ final class ImportRoutes {
         ImportRequest r = new ImportRequest(required(b, "object"), ImportMode.of(b.path("mode").asText("upsert")),
                 text(b, "match"), mapping, text(b, "mappingName"), text(b, "saveMappingAs"), sourceOptions(b), formats,
                 b.path("dryRun").asBoolean(false), b.path("blanksClear").asBoolean(false), file, file.getFileName().toString());
-        String key = ctx.header("Idempotency-Key");
+        Started started = start(p, r, ctx.header("Idempotency-Key"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("import", started.summary().view());
+        out.put("job", started.job().view());
+        ctx.status(202).json(out);
+    }
+
+    /** An import started as a job. */
+    record Started(ImportSummary summary, Job job) {
+    }
+
+    /** Starts the import (dry-run or commit) as a background job on the job server. */
+    Started start(Principal p, ImportRequest r, String idempotencyKey) {
         ImportSummary s = importer.start(p, r, null);
         Job job = jobs.submit(Importer.JOB_TYPE, Importer.jobPayload(s.id()), p.email(),
-                key == null ? null : "import:" + p.email() + ":" + key);
+                idempotencyKey == null ? null : "import:" + p.email() + ":" + idempotencyKey);
         importer.attachJob(s.id(), job.id());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("import", importer.get(p, s.id()).view());
-        out.put("job", job.view());
-        ctx.status(202).json(out);
+        return new Started(importer.get(p, s.id()), job);
     }
 
     private void list(Context ctx) {

@@ -36,6 +36,7 @@ public final class WebServer {
         ImportRoutes importRoutes = new ImportRoutes(f.importer(), f.jobs(), auth, f.uploads(), f.maxUploadBytes());
         ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth, f.importer());
         ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth, f.schedules());
+        ImportWizardRoutes wizard = new ImportWizardRoutes(auth, f.importer(), importRoutes, f.jobs(), f.schema());
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.staticFiles.add(s -> {
@@ -61,6 +62,7 @@ public final class WebServer {
             cfg.jetty.multipartConfig.maxTotalRequestSize(-1, io.javalin.config.SizeUnit.BYTES);
             cfg.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
             console.register(cfg.routes);
+            wizard.register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
             cfg.routes.exception(Exception.class, Problems::unexpected);
             cfg.routes.error(404, ctx -> {

@@ -107,4 +107,56 @@ class ConsoleTest {
         assertThat(reader.getByText("Your role may not create records, so it cannot import")).isVisible();
         assertThat(reader.getByLabel("Object")).hasCount(0);
     }
+
+    @Test
+    void theImportWizardSuggestsAMappingDryRunsImportsWithProgressAndReimportsUnchanged() throws Exception {
+        Path csv = Files.writeString(data.resolve("wizard-leads.csv"), "external_id,Last Name,Company,E-mail,Status\n"
+                + "WZ-1,Lee,Acme,lee@acme.example,new\nWZ-2,Ng,Globex,not-an-email,contacted\nWZ-3,Kim,Initech,kim@initech.example,qualified\n");
+        Page page = signIn("admin@example.com", "a long console password");
+        page.navigate(base + "/setup/data");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Start the import wizard")).click();
+        assertThat(page.getByText("Up to 50 MB here")).isVisible();
+        page.getByLabel("Import into").selectOption("lead");
+        page.setInputFiles("#import-file", csv);
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("wizard-1-upload")).setFullPage(true));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next: map the columns")).click();
+
+        assertThat(page.getByLabel("Last Name", new Page.GetByLabelOptions().setExact(true))).hasValue("last_name");
+        assertThat(page.getByLabel("E-mail")).hasValue("email");
+        assertThat(page.getByLabel("external_id")).hasValue("external_id");
+        assertThat(page.getByRole(AriaRole.ROW).filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("E-mail")))
+                .containsText("lee@acme.example");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("wizard-2-mapping")).setFullPage(true));
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Dry-run: check everything, write nothing")).click();
+        assertThat(page.locator("#import-progress")).hasAttribute("data-state", "succeeded",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+        assertThat(page.locator("#count-created")).hasText("2");
+        assertThat(page.locator("#count-failed")).hasText("1");
+        assertThat(page.locator(".problems")).containsText("not-an-email");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("wizard-3-dry-run")).setFullPage(true));
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to the mapping")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import").setExact(true)).click();
+        assertThat(page.locator("#progress-percent")).hasText("100 %",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
+        assertThat(page.locator("#import-progress")).hasAttribute("data-state", "succeeded",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+        assertThat(page.locator("#count-created")).hasText("2");
+        assertThat(page.locator("#count-failed")).hasText("1");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("wizard-4-done")).setFullPage(true));
+        com.microsoft.playwright.Download errors = page.waitForDownload(() ->
+                page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download errors")).click());
+        assertThat(Files.readString(errors.path())).contains("not-an-email").contains("WZ-2");
+
+        page.navigate(base + "/setup/data/import");
+        page.getByLabel("Import into").selectOption("lead");
+        page.setInputFiles("#import-file", csv);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next: map the columns")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import").setExact(true)).click();
+        assertThat(page.locator("#import-progress")).hasAttribute("data-state", "succeeded",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+        assertThat(page.locator("#count-unchanged")).hasText("2");
+        assertThat(page.locator("#count-created")).hasText("0");
+    }
 }

@@ -1,0 +1,235 @@
+package io.hotcrm.web;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Ids;
+import io.hotcrm.importing.ImportMode;
+import io.hotcrm.importing.ImportRequest;
+import io.hotcrm.importing.ImportSummary;
+import io.hotcrm.importing.Importer;
+import io.hotcrm.importing.SourceOptions;
+import io.hotcrm.jobs.Job;
+import io.hotcrm.jobs.Jobs;
+import io.hotcrm.mapping.Formats;
+import io.hotcrm.mapping.LookupBy;
+import io.hotcrm.mapping.Mapping;
+import io.hotcrm.mapping.Suggestion;
+import io.hotcrm.metadata.FieldDef;
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.metadata.SystemField;
+import io.hotcrm.security.Principal;
+import io.hotcrm.security.Sessions;
+import io.hotcrm.store.Schema;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Setup → Data → Import Wizard: choose the object and upload the file; check the suggested mapping (with
+ * confidence and sample values) and choose how to write; run a dry-run or the import as a job, whose page
+ * shows a live progress bar (server-sent events) that survives a reload, then the counts, problems and files.
+ * It uses the importer's own front doors, like the REST API.
+ */
+public final class ImportWizardRoutes {
+    private final Auth auth;
+    private final Importer importer;
+    private final ImportRoutes imports;
+    private final Jobs jobs;
+    private final Schema schema;
+
+    ImportWizardRoutes(Auth auth, Importer importer, ImportRoutes imports, Jobs jobs, Schema schema) {
+        this.auth = auth;
+        this.importer = importer;
+        this.imports = imports;
+        this.jobs = jobs;
+        this.schema = schema;
+    }
+
+    /** One column of the file in the mapping table. */
+    public record Row(int index, String header, List<String> samples, List<Choice> choices, String selected, double confidence,
+                      String reason) {
+    }
+
+    /** One entry of a column's field list: the form value ({@code field} or {@code field:by}) and its label. */
+    public record Choice(String value, String label) {
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/setup/data/import", this::uploadPage);
+        r.post("/setup/data/import", this::upload);
+        r.get("/setup/data/import/{fileId}", this::mappingPage);
+        r.post("/setup/data/import/{fileId}/start", this::start);
+        r.get("/setup/data/imports/{id}", this::importPage);
+    }
+
+    private Optional<Sessions.Session> signedIn(Context ctx) {
+        Optional<Sessions.Session> s = auth.session(ctx);
+        if (s.isEmpty()) {
+            ctx.redirect("/login");
+        }
+        return s;
+    }
+
+    private List<String> importable(Principal p) {
+        return schema.catalogue().objects().stream().filter(o -> p.role().permission(o.name()).create()).map(ObjectDef::name).toList();
+    }
+
+    private void uploadPage(Context ctx) {
+        signedIn(ctx).ifPresent(s -> ConsoleRoutes.render(ctx, "wizard-upload.jte", ConsoleRoutes.model("name", s.principal().name(),
+                "csrf", s.csrfToken(), "objects", importable(s.principal()), "maxMb", imports.maxUpload() / 1024 / 1024,
+                "error", ctx.queryParam("error"))));
+    }
+
+    private void upload(Context ctx) throws IOException {
+        Principal p = auth.require(ctx);
+        UploadedFile f = ctx.uploadedFile("file");
+        String object = ctx.formParam("object");
+        try {
+            if (f == null || object == null) {
+                throw HotCrmException.invalid("Choose the object and a file.");
+            }
+            schema.object(object);
+            ImportRoutes.Stored stored = imports.store(p, f.filename(), f.content());
+            ctx.redirect("/setup/data/import/" + stored.id() + "?object=" + enc(object));
+        } catch (HotCrmException e) {
+            ctx.redirect("/setup/data/import?error=" + enc(e.getMessage()));
+        }
+    }
+
+    private void mappingPage(Context ctx) {
+        Optional<Sessions.Session> session = signedIn(ctx);
+        if (session.isEmpty()) {
+            return;
+        }
+        Principal p = session.get().principal();
+        String fileId = ctx.pathParam("fileId");
+        String object = ctx.queryParam("object");
+        String sheet = ctx.queryParam("sheet");
+        Path file = imports.uploaded(p, fileId);
+        Importer.Preview pv;
+        try {
+            pv = importer.preview(p, file, file.getFileName().toString(), new SourceOptions(null, null, sheet), object);
+        } catch (HotCrmException e) {
+            ctx.redirect("/setup/data/import?error=" + enc(e.getMessage()));
+            return;
+        }
+        ObjectDef o = schema.object(object);
+        List<Choice> choices = choices(o);
+        List<Row> rows = new ArrayList<>();
+        for (Suggestion s : pv.suggestions()) {
+            String selected = s.field() == null || s.confidence() < io.hotcrm.mapping.MappingSuggester.APPLY_AT ? ""
+                    : s.field() + (s.by() != null && isReference(o, s.field()) ? ":" + s.by().id() : "");
+            rows.add(new Row(s.column(), s.header(), s.samples().stream().limit(3).toList(), choices, selected,
+                    selected.isEmpty() ? 0 : s.confidence(), s.reason() == null ? "" : s.reason()));
+        }
+        List<String> matchFields = new ArrayList<>(List.of(SystemField.EXTERNAL_ID, SystemField.ID));
+        o.fields().stream().filter(FieldDef::unique).map(FieldDef::name).forEach(matchFields::add);
+        ConsoleRoutes.render(ctx, "wizard-map.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
+                "fileId", fileId, "fileName", file.getFileName().toString(), "object", o.name(), "source", pv.source(),
+                "sheets", pv.sheets(), "sheet", sheet != null ? sheet : pv.sheets().isEmpty() ? null : pv.sheets().get(0),
+                "rows", rows, "matchFields", matchFields));
+    }
+
+    private static boolean isReference(ObjectDef o, String field) {
+        return o.field(field).map(f -> f.type().isReference()).orElse(false);
+    }
+
+    /** "ignore", the external id and every writable field; lookups once per way of finding the record. */
+    private static List<Choice> choices(ObjectDef o) {
+        List<Choice> out = new ArrayList<>();
+        out.add(new Choice("", "— ignore this column —"));
+        out.add(new Choice(SystemField.EXTERNAL_ID, "External ID (external_id)"));
+        for (FieldDef f : o.fields()) {
+            if (f.computed()) {
+                continue;
+            }
+            if (f.type().isReference()) {
+                for (LookupBy by : LookupBy.values()) {
+                    out.add(new Choice(f.name() + ":" + by.id(), f.label() + " by " + by.id().replace('_', ' ') + " (" + f.name() + ")"));
+                }
+            } else {
+                out.add(new Choice(f.name(), f.label() + " (" + f.name() + ")"));
+            }
+        }
+        return out;
+    }
+
+    private void start(Context ctx) {
+        Principal p = auth.require(ctx);
+        String fileId = ctx.pathParam("fileId");
+        String object = ctx.formParam("object");
+        String sheet = blankToNull(ctx.formParam("sheet"));
+        Path file = imports.uploaded(p, fileId);
+        String back = "/setup/data/import/" + fileId + "?object=" + enc(object) + (sheet == null ? "" : "&sheet=" + enc(sheet));
+        try {
+            SourceOptions source = new SourceOptions(null, null, sheet);
+            Importer.Preview pv = importer.preview(p, file, file.getFileName().toString(), source, object);
+            ObjectNode cols = Json.MAPPER.createObjectNode();
+            for (int i = 0; i < pv.headers().size(); i++) {
+                String v = blankToNull(ctx.formParam("map." + i));
+                if (v != null) {
+                    cols.put(pv.headers().get(i), v);
+                }
+            }
+            if (cols.isEmpty()) {
+                throw HotCrmException.invalid("No column is mapped to a field: choose a field for at least one column.");
+            }
+            ObjectNode m = Json.MAPPER.createObjectNode().put("object", object);
+            m.set("columns", cols);
+            Mapping mapping = Mapping.parse(m.toString(), "from the wizard");
+            String tz = blankToNull(ctx.formParam("timeZone"));
+            Formats.Overrides formats = new Formats.Overrides(blankToNull(ctx.formParam("dateFormat")),
+                    tz == null ? null : Formats.zone(tz), null);
+            ImportRequest r = new ImportRequest(object, ImportMode.of(ctx.formParamAsClass("mode", String.class).getOrDefault("upsert")),
+                    blankToNull(ctx.formParam("match")), mapping, null, null, source, formats, "dry-run".equals(ctx.formParam("action")),
+                    false, file, file.getFileName().toString());
+            ImportRoutes.Started started = imports.start(p, r, null);
+            ctx.redirect("/setup/data/imports/" + started.summary().id() + "?back=" + enc(back));
+        } catch (HotCrmException e) {
+            ctx.redirect("/setup/data/import?error=" + enc(e.getMessage()));
+        }
+    }
+
+    private void importPage(Context ctx) {
+        Optional<Sessions.Session> session = signedIn(ctx);
+        if (session.isEmpty()) {
+            return;
+        }
+        Principal p = session.get().principal();
+        UUID id = Ids.parse(ctx.pathParam("id"), "Import id");
+        ImportSummary s = importer.get(p, id);
+        Optional<Job> job = s.jobId() == null ? Optional.empty() : jobs.find(s.jobId());
+        int percent = job.map(j -> j.percent() == null ? (j.state().terminal() ? 100 : 0) : j.percent()).orElse(100);
+        List<String> problems = new ArrayList<>();
+        job.map(Job::result).ifPresent(result -> {
+            try {
+                Json.MAPPER.readTree(result).path("problems").forEach(n -> problems.add(n.path("message").asText(n.toString())));
+            } catch (IOException e) {
+                // no problem list to show
+            }
+        });
+        if (problems.isEmpty()) {
+            s.problems().forEach(pr -> problems.add(pr.describe()));
+        }
+        String back = ctx.queryParam("back");
+        ConsoleRoutes.render(ctx, "import.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(), "summary", s,
+                "jobId", s.jobId() == null ? null : s.jobId().toString(), "percent", percent,
+                "problems", problems.stream().limit(200).toList(), "back", back != null && back.startsWith("/setup/") ? back : null));
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
+    }
+}
