@@ -37,6 +37,7 @@ public final class WebServer {
         ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth, f.importer());
         ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth, f.schedules());
         ImportWizardRoutes wizard = new ImportWizardRoutes(auth, f.importer(), importRoutes, f.jobs(), f.schema());
+        RecordPages recordPages = new RecordPages(auth, f.schema(), f.query(), f.records(), f.exporter());
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.staticFiles.add(s -> {
@@ -63,6 +64,7 @@ public final class WebServer {
             cfg.jetty.multipartConfig.maxInMemoryFileSize(1, io.javalin.config.SizeUnit.MB);
             console.register(cfg.routes);
             wizard.register(cfg.routes);
+            recordPages.register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
             cfg.routes.exception(Exception.class, Problems::unexpected);
             cfg.routes.error(404, ctx -> {

@@ -159,4 +159,41 @@ class ConsoleTest {
         assertThat(page.locator("#count-unchanged")).hasText("2");
         assertThat(page.locator("#count-created")).hasText("0");
     }
+
+    @Test
+    void aListViewShowsAndExportsExactlyTheVisibleRowsAndReadableFields() throws Exception {
+        Principal admin = hc.security().users().principal("admin@example.com");
+        hc.security().roles().create(admin, "console_rep", "Rep");
+        hc.security().roles().grant(admin, "console_rep", "contact", new io.hotcrm.security.ObjectPermission(true, true, true, false, true,
+                io.hotcrm.security.Visibility.OWN));
+        hc.security().roles().setFieldAccess(admin, "console_rep", "contact", "phone", new io.hotcrm.security.FieldAccess(false, false));
+        hc.security().users().add(Principal.system(), "rep@example.com", "Rob Rep", "console_rep", "the rep's long password");
+        Principal rep = hc.security().users().principal("rep@example.com");
+        hc.records().create(admin, "contact", Map.of("last_name", "Theirs", "email", "theirs@example.com", "phone", "555 0101"));
+        hc.records().create(rep, "contact", Map.of("last_name", "Mine", "email", "mine@example.com"));
+        hc.exporter().views().save(admin, "Contacts with phones", "{\"object\": \"contact\", \"fields\": [\"last_name\", \"email\","
+                + " \"phone\"], \"orderBy\": [{\"field\": \"last_name\"}]}", true);
+
+        Page page = signIn("rep@example.com", "the rep's long password");
+        page.navigate(base + "/records/contact");
+        page.getByLabel("List view").selectOption("Contacts with phones");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show")).click();
+        var table = page.locator("#records");
+        assertThat(table.locator("tbody tr")).hasCount(1);
+        assertThat(table).containsText("mine@example.com");
+        assertThat(table).not().containsText("Theirs");
+        assertThat(table.locator("thead")).not().containsText("phone");
+        assertThat(page.getByText("Not shown, because your role may not read them: phone.")).isVisible();
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-list-view")).setFullPage(true));
+
+        com.microsoft.playwright.Download csv = page.waitForDownload(() ->
+                page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV").setExact(true)).click());
+        assertThat(Files.readString(csv.path())).isEqualTo("last_name,email\r\nMine,mine@example.com\r\n");
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Mine")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Mine").setExact(true))).isVisible();
+        assertThat(page.getByRole(AriaRole.ROWHEADER, new Page.GetByRoleOptions().setName("Phone").setExact(true))).hasCount(0);
+        assertThat(page.getByRole(AriaRole.ROWHEADER, new Page.GetByRoleOptions().setName("Mobile Phone").setExact(true))).hasCount(1);
+        assertThat(page.locator("table.fields")).containsText("mine@example.com");
+    }
 }
