@@ -38,6 +38,7 @@ public final class WebServer {
         ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth, f.schedules());
         ImportWizardRoutes wizard = new ImportWizardRoutes(auth, f.importer(), importRoutes, f.jobs(), f.schema());
         RecordPages recordPages = new RecordPages(auth, f.schema(), f.query(), f.records(), f.exporter());
+        SchedulePages schedulePages = new SchedulePages(auth, f.schedules(), f.schema());
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.staticFiles.add(s -> {
@@ -65,6 +66,7 @@ public final class WebServer {
             console.register(cfg.routes);
             wizard.register(cfg.routes);
             recordPages.register(cfg.routes);
+            schedulePages.register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
             cfg.routes.exception(Exception.class, Problems::unexpected);
             cfg.routes.error(404, ctx -> {

@@ -35,10 +35,22 @@ class ConsoleTest {
     WebServer web;
     Chromium chromium;
     String base;
+    org.apache.sshd.server.SshServer sftp;
+    Path sftpRoot;
 
     @BeforeAll
     void start() throws Exception {
-        hc = HotCrm.open(Config.from(data, Map.of()));
+        sftpRoot = Files.createTempDirectory("hotcrm-console-sftp");
+        sftp = org.apache.sshd.server.SshServer.setUpDefaultServer();
+        sftp.setHost("127.0.0.1");
+        sftp.setPort(0);
+        sftp.setKeyPairProvider(new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(
+                Files.createTempDirectory("hotcrm-console-key").resolve("host.ser")));
+        sftp.setPasswordAuthenticator((user, password, session) -> user.equals("drop") && password.equals("drop-pw-7"));
+        sftp.setSubsystemFactories(java.util.List.of(new org.apache.sshd.sftp.server.SftpSubsystemFactory()));
+        sftp.setFileSystemFactory(new org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory(sftpRoot));
+        sftp.start();
+        hc = HotCrm.open(Config.from(data, Map.of(io.hotcrm.common.Secrets.ENV, io.hotcrm.testing.TestPlatform.SECRET_KEY)));
         hc.security().users().add(Principal.system(), "admin@example.com", "Ada Admin", "admin", "a long console password");
         hc.security().users().add(Principal.system(), "reader@example.com", "Rita Reader", "read_only", "another long password");
         web = hc.start(0);
@@ -48,10 +60,11 @@ class ConsoleTest {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws Exception {
         chromium.close();
         web.stop();
         hc.close();
+        sftp.stop();
     }
 
     Page signIn(String email, String password) {
@@ -195,5 +208,48 @@ class ConsoleTest {
         assertThat(page.getByRole(AriaRole.ROWHEADER, new Page.GetByRoleOptions().setName("Phone").setExact(true))).hasCount(0);
         assertThat(page.getByRole(AriaRole.ROWHEADER, new Page.GetByRoleOptions().setName("Mobile Phone").setExact(true))).hasCount(1);
         assertThat(page.locator("table.fields")).containsText("mine@example.com");
+    }
+
+    @Test
+    void aScheduledExportIsCreatedWithAConnectionTestAndRunAgainstSftp() throws Exception {
+        Principal admin = hc.security().users().principal("admin@example.com");
+        hc.records().create(admin, "lead", Map.of("last_name", "Sched", "company", "Drop Co", "external_id", "SC-1"));
+        Page page = signIn("admin@example.com", "a long console password");
+        page.navigate(base + "/setup/data/exports");
+        assertThat(page.getByText("No scheduled exports yet")).isVisible();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New scheduled export")).click();
+        page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Leads to SFTP");
+        page.getByLabel("Object", new Page.GetByLabelOptions().setExact(true)).selectOption("lead");
+        page.getByLabel("Fields (comma-separated; empty = every field you may read)").fill("external_id,last_name");
+        page.getByLabel("Filter (ObjectQL, optional)").fill("{\"external_id\": \"SC-1\"}");
+        page.getByLabel("Schedule (cron)").fill("0 4 * * *");
+        page.getByLabel("Time zone", new Page.GetByLabelOptions().setExact(true)).fill("Europe/Berlin");
+        page.getByLabel("Type", new Page.GetByLabelOptions().setExact(true)).selectOption("sftp");
+        page.getByLabel("Settings, one per line").fill("host=127.0.0.1\nport=" + sftp.getPort() + "\nusername=drop\npassword=wrong\ndirectory=/out");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Test connection")).click();
+        assertThat(page.getByRole(AriaRole.ALERT)).containsText("credentials were refused");
+        page.getByLabel("Settings, one per line").fill("host=127.0.0.1\nport=" + sftp.getPort() + "\nusername=drop\npassword=drop-pw-7\ndirectory=/out");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Test connection")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Connection works: files will go to sftp://drop@127.0.0.1:" + sftp.getPort() + "/out");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-schedule-form")).setFullPage(true));
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved \"Leads to SFTP\"");
+        assertThat(page.locator("#schedules")).containsText("never");
+
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run Leads to SFTP now")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("is running");
+        java.time.Instant end = java.time.Instant.now().plusSeconds(30);
+        while (!page.locator("#schedules .last-run").innerText().startsWith("succeeded") && java.time.Instant.now().isBefore(end)) {
+            Thread.sleep(300);
+            page.reload();
+        }
+        assertThat(page.locator("#schedules .last-run")).containsText("succeeded");
+        assertThat(page.locator("#schedules .last-run")).containsText("1 rows");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-schedules")).setFullPage(true));
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Leads to SFTP")).click();
+        assertThat(page.locator("#runs .state")).hasText("succeeded");
+        String file = page.locator("#runs td").last().innerText();
+        assertThat(Files.readString(sftpRoot.resolve("out").resolve(file))).isEqualTo("external_id,last_name\r\nSC-1,Sched\r\n");
+        assertThat(page.content()).doesNotContain("drop-pw-7");
     }
 }
