@@ -122,11 +122,12 @@ public final class ImportWizardRoutes {
             return;
         }
         ObjectDef o = schema.object(object);
-        List<Choice> choices = choices(o);
+        List<Choice> choices = choices(p, o);
         List<Row> rows = new ArrayList<>();
         for (Suggestion s : pv.suggestions()) {
-            String selected = s.field() == null || s.confidence() < io.hotcrm.mapping.MappingSuggester.APPLY_AT ? ""
+            String suggested = s.field() == null || s.confidence() < io.hotcrm.mapping.MappingSuggester.APPLY_AT ? ""
                     : s.field() + (s.by() != null && isReference(o, s.field()) ? ":" + s.by().id() : "");
+            String selected = choices.stream().anyMatch(c -> c.value().equals(suggested)) ? suggested : "";
             rows.add(new Row(s.column(), s.header(), s.samples().stream().limit(3).toList(), choices, selected,
                     selected.isEmpty() ? 0 : s.confidence(), s.reason() == null ? "" : s.reason()));
         }
@@ -142,13 +143,16 @@ public final class ImportWizardRoutes {
         return o.field(field).map(f -> f.type().isReference()).orElse(false);
     }
 
-    /** "ignore", the external id and every writable field; lookups once per way of finding the record. */
-    private static List<Choice> choices(ObjectDef o) {
+    /**
+     * "ignore", the external id and every field the user may edit (field-level security: others are not
+     * offered); lookups once per way of finding the record.
+     */
+    private static List<Choice> choices(Principal p, ObjectDef o) {
         List<Choice> out = new ArrayList<>();
         out.add(new Choice("", "— ignore this column —"));
         out.add(new Choice(SystemField.EXTERNAL_ID, "External ID (external_id)"));
         for (FieldDef f : o.fields()) {
-            if (f.computed()) {
+            if (f.computed() || !p.role().fieldAccess(o.name(), f.name()).edit()) {
                 continue;
             }
             if (f.type().isReference()) {
