@@ -39,6 +39,7 @@ public final class WebServer {
         ImportWizardRoutes wizard = new ImportWizardRoutes(auth, f.importer(), importRoutes, f.jobs(), f.schema());
         RecordPages recordPages = new RecordPages(auth, f.schema(), f.query(), f.records(), f.exporter());
         SchedulePages schedulePages = new SchedulePages(auth, f.schedules(), f.schema());
+        SecurityPages securityPages = new SecurityPages(auth, f.security(), f.schema());
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.staticFiles.add(s -> {
@@ -67,6 +68,7 @@ public final class WebServer {
             wizard.register(cfg.routes);
             recordPages.register(cfg.routes);
             schedulePages.register(cfg.routes);
+            securityPages.register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
             cfg.routes.exception(Exception.class, Problems::unexpected);
             cfg.routes.error(404, ctx -> {

@@ -252,4 +252,59 @@ class ConsoleTest {
         assertThat(Files.readString(sftpRoot.resolve("out").resolve(file))).isEqualTo("external_id,last_name\r\nSC-1,Sched\r\n");
         assertThat(page.content()).doesNotContain("drop-pw-7");
     }
+
+    @Test
+    void anAdminSetsUpARoleWithAHiddenFieldAndItsUserCannotSeeTheFieldAnywhere() throws Exception {
+        Principal admin = hc.security().users().principal("admin@example.com");
+        hc.records().create(admin, "account", Map.of("name", "Secretive Inc", "annual_revenue", "9999999", "external_id", "SEC-1"));
+        Page page = signIn("admin@example.com", "a long console password");
+        page.navigate(base + "/setup/roles");
+        page.getByLabel("New role (name)").fill("auditor");
+        page.getByLabel("Label", new Page.GetByLabelOptions().setExact(true)).fill("Auditor");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create role")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Created the role Auditor");
+        page.getByLabel("Object", new Page.GetByLabelOptions().setExact(true)).selectOption("account");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show")).click();
+        page.getByLabel("read", new Page.GetByLabelOptions().setExact(true)).check();
+        page.getByLabel("create", new Page.GetByLabelOptions().setExact(true)).check();
+        page.getByLabel("export", new Page.GetByLabelOptions().setExact(true)).check();
+        page.getByLabel("Records seen").selectOption("ALL");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save permissions")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved what auditor may do with account records");
+        page.getByLabel("Annual Revenue (annual_revenue)").selectOption("none");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save field access")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("1 changed");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-roles")).setFullPage(true));
+
+        page.navigate(base + "/setup/users");
+        page.getByLabel("Email", new Page.GetByLabelOptions().setExact(true)).fill("audrey@example.com");
+        page.getByLabel("Full name").fill("Audrey Auditor");
+        page.getByLabel("Role", new Page.GetByLabelOptions().setExact(true)).selectOption("auditor");
+        page.getByLabel("Password (12+ characters)").fill("audrey's long password");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add user")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Added audrey@example.com with the role auditor");
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-users")).setFullPage(true));
+
+        Page audrey = signIn("audrey@example.com", "audrey's long password");
+        audrey.navigate(base + "/records/account");
+        assertThat(audrey.locator("#records")).containsText("Secretive Inc");
+        assertThat(audrey.locator("#records thead")).not().containsText("annual_revenue");
+        assertThat(audrey.getByText("Not shown, because your role may not read them")).containsText("annual_revenue");
+        com.microsoft.playwright.Download csv = audrey.waitForDownload(() ->
+                audrey.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV").setExact(true)).click());
+        assertThat(Files.readString(csv.path())).doesNotContain("annual_revenue").doesNotContain("9999999").contains("Secretive Inc");
+        audrey.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Secretive Inc")).click();
+        assertThat(audrey.locator("table.fields")).not().containsText("Annual Revenue");
+        assertThat(audrey.locator("table.fields")).not().containsText("9999999");
+
+        Path accounts = Files.writeString(data.resolve("audit-accounts.csv"), "name,annual_revenue\nNew Co,100\n");
+        audrey.navigate(base + "/setup/data/import");
+        audrey.getByLabel("Import into").selectOption("account");
+        audrey.setInputFiles("#import-file", accounts);
+        audrey.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next: map the columns")).click();
+        assertThat(audrey.getByLabel("annual_revenue")).hasValue("");
+        assertThat(audrey.getByLabel("annual_revenue").locator("option[value='annual_revenue']")).hasCount(0);
+        audrey.navigate(base + "/setup/users");
+        assertThat(audrey.getByText("Your role does not manage setup")).isVisible();
+    }
 }
