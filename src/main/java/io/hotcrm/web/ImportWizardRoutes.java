@@ -124,19 +124,32 @@ public final class ImportWizardRoutes {
         ObjectDef o = schema.object(object);
         List<Choice> choices = choices(p, o);
         List<Row> rows = new ArrayList<>();
+        String savedName = ctx.queryParam("mapping");
+        Mapping saved = savedName == null || savedName.isBlank() ? null : importer.mappings().get(o.name(), savedName);
         for (Suggestion s : pv.suggestions()) {
             String suggested = s.field() == null || s.confidence() < io.hotcrm.mapping.MappingSuggester.APPLY_AT ? ""
                     : s.field() + (s.by() != null && isReference(o, s.field()) ? ":" + s.by().id() : "");
-            String selected = choices.stream().anyMatch(c -> c.value().equals(suggested)) ? suggested : "";
+            String reason = s.reason() == null ? "" : s.reason();
+            double confidence = s.confidence();
+            if (saved != null) {
+                suggested = saved.columns().stream().filter(c -> c.column().equals(s.header())).findFirst()
+                        .map(c -> c.field() + (c.by() != null && isReference(o, c.field()) ? ":" + c.by().id() : "")).orElse("");
+                reason = "from the saved mapping \"" + savedName + "\"";
+                confidence = suggested.isEmpty() ? 0 : 1.0;
+            }
+            String pick = suggested;
+            String selected = choices.stream().anyMatch(c -> c.value().equals(pick)) ? pick : "";
             rows.add(new Row(s.column(), s.header(), s.samples().stream().limit(3).toList(), choices, selected,
-                    selected.isEmpty() ? 0 : s.confidence(), s.reason() == null ? "" : s.reason()));
+                    selected.isEmpty() ? 0 : confidence, reason));
         }
         List<String> matchFields = new ArrayList<>(List.of(SystemField.EXTERNAL_ID, SystemField.ID));
         o.fields().stream().filter(FieldDef::unique).map(FieldDef::name).forEach(matchFields::add);
         ConsoleRoutes.render(ctx, "wizard-map.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
                 "fileId", fileId, "fileName", file.getFileName().toString(), "object", o.name(), "source", pv.source(),
                 "sheets", pv.sheets(), "sheet", sheet != null ? sheet : pv.sheets().isEmpty() ? null : pv.sheets().get(0),
-                "rows", rows, "matchFields", matchFields));
+                "rows", rows, "matchFields", matchFields,
+                "savedMappings", importer.mappings().list(o.name()).stream().map(io.hotcrm.mapping.SavedMappings.Info::name).toList(),
+                "mappingName", savedName));
     }
 
     private static boolean isReference(ObjectDef o, String field) {
@@ -193,7 +206,8 @@ public final class ImportWizardRoutes {
             Formats.Overrides formats = new Formats.Overrides(blankToNull(ctx.formParam("dateFormat")),
                     tz == null ? null : Formats.zone(tz), null);
             ImportRequest r = new ImportRequest(object, ImportMode.of(ctx.formParamAsClass("mode", String.class).getOrDefault("upsert")),
-                    blankToNull(ctx.formParam("match")), mapping, null, null, source, formats, "dry-run".equals(ctx.formParam("action")),
+                    blankToNull(ctx.formParam("match")), mapping, null, blankToNull(ctx.formParam("saveMappingAs")), source, formats,
+                    "dry-run".equals(ctx.formParam("action")),
                     false, file, file.getFileName().toString());
             ImportRoutes.Started started = imports.start(p, r, null);
             ctx.redirect("/setup/data/imports/" + started.summary().id() + "?back=" + enc(back));

@@ -150,6 +150,7 @@ class ConsoleTest {
         page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("wizard-3-dry-run")).setFullPage(true));
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to the mapping")).click();
+        page.getByLabel("Save this mapping as (optional)").fill("Wizard leads");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import").setExact(true)).click();
         assertThat(page.locator("#progress-percent")).hasText("100 %",
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
@@ -166,6 +167,10 @@ class ConsoleTest {
         page.getByLabel("Import into").selectOption("lead");
         page.setInputFiles("#import-file", csv);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next: map the columns")).click();
+        page.getByLabel("Use a saved mapping").selectOption("Wizard leads");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load")).click();
+        assertThat(page.getByText("from the saved mapping \"Wizard leads\"").first()).isVisible();
+        assertThat(page.getByLabel("E-mail")).hasValue("email");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import").setExact(true)).click();
         assertThat(page.locator("#import-progress")).hasAttribute("data-state", "succeeded",
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
