@@ -42,6 +42,7 @@ public final class SchedulePages {
         r.get("/setup/data/exports/new", ctx -> signedIn(ctx).ifPresent(s -> form(ctx, s, defaults(), null, null)));
         r.post("/setup/data/exports", this::save);
         r.get("/setup/data/exports/{name}", this::runs);
+        r.get("/setup/data/exports/{name}/edit", this::edit);
         r.post("/setup/data/exports/{name}/run", ctx -> act(ctx, "run"));
         r.post("/setup/data/exports/{name}/pause", ctx -> act(ctx, "pause"));
         r.post("/setup/data/exports/{name}/resume", ctx -> act(ctx, "resume"));
@@ -136,6 +137,31 @@ public final class SchedulePages {
             out.put(l.substring(0, eq).trim(), l.substring(eq + 1).trim());
         }
         return out;
+    }
+
+    /** The form filled with the schedule; secrets show as ******** and are kept unless replaced. */
+    private void edit(Context ctx) {
+        Optional<Sessions.Session> session = signedIn(ctx);
+        if (session.isEmpty()) {
+            return;
+        }
+        ExportSchedules.Schedule s = schedules.get(session.get().principal(), ctx.pathParam("name"));
+        Map<String, String> values = defaults();
+        values.put("name", s.name());
+        values.put("object", s.object());
+        values.put("fields", String.join(",", s.fields()));
+        values.put("where", s.where() == null ? "" : s.where());
+        values.put("format", s.format().wireName());
+        values.put("mode", s.mode().wireName());
+        values.put("cron", s.cron());
+        values.put("timeZone", s.timeZone());
+        values.put("fileTemplate", s.fileTemplate());
+        values.put("gzip", String.valueOf(s.gzip()));
+        values.put("destinationType", s.destinationType());
+        StringBuilder lines = new StringBuilder();
+        s.destination().forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
+        values.put("settings", lines.toString().strip());
+        form(ctx, session.get(), values, null, null);
     }
 
     private void runs(Context ctx) {

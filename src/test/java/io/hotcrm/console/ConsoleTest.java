@@ -256,6 +256,15 @@ class ConsoleTest {
         String file = page.locator("#runs td").last().innerText();
         assertThat(Files.readString(sftpRoot.resolve("out").resolve(file))).isEqualTo("external_id,last_name\r\nSC-1,Sched\r\n");
         assertThat(page.content()).doesNotContain("drop-pw-7");
+
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit")).click();
+        String settings = page.getByLabel("Settings, one per line").inputValue();
+        assertThat(settings).contains("password=********").contains("directory=/out").contains("username=drop");
+        assertThat(page.content()).doesNotContain("drop-pw-7");
+        page.getByLabel("Schedule (cron)").fill("30 5 * * 1-5");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved \"Leads to SFTP\"");
+        assertThat(page.locator("#schedules")).containsText("30 5 * * 1-5");
     }
 
     @Test
