@@ -61,6 +61,7 @@ public final class RecordPages {
     void register(RoutesConfig r) {
         r.get("/records/{object}", this::list);
         r.get("/records/{object}/{id}", this::show);
+        r.post("/records/{object}/views", this::saveView);
     }
 
     private Optional<Sessions.Session> signedIn(Context ctx) {
@@ -83,6 +84,8 @@ public final class RecordPages {
         List<String> viewNames = views.list(p, o.name()).stream().map(Views.View::name).toList();
         String viewName = blank(ctx.queryParam("view")) ? null : ctx.queryParam("view");
         String sort = blank(ctx.queryParam("sort")) ? null : ctx.queryParam("sort");
+        String search = blank(ctx.queryParam("q")) ? null : ctx.queryParam("q").trim();
+        String where = null;
         List<String> columns = new ArrayList<>();
         List<List<Cell>> rows = new ArrayList<>();
         List<String> hidden = new ArrayList<>();
@@ -110,11 +113,16 @@ public final class RecordPages {
             } else {
                 List<String> fields = defaultFields(p, o, hidden);
                 exportQuery.append("&fields=").append(enc(String.join(",", fields)));
+                where = search(o, search);
+                if (where != null) {
+                    exportQuery.append("&where=").append(enc(where));
+                }
                 List<Sort> order = sort == null ? List.of() : List.of(new Sort(sort.replaceFirst("^-", ""), sort.startsWith("-")));
                 if (sort != null) {
                     exportQuery.append("&orderBy=").append(enc(order.get(0).field() + (order.get(0).descending() ? " desc" : "")));
                 }
-                QueryResult page = query.run(p, new QueryRequest(o.name(), fields, null, order, PAGE, ctx.queryParam("cursor")));
+                QueryResult page = query.run(p, new QueryRequest(o.name(), fields,
+                        where == null ? null : io.hotcrm.query.ObjectQl.parseWhere(where), order, PAGE, ctx.queryParam("cursor")));
                 fill(o, page, columns, rows);
                 next = page.nextCursor();
             }
@@ -122,11 +130,45 @@ public final class RecordPages {
             error = e.getMessage();
         }
         String nextLink = next == null ? null : "/records/" + o.name() + "?view=" + enc(viewName == null ? "" : viewName)
-                + (sort == null ? "" : "&sort=" + enc(sort)) + "&cursor=" + enc(next);
+                + (sort == null ? "" : "&sort=" + enc(sort)) + (search == null ? "" : "&q=" + enc(search)) + "&cursor=" + enc(next);
         ConsoleRoutes.render(ctx, "records.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
                 "object", o.name(), "label", o.pluralLabel(), "views", viewNames, "view", viewName, "report", report,
                 "columns", columns, "rows", rows, "hidden", hidden, "next", nextLink, "exportQuery", exportQuery.toString(),
-                "mayExport", AccessGuard.can(p, o, Action.EXPORT), "sort", sort, "error", error));
+                "mayExport", AccessGuard.can(p, o, Action.EXPORT), "sort", sort, "error", error, "q", search,
+                "searchable", o.nameField().isPresent(), "notice", ctx.queryParam("notice")));
+    }
+
+    /** The quick search: records whose name contains the text (ObjectQL JSON), or null. */
+    private static String search(ObjectDef o, String text) {
+        if (text == null || o.nameField().isEmpty()) {
+            return null;
+        }
+        return Json.MAPPER.createObjectNode().set(o.nameField().get().name(),
+                Json.MAPPER.createObjectNode().put("$contains", text)).toString();
+    }
+
+    /** Saves the list as shown (columns, search, order) as a list view, private or shared. */
+    private void saveView(Context ctx) {
+        Principal p = auth.require(ctx);
+        ObjectDef o = schema.object(ctx.pathParam("object"));
+        String name = ctx.formParam("viewName") == null ? "" : ctx.formParam("viewName").trim();
+        try {
+            var def = Json.MAPPER.createObjectNode().put("object", o.name());
+            var fields = def.putArray("fields");
+            defaultFields(p, o, new ArrayList<>()).forEach(fields::add);
+            String where = search(o, blank(ctx.formParam("q")) ? null : ctx.formParam("q").trim());
+            if (where != null) {
+                def.set("where", Json.MAPPER.readTree(where));
+            }
+            String sort = ctx.formParam("sort");
+            if (!blank(sort)) {
+                def.putArray("orderBy").addObject().put("field", sort.replaceFirst("^-", "")).put("order", sort.startsWith("-") ? "desc" : "asc");
+            }
+            Views.View v = exporter.views().save(p, name, def.toString(), "true".equals(ctx.formParam("shared")));
+            ctx.redirect("/records/" + o.name() + "?view=" + enc(v.name()) + "&notice=" + enc("Saved the list view \"" + v.name() + "\"."));
+        } catch (HotCrmException | java.io.IOException e) {
+            ctx.redirect("/records/" + o.name() + "?notice=" + enc("Not saved: " + e.getMessage()));
+        }
     }
 
     /** The name field and the next readable fields, up to six columns; the rest can be seen on the record. */

@@ -321,4 +321,30 @@ class ConsoleTest {
         audrey.navigate(base + "/setup/users");
         assertThat(audrey.getByText("Your role does not manage setup")).isVisible();
     }
+
+    @Test
+    void aSearchedAndSortedListIsSavedAsAListViewAndExported() throws Exception {
+        Principal admin = hc.security().users().principal("admin@example.com");
+        for (String n : java.util.List.of("Beta Findme", "Alpha Findme", "Gamma Other")) {
+            hc.records().create(admin, "account", Map.of("name", n));
+        }
+        Page page = signIn("admin@example.com", "a long console password");
+        page.navigate(base + "/records/account");
+        page.getByLabel("Search by name").fill("findme");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search").setExact(true)).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("name").setExact(true)).click();
+        assertThat(page.locator("#records tbody tr")).hasCount(2);
+        assertThat(page.locator("#records tbody tr").first()).containsText("Alpha Findme");
+        page.getByLabel("Save this list as a list view").fill("Findme accounts");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save list view")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved the list view \"Findme accounts\"");
+        assertThat(page.getByLabel("List view")).hasValue("Findme accounts");
+        assertThat(page.locator("#records tbody tr")).hasCount(2);
+        com.microsoft.playwright.Download csv = page.waitForDownload(() ->
+                page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV").setExact(true)).click());
+        String text = Files.readString(csv.path());
+        assertThat(text.lines().count()).isEqualTo(3);
+        assertThat(text.indexOf("Alpha Findme")).isLessThan(text.indexOf("Beta Findme"));
+        assertThat(text).doesNotContain("Gamma Other");
+    }
 }
