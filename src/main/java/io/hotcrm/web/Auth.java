@@ -44,6 +44,15 @@ final class Auth {
         return p;
     }
 
+    /** The signed-in session for a console page, or a redirect to the sign-in page (then empty). */
+    Optional<Sessions.Session> page(Context ctx) {
+        Optional<Sessions.Session> s = session(ctx);
+        if (s.isEmpty()) {
+            ctx.redirect("/login");
+        }
+        return s;
+    }
+
     Optional<Sessions.Session> session(Context ctx) {
         return security.sessions().resolve(ctx.cookie(COOKIE));
     }

@@ -44,17 +44,9 @@ final class ConsoleRoutes {
         r.post("/setup/data/imports/{id}/undo", this::undo);
     }
 
-    /** The signed-in session, or a redirect to the sign-in page (empty). */
-    private Optional<Sessions.Session> signedIn(Context ctx) {
-        Optional<Sessions.Session> s = auth.session(ctx);
-        if (s.isEmpty()) {
-            ctx.redirect("/login");
-        }
-        return s;
-    }
 
     private void data(Context ctx) {
-        Optional<Sessions.Session> s = signedIn(ctx);
+        Optional<Sessions.Session> s = auth.page(ctx);
         if (s.isEmpty()) {
             return;
         }
@@ -67,7 +59,7 @@ final class ConsoleRoutes {
     }
 
     private void imports(Context ctx) {
-        Optional<Sessions.Session> s = signedIn(ctx);
+        Optional<Sessions.Session> s = auth.page(ctx);
         if (s.isEmpty()) {
             return;
         }

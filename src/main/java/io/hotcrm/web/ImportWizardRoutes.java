@@ -70,20 +70,13 @@ public final class ImportWizardRoutes {
         r.get("/setup/data/imports/{id}", this::importPage);
     }
 
-    private Optional<Sessions.Session> signedIn(Context ctx) {
-        Optional<Sessions.Session> s = auth.session(ctx);
-        if (s.isEmpty()) {
-            ctx.redirect("/login");
-        }
-        return s;
-    }
 
     private List<String> importable(Principal p) {
         return schema.catalogue().objects().stream().filter(o -> p.role().permission(o.name()).create()).map(ObjectDef::name).toList();
     }
 
     private void uploadPage(Context ctx) {
-        signedIn(ctx).ifPresent(s -> ConsoleRoutes.render(ctx, "wizard-upload.jte", ConsoleRoutes.model("name", s.principal().name(),
+        auth.page(ctx).ifPresent(s -> ConsoleRoutes.render(ctx, "wizard-upload.jte", ConsoleRoutes.model("name", s.principal().name(),
                 "csrf", s.csrfToken(), "objects", importable(s.principal()), "maxMb", imports.maxUpload() / 1024 / 1024,
                 "error", ctx.queryParam("error"))));
     }
@@ -105,7 +98,7 @@ public final class ImportWizardRoutes {
     }
 
     private void mappingPage(Context ctx) {
-        Optional<Sessions.Session> session = signedIn(ctx);
+        Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }
@@ -217,7 +210,7 @@ public final class ImportWizardRoutes {
     }
 
     private void importPage(Context ctx) {
-        Optional<Sessions.Session> session = signedIn(ctx);
+        Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }

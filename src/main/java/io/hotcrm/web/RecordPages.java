@@ -64,16 +64,9 @@ public final class RecordPages {
         r.post("/records/{object}/views", this::saveView);
     }
 
-    private Optional<Sessions.Session> signedIn(Context ctx) {
-        Optional<Sessions.Session> s = auth.session(ctx);
-        if (s.isEmpty()) {
-            ctx.redirect("/login");
-        }
-        return s;
-    }
 
     private void list(Context ctx) {
-        Optional<Sessions.Session> session = signedIn(ctx);
+        Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }
@@ -201,7 +194,7 @@ public final class RecordPages {
     }
 
     private void show(Context ctx) {
-        Optional<Sessions.Session> session = signedIn(ctx);
+        Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }

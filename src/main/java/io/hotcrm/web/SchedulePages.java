@@ -39,7 +39,7 @@ public final class SchedulePages {
 
     void register(RoutesConfig r) {
         r.get("/setup/data/exports", this::list);
-        r.get("/setup/data/exports/new", ctx -> signedIn(ctx).ifPresent(s -> form(ctx, s, defaults(), null, null)));
+        r.get("/setup/data/exports/new", ctx -> auth.page(ctx).ifPresent(s -> form(ctx, s, defaults(), null, null)));
         r.post("/setup/data/exports", this::save);
         r.get("/setup/data/exports/{name}", this::runs);
         r.get("/setup/data/exports/{name}/edit", this::edit);
@@ -48,16 +48,9 @@ public final class SchedulePages {
         r.post("/setup/data/exports/{name}/resume", ctx -> act(ctx, "resume"));
     }
 
-    private Optional<Sessions.Session> signedIn(Context ctx) {
-        Optional<Sessions.Session> s = auth.session(ctx);
-        if (s.isEmpty()) {
-            ctx.redirect("/login");
-        }
-        return s;
-    }
 
     private void list(Context ctx) {
-        Optional<Sessions.Session> session = signedIn(ctx);
+        Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }
@@ -141,7 +134,7 @@ public final class SchedulePages {
 
     /** The form filled with the schedule; secrets show as ******** and are kept unless replaced. */
     private void edit(Context ctx) {
-        Optional<Sessions.Session> session = signedIn(ctx);
+        Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }
@@ -165,7 +158,7 @@ public final class SchedulePages {
     }
 
     private void runs(Context ctx) {
-        Optional<Sessions.Session> session = signedIn(ctx);
+        Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }

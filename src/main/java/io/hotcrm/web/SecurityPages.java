@@ -53,16 +53,9 @@ public final class SecurityPages {
         r.post("/setup/roles/{role}/objects/{object}/fields", this::fieldAccess);
     }
 
-    private Optional<Sessions.Session> signedIn(Context ctx) {
-        Optional<Sessions.Session> s = auth.session(ctx);
-        if (s.isEmpty()) {
-            ctx.redirect("/login");
-        }
-        return s;
-    }
 
     private void users(Context ctx) {
-        Optional<Sessions.Session> session = signedIn(ctx);
+        Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }
@@ -107,7 +100,7 @@ public final class SecurityPages {
     }
 
     private void roles(Context ctx) {
-        Optional<Sessions.Session> session = signedIn(ctx);
+        Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }

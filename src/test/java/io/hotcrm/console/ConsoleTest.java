@@ -194,7 +194,7 @@ class ConsoleTest {
 
         Page page = signIn("rep@example.com", "the rep's long password");
         page.navigate(base + "/records/contact");
-        page.getByLabel("List view").selectOption("Contacts with phones");
+        page.getByLabel("List view", new Page.GetByLabelOptions().setExact(true)).selectOption("Contacts with phones");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Show")).click();
         var table = page.locator("#records");
         assertThat(table.locator("tbody tr")).hasCount(1);
@@ -338,7 +338,7 @@ class ConsoleTest {
         page.getByLabel("Save this list as a list view").fill("Findme accounts");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save list view")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved the list view \"Findme accounts\"");
-        assertThat(page.getByLabel("List view")).hasValue("Findme accounts");
+        assertThat(page.getByLabel("List view", new Page.GetByLabelOptions().setExact(true))).hasValue("Findme accounts");
         assertThat(page.locator("#records tbody tr")).hasCount(2);
         com.microsoft.playwright.Download csv = page.waitForDownload(() ->
                 page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV").setExact(true)).click());
