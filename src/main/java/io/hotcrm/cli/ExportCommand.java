@@ -15,7 +15,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -149,26 +148,7 @@ final class ExportCommand implements Callable<Integer> {
             throw HotCrmException.invalid("Say what to export: --object contact (optionally with --view, --where, --fields), or --query JSON.");
         }
         Filter filter = where == null ? null : ObjectQl.parseWhere(where);
-        return new ExportRequest(object, view, filter, fields, sorts(orderBy), options);
-    }
-
-    static List<Sort> sorts(String text) {
-        List<Sort> out = new ArrayList<>();
-        if (text == null) {
-            return out;
-        }
-        for (String part : text.split(",")) {
-            String[] w = part.trim().split("\\s+");
-            if (w[0].isEmpty()) {
-                continue;
-            }
-            boolean desc = w.length > 1 && w[1].equalsIgnoreCase("desc");
-            if (w.length > 2 || (w.length == 2 && !desc && !w[1].equalsIgnoreCase("asc"))) {
-                throw HotCrmException.invalid("--order-by takes \"field [asc|desc], …\", found \"" + part.trim() + "\".");
-            }
-            out.add(new Sort(w[0], desc));
-        }
-        return out;
+        return new ExportRequest(object, view, filter, fields, Sort.parseList(orderBy, "--order-by"), options);
     }
 
     private static void report(ExportSummary s, Path file, java.io.PrintStream to) {

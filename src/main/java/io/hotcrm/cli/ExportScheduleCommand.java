@@ -96,14 +96,7 @@ final class ExportScheduleCommand implements Callable<Integer> {
                 if (object == null || destination == null || cron == null) {
                     throw HotCrmException.invalid("save needs --object, --destination (with --set …) and --cron.");
                 }
-                Map<String, String> all = new LinkedHashMap<>(settings);
-                secretEnv.forEach((k, env) -> {
-                    String v = System.getenv(env);
-                    if (v == null) {
-                        throw HotCrmException.invalid("The environment variable " + env + " (for the setting " + k + ") is not set.");
-                    }
-                    all.put(k, v);
-                });
+                Map<String, String> all = destinationSettings();
                 ExportSchedules.Schedule s = schedules.save(cli.actor(), new ExportSchedules.Spec(required(), object, fields, where,
                         ExportFormat.parse(format), gzip, destination, all, fileTemplate, cron, timeZone, ExportSchedules.Mode.parse(mode)), !noTest);
                 cli.out.println("Saved the export schedule \"" + s.name() + "\": " + s.object() + " as " + s.format().wireName()
@@ -137,13 +130,25 @@ final class ExportScheduleCommand implements Callable<Integer> {
                 if (destination == null) {
                     throw HotCrmException.invalid("test needs --destination TYPE and its --set settings.");
                 }
-                Map<String, String> all = new LinkedHashMap<>(settings);
-                secretEnv.forEach((k, env) -> all.put(k, System.getenv(env)));
+                Map<String, String> all = destinationSettings();
                 cli.out.println("Connection works: files will go to " + schedules.testDestination(cli.actor(), destination, all));
             }
             default -> throw HotCrmException.invalid("Unknown action \"" + action + "\"; use save, list, show, run, pause, resume, delete, runs or test.");
         }
         return 0;
+    }
+
+    /** The --set settings plus the --secret-env ones read from the environment (a missing variable is named). */
+    private Map<String, String> destinationSettings() {
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        secretEnv.forEach((k, env) -> {
+            String v = System.getenv(env);
+            if (v == null) {
+                throw HotCrmException.invalid("The environment variable " + env + " (for the setting " + k + ") is not set.");
+            }
+            all.put(k, v);
+        });
+        return all;
     }
 
     private String required() {

@@ -143,7 +143,7 @@ final class ViewsCommand implements Callable<Integer> {
         }
         if (orderBy != null) {
             ArrayNode o = d.putArray("orderBy");
-            for (Sort s : ExportCommand.sorts(orderBy)) {
+            for (Sort s : Sort.parseList(orderBy, "--order-by")) {
                 o.addObject().put("field", s.field()).put("order", s.descending() ? "desc" : "asc");
             }
         }

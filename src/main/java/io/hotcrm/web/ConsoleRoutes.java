@@ -80,7 +80,7 @@ final class ConsoleRoutes {
         } catch (HotCrmException e) {
             notice = "Not undone: " + e.getMessage();
         }
-        ctx.redirect("/setup/data/imports?notice=" + java.net.URLEncoder.encode(notice, java.nio.charset.StandardCharsets.UTF_8));
+        ctx.redirect("/setup/data/imports?notice=" + enc(notice));
     }
 
     private void login(Context ctx) {
@@ -123,6 +123,11 @@ final class ConsoleRoutes {
                 .map(ObjectDef::name).toList();
         render(ctx, "home.jte", model("name", p.name(), "role", p.role().label(), "csrf", s.get().csrfToken(),
                 "objects", objects));
+    }
+
+    /** Text for a URL's path segment or query parameter (spaces as %20, valid in both). */
+    static String enc(String s) {
+        return java.net.URLEncoder.encode(s == null ? "" : s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static Map<String, Object> model(Object... pairs) {

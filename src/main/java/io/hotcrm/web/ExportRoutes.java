@@ -231,13 +231,7 @@ final class ExportRoutes {
         Filter where = ctx.queryParam("where") == null ? null : ObjectQl.parseWhere(ctx.queryParam("where"));
         List<String> fields = ctx.queryParam("fields") == null ? List.of()
                 : List.of(ctx.queryParam("fields").split("\\s*,\\s*"));
-        List<Sort> order = new ArrayList<>();
-        if (ctx.queryParam("orderBy") != null) {
-            for (String part : ctx.queryParam("orderBy").split(",")) {
-                String[] w = part.trim().split("\\s+");
-                order.add(new Sort(w[0], w.length > 1 && w[1].equalsIgnoreCase("desc")));
-            }
-        }
+        List<Sort> order = Sort.parseList(ctx.queryParam("orderBy"), "orderBy");
         stream(ctx, p, new ExportRequest(object, ctx.queryParam("view"), where, fields, order, options));
     }
 

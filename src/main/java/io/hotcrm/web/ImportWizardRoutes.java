@@ -24,8 +24,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,9 +89,9 @@ public final class ImportWizardRoutes {
             }
             schema.object(object);
             ImportRoutes.Stored stored = imports.store(p, f.filename(), f.content());
-            ctx.redirect("/setup/data/import/" + stored.id() + "?object=" + enc(object));
+            ctx.redirect("/setup/data/import/" + stored.id() + "?object=" + ConsoleRoutes.enc(object));
         } catch (HotCrmException e) {
-            ctx.redirect("/setup/data/import?error=" + enc(e.getMessage()));
+            ctx.redirect("/setup/data/import?error=" + ConsoleRoutes.enc(e.getMessage()));
         }
     }
 
@@ -111,7 +109,7 @@ public final class ImportWizardRoutes {
         try {
             pv = importer.preview(p, file, file.getFileName().toString(), new SourceOptions(null, null, sheet), object);
         } catch (HotCrmException e) {
-            ctx.redirect("/setup/data/import?error=" + enc(e.getMessage()));
+            ctx.redirect("/setup/data/import?error=" + ConsoleRoutes.enc(e.getMessage()));
             return;
         }
         ObjectDef o = schema.object(object);
@@ -178,7 +176,7 @@ public final class ImportWizardRoutes {
         String object = ctx.formParam("object");
         String sheet = blankToNull(ctx.formParam("sheet"));
         Path file = imports.uploaded(p, fileId);
-        String back = "/setup/data/import/" + fileId + "?object=" + enc(object) + (sheet == null ? "" : "&sheet=" + enc(sheet));
+        String back = "/setup/data/import/" + fileId + "?object=" + ConsoleRoutes.enc(object) + (sheet == null ? "" : "&sheet=" + ConsoleRoutes.enc(sheet));
         try {
             SourceOptions source = new SourceOptions(null, null, sheet);
             Importer.Preview pv = importer.preview(p, file, file.getFileName().toString(), source, object);
@@ -203,9 +201,9 @@ public final class ImportWizardRoutes {
                     "dry-run".equals(ctx.formParam("action")),
                     false, file, file.getFileName().toString());
             ImportRoutes.Started started = imports.start(p, r, null);
-            ctx.redirect("/setup/data/imports/" + started.summary().id() + "?back=" + enc(back));
+            ctx.redirect("/setup/data/imports/" + started.summary().id() + "?back=" + ConsoleRoutes.enc(back));
         } catch (HotCrmException e) {
-            ctx.redirect("/setup/data/import?error=" + enc(e.getMessage()));
+            ctx.redirect("/setup/data/import?error=" + ConsoleRoutes.enc(e.getMessage()));
         }
     }
 
@@ -240,7 +238,4 @@ public final class ImportWizardRoutes {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s == null ? "" : s, StandardCharsets.UTF_8);
-    }
 }

@@ -21,8 +21,6 @@ import io.hotcrm.store.Schema;
 import io.hotcrm.store.StoredRecord;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,11 +83,11 @@ public final class RecordPages {
         String next = null;
         boolean report = false;
         String error = null;
-        StringBuilder exportQuery = new StringBuilder("object=" + enc(o.name()));
+        StringBuilder exportQuery = new StringBuilder("object=" + ConsoleRoutes.enc(o.name()));
         try {
             if (viewName != null) {
                 Views.View v = views.get(p, o.name(), viewName);
-                exportQuery.append("&view=").append(enc(v.name()));
+                exportQuery.append("&view=").append(ConsoleRoutes.enc(v.name()));
                 if (v.isReport()) {
                     report = true;
                     ReportResult result = query.report(p, v.request());
@@ -105,14 +103,14 @@ public final class RecordPages {
                 }
             } else {
                 List<String> fields = defaultFields(p, o, hidden);
-                exportQuery.append("&fields=").append(enc(String.join(",", fields)));
+                exportQuery.append("&fields=").append(ConsoleRoutes.enc(String.join(",", fields)));
                 where = search(o, search);
                 if (where != null) {
-                    exportQuery.append("&where=").append(enc(where));
+                    exportQuery.append("&where=").append(ConsoleRoutes.enc(where));
                 }
                 List<Sort> order = sort == null ? List.of() : List.of(new Sort(sort.replaceFirst("^-", ""), sort.startsWith("-")));
                 if (sort != null) {
-                    exportQuery.append("&orderBy=").append(enc(order.get(0).field() + (order.get(0).descending() ? " desc" : "")));
+                    exportQuery.append("&orderBy=").append(ConsoleRoutes.enc(order.get(0).field() + (order.get(0).descending() ? " desc" : "")));
                 }
                 QueryResult page = query.run(p, new QueryRequest(o.name(), fields,
                         where == null ? null : io.hotcrm.query.ObjectQl.parseWhere(where), order, PAGE, ctx.queryParam("cursor")));
@@ -122,8 +120,8 @@ public final class RecordPages {
         } catch (HotCrmException e) {
             error = e.getMessage();
         }
-        String nextLink = next == null ? null : "/records/" + o.name() + "?view=" + enc(viewName == null ? "" : viewName)
-                + (sort == null ? "" : "&sort=" + enc(sort)) + (search == null ? "" : "&q=" + enc(search)) + "&cursor=" + enc(next);
+        String nextLink = next == null ? null : "/records/" + o.name() + "?view=" + ConsoleRoutes.enc(viewName == null ? "" : viewName)
+                + (sort == null ? "" : "&sort=" + ConsoleRoutes.enc(sort)) + (search == null ? "" : "&q=" + ConsoleRoutes.enc(search)) + "&cursor=" + ConsoleRoutes.enc(next);
         ConsoleRoutes.render(ctx, "records.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
                 "object", o.name(), "label", o.pluralLabel(), "views", viewNames, "view", viewName, "report", report,
                 "columns", columns, "rows", rows, "hidden", hidden, "next", nextLink, "exportQuery", exportQuery.toString(),
@@ -158,9 +156,9 @@ public final class RecordPages {
                 def.putArray("orderBy").addObject().put("field", sort.replaceFirst("^-", "")).put("order", sort.startsWith("-") ? "desc" : "asc");
             }
             Views.View v = exporter.views().save(p, name, def.toString(), "true".equals(ctx.formParam("shared")));
-            ctx.redirect("/records/" + o.name() + "?view=" + enc(v.name()) + "&notice=" + enc("Saved the list view \"" + v.name() + "\"."));
+            ctx.redirect("/records/" + o.name() + "?view=" + ConsoleRoutes.enc(v.name()) + "&notice=" + ConsoleRoutes.enc("Saved the list view \"" + v.name() + "\"."));
         } catch (HotCrmException | java.io.IOException e) {
-            ctx.redirect("/records/" + o.name() + "?notice=" + enc("Not saved: " + e.getMessage()));
+            ctx.redirect("/records/" + o.name() + "?notice=" + ConsoleRoutes.enc("Not saved: " + e.getMessage()));
         }
     }
 
@@ -224,7 +222,4 @@ public final class RecordPages {
         return s == null || s.isBlank();
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
 }

@@ -9,8 +9,6 @@ import io.hotcrm.security.Sessions;
 import io.hotcrm.store.Schema;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +58,7 @@ public final class SchedulePages {
             String run = last.isEmpty() ? "never" : last.get(0).state() + " " + last.get(0).startedAt().withNano(0)
                     + (last.get(0).rows() == null ? "" : ", " + last.get(0).rows() + " rows")
                     + (last.get(0).error() == null ? "" : ": " + last.get(0).error());
-            return new Line(s, run, enc(s.name()));
+            return new Line(s, run, ConsoleRoutes.enc(s.name()));
         }).toList();
         ConsoleRoutes.render(ctx, "schedules.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
                 "schedules", lines, "notice", ctx.queryParam("notice")));
@@ -108,7 +106,7 @@ public final class SchedulePages {
                     values.get("where").isBlank() ? null : values.get("where"), ExportFormat.parse(values.get("format")),
                     Boolean.parseBoolean(values.get("gzip")), values.get("destinationType"), settings, values.get("fileTemplate"),
                     values.get("cron"), values.get("timeZone"), ExportSchedules.Mode.parse(values.get("mode"))), true);
-            ctx.redirect("/setup/data/exports?notice=" + enc("Saved \"" + s.name() + "\"; next run " + s.nextRun() + "."));
+            ctx.redirect("/setup/data/exports?notice=" + ConsoleRoutes.enc("Saved \"" + s.name() + "\"; next run " + s.nextRun() + "."));
         } catch (HotCrmException e) {
             form(ctx, session, values, e.getMessage(), null);
         }
@@ -181,10 +179,7 @@ public final class SchedulePages {
         } catch (HotCrmException e) {
             notice = e.getMessage();
         }
-        ctx.redirect("/setup/data/exports?notice=" + enc(notice));
+        ctx.redirect("/setup/data/exports?notice=" + ConsoleRoutes.enc(notice));
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 }

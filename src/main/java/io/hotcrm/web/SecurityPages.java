@@ -16,8 +16,6 @@ import io.hotcrm.security.Visibility;
 import io.hotcrm.store.Schema;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -128,7 +126,7 @@ public final class SecurityPages {
     private void createRole(Context ctx) {
         Principal p = auth.require(ctx);
         String role = Optional.ofNullable(ctx.formParam("role")).orElse("").trim();
-        back(ctx, "/setup/roles?role=" + enc(role), () -> {
+        back(ctx, "/setup/roles?role=" + ConsoleRoutes.enc(role), () -> {
             Role r = security.roles().create(p, role, blank(ctx.formParam("label")) ? null : ctx.formParam("label"));
             return "Created the role " + r.label() + ". It may do nothing yet: give it permissions below.";
         });
@@ -138,7 +136,7 @@ public final class SecurityPages {
         Principal p = auth.require(ctx);
         String role = ctx.pathParam("role");
         String object = ctx.pathParam("object");
-        back(ctx, "/setup/roles?role=" + enc(role) + "&object=" + enc(object), () -> {
+        back(ctx, "/setup/roles?role=" + ConsoleRoutes.enc(role) + "&object=" + ConsoleRoutes.enc(object), () -> {
             ObjectPermission perm = new ObjectPermission(checked(ctx, "read"), checked(ctx, "create"), checked(ctx, "edit"),
                     checked(ctx, "delete"), checked(ctx, "export"), Visibility.valueOf(
                     Optional.ofNullable(ctx.formParam("visibility")).orElse("ALL")));
@@ -151,7 +149,7 @@ public final class SecurityPages {
         Principal p = auth.require(ctx);
         String role = ctx.pathParam("role");
         String object = ctx.pathParam("object");
-        back(ctx, "/setup/roles?role=" + enc(role) + "&object=" + enc(object), () -> {
+        back(ctx, "/setup/roles?role=" + ConsoleRoutes.enc(role) + "&object=" + ConsoleRoutes.enc(object), () -> {
             Role r = security.roles().get(role);
             ObjectDef o = schema.object(object);
             int changed = 0;
@@ -182,9 +180,9 @@ public final class SecurityPages {
     private static void back(Context ctx, String page, java.util.function.Supplier<String> change) {
         String sep = page.contains("?") ? "&" : "?";
         try {
-            ctx.redirect(page + sep + "notice=" + enc(change.get()));
+            ctx.redirect(page + sep + "notice=" + ConsoleRoutes.enc(change.get()));
         } catch (HotCrmException e) {
-            ctx.redirect(page + sep + "error=" + enc(e.getMessage()));
+            ctx.redirect(page + sep + "error=" + ConsoleRoutes.enc(e.getMessage()));
         }
     }
 
@@ -192,7 +190,4 @@ public final class SecurityPages {
         return s == null || s.isBlank();
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
 }

@@ -67,6 +67,11 @@ class ConsoleTest {
         sftp.stop();
     }
 
+    /** Saves the whole page as docs/screenshots/NAME.png (linked from docs/console.md). */
+    static void shot(Page page, String name) {
+        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot(name)).setFullPage(true));
+    }
+
     Page signIn(String email, String password) {
         BrowserContext context = chromium.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 800));
         Page page = context.newPage();
@@ -87,24 +92,24 @@ class ConsoleTest {
         Page page = signIn("admin@example.com", "a long console password");
         assertThat(page).hasURL(base + "/setup");
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Welcome, Ada Admin"))).isVisible();
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-setup-home")).setFullPage(true));
+        shot(page, "console-setup-home");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Data").setExact(true)).click();
         assertThat(page).hasURL(base + "/setup/data");
         assertThat(page.getByLabel("Object")).isVisible();
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-data")).setFullPage(true));
+        shot(page, "console-data");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open import history")).click();
         var row = page.locator("#import-" + imported.id());
         assertThat(row).containsText("console-leads.csv");
         assertThat(row.locator(".state")).hasText("succeeded");
         assertThat(row.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("results"))).isVisible();
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-import-history")).setFullPage(true));
+        shot(page, "console-import-history");
 
         row.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Undo the import of console-leads.csv")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("Undone: 2 created records deleted");
         assertThat(page.locator("#import-" + imported.id() + " .state")).hasText("undone");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-import-undone")).setFullPage(true));
+        shot(page, "console-import-undone");
         assertThat(hc.importer().get(hc.security().users().principal("admin@example.com"), imported.id()).state()).isEqualTo("undone");
     }
 
@@ -131,7 +136,7 @@ class ConsoleTest {
         assertThat(page.getByText("Up to 50 MB here")).isVisible();
         page.getByLabel("Import into").selectOption("lead");
         page.setInputFiles("#import-file", csv);
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("wizard-1-upload")).setFullPage(true));
+        shot(page, "wizard-1-upload");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Next: map the columns")).click();
 
         assertThat(page.getByLabel("Last Name", new Page.GetByLabelOptions().setExact(true))).hasValue("last_name");
@@ -139,7 +144,7 @@ class ConsoleTest {
         assertThat(page.getByLabel("external_id")).hasValue("external_id");
         assertThat(page.getByRole(AriaRole.ROW).filter(new com.microsoft.playwright.Locator.FilterOptions().setHasText("E-mail")))
                 .containsText("lee@acme.example");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("wizard-2-mapping")).setFullPage(true));
+        shot(page, "wizard-2-mapping");
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Dry-run: check everything, write nothing")).click();
         assertThat(page.locator("#import-progress")).hasAttribute("data-state", "succeeded",
@@ -147,7 +152,7 @@ class ConsoleTest {
         assertThat(page.locator("#count-created")).hasText("2");
         assertThat(page.locator("#count-failed")).hasText("1");
         assertThat(page.locator(".problems")).containsText("not-an-email");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("wizard-3-dry-run")).setFullPage(true));
+        shot(page, "wizard-3-dry-run");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to the mapping")).click();
         page.getByLabel("Save this mapping as (optional)").fill("Wizard leads");
@@ -158,7 +163,7 @@ class ConsoleTest {
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
         assertThat(page.locator("#count-created")).hasText("2");
         assertThat(page.locator("#count-failed")).hasText("1");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("wizard-4-done")).setFullPage(true));
+        shot(page, "wizard-4-done");
         com.microsoft.playwright.Download errors = page.waitForDownload(() ->
                 page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download errors")).click());
         assertThat(Files.readString(errors.path())).contains("not-an-email").contains("WZ-2");
@@ -202,7 +207,7 @@ class ConsoleTest {
         assertThat(table).not().containsText("Theirs");
         assertThat(table.locator("thead")).not().containsText("phone");
         assertThat(page.getByText("Not shown, because your role may not read them: phone.")).isVisible();
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-list-view")).setFullPage(true));
+        shot(page, "console-list-view");
 
         com.microsoft.playwright.Download csv = page.waitForDownload(() ->
                 page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV").setExact(true)).click());
@@ -236,7 +241,7 @@ class ConsoleTest {
         page.getByLabel("Settings, one per line").fill("host=127.0.0.1\nport=" + sftp.getPort() + "\nusername=drop\npassword=drop-pw-7\ndirectory=/out");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Test connection")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("Connection works: files will go to sftp://drop@127.0.0.1:" + sftp.getPort() + "/out");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-schedule-form")).setFullPage(true));
+        shot(page, "console-schedule-form");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved \"Leads to SFTP\"");
         assertThat(page.locator("#schedules")).containsText("never");
@@ -250,7 +255,7 @@ class ConsoleTest {
         }
         assertThat(page.locator("#schedules .last-run")).containsText("succeeded");
         assertThat(page.locator("#schedules .last-run")).containsText("1 rows");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-schedules")).setFullPage(true));
+        shot(page, "console-schedules");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Leads to SFTP")).click();
         assertThat(page.locator("#runs .state")).hasText("succeeded");
         String file = page.locator("#runs td").last().innerText();
@@ -288,7 +293,7 @@ class ConsoleTest {
         page.getByLabel("Annual Revenue (annual_revenue)").selectOption("none");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save field access")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("1 changed");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-roles")).setFullPage(true));
+        shot(page, "console-roles");
 
         page.navigate(base + "/setup/users");
         page.getByLabel("Email", new Page.GetByLabelOptions().setExact(true)).fill("audrey@example.com");
@@ -297,7 +302,7 @@ class ConsoleTest {
         page.getByLabel("Password (12+ characters)").fill("audrey's long password");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add user")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("Added audrey@example.com with the role auditor");
-        page.screenshot(new Page.ScreenshotOptions().setPath(Chromium.screenshot("console-users")).setFullPage(true));
+        shot(page, "console-users");
 
         Page audrey = signIn("audrey@example.com", "audrey's long password");
         audrey.navigate(base + "/records/account");
