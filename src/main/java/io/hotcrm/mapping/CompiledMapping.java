@@ -365,6 +365,10 @@ public final class CompiledMapping {
                 }
                 return LocalDate.parse(s);
             } catch (DateTimeParseException e) {
+                String why = Formats.impossibleDay(s, given != null ? given : DateTimeFormatter.ISO_LOCAL_DATE);
+                if (why != null) {
+                    throw new BadValue("\"" + raw + "\" is not a real date: " + why + ". Correct the day in the file.");
+                }
                 throw new BadValue("\"" + raw + "\" is not a date: expected " + expected + (given == null
                         ? " (give the file's format with the date-format option, e.g. dd.MM.yyyy)" : "") + ".");
             }
@@ -398,6 +402,10 @@ public final class CompiledMapping {
                 return LocalDateTime.parse(iso).atZone(formats.timeZone()).toOffsetDateTime()
                         .withOffsetSameInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException e) {
+                String why = Formats.impossibleDay(s, givenDate != null ? givenDate : DateTimeFormatter.ISO_LOCAL_DATE);
+                if (why != null) {
+                    throw new BadValue("\"" + raw + "\" is not a real date: " + why + ". Correct the day in the file.");
+                }
                 throw new BadValue("\"" + raw + "\" is not a date-time: expected "
                         + (givenDateTime == null ? "ISO 8601 like 2026-03-01T09:30:00Z (without an offset, the import's"
                         + " time zone " + formats.timeZone().getId() + " applies)" : formats.dateFormat() + " HH:mm") + ".");

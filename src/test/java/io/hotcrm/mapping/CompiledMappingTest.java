@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CompiledMappingTest {
     final Catalogue catalogue = Catalogue.standard()
@@ -49,6 +51,38 @@ class CompiledMappingTest {
 
     Object value(CompiledMapping cm, Object[] out, String field) {
         return out[cm.indexOf(field)];
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            dd.MM.yyyy | 31.04.2024 | "31.04.2024" is not a real date: April 2024 has 30 days. Correct the day in the file.
+            dd.MM.yyyy | 30.02.2023 | "30.02.2023" is not a real date: February 2023 has 28 days. Correct the day in the file.
+            dd/MM/yyyy | 31/02/2024 | "31/02/2024" is not a real date: February 2024 has 29 days. Correct the day in the file.
+            dd/MM/yy   | 29/02/23   | "29/02/23" is not a real date: February 2023 has 28 days. Correct the day in the file.
+            dd.MM.yyyy | 12.13.2024 | "12.13.2024" is not a real date: there is no month 13. Correct the day in the file.
+            ''         | 2023-02-29 | "2023-02-29" is not a real date: February 2023 has 28 days. Correct the day in the file.
+            dd.MM.yyyy | 2024-04-01 | "2024-04-01" is not a date: expected dd.MM.yyyy.
+            """)
+    void refusesDaysThatDoNotExistInTheirMonthInsteadOfMovingThem(String format, String value, String message) {
+        CompiledMapping cm = compile(mapping(new Formats(format, null, false)));
+        List<RowProblem> problems = new ArrayList<>();
+        Object[] out = convert(cm, problems, "a@example.com", "", "", value, value, "", "", "", "", "");
+        assertThat(value(cm, out, "birthdate")).isNull();
+        assertThat(value(cm, out, "met_at")).isNull();
+        assertThat(problems).extracting(RowProblem::column, RowProblem::message).contains(
+                org.assertj.core.groups.Tuple.tuple("Birthdate", message));
+        assertThat(problems).filteredOn(p -> p.column().equals("Met")).singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith("\"" + value + "\" is not a "));
+    }
+
+    @Test
+    void acceptsTheLastDayOfEachMonthStrictly() {
+        CompiledMapping cm = compile(mapping(new Formats("dd.MM.yyyy", null, false)));
+        List<RowProblem> problems = new ArrayList<>();
+        Object[] out = convert(cm, problems, "a@example.com", "", "", "29.02.2024", "30.04.2024 23:59", "", "", "", "", "");
+        assertThat(problems).isEmpty();
+        assertThat(value(cm, out, "birthdate")).isEqualTo(LocalDate.of(2024, 2, 29));
+        assertThat(value(cm, out, "met_at")).isEqualTo(OffsetDateTime.parse("2024-04-30T23:59:00Z"));
     }
 
     @Test
