@@ -6,6 +6,8 @@ import io.hotcrm.jobs.Jobs;
 import io.hotcrm.notify.Notifier;
 import io.hotcrm.store.Database;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +15,8 @@ import java.util.Map;
  * (HOTCRM_*) and the global {@code --data} option.
  */
 public record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminEmail, String node,
-                     int jobWorkers, int recycleBinDays, int uploadMaxMb, Notifier.Smtp smtp, String secretKey) {
+                     int jobWorkers, int recycleBinDays, int uploadMaxMb, Notifier.Smtp smtp, String secretKey,
+                     List<Path> exportDirs) {
     public static final String DEFAULT_ADMIN = "admin@hotcrm.local";
 
     public static Config from(Path dataDirOption, Map<String, String> env) {
@@ -32,7 +35,31 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
                 env.get("HOTCRM_DB_PASSWORD"), env.getOrDefault("HOTCRM_ADMIN_EMAIL", DEFAULT_ADMIN),
                 node == null || node.isBlank() ? Jobs.defaultNodeName() : node.trim(),
                 intSetting(env, "HOTCRM_JOB_WORKERS", 2, 1, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650),
-                intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000), smtp(env), env.get(io.hotcrm.common.Secrets.ENV));
+                intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000), smtp(env), env.get(io.hotcrm.common.Secrets.ENV),
+                exportDirs(env.get("HOTCRM_EXPORT_DIRS"), data.toAbsolutePath().normalize()));
+    }
+
+    /**
+     * The directories local export destinations may write under: HOTCRM_EXPORT_DIRS (absolute paths separated
+     * by the platform's path separator, ':' on Linux), by default only DATA/exports.
+     */
+    static List<Path> exportDirs(String setting, Path data) {
+        if (setting == null || setting.isBlank()) {
+            return List.of(data.resolve("exports"));
+        }
+        List<Path> out = new ArrayList<>();
+        for (String part : setting.split(java.util.regex.Pattern.quote(java.io.File.pathSeparator))) {
+            if (part.isBlank()) {
+                continue;
+            }
+            Path p = Path.of(part.trim());
+            if (!p.isAbsolute()) {
+                throw new HotCrmException(ErrorCode.CONFIGURATION, "HOTCRM_EXPORT_DIRS lists absolute directories separated by '"
+                        + java.io.File.pathSeparator + "'; \"" + part.trim() + "\" is not absolute.");
+            }
+            out.add(p.normalize());
+        }
+        return out.isEmpty() ? List.of(data.resolve("exports")) : List.copyOf(out);
     }
 
     /** SMTP from HOTCRM_SMTP_*; null without a host (notices are then kept for the console only). */

@@ -77,7 +77,7 @@ public final class HotCrm implements Platform {
         jobs.register(new ImportJob(importer, notifier));
         this.exporter = new Exporter(schema, query, new Views(db.jdbi(), schema, query),
                 List.of(new CsvRows(), new XlsxRows(), new JsonlRows(), new ParquetRows()));
-        Destinations destinations = new Destinations(List.of(new LocalKind(), S3Kind.s3(), S3Kind.gcs(), new AzureKind(), new SftpKind()));
+        Destinations destinations = new Destinations(List.of(new LocalKind(config.exportDirs()), S3Kind.s3(), S3Kind.gcs(), new AzureKind(), new SftpKind()));
         this.schedules = new ExportSchedules(db.jdbi(), db.dialect(), schema, exporter, destinations,
                 Secrets.fromBase64(config.secretKey()), jobs, notifier, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new ScheduledExportJob(schedules));

@@ -15,7 +15,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "roles", description = "Manage roles, object permissions and field-level security.",
         subcommands = {RolesCommand.ListRoles.class, RolesCommand.Show.class, RolesCommand.Create.class,
-                RolesCommand.Grant.class, RolesCommand.Field.class})
+                RolesCommand.Grant.class, RolesCommand.Field.class, RolesCommand.DestinationKinds.class})
 final class RolesCommand {
     @ParentCommand
     Cli cli;
@@ -30,6 +30,8 @@ final class RolesCommand {
         });
         r.fields().forEach((object, fields) -> fields.forEach((field, a) -> cli.out.printf("  %s.%s: %s%n", object, field,
                 a.edit() ? "edit" : a.read() ? "read" : "none")));
+        cli.out.println("  export destinations: " + (r.manageSetup() ? "every kind"
+                : r.destinationKinds().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(r.destinationKinds()))));
     }
 
     @Command(name = "list", description = "List roles.")
@@ -140,6 +142,35 @@ final class RolesCommand {
                 default -> throw HotCrmException.invalid("--access must be edit, read or none, found \"" + access + "\".");
             };
             show(cli, cli.platform().security().roles().setFieldAccess(cli.actor(), role, object, field, a));
+            return 0;
+        }
+    }
+
+    @Command(name = "destinations", description = "The export destination kinds a role may configure (create, change and"
+            + " test scheduled exports with): hotcrm roles destinations sales s3,sftp; none takes them all away."
+            + " Roles that manage setup may use every kind.")
+    static final class DestinationKinds implements Callable<Integer> {
+        @ParentCommand
+        RolesCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ROLE")
+        String role;
+
+        @Parameters(index = "1", paramLabel = "KINDS", description = "comma-separated: local, s3, gcs, azure, sftp; or none")
+        String kinds;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            java.util.List<String> list = new java.util.ArrayList<>();
+            if (!kinds.trim().equalsIgnoreCase("none")) {
+                for (String k : kinds.split(",")) {
+                    if (!k.isBlank()) {
+                        list.add(cli.platform().schedules().destinations().kind(k).type());
+                    }
+                }
+            }
+            show(cli, cli.platform().security().roles().setDestinationKinds(cli.actor(), role, list));
             return 0;
         }
     }

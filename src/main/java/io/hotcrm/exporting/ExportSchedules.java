@@ -16,6 +16,7 @@ import io.hotcrm.jobs.Jobs;
 import io.hotcrm.metadata.ObjectDef;
 import io.hotcrm.notify.Notifier;
 import io.hotcrm.query.ObjectQl;
+import io.hotcrm.security.AccessGuard;
 import io.hotcrm.security.Principal;
 import io.hotcrm.store.ChangeFence;
 import io.hotcrm.store.Dialect;
@@ -52,7 +53,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class ExportSchedules {
     public static final String JOB_TYPE = "scheduled-export";
-    public static final String DEFAULT_TEMPLATE = "{object}/{schedule}-{datetime}.{ext}";
+    public static final String DEFAULT_TEMPLATE = "{object}-{schedule}-{datetime}.{ext}";
     static final String MASK = "********";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern VARIABLE = Pattern.compile("\\{([a-z]+)}");
@@ -184,6 +185,7 @@ public final class ExportSchedules {
         String name = spec.name().trim();
         Optional<Stored> existing = find(name);
         existing.ifPresent(s -> requireOwner(p, s.schedule, "change"));
+        AccessGuard.requireDestination(p, destinations.kind(spec.destinationType()).type());
         ObjectDef o = schema.object(spec.object());
         if (spec.format() == ExportFormat.XLSX) {
             throw HotCrmException.invalid("Scheduled exports write csv, parquet or jsonl; Excel files are for ad-hoc exports.");
@@ -251,6 +253,7 @@ public final class ExportSchedules {
 
     /** Opens the destination with the settings and uploads a probe; returns where files will go. */
     public String testDestination(Principal p, String type, Map<String, String> settings) {
+        AccessGuard.requireDestination(p, destinations.kind(type).type());
         try (Destination d = destinations.open(type, settings)) {
             d.test();
             return d.describe();
@@ -344,6 +347,7 @@ public final class ExportSchedules {
         String file = null;
         try {
             Principal owner = principals.apply(s.owner());
+            AccessGuard.requireDestination(owner, s.destinationType());
             ExportRequest request = request(s.object(), s.fields(), s.where(), s.format(), s.gzip());
             Exporter.Prepared prepared;
             if (s.mode() == Mode.INCREMENTAL) {
@@ -428,6 +432,11 @@ public final class ExportSchedules {
      */
     static String fileName(String template, String schedule, String object, ExportFormat format, boolean gzip, Mode mode, ZoneId zone,
                            Instant at, UUID run) {
+        if (template.indexOf('/') >= 0 || template.indexOf('\\') >= 0) {
+            throw HotCrmException.invalid("The file name template \"" + template + "\" contains a path separator. Files are"
+                    + " written into the destination's own folder (its path, prefix or directory setting): use '-' or '_'"
+                    + " between the template's parts, e.g. " + DEFAULT_TEMPLATE + ".");
+        }
         ZonedDateTime t = at.atZone(zone);
         Matcher m = VARIABLE.matcher(template);
         StringBuilder out = new StringBuilder();

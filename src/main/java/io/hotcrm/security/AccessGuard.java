@@ -37,6 +37,17 @@ public final class AccessGuard {
     }
 
     /**
+     * Throws unless the principal may configure (create, change, test) export destinations of the kind.
+     * Checked before any connection is made, so users without the right learn nothing about the network.
+     */
+    public static void requireDestination(Principal p, String kind) {
+        if (!p.role().mayConfigureDestination(kind)) {
+            throw HotCrmException.denied(who(p) + " may not use " + kind + " destinations. Ask an administrator to allow"
+                    + " them for the role: hotcrm roles destinations " + p.role().name() + " " + kind + ".");
+        }
+    }
+
+    /**
      * Whether the principal may see and cancel work (jobs, imports, exports) started by {@code startedBy}:
      * their own, or anyone's with a role that manages setup.
      */

@@ -2,14 +2,17 @@ package io.hotcrm.security;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A named set of rights: per object (with {@code *} as the default for objects not listed), field-level
- * security per object and field (fields not listed are readable and editable), and whether the role may
- * manage setup (users, roles, custom fields).
+ * security per object and field (fields not listed are readable and editable), whether the role may
+ * manage setup (users, roles, custom fields), and the export destination kinds it may configure
+ * ({@code local}, {@code s3}, …; roles that manage setup may configure every kind).
  */
 public record Role(String name, String label, boolean manageSetup, boolean builtin,
-                   Map<String, ObjectPermission> objects, Map<String, Map<String, FieldAccess>> fields) {
+                   Map<String, ObjectPermission> objects, Map<String, Map<String, FieldAccess>> fields,
+                   Set<String> destinationKinds) {
     public static final String ALL_OBJECTS = "*";
 
     public Role {
@@ -17,6 +20,12 @@ public record Role(String name, String label, boolean manageSetup, boolean built
         label = label == null ? name : label;
         objects = Map.copyOf(objects);
         fields = Map.copyOf(fields);
+        destinationKinds = destinationKinds == null ? Set.of() : Set.copyOf(destinationKinds);
+    }
+
+    /** Whether the role may create, change and test destinations of the kind. */
+    public boolean mayConfigureDestination(String kind) {
+        return manageSetup || destinationKinds.contains(kind);
     }
 
     public ObjectPermission permission(String object) {

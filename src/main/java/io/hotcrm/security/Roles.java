@@ -101,6 +101,32 @@ public final class Roles {
         return get(roleName);
     }
 
+    /**
+     * Sets the export destination kinds the role may configure (replacing the ones it had; empty: none).
+     * Roles that manage setup configure every kind whatever is set here.
+     */
+    public Role setDestinationKinds(Principal by, String roleName, java.util.Collection<String> kinds) {
+        AccessGuard.requireSetup(by, "change roles");
+        requireEditable(get(roleName));
+        java.util.Set<String> clean = new java.util.TreeSet<>();
+        for (String k : kinds) {
+            String kind = k.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!kind.matches("[a-z0-9_-]{1,40}")) {
+                throw HotCrmException.invalid("\"" + k + "\" is not a destination kind (local, s3, gcs, azure, sftp).");
+            }
+            clean.add(kind);
+        }
+        jdbi.useTransaction(h -> {
+            h.createUpdate("delete from hc_role_destination where role_name = :r").bind("r", roleName).execute();
+            for (String kind : clean) {
+                h.createUpdate("insert into hc_role_destination (role_name, kind) values (:r, :k)").bind("r", roleName)
+                        .bind("k", kind).execute();
+            }
+            AuditLog.record(h, by, "role.destinations", null, roleName, clean.isEmpty() ? "none" : String.join(",", clean));
+        });
+        return get(roleName);
+    }
+
     private static void requireEditable(Role role) {
         if (role.builtin() && role.name().equals(ADMIN)) {
             throw HotCrmException.invalid("The built-in role \"admin\" cannot be changed; create a new role instead.");
@@ -145,8 +171,10 @@ public final class Roles {
                     .put(rs.getString("field_name"), new FieldAccess(rs.getBoolean("can_read"), rs.getBoolean("can_edit")));
             return 0;
         }).list();
+        java.util.Set<String> kinds = new java.util.TreeSet<>(h.createQuery("select kind from hc_role_destination where role_name = :n")
+                .bind("n", name).mapTo(String.class).list());
         Map<String, Object> r = row.get();
         return Optional.of(new Role(name, (String) r.get("label"), (Boolean) r.get("manage_setup"),
-                (Boolean) r.get("builtin"), objects, fields));
+                (Boolean) r.get("builtin"), objects, fields, kinds));
     }
 }

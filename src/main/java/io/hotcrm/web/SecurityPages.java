@@ -29,11 +29,13 @@ public final class SecurityPages {
     private final Auth auth;
     private final Security security;
     private final Schema schema;
+    private final List<String> destinationKinds;
 
-    SecurityPages(Auth auth, Security security, Schema schema) {
+    SecurityPages(Auth auth, Security security, Schema schema, List<String> destinationKinds) {
         this.auth = auth;
         this.security = security;
         this.schema = schema;
+        this.destinationKinds = List.copyOf(destinationKinds);
     }
 
     /** One field in the field-level security table: its access as {@code edit}, {@code read} or {@code none}. */
@@ -49,6 +51,7 @@ public final class SecurityPages {
         r.post("/setup/roles", this::createRole);
         r.post("/setup/roles/{role}/objects/{object}", this::grant);
         r.post("/setup/roles/{role}/objects/{object}/fields", this::fieldAccess);
+        r.post("/setup/roles/{role}/destinations", this::destinations);
     }
 
 
@@ -120,6 +123,7 @@ public final class SecurityPages {
         ConsoleRoutes.render(ctx, "roles.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
                 "manage", manage, "roles", roles, "role", role, "object", object, "objects", objects,
                 "permission", role == null ? ObjectPermission.NONE : role.permission(object), "fields", fields,
+                "kinds", destinationKinds,
                 "notice", ctx.queryParam("notice"), "error", ctx.queryParam("error")));
     }
 
@@ -169,6 +173,16 @@ public final class SecurityPages {
                 }
             }
             return "Saved field access on " + object + " for " + role + " (" + changed + " changed).";
+        });
+    }
+
+    private void destinations(Context ctx) {
+        Principal p = auth.require(ctx);
+        String role = ctx.pathParam("role");
+        back(ctx, "/setup/roles?role=" + ConsoleRoutes.enc(role), () -> {
+            List<String> kinds = destinationKinds.stream().filter(k -> checked(ctx, "dest." + k)).toList();
+            security.roles().setDestinationKinds(p, role, kinds);
+            return "Saved the export destinations " + role + " may configure: " + (kinds.isEmpty() ? "none" : String.join(", ", kinds)) + ".";
         });
     }
 

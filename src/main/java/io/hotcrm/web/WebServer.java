@@ -39,7 +39,8 @@ public final class WebServer {
         ImportWizardRoutes wizard = new ImportWizardRoutes(auth, f.importer(), importRoutes, f.jobs(), f.schema());
         RecordPages recordPages = new RecordPages(auth, f.schema(), f.query(), f.records(), f.exporter());
         SchedulePages schedulePages = new SchedulePages(auth, f.schedules(), f.schema());
-        SecurityPages securityPages = new SecurityPages(auth, f.security(), f.schema());
+        SecurityPages securityPages = new SecurityPages(auth, f.security(), f.schema(),
+                f.schedules().destinations().kinds().stream().map(io.hotcrm.destinations.DestinationKind::type).toList());
         this.app = Javalin.create(cfg -> {
             cfg.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             cfg.staticFiles.add(s -> {

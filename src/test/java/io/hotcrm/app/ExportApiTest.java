@@ -72,8 +72,12 @@ class ExportApiTest {
     }
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {
+        return send(token, method, path, body);
+    }
+
+    HttpResponse<String> send(String bearer, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -94,7 +98,7 @@ class ExportApiTest {
 
         HttpResponse<String> saved = send("PUT", "/api/v1/export-schedules/Accounts%20to%20SFTP", "{\"object\": \"account\","
                 + " \"fields\": [\"external_id\", \"name\"], \"format\": \"csv\", \"gzip\": true, \"mode\": \"incremental\","
-                + " \"cron\": \"15 3 * * *\", \"timeZone\": \"America/New_York\", \"fileTemplate\": \"{object}/{date}-{run}.{ext}\","
+                + " \"cron\": \"15 3 * * *\", \"timeZone\": \"America/New_York\", \"fileTemplate\": \"{object}-{date}-{run}.{ext}\","
                 + " \"destination\": {\"type\": \"sftp\", \"settings\": " + sftpSettings("sftp-pw-42") + "}}");
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
         assertThat(saved.body()).contains("\"password\":\"********\"").doesNotContain("sftp-pw-42").contains("\"nextRun\":\"");
@@ -118,7 +122,7 @@ class ExportApiTest {
         assertThat(runs.get(0).get("state").asText()).isEqualTo("succeeded");
         assertThat(runs.get(0).get("rows").asLong()).isEqualTo(2);
         String file = runs.get(0).get("file").asText();
-        assertThat(file).startsWith("account/").endsWith(".csv.gz");
+        assertThat(file).startsWith("account-").endsWith(".csv.gz");
         Path written = sftpRoot.resolve("crm").resolve(file);
         try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(written))) {
             assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
@@ -129,5 +133,41 @@ class ExportApiTest {
         assertThat(send("POST", "/api/v1/export-schedules/Accounts%20to%20SFTP/pause", null).body()).contains("\"paused\":true");
         assertThat(send("GET", "/api/v1/export-schedules", null).body()).contains("Accounts to SFTP");
         assertThat(send("DELETE", "/api/v1/export-schedules/Accounts%20to%20SFTP", null).statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    void aStandardUserCannotWriteServerFilesNorProbeTheNetworkThroughDestinations() throws Exception {
+        hc.security().users().add(Principal.system(), "sam@example.com", "Sam Standard", "standard", null);
+        String sam = hc.security().tokens().create(Principal.system(), "sam@example.com", "test").token();
+        Path cron = data.resolve("not-an-export-dir");
+        HttpResponse<String> local = send(sam, "POST", "/api/v1/destinations/test",
+                "{\"type\": \"local\", \"settings\": {\"path\": \"" + cron + "\"}}");
+        assertThat(local.statusCode()).isEqualTo(403);
+        assertThat(local.body()).contains("may not use local destinations");
+        assertThat(cron).doesNotExist();
+        HttpResponse<String> saved = send(sam, "PUT", "/api/v1/export-schedules/Keys", "{\"object\": \"account\","
+                + " \"fields\": [\"name\"], \"format\": \"csv\", \"cron\": \"* * * * *\", \"fileTemplate\": \"authorized_keys\","
+                + " \"destination\": {\"type\": \"local\", \"settings\": {\"path\": \"" + cron.resolve(".ssh") + "\"}}}");
+        assertThat(saved.statusCode()).isEqualTo(403);
+        assertThat(cron).doesNotExist();
+        // a closed port and an open one answer alike: the request is refused before any connection is made
+        int closed = io.hotcrm.testing.TestServers.freePort();
+        HttpResponse<String> probeClosed = send(sam, "POST", "/api/v1/destinations/test", "{\"type\": \"sftp\", \"settings\":"
+                + " {\"host\": \"127.0.0.1\", \"port\": \"" + closed + "\", \"username\": \"u\", \"password\": \"p\"}}");
+        HttpResponse<String> probeOpen = send(sam, "POST", "/api/v1/destinations/test", "{\"type\": \"sftp\", \"settings\":"
+                + " {\"host\": \"127.0.0.1\", \"port\": \"" + web.port() + "\", \"username\": \"u\", \"password\": \"p\"}}");
+        assertThat(probeClosed.statusCode()).isEqualTo(403);
+        assertThat(probeOpen.statusCode()).isEqualTo(403);
+        assertThat(probeOpen.body()).isEqualTo(probeClosed.body());
+        // even an administrator writes only inside the allowed export directories
+        HttpResponse<String> admin = send("POST", "/api/v1/destinations/test",
+                "{\"type\": \"local\", \"settings\": {\"path\": \"/etc/cron.d\"}}");
+        assertThat(admin.statusCode()).isEqualTo(403);
+        assertThat(admin.body()).contains("is outside the directories HotCRM may write exports to (" + data.toAbsolutePath()
+                .normalize().resolve("exports") + ")");
+        HttpResponse<String> inside = send("POST", "/api/v1/destinations/test",
+                "{\"type\": \"local\", \"settings\": {\"path\": \"nightly\"}}");
+        assertThat(inside.statusCode()).as(inside.body()).isEqualTo(200);
+        assertThat(data.resolve("exports").resolve("nightly")).isDirectory();
     }
 }

@@ -189,9 +189,13 @@ class HotCrmCliTest {
         }
         Path csv = java.nio.file.Files.writeString(data.resolve("accounts.csv"), "external_id,name\nA-1,Acme\nA-2,Globex\n");
         assertThat(run("import", csv.toString(), "--object", "account")).isZero();
-        Path drop = data.resolve("drop");
+        Path drop = data.resolve("exports").resolve("drop");
+        assertThat(run("export", "schedule", "save", "Outside", "--object", "account", "--destination", "local", "--set",
+                "path=" + data.resolve("drop"), "--cron", "0 2 * * *")).isEqualTo(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("is outside the directories HotCRM may write exports to ("
+                + drop.getParent() + ")");
         assertThat(run("export", "schedule", "save", "Accounts daily", "--object", "account", "--fields", "external_id,name",
-                "--format", "jsonl", "--destination", "local", "--set", "path=" + drop, "--cron", "0 2 * * *",
+                "--format", "jsonl", "--destination", "local", "--set", "path=drop", "--cron", "0 2 * * *",
                 "--time-zone", "Europe/Paris", "--mode", "incremental", "--file-template", "{object}-{date}-{run}.{ext}")).isZero();
         assertThat(out()).contains("Saved the export schedule \"Accounts daily\": account as jsonl, incremental, next run");
         assertThat(run("export", "schedule", "list")).isZero();

@@ -39,7 +39,18 @@ import org.junit.jupiter.api.TestInstance;
  * nothing visible (and an older file intact), and a clear error for bad credentials.
  */
 class DestinationContractTest {
-    static final Destinations KINDS = new Destinations(List.of(new LocalKind(), S3Kind.s3(), S3Kind.gcs(), new AzureKind(), new SftpKind()));
+    /** The one directory (besides /proc, for the unwritable case) local destinations may write under in these tests. */
+    static final Path LOCAL_ROOT = tempDir();
+    static final Destinations KINDS = new Destinations(List.of(new LocalKind(List.of(LOCAL_ROOT, Path.of("/proc"))), S3Kind.s3(),
+            S3Kind.gcs(), new AzureKind(), new SftpKind()));
+
+    static Path tempDir() {
+        try {
+            return Files.createTempDirectory("hotcrm-local-dest");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     abstract static class Contract {
@@ -187,8 +198,8 @@ class DestinationContractTest {
     class Local extends Contract {
         final Path root;
 
-        Local() throws IOException {
-            root = Files.createTempDirectory("hotcrm-local-dest");
+        Local() {
+            root = LOCAL_ROOT;
         }
 
         @Override
@@ -204,6 +215,46 @@ class DestinationContractTest {
         @Override
         Map<String, String> badCredentials() {
             return Map.of("path", "/proc/hotcrm-cannot-write-here");
+        }
+
+        @Test
+        void aDirectoryOutsideTheAllowedOnesIsRefusedBeforeAnythingIsWritten() {
+            assertThatThrownBy(() -> KINDS.open("local", Map.of("path", "/etc/cron.d")))
+                    .isInstanceOf(HotCrmException.class).hasMessage("The local destination's path /etc/cron.d is outside the"
+                            + " directories HotCRM may write exports to (" + root + ", /proc). Choose a directory inside them; an"
+                            + " administrator can allow more with the HOTCRM_EXPORT_DIRS setting.")
+                    .extracting(e -> ((HotCrmException) e).code()).isEqualTo(io.hotcrm.common.ErrorCode.PERMISSION_DENIED);
+            assertThatThrownBy(() -> KINDS.open("local", Map.of("path", root + "/../../etc")))
+                    .hasMessageContaining("contains \"..\"");
+            assertThatThrownBy(() -> KINDS.open("local", Map.of("path", "nightly/../../../root/.ssh")))
+                    .hasMessageContaining("contains \"..\"");
+        }
+
+        @Test
+        void aRelativePathIsTakenInsideTheFirstAllowedDirectory() throws IOException {
+            String folder = "rel-" + UUID.randomUUID();
+            try (Destination d = KINDS.open("local", Map.of("path", folder)); Upload u = d.upload("a.csv")) {
+                write(u, "x".getBytes(StandardCharsets.UTF_8));
+                u.commit();
+            }
+            assertThat(root.resolve(folder).resolve("a.csv")).hasContent("x");
+        }
+
+        @Test
+        void aSymbolicLinkLeadingOutOfTheAllowedDirectoryIsNotFollowed() throws IOException {
+            Path outside = Files.createTempDirectory("hotcrm-outside");
+            Path link = Files.createSymbolicLink(root.resolve("link-" + UUID.randomUUID()), outside);
+            assertThatThrownBy(() -> KINDS.open("local", Map.of("path", link.toString())))
+                    .hasMessageContaining("is outside the directories HotCRM may write exports to");
+            Path folder = Files.createDirectories(root.resolve("t-" + UUID.randomUUID()));
+            Files.createSymbolicLink(folder.resolve("sub"), outside);
+            try (Destination d = KINDS.open("local", Map.of("path", folder.toString()))) {
+                assertThatThrownBy(() -> d.upload("sub/authorized_keys")).isInstanceOf(HotCrmException.class)
+                        .hasMessageContaining("outside the destination directory");
+            }
+            try (var files = Files.list(outside)) {
+                assertThat(files).isEmpty();
+            }
         }
 
         @Override

@@ -62,7 +62,7 @@ class ExportScheduleTest {
 
         ExportSchedules.Spec spec(String name, String object, Path dir, ExportSchedules.Mode mode, ExportFormat format, String where) {
             return new ExportSchedules.Spec(name, object, List.of("external_id", "name", "industry"), where, format, false, "local",
-                    Map.of("path", dir.toString()), "{object}/{schedule}-{run}.{ext}", "0 2 * * *", "Europe/Berlin", mode);
+                    Map.of("path", dir.toString()), "{object}-{schedule}-{run}.{ext}", "0 2 * * *", "Europe/Berlin", mode);
         }
 
         List<Path> files(Path dir) throws IOException {
@@ -95,7 +95,7 @@ class ExportScheduleTest {
             ExportSchedules.Run run = t.schedules.execute(s.id(), "manual", null);
             assertThat(run.state()).isEqualTo("succeeded");
             assertThat(run.rows()).isEqualTo(1);
-            assertThat(run.file()).isEqualTo("account/Nightly-tech-accounts-" + run.id() + ".csv");
+            assertThat(run.file()).isEqualTo("account-Nightly-tech-accounts-" + run.id() + ".csv");
             List<Path> files = files(dir);
             assertThat(files).hasSize(1);
             assertThat(Files.readString(files.get(0))).isEqualTo("external_id,name,industry\r\nF-1,Full One,Technology\r\n");
@@ -265,6 +265,7 @@ class ExportScheduleTest {
         void aFailedRunIsRecordedLeavesNoFileAndTellsTheOwner() throws IOException {
             t.security.roles().create(t.admin, "feed_owner", "Feeds");
             t.security.roles().grant(t.admin, "feed_owner", "*", new ObjectPermission(true, true, true, true, true, Visibility.ALL));
+            t.security.roles().setDestinationKinds(t.admin, "feed_owner", List.of("local"));
             Principal owner = t.user("feed-owner@example.com", "feed_owner");
             Path dir = Files.createTempDirectory("hotcrm-fail-export");
             ExportSchedules.Schedule s = t.schedules.save(owner, spec("Owner feed", "account", dir, ExportSchedules.Mode.FULL,
@@ -305,8 +306,54 @@ class ExportScheduleTest {
                     ExportFormat.CSV, false, "local", Map.of("path", "/tmp"), null, "every day", "UTC", ExportSchedules.Mode.FULL), false))
                     .hasMessageContaining("is not a cron schedule");
             assertThatThrownBy(() -> t.schedules.save(t.admin, new ExportSchedules.Spec("Bad name", "account", List.of("name"), null,
-                    ExportFormat.CSV, false, "local", Map.of("path", "/tmp"), "{object}/{colour}.csv", "0 1 * * *", "UTC",
+                    ExportFormat.CSV, false, "local", Map.of("path", "/tmp"), "{object}-{colour}.csv", "0 1 * * *", "UTC",
                     ExportSchedules.Mode.FULL), false)).hasMessageContaining("uses {colour}");
+        }
+
+        @Test
+        void onlyRolesAllowedADestinationKindMayConfigureOrTestIt() throws IOException {
+            Principal ann = t.user("dest-ann@example.com", "standard");
+            Path dir = Files.createTempDirectory("hotcrm-perm-export");
+            ExportSchedules.Spec local = spec("Ann feed", "account", dir, ExportSchedules.Mode.FULL, ExportFormat.CSV, null);
+            assertThatThrownBy(() -> t.schedules.save(ann, local, true)).isInstanceOfSatisfying(HotCrmException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED))
+                    .hasMessage("User dest-ann@example.com (role \"standard\") may not use local destinations. Ask an administrator"
+                            + " to allow them for the role: hotcrm roles destinations standard local.");
+            assertThatThrownBy(() -> t.schedules.testDestination(ann, "sftp", Map.of("host", "127.0.0.1", "port", "1",
+                    "username", "u", "password", "p"))).hasMessage("User dest-ann@example.com (role \"standard\") may not use sftp"
+                    + " destinations. Ask an administrator to allow them for the role: hotcrm roles destinations standard sftp.");
+            assertThat(files(dir)).isEmpty();
+
+            t.security.roles().setDestinationKinds(t.admin, "standard", List.of("local"));
+            try {
+                ExportSchedules.Schedule s = t.schedules.save(t.user("dest-bob@example.com", "standard"), local, true);
+                assertThat(s.owner()).isEqualTo("dest-bob@example.com");
+                assertThatThrownBy(() -> t.schedules.testDestination(ann, "sftp", Map.of("host", "127.0.0.1", "port", "1",
+                        "username", "u", "password", "p"))).hasMessageContaining("may not use sftp destinations");
+                // an administrator takes the kind away: the owner's runs stop, with the reason
+                t.security.roles().setDestinationKinds(t.admin, "standard", List.of());
+                assertThatThrownBy(() -> t.schedules.execute(s.id(), "schedule", null)).hasMessageContaining("may not use local destinations");
+                assertThat(files(dir)).isEmpty();
+            } finally {
+                t.security.roles().setDestinationKinds(t.admin, "standard", List.of());
+            }
+        }
+
+        @Test
+        void fileNameTemplatesMayNotNameFolders() throws IOException {
+            Path dir = Files.createTempDirectory("hotcrm-template-export");
+            for (String template : List.of("{object}/{schedule}.{ext}", "..\\{object}.{ext}", "../../.ssh/authorized_keys")) {
+                ExportSchedules.Spec spec = new ExportSchedules.Spec("Folder feed", "account", List.of("name"), null, ExportFormat.CSV,
+                        false, "local", Map.of("path", dir.toString()), template, "0 1 * * *", "UTC", ExportSchedules.Mode.FULL);
+                assertThatThrownBy(() -> t.schedules.save(t.admin, spec, true)).isInstanceOf(HotCrmException.class)
+                        .hasMessage("The file name template \"" + template + "\" contains a path separator. Files are written into"
+                                + " the destination's own folder (its path, prefix or directory setting): use '-' or '_' between"
+                                + " the template's parts, e.g. {object}-{schedule}-{datetime}.{ext}.");
+            }
+            assertThatThrownBy(() -> t.schedules.save(t.admin, new ExportSchedules.Spec("Cron feed", "account", List.of("name"), null,
+                    ExportFormat.CSV, false, "local", Map.of("path", "/etc/cron.d"), null, "0 1 * * *", "UTC",
+                    ExportSchedules.Mode.FULL), true)).hasMessageContaining("is outside the directories HotCRM may write exports to");
+            assertThat(files(dir)).isEmpty();
         }
     }
 }

@@ -65,7 +65,8 @@ public final class TestPlatform implements AutoCloseable {
                 new io.hotcrm.exporting.format.JsonlRows(), new io.hotcrm.exporting.format.ParquetRows()));
         this.notifier = new io.hotcrm.notify.Notifier(db.dataSource(), null);
         this.schedules = new io.hotcrm.exporting.ExportSchedules(db.jdbi(), db.dialect(), schema, exporter,
-                new io.hotcrm.destinations.Destinations(java.util.List.of(new io.hotcrm.destinations.local.LocalKind(),
+                new io.hotcrm.destinations.Destinations(java.util.List.of(new io.hotcrm.destinations.local.LocalKind(
+                        java.util.List.of(workDir.resolve("exports"), java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))),
                         io.hotcrm.destinations.s3.S3Kind.s3(), io.hotcrm.destinations.s3.S3Kind.gcs(),
                         new io.hotcrm.destinations.azure.AzureKind(), new io.hotcrm.destinations.sftp.SftpKind())),
                 io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), jobs, notifier, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));

@@ -17,8 +17,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** A directory on the HotCRM server: files are written under a hidden temporary name and renamed when complete. */
+/**
+ * A directory on the HotCRM server: files are written under a hidden temporary name and renamed when complete.
+ * Only directories inside the ones the operator allows (HOTCRM_EXPORT_DIRS; by default the data directory's
+ * {@code exports} folder) can be used: a relative path is taken inside the first of them, an absolute one must
+ * lie inside one of them — checked on the canonical path, so neither {@code ..} nor a symbolic link leads out.
+ */
 public final class LocalKind implements DestinationKind {
+    private final List<Path> allowed;
+
+    /** @param allowed the directories exports may be written under (at least one) */
+    public LocalKind(List<Path> allowed) {
+        if (allowed.isEmpty()) {
+            throw new IllegalArgumentException("at least one allowed export directory");
+        }
+        this.allowed = allowed.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    }
+
     @Override
     public String type() {
         return "local";
@@ -26,19 +41,86 @@ public final class LocalKind implements DestinationKind {
 
     @Override
     public List<Setting> settings() {
-        return List.of(Setting.required("path", "the directory files are written to, on the HotCRM server"));
+        return List.of(Setting.required("path", "a directory on the HotCRM server inside " + roots()
+                + " (relative paths are taken inside " + allowed.get(0) + ")"));
+    }
+
+    private String roots() {
+        return String.join(", ", allowed.stream().map(Path::toString).toList());
     }
 
     @Override
     public Destination open(Map<String, String> settings) {
-        return new Local(Path.of(settings.get("path")).toAbsolutePath().normalize());
+        Path dir = confine(settings.get("path"));
+        return new Local(dir, rootOf(dir));
+    }
+
+    /** The directory the setting names, if it lies inside an allowed directory; otherwise a clear refusal. */
+    Path confine(String setting) {
+        String text = setting == null ? "" : setting.trim();
+        if (text.isEmpty() || text.chars().anyMatch(c -> c < 32)) {
+            throw HotCrmException.invalid("The local destination needs a path: a directory inside " + roots() + ".");
+        }
+        Path given;
+        try {
+            given = Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw HotCrmException.invalid("\"" + text + "\" is not a directory path.");
+        }
+        for (Path part : given) {
+            if (part.toString().equals("..")) {
+                throw HotCrmException.invalid("The local destination's path \"" + text + "\" contains \"..\"; name the"
+                        + " directory without it, inside " + roots() + ".");
+            }
+        }
+        Path dir = (given.isAbsolute() ? given : allowed.get(0).resolve(given)).normalize();
+        if (rootOf(dir) == null) {
+            throw HotCrmException.denied("The local destination's path " + dir + " is outside the directories HotCRM may"
+                    + " write exports to (" + roots() + "). Choose a directory inside them; an administrator can allow"
+                    + " more with the HOTCRM_EXPORT_DIRS setting.");
+        }
+        return dir;
+    }
+
+    /** The allowed directory that really (symbolic links resolved) contains the path, or null. */
+    private Path rootOf(Path dir) {
+        Path real = real(dir);
+        for (Path root : allowed) {
+            if (real.startsWith(real(root))) {
+                return root;
+            }
+        }
+        return null;
+    }
+
+    /** The canonical form of a path that may not exist yet: its deepest existing ancestor resolved, the rest appended. */
+    static Path real(Path p) {
+        Path existing = p;
+        Path rest = null;
+        while (existing != null && !Files.exists(existing, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Path name = existing.getFileName();
+            rest = rest == null ? name : name.resolve(rest);
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return p;
+        }
+        try {
+            Path r = existing.toRealPath();
+            return rest == null ? r : r.resolve(rest).normalize();
+        } catch (IOException e) {
+            throw HotCrmException.denied("The directory " + p + " cannot be resolved (" + existing
+                    + " is a broken symbolic link?); choose another.");
+        }
     }
 
     static final class Local implements Destination {
         private final Path dir;
+        private final Path root;
 
-        Local(Path dir) {
+        Local(Path dir, Path root) {
             this.dir = dir;
+            this.root = root;
         }
 
         @Override
@@ -62,6 +144,10 @@ public final class LocalKind implements DestinationKind {
         public Upload upload(String name) throws IOException {
             Path target = file(name);
             Files.createDirectories(target.getParent());
+            if (!target.getParent().toRealPath().startsWith(real(root))) {
+                throw HotCrmException.denied("\"" + name + "\" would be written outside " + root
+                        + " (a symbolic link leads out of it); HotCRM does not follow it.");
+            }
             Path part = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
             OutputStream out = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16);
             return new Upload() {
@@ -126,8 +212,8 @@ public final class LocalKind implements DestinationKind {
 
         private Path file(String name) {
             Path p = dir.resolve(Destinations.checkName(name)).normalize();
-            if (!p.startsWith(dir)) {
-                throw HotCrmException.invalid("\"" + name + "\" points outside the destination directory.");
+            if (!p.startsWith(dir) || !real(p).startsWith(real(root))) {
+                throw HotCrmException.denied("\"" + name + "\" points outside the destination directory.");
             }
             return p;
         }
