@@ -24,17 +24,18 @@ class ArchitectureTest {
             Map.entry("jobs", Set.of("common")),
             Map.entry("notify", Set.of("common")),
             Map.entry("mapping", Set.of("common", "metadata")),
-            Map.entry("importing", Set.of("common", "metadata", "security", "store", "query", "mapping")),
+            Map.entry("files", Set.of("common", "destinations")),
+            Map.entry("importing", Set.of("common", "metadata", "security", "store", "query", "mapping", "files")),
             Map.entry("destinations", Set.of("common")),
             Map.entry("exporting", Set.of("common", "metadata", "security", "store", "query", "destinations", "jobs", "notify")),
             Map.entry("web", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
-                    "exporting", "destinations", "privacy", "backup", "jobs", "notify")),
+                    "exporting", "destinations", "files", "privacy", "backup", "jobs", "notify")),
             Map.entry("cli", Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
                     "exporting", "destinations", "privacy", "backup", "jobs", "notify")));
 
     @Test
     void featuresImportOnlyWhatTheDesignAllows() {
-        Set<String> all = Set.of("common", "metadata", "security", "store", "query", "mapping", "importing", "migration",
+        Set<String> all = Set.of("common", "metadata", "security", "store", "query", "mapping", "files", "importing", "migration",
                 "exporting", "destinations", "privacy", "backup", "jobs", "notify", "web", "cli", "app");
         ALLOWED.forEach((pkg, allowed) -> all.stream()
                 .filter(other -> !other.equals(pkg) && !allowed.contains(other))

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminEmail, String node,
                      int jobWorkers, int recycleBinDays, int uploadMaxMb, Notifier.Smtp smtp, String secretKey,
-                     List<Path> exportDirs) {
+                     List<Path> exportDirs, Map<String, String> fileBucket) {
     public static final String DEFAULT_ADMIN = "admin@hotcrm.local";
 
     public static Config from(Path dataDirOption, Map<String, String> env) {
@@ -36,7 +36,35 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
                 node == null || node.isBlank() ? Jobs.defaultNodeName() : node.trim(),
                 intSetting(env, "HOTCRM_JOB_WORKERS", 2, 1, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650),
                 intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000), smtp(env), env.get(io.hotcrm.common.Secrets.ENV),
-                exportDirs(env.get("HOTCRM_EXPORT_DIRS"), data.toAbsolutePath().normalize()));
+                exportDirs(env.get("HOTCRM_EXPORT_DIRS"), data.toAbsolutePath().normalize()), fileBucket(env));
+    }
+
+    /**
+     * The S3-compatible bucket that holds the files every node shares (HOTCRM_FILES_BUCKET and the settings
+     * beside it), as the S3 destination's settings; null when files stay in the data directory.
+     */
+    static Map<String, String> fileBucket(Map<String, String> env) {
+        String bucket = env.get("HOTCRM_FILES_BUCKET");
+        if (bucket == null || bucket.isBlank()) {
+            return null;
+        }
+        Map<String, String> s = new java.util.LinkedHashMap<>();
+        s.put("bucket", bucket.trim());
+        String[][] names = {{"prefix", "HOTCRM_FILES_PREFIX"}, {"region", "HOTCRM_FILES_REGION"},
+            {"endpoint", "HOTCRM_FILES_ENDPOINT"}, {"pathStyle", "HOTCRM_FILES_PATH_STYLE"},
+            {"accessKeyId", "HOTCRM_FILES_ACCESS_KEY_ID"}, {"secretAccessKey", "HOTCRM_FILES_SECRET_ACCESS_KEY"}};
+        for (String[] n : names) {
+            String v = env.get(n[1]);
+            if (v != null && !v.isBlank()) {
+                s.put(n[0], v.trim());
+            }
+        }
+        if (!s.containsKey("accessKeyId") || !s.containsKey("secretAccessKey")) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "HOTCRM_FILES_BUCKET is set, so files are kept in that bucket:"
+                    + " also set HOTCRM_FILES_ACCESS_KEY_ID and HOTCRM_FILES_SECRET_ACCESS_KEY (and HOTCRM_FILES_ENDPOINT for"
+                    + " an S3-compatible store other than AWS).");
+        }
+        return Map.copyOf(s);
     }
 
     /**
@@ -96,6 +124,7 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
 
     @Override
     public String toString() {
-        return "Config[data=" + dataDir + ", db=" + (embedded() ? "embedded H2" : dbUrl.replaceAll("(?i)password=[^&;]*", "password=***")) + "]";
+        return "Config[data=" + dataDir + ", db=" + (embedded() ? "embedded H2" : Database.redact(dbUrl))
+                + ", files=" + (fileBucket == null ? dataDir : "s3://" + fileBucket.get("bucket")) + "]";
     }
 }

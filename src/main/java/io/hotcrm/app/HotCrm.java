@@ -4,6 +4,7 @@ import io.hotcrm.cli.Platform;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Secrets;
+import io.hotcrm.destinations.Destination;
 import io.hotcrm.destinations.Destinations;
 import io.hotcrm.destinations.azure.AzureKind;
 import io.hotcrm.destinations.local.LocalKind;
@@ -16,6 +17,7 @@ import io.hotcrm.exporting.format.CsvRows;
 import io.hotcrm.exporting.format.JsonlRows;
 import io.hotcrm.exporting.format.ParquetRows;
 import io.hotcrm.exporting.format.XlsxRows;
+import io.hotcrm.files.FileStore;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.importing.csv.CsvFormat;
 import io.hotcrm.importing.excel.XlsFormat;
@@ -37,6 +39,7 @@ import io.hotcrm.web.WebServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -58,8 +61,10 @@ public final class HotCrm implements Platform {
     private final Notifier notifier;
     private final Exporter exporter;
     private final ExportSchedules schedules;
+    private final FileStore files;
 
-    private HotCrm(Config config, Database db) {
+    private HotCrm(Config config, Database db, FileStore files) {
+        this.files = files;
         this.config = config;
         this.db = db;
         this.schema = new Schema(db, Catalogue.standard());
@@ -71,8 +76,7 @@ public final class HotCrm implements Platform {
         this.recycleBin = new RecycleBin(db, schema);
         this.jobs = new Jobs(db.dataSource(), config.node());
         jobs.register(new RecycleBinPurgeJob(recycleBin, security));
-        this.importer = new Importer(db, schema, List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()),
-                config.dataDir().resolve("imports"), security);
+        this.importer = new Importer(db, schema, List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()), files, security);
         this.notifier = new Notifier(db.dataSource(), config.smtp());
         jobs.register(new ImportJob(importer, notifier));
         this.exporter = new Exporter(schema, query, new Views(db.jdbi(), schema, query),
@@ -81,6 +85,21 @@ public final class HotCrm implements Platform {
         this.schedules = new ExportSchedules(db.jdbi(), db.dialect(), schema, exporter, destinations,
                 Secrets.fromBase64(config.secretKey()), jobs, notifier, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new ScheduledExportJob(schedules));
+        // a command-line job whose process is gone is seen by the next command, not only by a server
+        jobs.sweepInterrupted();
+    }
+
+    /**
+     * The file store: the data directory itself (the embedded default; keys such as imports/ID/results.csv are
+     * files under it), or the S3-compatible bucket of HOTCRM_FILES_BUCKET that several nodes share.
+     */
+    static FileStore openFiles(Config config) {
+        Path scratch = config.dataDir().resolve("tmp");
+        if (config.fileBucket() == null) {
+            Destination d = new LocalKind(List.of(config.dataDir())).open(java.util.Map.of("path", config.dataDir().toString()));
+            return new FileStore(d, scratch, false);
+        }
+        return new FileStore(S3Kind.s3().open(config.fileBucket()), scratch, true);
     }
 
 
@@ -94,9 +113,14 @@ public final class HotCrm implements Platform {
             }
         }
         Database db = Database.open(config.dbUrl(), config.dbUser(), config.dbPassword(), 10);
+        FileStore files = null;
         try {
-            return new HotCrm(config, db);
+            files = openFiles(config);
+            return new HotCrm(config, db, files);
         } catch (RuntimeException e) {
+            if (files != null) {
+                files.close();
+            }
             db.close();
             throw e;
         }
@@ -151,8 +175,7 @@ public final class HotCrm implements Platform {
     /** Starts the web server (port 0 = any free port) and the job server, and returns the web server. */
     public WebServer start(int port) {
         WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs, importer,
-                config.dataDir().resolve("uploads"), config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name(),
-                exporter, schedules));
+                config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name(), exporter, schedules));
         web.start(port);
         jobs.startServer(config.jobWorkers());
         scheduleMaintenance();
@@ -223,9 +246,15 @@ public final class HotCrm implements Platform {
         return config.embedded() ? "embedded H2" : "PostgreSQL";
     }
 
+    /** Where shared files are kept, without secrets. */
+    public String filesDescription() {
+        return files.shared() ? files.describe() : config.dataDir().toString();
+    }
+
     @Override
     public void close() {
         jobs.close();
+        files.close();
         db.close();
     }
 }

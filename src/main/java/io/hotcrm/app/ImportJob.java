@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hotcrm.importing.ImportListener;
 import io.hotcrm.importing.ImportSummary;
 import io.hotcrm.importing.Importer;
+import io.hotcrm.jobs.Job;
 import io.hotcrm.jobs.JobContext;
 import io.hotcrm.jobs.JobHandler;
 import io.hotcrm.notify.Notifier;
@@ -63,7 +64,7 @@ final class ImportJob implements JobHandler {
     }
 
     private ImportSummary run(JobContext ctx, UUID id) {
-        return importer.execute(id, new ImportListener() {
+        return importer.execute(id, ctx.jobId(), ctx.attempt(), new ImportListener() {
             private long knownTotal = -1;
 
             @Override
@@ -79,6 +80,28 @@ final class ImportJob implements JobHandler {
             @Override
             public boolean cancelled() {
                 return ctx.cancelRequested();
+            }
+        });
+    }
+
+    /**
+     * The import's job stopped without the import's code ending it: the import becomes resumable (and
+     * undoable) while it waits for another attempt or its owner, failed when no attempt is left — then its
+     * user is told, as when an attempt fails — or cancelled.
+     */
+    @Override
+    public void stopped(Job job) {
+        UUID id = Importer.importOf(job.payload());
+        String state = switch (job.state()) {
+            case FAILED -> "failed";
+            case CANCELLED -> "cancelled";
+            default -> "interrupted";
+        };
+        String reason = job.message() == null ? "Its process stopped" : job.message();
+        importer.stopped(id, state, reason).ifPresent(s -> {
+            if (state.equals("failed") || (state.equals("interrupted") && job.inlineJob())) {
+                notifyUser(job.createdBy(), "HotCRM import " + (state.equals("failed") ? "failed" : "interrupted"),
+                        "Your import " + id + " of " + s.fileName() + " stopped: " + s.message());
             }
         });
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.importing.ImportFile;
 import io.hotcrm.importing.ImportMode;
 import io.hotcrm.importing.ImportRequest;
 import io.hotcrm.importing.ImportSummary;
@@ -16,10 +17,12 @@ import io.hotcrm.mapping.SavedMappings;
 import io.hotcrm.mapping.Suggestion;
 import io.hotcrm.security.Principal;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +38,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "import", description = "Import a CSV or Excel file (see docs/import.md). Also: suggest, list, show, undo, resume, mappings.",
         subcommands = {ImportCommand.Suggest.class, ImportCommand.ListImports.class, ImportCommand.Show.class,
-                ImportCommand.Undo.class, ImportCommand.Resume.class, ImportCommand.Mappings.class})
+                ImportCommand.Undo.class, ImportCommand.Resume.class, ImportCommand.Results.class, ImportCommand.Mappings.class})
 final class ImportCommand implements Callable<Integer> {
     /** Exit status when the import ran to the end but some rows failed. */
     static final int SOME_ROWS_FAILED = 1;
@@ -124,8 +127,8 @@ final class ImportCommand implements Callable<Integer> {
         Formats.Overrides formats = new Formats.Overrides(dateFormat, timeZone == null ? null : Formats.zone(timeZone),
                 decimalComma ? Boolean.TRUE : null);
         ImportRequest request = new ImportRequest(object, ImportMode.of(mode), match, m, mappingName, saveMapping,
-                fileOptions.options(), formats, dryRun, blanksClear, file, file.getFileName().toString());
-        ImportSummary started = importer.start(p, request, null);
+                fileOptions.options(), formats, dryRun, blanksClear, ImportFile.local(file));
+        ImportSummary started = importer.start(p, request);
         return runJob(cli, started.id(), started.source(), json, report);
     }
 
@@ -136,17 +139,17 @@ final class ImportCommand implements Callable<Integer> {
         try (JobProgress bar = JobProgress.forTerminal("Importing")) {
             job = cli.platform().jobs().runHere(Importer.JOB_TYPE, Importer.jobPayload(importId), p.email(), bar);
         }
-        cli.platform().importer().attachJob(importId, job.id());
         JsonNode view = Output.JSON.readTree(job.result());
         if (view instanceof ObjectNode o) {
             o.put("jobId", job.id().toString());
         }
         if (report != null) {
             Files.createDirectories(report);
-            for (String f : new String[] {"resultFile", "errorFile"}) {
-                if (view.hasNonNull(f)) {
-                    Path from = Path.of(view.get(f).asText());
-                    Files.copy(from, report.resolve(from.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            for (boolean errors : new boolean[] {false, true}) {
+                if (view.hasNonNull(errors ? "errorFile" : "resultFile")) {
+                    try (InputStream in = cli.platform().importer().openResultFile(p, importId, errors)) {
+                        Files.copy(in, report.resolve(errors ? "errors.csv" : "results.csv"), StandardCopyOption.REPLACE_EXISTING);
+                    }
                 }
             }
         }
@@ -185,9 +188,12 @@ final class ImportCommand implements Callable<Integer> {
             cli.err.println("  Row " + e.path("row").asLong() + (e.path("column").isNull() ? "" : ", column \""
                     + e.path("column").asText() + "\"") + ": " + e.path("message").asText());
         }
-        cli.out.println("  Results: " + v.path("resultFile").asText());
+        Importer importer = cli.platform().importer();
+        if (v.hasNonNull("resultFile")) {
+            cli.out.println("  Results: " + importer.location(v.path("resultFile").asText()));
+        }
         if (v.hasNonNull("errorFile")) {
-            cli.out.println("  Failed rows, to fix and import again: " + v.path("errorFile").asText());
+            cli.out.println("  Failed rows, to fix and import again: " + importer.location(v.path("errorFile").asText()));
         }
     }
 
@@ -215,8 +221,7 @@ final class ImportCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Cli cli = parent.cli;
-            Importer.Preview pv = cli.platform().importer().preview(cli.actor(), file, file.getFileName().toString(),
-                    fileOptions.options(), object);
+            Importer.Preview pv = cli.platform().importer().preview(cli.actor(), ImportFile.local(file), fileOptions.options(), object);
             if (json) {
                 cli.out.println(pv.suggested().toJson());
                 return 0;
@@ -323,11 +328,48 @@ final class ImportCommand implements Callable<Integer> {
         public Integer call() throws IOException {
             Cli cli = parent.cli;
             ImportSummary s = cli.platform().importer().get(cli.actor(), Ids.parse(id, "Import id"));
-            if (!s.state().equals("failed") && !s.state().equals("running") && !s.state().equals("queued")) {
+            if (s.state().equals("running")) {
+                throw new HotCrmException(io.hotcrm.common.ErrorCode.CONFLICT, "Import " + id + " is running"
+                        + (s.jobId() == null ? "" : " (job " + s.jobId() + ")") + ": resuming it now would write its rows twice."
+                        + " Wait for it to end, or cancel it (hotcrm jobs cancel " + (s.jobId() == null ? "JOB_ID" : s.jobId())
+                        + "). If its process was stopped on another machine, HotCRM notices within a minute.");
+            }
+            if (!List.of("failed", "interrupted", "queued").contains(s.state())) {
                 throw HotCrmException.invalid("Import " + id + " is " + s.state() + "; only an import that stopped midway"
-                        + " (failed, or still marked running after its process died) can be resumed.");
+                        + " (interrupted or failed) can be resumed.");
             }
             return runJob(cli, s.id(), null, json, null);
+        }
+    }
+
+    @Command(name = "results", description = "Write an import's result file (every row with its outcome), or with --errors its"
+            + " error file, to a file or standard output; wherever the file store keeps it.")
+    static final class Results implements Callable<Integer> {
+        @ParentCommand
+        ImportCommand parent;
+
+        @Parameters(paramLabel = "IMPORT_ID")
+        String id;
+
+        @Option(names = "--errors", description = "The error file: only the rows that failed, ready to fix and import again.")
+        boolean errors;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (default: standard output).")
+        Path output;
+
+        @Override
+        public Integer call() throws IOException {
+            Cli cli = parent.cli;
+            try (InputStream in = cli.platform().importer().openResultFile(cli.actor(), Ids.parse(id, "Import id"), errors)) {
+                if (output == null) {
+                    in.transferTo(cli.out);
+                    cli.out.flush();
+                } else {
+                    Files.copy(in, output, StandardCopyOption.REPLACE_EXISTING);
+                    cli.err.println("Wrote " + output);
+                }
+            }
+            return 0;
         }
     }
 

@@ -21,6 +21,24 @@ public interface Destination extends AutoCloseable {
     /** The files in the folder (names relative to it), for monitoring and tests. */
     List<String> list() throws IOException;
 
+    /** The files whose names start with {@code prefix} (a folder ends with '/'), names relative to the folder. */
+    default List<String> list(String prefix) throws IOException {
+        return list().stream().filter(n -> n.startsWith(prefix)).toList();
+    }
+
+    /** Whether a file of the name exists (a read does not then fail as missing). */
+    default boolean exists(String name) throws IOException {
+        return list().contains(name);
+    }
+
+    /**
+     * The file as a path on this machine, when the destination is a local directory (so it can be read in
+     * place, with random access); empty for remote destinations, whose files must be downloaded.
+     */
+    default java.util.Optional<java.nio.file.Path> localPath(String name) {
+        return java.util.Optional.empty();
+    }
+
     InputStream open(String name) throws IOException;
 
     void delete(String name) throws IOException;

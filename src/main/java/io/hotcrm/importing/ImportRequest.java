@@ -12,46 +12,51 @@ import java.nio.file.Path;
  */
 public record ImportRequest(String object, ImportMode mode, String matchField, Mapping mapping, String mappingName,
                             String saveMappingAs, SourceOptions source, Formats.Overrides formats, boolean dryRun,
-                            boolean blanksClear, Path file, String fileName) {
+                            boolean blanksClear, ImportFile file) {
     public ImportRequest {
         mode = mode == null ? ImportMode.UPSERT : mode;
         source = source == null ? SourceOptions.DETECT : source;
-        fileName = fileName == null ? file.getFileName().toString() : fileName;
+        java.util.Objects.requireNonNull(file, "file");
     }
 
-    /** A plain request: the file, the object, upsert with the suggested mapping. */
+    /** A plain request: the file (on this machine), the object, upsert with the suggested mapping. */
     public static ImportRequest of(Path file, String object) {
         return new ImportRequest(object, ImportMode.UPSERT, null, null, null, null, SourceOptions.DETECT, null, false, false,
-                file, null);
+                ImportFile.local(file));
+    }
+
+    /** The file's name, as the user knows it. */
+    public String fileName() {
+        return file.name();
     }
 
     public ImportRequest withMode(ImportMode m) {
         return new ImportRequest(object, m, matchField, mapping, mappingName, saveMappingAs, source, formats, dryRun,
-                blanksClear, file, fileName);
+                blanksClear, file);
     }
 
     public ImportRequest withMatch(String field) {
         return new ImportRequest(object, mode, field, mapping, mappingName, saveMappingAs, source, formats, dryRun,
-                blanksClear, file, fileName);
+                blanksClear, file);
     }
 
     public ImportRequest withMapping(Mapping m) {
         return new ImportRequest(object, mode, matchField, m, mappingName, saveMappingAs, source, formats, dryRun,
-                blanksClear, file, fileName);
+                blanksClear, file);
     }
 
     public ImportRequest withDryRun(boolean d) {
         return new ImportRequest(object, mode, matchField, mapping, mappingName, saveMappingAs, source, formats, d,
-                blanksClear, file, fileName);
+                blanksClear, file);
     }
 
     public ImportRequest withFormats(Formats.Overrides f) {
         return new ImportRequest(object, mode, matchField, mapping, mappingName, saveMappingAs, source, f, dryRun,
-                blanksClear, file, fileName);
+                blanksClear, file);
     }
 
     public ImportRequest withSource(SourceOptions s) {
         return new ImportRequest(object, mode, matchField, mapping, mappingName, saveMappingAs, s,
-                formats, dryRun, blanksClear, file, fileName);
+                formats, dryRun, blanksClear, file);
     }
 }

@@ -59,6 +59,8 @@ final class ImportRun {
     private final Principal principal;
     private final ImportRequest request;
     private final UUID id;
+    /** The run that owns the import (job and attempt): each chunk's transaction checks it still does. */
+    private final String runner;
     private final ObjectDef object;
     private final CompiledMapping mapping;
     private final Map<String, ObjectDef> targetObjects;
@@ -115,7 +117,7 @@ final class ImportRun {
     }
 
     ImportRun(Database db, RecordBatch batch, ImportLog log, Principal principal, ImportRequest request, UUID id,
-              CompiledMapping mapping, Map<String, ObjectDef> targetObjects, String keyFieldName, OffsetDateTime stamp,
+              String runner, CompiledMapping mapping, Map<String, ObjectDef> targetObjects, String keyFieldName, OffsetDateTime stamp,
               UUID defaultOwner, ImportListener listener) {
         this.db = db;
         this.batch = batch;
@@ -123,6 +125,7 @@ final class ImportRun {
         this.principal = principal;
         this.request = request;
         this.id = id;
+        this.runner = runner;
         this.object = mapping.object();
         this.mapping = mapping;
         this.targetObjects = targetObjects;
@@ -304,7 +307,6 @@ final class ImportRun {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            results.flush();
         }
         rethrow(writer.failure);
         if (!cancelled && !request.dryRun()) {
@@ -528,13 +530,32 @@ final class ImportRun {
         return new Prepared(chunk, inserts, updates, createdIds, updatedJournal, c);
     }
 
-    /** Writes a prepared chunk in one transaction (records, journal, checkpoint), then its result rows. */
-    private void write(Prepared prepared, ResultFiles results) throws IOException {
+    /**
+     * Writes a prepared chunk: first its result rows (a part in the file store), then one transaction with the
+     * records, the undo journal and the checkpoint — so every committed chunk has its result rows, and a chunk
+     * whose transaction did not commit is written again, part and all, by the resumed run.
+     */
+    private void write(Prepared prepared, ResultFiles results) {
         long t0 = System.nanoTime();
         List<Row> chunk = prepared.chunk();
+        List<ResultFiles.Line> lines = new ArrayList<>(chunk.size());
+        for (Row row : chunk) {
+            if (row.problems.size() > 1) {
+                row.problems.sort(java.util.Comparator.comparingInt(this::columnOrder));
+            }
+            String errors = row.problems.isEmpty() ? null : String.join("; ", row.problems.stream()
+                    .map(p -> (p.column() == null ? "" : p.column() + ": ") + p.message()).toList());
+            String changeText = row.changes == null ? null : String.join("; ", row.changes.stream()
+                    .map(ch -> ch.field() + ": " + show(ch.before()) + " → " + show(ch.after())).toList());
+            lines.add(new ResultFiles.Line(row.raw, row.status.id(request.dryRun()) + (row.note == null ? "" : " (" + row.note + ")"),
+                    row.recordId == null ? null : row.recordId.toString(), errors, changeText));
+        }
+        results.chunk(total.done(), lines);
+        timing[5] += System.nanoTime() - t0;
+        t0 = System.nanoTime();
         ImportLog.Counts c = prepared.counts();
         if (request.dryRun()) {
-            log.advance(id, c);
+            log.advance(id, runner, c);
         } else {
             List<FieldDef> insertColumns = insertColumns();
             db.jdbi().useTransaction(h -> {
@@ -552,22 +573,12 @@ final class ImportRun {
                             .bind("created", prepared.createdIds().isEmpty() ? null : join(prepared.createdIds()))
                             .bind("updated", prepared.updatedJournal().isEmpty() ? null : prepared.updatedJournal().toString()).execute();
                 }
-                ImportLog.advance(h, id, c);
+                ImportLog.advance(h, id, runner, c);
             });
         }
         total = total.plus(c);
         timing[4] += System.nanoTime() - t0;
-        t0 = System.nanoTime();
         for (Row row : chunk) {
-            if (row.problems.size() > 1) {
-                row.problems.sort(java.util.Comparator.comparingInt(this::columnOrder));
-            }
-            String errors = row.problems.isEmpty() ? null : String.join("; ", row.problems.stream()
-                    .map(p -> (p.column() == null ? "" : p.column() + ": ") + p.message()).toList());
-            String changeText = row.changes == null ? null : String.join("; ", row.changes.stream()
-                    .map(ch -> ch.field() + ": " + show(ch.before()) + " → " + show(ch.after())).toList());
-            results.row(row.raw, row.status.id(request.dryRun()) + (row.note == null ? "" : " (" + row.note + ")"),
-                    row.recordId == null ? null : row.recordId.toString(), errors, changeText);
             for (RowProblem p : row.problems) {
                 if (problems.size() < KEEP_PROBLEMS) {
                     problems.add(p);
@@ -581,7 +592,6 @@ final class ImportRun {
                 }
             }
         }
-        timing[5] += System.nanoTime() - t0;
     }
 
     /** Where a problem's column is in the file, so a row's problems read left to right. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.files.FileStore;
 import io.hotcrm.mapping.CompiledMapping;
 import io.hotcrm.mapping.Mapping;
 import io.hotcrm.mapping.MappingSuggester;
@@ -62,24 +63,24 @@ public final class Importer {
     private final SavedMappings savedMappings;
     private final ImportLog log;
     private final List<SourceFormat> formats;
-    private final Path workDir;
+    private final FileStore files;
     private final Security security;
     private final MappingSuggester suggester = new MappingSuggester();
 
     /**
      * @param formats    the file formats, tried in order by their first bytes
-     * @param workDir    where result files go ({@code workDir/<import id>/})
+     * @param files      the file store every node shares: uploads, result and error files
      * @param security   finds the principal an import runs as (by email; "system" for the system) and the roles
      *                   user imports may give
      */
-    public Importer(Database db, Schema schema, List<SourceFormat> formats, Path workDir, Security security) {
+    public Importer(Database db, Schema schema, List<SourceFormat> formats, FileStore files, Security security) {
         this.db = db;
         this.schema = schema;
         this.batch = new RecordBatch(db, schema);
         this.savedMappings = new SavedMappings(db.jdbi());
         this.log = new ImportLog(db.jdbi());
         this.formats = List.copyOf(formats);
-        this.workDir = workDir;
+        this.files = files;
         this.security = security;
     }
 
@@ -101,15 +102,24 @@ public final class Importer {
         return savedMappings;
     }
 
+    /**
+     * Saves a mapping under a name for its object (the user needs to read the object); replacing a mapping
+     * someone else saved needs a role that manages setup.
+     */
+    public void saveMapping(Principal p, String name, Mapping m) {
+        AccessGuard.require(p, schema.object(m.object()), Action.READ);
+        savedMappings.save(name, m.withObject(schema.object(m.object()).name()), p.email(), p.role().manageSetup());
+    }
+
     /** A file's shape: what it is, its sheets, headers, first rows, and a suggested field per column. */
     public record Preview(String source, List<String> sheets, List<String> headers, List<String[]> sample,
                           List<Suggestion> suggestions, Mapping suggested) {
     }
 
-    public Preview preview(Principal p, Path file, String fileName, SourceOptions options, String objectName) {
+    public Preview preview(Principal p, ImportFile file, SourceOptions options, String objectName) {
         ObjectDef o = schema.object(objectName);
         AccessGuard.require(p, o, Action.READ);
-        try (Source s = open(file, fileName, options)) {
+        try (FileStore.LocalCopy copy = localCopy(p, file); Source s = open(copy.path(), file.name(), options)) {
             List<String[]> sample = new ArrayList<>();
             SourceRow r;
             while (sample.size() < 10 && (r = s.next()) != null) {
@@ -122,8 +132,99 @@ public final class Importer {
             return new Preview(s.description(), s.sheets(), s.headers(), sample, allowed,
                     Mapping.fromSuggestions(o.name(), allowed));
         } catch (IOException e) {
-            throw unreadable(fileName, e);
+            throw unreadable(file.name(), e);
         }
+    }
+
+    // ------------------------------------------------------------------ uploads
+
+    /** Names of uploaded files are kept to this many characters (the extension is kept). */
+    static final int MAX_NAME = 120;
+
+    /** A file uploaded for import: its id, safe name and size. */
+    public record Uploaded(UUID id, String name, long size) {
+    }
+
+    /**
+     * Stores an upload in the shared file store for the principal (so whichever node runs the import reads it),
+     * refusing it past {@code maxBytes} with the advice to split the file or use the command line. Nothing is
+     * kept of a refused or empty upload.
+     */
+    public Uploaded upload(Principal p, String originalName, InputStream in, long maxBytes) {
+        String name = safeName(originalName);
+        UUID id = Ids.newId();
+        String key = FileStore.key("uploads", id.toString(), name);
+        long size = 0;
+        try (FileStore.NewFile u = files.create(key); InputStream src = in) {
+            java.io.OutputStream out = u.stream();
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = src.read(buf)) > 0) {
+                size += n;
+                if (size > maxBytes) {
+                    throw new HotCrmException(ErrorCode.TOO_LARGE, "The file is larger than " + (maxBytes / 1024 / 1024)
+                            + " MB, the limit for uploads. Split it into smaller files, or import it with the command line"
+                            + " (hotcrm import FILE --object OBJECT), which streams a file of any size.");
+                }
+                out.write(buf, 0, n);
+            }
+            if (size == 0) {
+                throw HotCrmException.invalid("The upload is empty: send the file's bytes.");
+            }
+            out.flush();
+            u.commit();
+        } catch (IOException e) {
+            throw HotCrmException.invalid("The upload of " + name + " broke off (" + e.getMessage() + "); send it again.");
+        }
+        long bytes = size;
+        db.jdbi().useHandle(h -> h.createUpdate("insert into hc_upload (id, file_key, file_name, size, created_by, created_at)"
+                        + " values (:id, :key, :name, :size, :by, :now)").bind("id", id).bind("key", key).bind("name", name)
+                .bind("size", bytes).bind("by", p.email()).bind("now", OffsetDateTime.now(ZoneOffset.UTC)).execute());
+        return new Uploaded(id, name, bytes);
+    }
+
+    /** An upload of the principal's (or anyone's, for setup roles); "not found" otherwise. */
+    public Uploaded uploaded(Principal p, UUID id) {
+        return db.jdbi().withHandle(h -> h.createQuery("select id, file_name, size, created_by from hc_upload where id = :id")
+                        .bind("id", id).map((rs, c) -> AccessGuard.canSeeWorkOf(p, rs.getString("created_by"))
+                                ? new Uploaded(rs.getObject("id", UUID.class), rs.getString("file_name"), rs.getLong("size")) : null)
+                        .findOne())
+                .orElseThrow(() -> HotCrmException.notFound("There is no uploaded file " + id + " that you can use; upload it"
+                        + " first (POST /api/v1/imports/files)."));
+    }
+
+    private String uploadKey(Principal p, UUID id) {
+        uploaded(p, id);
+        return db.jdbi().withHandle(h -> h.createQuery("select file_key from hc_upload where id = :id").bind("id", id)
+                .mapTo(String.class).one());
+    }
+
+    /**
+     * A name safe in any file store and in a download header: the last path part, letters, digits and
+     * {@code . _ - space} only, at most {@value #MAX_NAME} characters with the extension kept.
+     */
+    static String safeName(String name) {
+        String n = name == null || name.isBlank() ? "upload.csv" : name;
+        n = n.replace('\\', '/');
+        n = n.substring(n.lastIndexOf('/') + 1).replaceAll("[^\\p{L}\\p{N}._ -]", "_").strip();
+        n = n.replaceAll("\\.{2,}", ".");
+        if (n.length() > MAX_NAME) {
+            int dot = n.lastIndexOf('.');
+            String ext = dot > 0 && n.length() - dot <= 10 ? n.substring(dot) : "";
+            n = n.substring(0, MAX_NAME - ext.length()).strip() + ext;
+        }
+        return n.isBlank() || n.startsWith(".") ? "upload" + n : n;
+    }
+
+    /** The file on this machine: the command line's own file, or the upload (downloaded from a bucket if need be). */
+    private FileStore.LocalCopy localCopy(Principal p, ImportFile f) {
+        if (f.path() != null) {
+            if (!Files.isRegularFile(f.path())) {
+                throw HotCrmException.invalid("There is no file " + f.path() + ".");
+            }
+            return FileStore.LocalCopy.of(f.path());
+        }
+        return files.local(uploadKey(p, f.uploadId()));
     }
 
     private static boolean writable(Principal p, ObjectDef o, String field) {
@@ -132,9 +233,9 @@ public final class Importer {
     }
 
     /** Opens the file with the first format that recognises it. */
-    public Source open(Path file, String fileName, SourceOptions options) throws IOException {
+    Source open(Path file, String fileName, SourceOptions options) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw HotCrmException.invalid("There is no file " + file + ".");
+            throw HotCrmException.invalid("There is no file " + fileName + ".");
         }
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
@@ -154,7 +255,7 @@ public final class Importer {
 
     /** Checks the request and runs it to the end in this thread (dry-runs, tests, scripts). */
     public ImportSummary run(Principal p, ImportRequest request, ImportListener listener) {
-        return execute(start(p, request, null).id(), listener);
+        return execute(start(p, request).id(), null, 1, listener);
     }
 
     /**
@@ -163,22 +264,23 @@ public final class Importer {
      * mapped, required fields are filled — then records the import (state {@code queued}) and returns it.
      * Nothing is recorded when a check fails.
      */
-    public ImportSummary start(Principal p, ImportRequest r, UUID jobId) {
+    public ImportSummary start(Principal p, ImportRequest r) {
         ObjectDef o = schema.object(r.object());
         Plan plan;
-        try (Source s = open(r.file(), r.fileName(), r.source())) {
+        try (FileStore.LocalCopy copy = localCopy(p, r.file()); Source s = open(copy.path(), r.fileName(), r.source())) {
             plan = plan(p, r, o, s);
         } catch (IOException e) {
             throw unreadable(r.fileName(), e);
         }
         UUID id = Ids.newId();
         OffsetDateTime stamp = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        log.create(id, r, plan.matchField, settings(r, plan.mapping), p.email(), stamp, jobId,
-                workDir.resolve(id.toString()).toAbsolutePath().toString());
-        log.state(id, "queued", null);
+        String sourceKey = r.file().uploadId() == null ? null : uploadKey(p, r.file().uploadId());
+        String sourcePath = r.file().path() == null ? null : r.file().path().toString();
+        log.create(id, r, plan.matchField, settings(r, plan.mapping), p.email(), stamp, sourceKey, sourcePath,
+                FileStore.key("imports", id.toString()));
         log.total(id, plan.rows);
         if (r.saveMappingAs() != null && !r.saveMappingAs().isBlank()) {
-            savedMappings.save(r.saveMappingAs(), plan.mapping, p.email());
+            saveMapping(p, r.saveMappingAs(), plan.mapping);
         }
         return log.get(id).summary(plan.source, plan.compiled.ignoredColumns(), List.of(), List.of());
     }
@@ -307,14 +409,66 @@ public final class Importer {
 
     /**
      * Runs a recorded import from its checkpoint to the end (the first run starts at row one; a run after an
-     * interruption continues after the last committed chunk). Returns the summary; a cancelled import ends
-     * {@code cancelled} with what it wrote kept (undo removes it); a failure ends {@code failed} and is thrown.
+     * interruption continues after the last committed chunk), as attempt {@code attempt} of the job
+     * {@code jobId} (null when run directly). Only one run holds an import: another job's run of an import
+     * that is running is refused, and a run that lost its import to another writes nothing more. Returns the
+     * summary; a cancelled import ends {@code cancelled} with what it wrote kept (undo removes it); a failure
+     * ends {@code failed} (or {@code interrupted} when the node is stopping) and is thrown.
      */
-    public ImportSummary execute(UUID importId, ImportListener listener) {
+    public ImportSummary execute(UUID importId, UUID jobId, int attempt, ImportListener listener) {
         ImportLog.Row row = log.get(importId);
-        if (List.of("succeeded", "cancelled", "undone").contains(row.state())) {
+        if (ENDED.contains(row.state())) {
             return row.summary(null, List.of(), List.of(), List.of());
         }
+        String runner = (jobId == null ? "direct-" + Ids.newId() : jobId.toString()) + "/" + attempt;
+        boolean resumed = row.counts().done() > 0;
+        if (!log.claim(importId, jobId, runner, resumed ? "Resuming after row " + row.counts().done() : "Starting")) {
+            ImportLog.Row now = log.get(importId);
+            if (ENDED.contains(now.state())) {
+                return now.summary(null, List.of(), List.of(), List.of());
+            }
+            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + importId + " is " + now.state()
+                    + (now.jobId() != null ? " (job " + now.jobId() + ")" : "") + ": a second run would write the same rows"
+                    + " twice. Wait for it to end, or cancel it (hotcrm jobs cancel JOB_ID) and then resume it.");
+        }
+        row = log.get(importId);
+        try (FileStore.LocalCopy copy = sourceCopy(row)) {
+            return run(row, runner, copy.path(), listener);
+        } catch (RuntimeException e) {
+            boolean stopping = Thread.currentThread().isInterrupted();
+            String m = e instanceof HotCrmException ? e.getMessage() : "Unexpected error: " + e;
+            if (stopping) {
+                log.finish(importId, runner, "interrupted", "Stopped with the node running it after row "
+                        + log.get(importId).counts().done() + "; it continues after its last committed chunk.");
+            } else if (log.finish(importId, runner, "failed", m + (row.dryRun() ? "" : " Resume it to continue after the last"
+                    + " committed chunk, or undo it to remove what it wrote."))) {
+                assembleQuietly(log.get(importId), false);
+            }
+            throw e;
+        }
+    }
+
+    private static final List<String> ENDED = List.of("succeeded", "cancelled", "undone", "undoing");
+
+    /** The source of a recorded import, on this machine: the upload from the file store, or the command line's file. */
+    private FileStore.LocalCopy sourceCopy(ImportLog.Row row) {
+        if (row.sourceKey() != null) {
+            if (!files.exists(row.sourceKey())) {
+                throw HotCrmException.notFound("The uploaded file " + row.fileName() + " of import " + row.id()
+                        + " is no longer in the file store; upload it again and start a new import.");
+            }
+            return files.local(row.sourceKey());
+        }
+        Path path = Path.of(row.sourcePath());
+        if (!Files.isRegularFile(path)) {
+            throw HotCrmException.invalid("Import " + row.id() + " reads " + path + ", a file on the machine where it was"
+                    + " started, and it is not here. Resume it there (hotcrm import resume " + row.id() + "), or undo it.");
+        }
+        return FileStore.LocalCopy.of(path);
+    }
+
+    private ImportSummary run(ImportLog.Row row, String runner, Path file, ImportListener listener) {
+        UUID importId = row.id();
         Principal p = Principal.SYSTEM_EMAIL.equals(row.createdBy()) ? Principal.system()
                 : security.users().principal(row.createdBy());
         JsonNode settings;
@@ -328,11 +482,9 @@ public final class Importer {
                 settings.has("encoding") ? Charset.forName(settings.get("encoding").asText()) : null,
                 settings.has("sheet") ? settings.get("sheet").asText() : null);
         ImportRequest request = new ImportRequest(row.object(), row.mode(), row.match(), mapping, null, null, options, null,
-                row.dryRun(), settings.path("blanksClear").asBoolean(false), Path.of(row.sourcePath()), row.fileName());
+                row.dryRun(), settings.path("blanksClear").asBoolean(false), ImportFile.local(file));
         ObjectDef o = schema.object(row.object());
-        boolean resumed = row.counts().done() > 0;
-        log.state(importId, "running", resumed ? "Resuming after row " + row.counts().done() : null);
-        try (Source source = open(request.file(), request.fileName(), options)) {
+        try (Source source = open(file, row.fileName(), options)) {
             Plan plan = plan(p, request, o, source);
             Map<String, ObjectDef> targets = new HashMap<>();
             for (CompiledMapping.Target t : plan.compiled.targets()) {
@@ -343,7 +495,7 @@ public final class Importer {
                 }
             }
             UUID owner = o.ownerField().isPresent() ? defaultOwner(p) : null;
-            ImportRun run = new ImportRun(db, batch, log, p, request, importId, plan.compiled, targets, plan.matchField,
+            ImportRun run = new ImportRun(db, batch, log, p, request, importId, runner, plan.compiled, targets, plan.matchField,
                     row.stamp(), owner, listener);
             run.continueFrom(row.counts());
             if (o.name().equals(USER)) {
@@ -351,39 +503,86 @@ public final class Importer {
             }
             Supplier<Source> reopen = () -> {
                 try {
-                    return open(request.file(), request.fileName(), options);
+                    return open(file, row.fileName(), options);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             };
             run.indexFileKeys(reopen);
-            boolean cancelled;
-            try (ResultFiles results = new ResultFiles(Path.of(row.resultDir()), source.headers(), row.dryRun(), resumed)) {
-                cancelled = run.run(source, row.counts().done(), results);
-            }
+            ResultFiles results = new ResultFiles(files, row.resultKey(), source.headers(), row.dryRun());
+            results.discardFrom(row.counts().done());
+            boolean cancelled = run.run(source, row.counts().done(), results);
             ImportLog.Counts c = run.counts();
             LOG.debug("Import {} of {} rows: {}", importId, c.done(), run.timings());
             if (!row.dryRun()) {
                 refreshStatistics(o, c);
             }
+            results.assemble(c.done(), true);
             String message = describe(row.dryRun(), c) + (cancelled ? " Cancelled: what was written is kept; undo removes it." : "")
                     + (NO_KEY.equals(row.match()) ? " No column identifies records (external_id, id, email or a unique field),"
                     + " so every row creates one: importing this file again would create duplicates." : "");
             String state = cancelled ? "cancelled" : "succeeded";
-            log.finish(importId, state, message);
+            if (!log.finish(importId, runner, state, message)) {
+                throw new HotCrmException(ErrorCode.CONFLICT, "Import " + importId + " was taken over by another run; this"
+                        + " one stops.");
+            }
             if (!row.dryRun()) {
                 db.jdbi().useHandle(h -> AuditLog.record(h, p, "import." + state, o.name(), importId.toString(), message));
             }
             return log.get(importId).summary(source.description(), plan.compiled.ignoredColumns(), run.problems(), run.changes());
         } catch (IOException e) {
-            log.finish(importId, "failed", "Cannot read " + row.fileName() + ": " + e.getMessage());
             throw unreadable(row.fileName(), e);
-        } catch (RuntimeException e) {
-            String m = e instanceof HotCrmException ? e.getMessage() : "Unexpected error: " + e;
-            log.finish(importId, "failed", m + (row.dryRun() ? "" : " Resume it to continue after the last committed"
-                    + " chunk, or undo it to remove what it wrote."));
-            throw e;
         }
+    }
+
+    /** Joins the result parts written so far, so a stopped import's rows can be downloaded; problems are logged. */
+    private void assembleQuietly(ImportLog.Row row, boolean dropParts) {
+        if (row.resultKey() == null) {
+            return;
+        }
+        try (FileStore.LocalCopy copy = sourceCopy(row); Source s = open(copy.path(), row.fileName(), optionsOf(row))) {
+            new ResultFiles(files, row.resultKey(), s.headers(), row.dryRun()).assemble(row.counts().done(), dropParts);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not write the result files of import {}: {}", row.id(), e.getMessage());
+        }
+    }
+
+    private static SourceOptions optionsOf(ImportLog.Row row) {
+        try {
+            JsonNode settings = JSON.readTree(row.settings());
+            return new SourceOptions(settings.has("delimiter") ? settings.get("delimiter").asText().charAt(0) : null,
+                    settings.has("encoding") ? Charset.forName(settings.get("encoding").asText()) : null,
+                    settings.has("sheet") ? settings.get("sheet").asText() : null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Records how an import was left by a run that stopped without ending it (its job's process or node died,
+     * or the job was cancelled while not running): {@code interrupted} — resumable, and undoable — when the
+     * work goes on or waits for its owner; {@code failed} when no attempt is left; {@code cancelled}. Returns
+     * the import as it now is, or empty when it had already ended.
+     */
+    public java.util.Optional<ImportSummary> stopped(UUID importId, String state, String reason) {
+        ImportLog.Row row = log.find(importId).orElse(null);
+        if (row == null) {
+            return java.util.Optional.empty();
+        }
+        String how = switch (state) {
+            case "failed" -> reason + ". It stopped after row " + row.counts().done() + ". Resume it (hotcrm import resume "
+                    + importId + ") or undo it (hotcrm import undo " + importId + ").";
+            case "cancelled" -> reason + ". What it wrote (" + row.counts().done() + " rows) is kept; undo removes it.";
+            default -> reason + ". It stopped after row " + row.counts().done() + "; resume it (hotcrm import resume "
+                    + importId + ") or undo it (hotcrm import undo " + importId + ").";
+        };
+        if (!log.stopped(importId, state, how)) {
+            return java.util.Optional.empty();
+        }
+        if (!state.equals("interrupted")) {
+            assembleQuietly(log.get(importId), state.equals("cancelled"));
+        }
+        return java.util.Optional.of(log.get(importId).summary(null, List.of(), List.of(), List.of()));
     }
 
     private static String describe(boolean dryRun, ImportLog.Counts c) {
@@ -441,15 +640,28 @@ public final class Importer {
         log.jobId(importId, jobId);
     }
 
-    /** The result file ({@code results.csv}) or error file ({@code errors.csv}) of an import. */
-    public Path resultFile(Principal p, UUID id, boolean errorsOnly) {
+    /**
+     * The key of an import's result file ({@code results.csv}) or error file ({@code errors.csv}) in the
+     * file store, once its run has ended.
+     */
+    public String resultFile(Principal p, UUID id, boolean errorsOnly) {
         ImportSummary s = get(p, id);
         String f = errorsOnly ? s.errorFile() : s.resultFile();
-        if (f == null || !Files.exists(Path.of(f))) {
+        if (f == null || !files.exists(f)) {
             throw HotCrmException.notFound(errorsOnly ? "Import " + id + " has no error file: no row failed."
-                    : "Import " + id + " has no result file yet.");
+                    : "Import " + id + " has no result file yet: it is written when the import's run ends.");
         }
-        return Path.of(f);
+        return f;
+    }
+
+    /** Reads an import's result or error file. */
+    public InputStream openResultFile(Principal p, UUID id, boolean errorsOnly) {
+        return files.open(resultFile(p, id, errorsOnly));
+    }
+
+    /** Where a file of the store is, for people: a path on this machine, or the bucket's address. */
+    public String location(String key) {
+        return files.where(key);
     }
 
     // ------------------------------------------------------------------ undo
@@ -469,7 +681,8 @@ public final class Importer {
     /**
      * Takes an import back: records it created are deleted and fields it updated get their values from before
      * the import back, using its journal. Records changed since (by anyone) are left as they are and listed.
-     * Works for finished, cancelled and failed imports (a rollback of an interrupted one).
+     * Works for finished, cancelled, failed and interrupted imports (a rollback of one that stopped midway); while
+     * it runs, the import is marked {@code undoing}, so a run thought dead that still writes stops.
      */
     public UndoResult undo(Principal p, UUID id) {
         ImportLog.Row row = log.find(id).filter(r -> AccessGuard.canSeeWorkOf(p, r.createdBy()))
@@ -480,15 +693,29 @@ public final class Importer {
         if (row.state().equals("undone")) {
             throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " has already been undone.");
         }
-        if (row.state().equals("running") || row.state().equals("queued")) {
-            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " is still " + row.state()
-                    + "; cancel it first, then undo it.");
+        if (row.state().equals("running") || row.state().equals("queued") || row.state().equals("undoing")) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " is " + (row.state().equals("undoing")
+                    ? "being undone already." : "still " + row.state() + (row.jobId() == null ? "" : " (job " + row.jobId() + ")")
+                    + "; cancel it first (hotcrm jobs cancel " + (row.jobId() == null ? "JOB_ID" : row.jobId()) + "), then undo it."));
         }
         ObjectDef o = schema.object(row.object());
         AccessGuard.require(p, o, Action.DELETE);
         AccessGuard.require(p, o, Action.EDIT);
-        UndoResult result = new Undo(db, batch, o, row.stamp(), p).run(id);
-        log.finish(id, "undone", "Undone by " + p.email() + ": " + result.deleted() + " created records deleted, "
+        String runner = "undo-" + Ids.newId();
+        if (!log.claimForUndo(id, runner, row.state())) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " changed while it was being undone; try again.");
+        }
+        UndoResult result;
+        try {
+            result = new Undo(db, batch, o, row.stamp(), p).run(id);
+        } catch (RuntimeException e) {
+            log.release(id, runner, row.state());
+            throw e;
+        }
+        if (row.resultKey() != null && !files.exists(FileStore.key(row.resultKey(), ResultFiles.RESULTS))) {
+            assembleQuietly(row, true);
+        }
+        log.finish(id, runner, "undone", "Undone by " + p.email() + ": " + result.deleted() + " created records deleted, "
                 + result.restored() + " updated records restored" + (result.leftAlone().isEmpty() ? "."
                 : ", " + result.leftAlone().size() + " changed since the import left alone."));
         db.jdbi().useHandle(h -> AuditLog.record(h, p, "import.undo", o.name(), id.toString(), result.view().toString()));

@@ -2,104 +2,175 @@ package io.hotcrm.importing;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
-import java.io.Closeable;
+import io.hotcrm.files.FileStore;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The files an import leaves: {@code results.csv} holds every input row as it was, with its status, the
- * record id and its errors; {@code errors.csv} holds only the failed rows with their errors, ready to fix
- * and import again. Both are UTF-8 with a BOM so spreadsheets open them correctly. Appended to when an
- * interrupted import resumes.
+ * The files an import leaves in the file store: {@code results.csv} holds every input row as it was, with its
+ * status, the record id and its errors; {@code errors.csv} holds only the failed rows with their errors,
+ * ready to fix and import again. Both are UTF-8 with a BOM so spreadsheets open them correctly.
+ *
+ * <p>Each chunk's rows are written as a part ({@code parts/<rows before it>.csv}, and {@code .errors.csv})
+ * <em>before</em> the chunk's transaction commits, so every committed chunk has its part whichever node wrote
+ * it and whenever the process died; a chunk that did not commit is done again by the resumed run, which first
+ * drops the parts at or after its checkpoint. {@link #assemble} joins the parts of the committed rows, in
+ * order, into the two files: every input row appears exactly once.
  */
-final class ResultFiles implements Closeable {
+final class ResultFiles {
     static final String RESULTS = "results.csv";
     static final String ERRORS = "errors.csv";
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    private final Path dir;
-    private final CsvWriter results;
+    private final FileStore files;
+    private final String folder;
     private final List<String> headers;
     private final boolean dryRun;
-    private CsvWriter errors;
 
-    ResultFiles(Path dir, List<String> headers, boolean dryRun, boolean append) throws IOException {
-        Files.createDirectories(dir);
-        this.dir = dir;
+    /** @param folder the import's folder in the store ({@code imports/<id>}) */
+    ResultFiles(FileStore files, String folder, List<String> headers, boolean dryRun) {
+        this.files = files;
+        this.folder = folder;
         this.headers = headers;
         this.dryRun = dryRun;
-        Path file = dir.resolve(RESULTS);
-        boolean fresh = !append || !Files.exists(file);
-        this.results = writer(file, fresh);
-        if (fresh) {
-            List<String> h = new ArrayList<>(headers);
-            h.add("_status");
-            h.add("_id");
-            h.add("_errors");
-            if (dryRun) {
-                h.add("_changes");
+    }
+
+    /** One input row's outcome. */
+    record Line(String[] values, String status, String id, String errors, String changes) {
+    }
+
+    /** Drops parts of chunks at or after the checkpoint: a resumed run writes them again. */
+    void discardFrom(long checkpoint) {
+        for (String key : files.list(folder + "/parts/")) {
+            long offset = offset(key);
+            if (offset < 0 || offset >= checkpoint) {
+                files.delete(key);
             }
-            results.writeRecord(h);
-        }
-        if (append && Files.exists(dir.resolve(ERRORS))) {
-            errors = writer(dir.resolve(ERRORS), false);
         }
     }
 
-    private static CsvWriter writer(Path file, boolean fresh) throws IOException {
-        OutputStream out = fresh ? Files.newOutputStream(file)
-                : Files.newOutputStream(file, StandardOpenOption.APPEND);
-        if (fresh) {
-            out.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+    /** Writes the part of the chunk that follows {@code offset} committed rows. */
+    void chunk(long offset, List<Line> lines) {
+        write(part(offset, false), lines, false);
+        if (lines.stream().anyMatch(l -> l.errors() != null)) {
+            write(part(offset, true), lines.stream().filter(l -> l.errors() != null).toList(), true);
         }
+    }
+
+    private String part(long offset, boolean errors) {
+        return folder + "/parts/" + String.format("%015d", offset) + (errors ? ".errors.csv" : ".csv");
+    }
+
+    private static long offset(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        int dot = name.indexOf('.');
+        try {
+            return Long.parseLong(dot < 0 ? name : name.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void write(String key, List<Line> lines, boolean errorsOnly) {
+        try (FileStore.NewFile u = files.create(key)) {
+            CsvWriter csv = writer(u.stream());
+            for (Line l : lines) {
+                csv.writeRecord(errorsOnly ? errorRecord(l) : resultRecord(l));
+            }
+            csv.flush();
+            u.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static CsvWriter writer(OutputStream out) {
         Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
         return CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(w);
     }
 
-    void row(String[] values, String status, String id, String errorText, String changes) throws IOException {
+    private List<String> resultRecord(Line l) {
+        List<String> out = values(l);
+        out.add(l.status());
+        out.add(l.id() == null ? "" : l.id());
+        out.add(l.errors() == null ? "" : l.errors());
+        if (dryRun) {
+            out.add(l.changes() == null ? "" : l.changes());
+        }
+        return out;
+    }
+
+    private List<String> errorRecord(Line l) {
+        List<String> out = values(l);
+        out.add(l.errors());
+        return out;
+    }
+
+    private List<String> values(Line l) {
         List<String> out = new ArrayList<>(headers.size() + 4);
         for (int i = 0; i < headers.size(); i++) {
-            out.add(i < values.length ? values[i] : "");
+            out.add(i < l.values().length && l.values()[i] != null ? l.values()[i] : "");
         }
-        out.add(status);
-        out.add(id == null ? "" : id);
-        out.add(errorText == null ? "" : errorText);
-        if (dryRun) {
-            out.add(changes == null ? "" : changes);
-        }
-        results.writeRecord(out);
-        if (errorText != null && !errorText.isEmpty()) {
-            if (errors == null) {
-                errors = writer(dir.resolve(ERRORS), true);
-                List<String> h = new ArrayList<>(headers);
-                h.add("_errors");
-                errors.writeRecord(h);
+        return out;
+    }
+
+    /**
+     * Joins the parts of the first {@code rowsDone} rows into results.csv (and errors.csv when a row failed),
+     * replacing earlier versions. With {@code dropParts} the parts are removed afterwards (the import is over);
+     * otherwise they stay for a resumed run to complete. Returns whether an error file was written.
+     */
+    boolean assemble(long rowsDone, boolean dropParts) {
+        List<String> results = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (String key : files.list(folder + "/parts/")) {
+            long offset = offset(key);
+            if (offset >= 0 && offset < rowsDone) {
+                (key.endsWith(".errors.csv") ? errors : results).add(key);
             }
-            List<String> e = new ArrayList<>(out.subList(0, headers.size()));
-            e.add(errorText);
-            errors.writeRecord(e);
         }
+        List<String> head = new ArrayList<>(headers);
+        head.add("_status");
+        head.add("_id");
+        head.add("_errors");
+        if (dryRun) {
+            head.add("_changes");
+        }
+        join(folder + "/" + RESULTS, head, results);
+        boolean withErrors = !errors.isEmpty();
+        if (withErrors) {
+            List<String> errorHead = new ArrayList<>(headers);
+            errorHead.add("_errors");
+            join(folder + "/" + ERRORS, errorHead, errors);
+        }
+        if (dropParts) {
+            files.deleteAll(folder + "/parts");
+        }
+        return withErrors;
     }
 
-    void flush() throws IOException {
-        results.flush();
-        if (errors != null) {
-            errors.flush();
-        }
-    }
-
-    @Override
-    public void close() throws IOException {
-        results.close();
-        if (errors != null) {
-            errors.close();
+    private void join(String key, List<String> header, List<String> parts) {
+        try (FileStore.NewFile u = files.create(key)) {
+            OutputStream out = u.stream();
+            out.write(BOM);
+            CsvWriter csv = writer(out);
+            csv.writeRecord(header);
+            csv.flush();
+            for (String part : parts) {
+                try (InputStream in = files.open(part)) {
+                    in.transferTo(out);
+                }
+            }
+            out.flush();
+            u.commit();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

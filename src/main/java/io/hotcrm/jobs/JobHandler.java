@@ -19,4 +19,14 @@ public interface JobHandler {
      * fails this attempt; a {@link io.hotcrm.common.HotCrmException}'s message is shown to the user as is.
      */
     String run(JobContext context) throws Exception;
+
+    /**
+     * Called when the job stopped without its own code ending it, on whichever process noticed: the node or
+     * command-line process running it died ({@code retrying} when another attempt follows, {@code interrupted}
+     * for a command-line job, {@code failed} when no attempt is left), or it was cancelled while it was not
+     * running. The feature brings its own records in step (an import becomes resumable, or failed, and its
+     * user is told). The default does nothing.
+     */
+    default void stopped(Job job) {
+    }
 }

@@ -1,6 +1,5 @@
 package io.hotcrm.jobs;
 
-import java.util.Set;
 import org.jobrunr.jobs.Job;
 import org.jobrunr.jobs.states.JobState;
 import org.jobrunr.jobs.states.StateName;
@@ -8,9 +7,9 @@ import org.jobrunr.jobs.filters.ApplyStateFilter;
 
 /**
  * Keeps our job rows in step with what JobRunr decides without our code running: work orphaned by a node
- * that died is scheduled for a retry (or failed for good when out of attempts), and a job deleted in JobRunr
- * is cancelled. Failures inside our own code are recorded by {@link Jobs#execute} already; these
- * transitions are then no-ops.
+ * that died is retried on another node while attempts are left (JobRunr fails it, then its retry filter
+ * schedules it again) and failed for good when none are; a job deleted in JobRunr is cancelled. Failures
+ * inside our own code are recorded by {@link Jobs#execute} already; these transitions are then no-ops.
  */
 final class JobRunrStates implements ApplyStateFilter {
     private final Jobs jobs;
@@ -26,16 +25,12 @@ final class JobRunrStates implements ApplyStateFilter {
             return;
         }
         StateName to = newState.getName();
-        Set<io.hotcrm.jobs.JobState> active = Set.of(io.hotcrm.jobs.JobState.RUNNING);
-        if (to == StateName.SCHEDULED && oldState != null && oldState.getName() == StateName.FAILED) {
-            jobs.transition(job.getId(), active, io.hotcrm.jobs.JobState.RETRYING,
-                    "The node running it stopped; retrying on another node");
-        } else if (to == StateName.FAILED) {
-            jobs.transition(job.getId(), active, io.hotcrm.jobs.JobState.FAILED,
-                    "The node running it stopped and no attempts are left");
+        if (to == StateName.FAILED) {
+            // our own code records its failures before JobRunr's FAILED arrives (the job is then no longer
+            // running here); a job still running failed because JobRunr found it orphaned: its node died
+            jobs.orphaned(job.getId());
         } else if (to == StateName.DELETED) {
-            jobs.transition(job.getId(), Set.of(io.hotcrm.jobs.JobState.QUEUED, io.hotcrm.jobs.JobState.RETRYING,
-                    io.hotcrm.jobs.JobState.RUNNING), io.hotcrm.jobs.JobState.CANCELLED, "Deleted in the job server");
+            jobs.deletedInJobRunr(job.getId());
         }
     }
 }

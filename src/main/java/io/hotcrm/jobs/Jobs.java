@@ -51,8 +51,12 @@ import org.slf4j.LoggerFactory;
 public final class Jobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
     /** A job run inline whose process has not beaten its heart for this long is marked interrupted. */
-    static final Duration STALE_AFTER = Duration.ofSeconds(60);
+    static final Duration STALE_AFTER = Duration.ofSeconds(Jobs.STALE_SECONDS);
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
+
+    /** This machine's name and this process's id, recorded with the jobs it runs. */
+    static final String HOST = hostName();
+    static final long PID = ProcessHandle.current().pid();
 
     private final DataSource dataSource;
     private final Jdbi jdbi;
@@ -77,13 +81,15 @@ public final class Jobs implements AutoCloseable {
 
     /** A node name for this process: host name and process id. */
     public static String defaultNodeName() {
-        String host;
+        return HOST + ":" + PID;
+    }
+
+    private static String hostName() {
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
+            return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {
-            host = "localhost";
+            return "localhost";
         }
-        return host + ":" + ProcessHandle.current().pid();
     }
 
     public String node() {
@@ -288,6 +294,7 @@ public final class Jobs implements AutoCloseable {
      * stops at its next progress report. Cancelling a finished job is a conflict.
      */
     public Job cancel(UUID id, String by) {
+        sweepInterrupted();
         Job j = get(id);
         if (j.state().terminal()) {
             throw new HotCrmException(ErrorCode.CONFLICT, "The job " + id + " has already ended (" + j.state().id()
@@ -297,8 +304,11 @@ public final class Jobs implements AutoCloseable {
                 .bind("now", now()).bind("id", id).execute());
         if (j.state() != JobState.RUNNING) {
             if (transition(id, Set.of(JobState.QUEUED, JobState.RETRYING, JobState.INTERRUPTED), JobState.CANCELLED,
-                    "Cancelled by " + by) && !j.inlineJob()) {
-                deleteFromJobRunr(id);
+                    "Cancelled by " + by)) {
+                if (!j.inlineJob()) {
+                    deleteFromJobRunr(id);
+                }
+                stoppedHook(id);
             }
         } else {
             appendHistory(id, JobState.RUNNING, "Cancellation requested by " + by);
@@ -366,22 +376,92 @@ public final class Jobs implements AutoCloseable {
     }
 
     /**
-     * Marks inline jobs whose process stopped beating its heart as interrupted, so users see what happened
-     * (the job's owner can then resume or roll back). Returns how many were marked.
+     * Marks command-line jobs whose process is gone as interrupted (or cancelled, when that was asked), so
+     * their owner sees what happened and may resume or roll back the work: at once when the process ran on
+     * this machine and no longer exists, otherwise once its heartbeat is {@value #STALE_SECONDS} s old. Every
+     * command runs this when it opens the data directory; servers run it every 30 s. Returns how many.
      */
     public int sweepInterrupted() {
         OffsetDateTime cutoff = now().minus(STALE_AFTER);
-        List<UUID> stale = jdbi.withHandle(h -> h.createQuery("select id from hc_job where state = 'running' and inline"
-                        + " and (heartbeat_at is null or heartbeat_at < :cutoff)").bind("cutoff", cutoff)
-                .mapTo(UUID.class).list());
+        List<Object[]> running = jdbi.withHandle(h -> h.createQuery("select id, host, pid, heartbeat_at, cancel_requested"
+                        + " from hc_job where state = 'running' and inline")
+                .map((rs, c) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, Long.class),
+                        rs.getObject(4, OffsetDateTime.class), rs.getBoolean(5)}).list());
         int n = 0;
-        for (UUID id : stale) {
-            if (transition(id, Set.of(JobState.RUNNING), JobState.INTERRUPTED,
-                    "The process running it stopped (no heartbeat for " + STALE_AFTER.toSeconds() + " s)")) {
+        for (Object[] r : running) {
+            UUID id = (UUID) r[0];
+            if (runningHere.contains(id)) {
+                continue;
+            }
+            boolean goneHere = HOST.equals(r[1]) && r[2] != null && (Long) r[2] != PID
+                    && ProcessHandle.of((Long) r[2]).map(ProcessHandle::isAlive).map(alive -> !alive).orElse(true);
+            boolean silent = r[3] == null || ((OffsetDateTime) r[3]).isBefore(cutoff);
+            if (!goneHere && !silent) {
+                continue;
+            }
+            String why = goneHere ? "The process running it (" + r[1] + ", pid " + r[2] + ") is gone"
+                    : "The process running it stopped (no heartbeat for " + STALE_AFTER.toSeconds() + " s)";
+            boolean cancel = (Boolean) r[4];
+            if (transition(id, Set.of(JobState.RUNNING), cancel ? JobState.CANCELLED : JobState.INTERRUPTED,
+                    cancel ? why + "; cancelled as asked" : why)) {
+                stoppedHook(id);
                 n++;
             }
         }
         return n;
+    }
+
+    static final long STALE_SECONDS = 60;
+
+    /**
+     * JobRunr found the job orphaned: the node running it stopped answering. Another attempt follows while
+     * attempts are left (JobRunr schedules it), else the job failed for good; a job whose cancellation was
+     * asked is cancelled. Nothing happens when our own code already recorded how the attempt ended.
+     */
+    void orphaned(UUID id) {
+        Job j = find(id).orElse(null);
+        if (j == null || j.state() != JobState.RUNNING) {
+            return;
+        }
+        String who = "The node running it (" + (j.node() == null ? "unknown" : j.node()) + ") stopped";
+        boolean changed;
+        if (j.cancelRequested()) {
+            changed = transition(id, Set.of(JobState.RUNNING), JobState.CANCELLED, who + "; cancelled as asked");
+        } else if (j.attempts() < j.maxAttempts()) {
+            changed = transition(id, Set.of(JobState.RUNNING), JobState.RETRYING, who + " during attempt " + j.attempts()
+                    + " of " + j.maxAttempts() + "; retrying on another node");
+        } else {
+            String error = who + " during its last attempt (" + j.attempts() + " of " + j.maxAttempts() + ")";
+            changed = transition(id, Set.of(JobState.RUNNING), JobState.FAILED, error);
+            if (changed) {
+                jdbi.useHandle(h -> h.createUpdate("update hc_job set error = :e where id = :id").bind("e", error)
+                        .bind("id", id).execute());
+            }
+        }
+        if (changed) {
+            stoppedHook(id);
+        }
+    }
+
+    /** The job was deleted in JobRunr's dashboard or storage: it is cancelled here too. */
+    void deletedInJobRunr(UUID id) {
+        if (transition(id, Set.of(JobState.QUEUED, JobState.RETRYING, JobState.RUNNING), JobState.CANCELLED,
+                "Deleted in the job server")) {
+            stoppedHook(id);
+        }
+    }
+
+    /** Tells the job's handler that the job stopped without its code ending it; a failing hook is logged. */
+    private void stoppedHook(UUID id) {
+        try {
+            Job j = get(id);
+            JobHandler h = handlers.get(j.type());
+            if (h != null) {
+                h.stopped(j);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Job {}: could not bring the work in step after it stopped: {}", id, e.getMessage(), e);
+        }
     }
 
     private void sweepSafely() {
@@ -452,12 +532,15 @@ public final class Jobs implements AutoCloseable {
         OffsetDateTime now = now();
         jdbi.useTransaction(h -> {
             h.createUpdate("insert into hc_job (id, job_type, state, payload, created_by, created_at, updated_at,"
-                            + " max_attempts, idempotency_key, inline, node, message)"
-                            + " values (:id, :type, :state, :payload, :by, :now, :now, :max, :key, :inline, :node, :msg)")
+                            + " max_attempts, idempotency_key, inline, node, message, host, pid, heartbeat_at)"
+                            + " values (:id, :type, :state, :payload, :by, :now, :now, :max, :key, :inline, :node, :msg,"
+                            + " :host, :pid, :beat)")
                     .bind("id", id).bind("type", handler.type()).bind("state", state.id())
                     .bind("payload", payload == null ? "{}" : payload).bind("by", createdBy).bind("now", now)
                     .bind("max", inline ? 1 : Math.max(1, handler.maxAttempts())).bind("key", key)
-                    .bind("inline", inline).bind("node", inline ? node : null).bind("msg", message).execute();
+                    .bind("inline", inline).bind("node", inline ? node : null).bind("msg", message)
+                    .bind("host", inline ? HOST : null).bind("pid", inline ? (Long) PID : null).bind("beat", inline ? now : null)
+                    .execute();
             history(h, id, state, message, now);
         });
     }
@@ -478,8 +561,9 @@ public final class Jobs implements AutoCloseable {
         return jdbi.inTransaction(h -> {
             int n = h.createUpdate("update hc_job set state = 'running', attempts = attempts + 1, node = :node,"
                             + " started_at = coalesce(started_at, :now), updated_at = :now, heartbeat_at = :now,"
-                            + " finished_at = null where id = :id and state = :from")
-                    .bind("node", node).bind("now", now).bind("id", id).bind("from", from.id()).execute();
+                            + " finished_at = null, host = :host, pid = :pid where id = :id and state = :from")
+                    .bind("node", node).bind("now", now).bind("id", id).bind("from", from.id()).bind("host", HOST)
+                    .bind("pid", PID).execute();
             if (n == 1) {
                 int attempt = h.createQuery("select attempts from hc_job where id = :id").bind("id", id)
                         .mapTo(Integer.class).one();

@@ -19,8 +19,11 @@ public final class SavedMappings {
     public record Info(String object, String name, String createdBy, OffsetDateTime updatedAt) {
     }
 
-    /** Saves (or replaces) the mapping under the name for its object. */
-    public void save(String name, Mapping m, String by) {
+    /**
+     * Saves the mapping under the name for its object, or replaces the one saved there — only if {@code by}
+     * saved it or {@code replaceOthers} (a role that manages setup): nobody changes someone else's mapping.
+     */
+    public void save(String name, Mapping m, String by, boolean replaceOthers) {
         if (name == null || name.isBlank() || name.length() > 120) {
             throw HotCrmException.invalid("A mapping needs a name of 1 to 120 characters.");
         }
@@ -29,6 +32,12 @@ public final class SavedMappings {
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         jdbi.useTransaction(h -> {
+            Optional<String> owner = h.createQuery("select created_by from hc_mapping where object_name = :o and name = :n")
+                    .bind("o", m.object()).bind("n", name.trim()).mapTo(String.class).findOne();
+            if (owner.isPresent() && !replaceOthers && !owner.get().equalsIgnoreCase(by)) {
+                throw HotCrmException.denied("The " + m.object() + " mapping \"" + name.trim() + "\" was saved by " + owner.get()
+                        + "; only they or an administrator may change it. Save yours under another name.");
+            }
             int n = h.createUpdate("update hc_mapping set definition = :d, updated_at = :now where object_name = :o and name = :n")
                     .bind("d", m.toJson()).bind("now", now).bind("o", m.object()).bind("n", name.trim()).execute();
             if (n == 0) {
@@ -56,11 +65,15 @@ public final class SavedMappings {
     }
 
     public List<Info> list(String object) {
-        return jdbi.withHandle(h -> h.createQuery("select object_name, name, created_by, updated_at from hc_mapping"
-                        + (object == null ? "" : " where object_name = :o") + " order by object_name, name")
-                .bind("o", object)
-                .map((rs, c) -> new Info(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getObject(4, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC))).list());
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery("select object_name, name, created_by, updated_at from hc_mapping"
+                    + (object == null ? "" : " where object_name = :o") + " order by object_name, name");
+            if (object != null) {
+                q.bind("o", object);
+            }
+            return q.map((rs, c) -> new Info(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getObject(4, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC))).list();
+        });
     }
 
     public void delete(String object, String name) {

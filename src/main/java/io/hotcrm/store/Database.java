@@ -72,7 +72,7 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    static String redact(String url) {
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 

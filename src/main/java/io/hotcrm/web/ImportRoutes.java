@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.importing.ImportFile;
 import io.hotcrm.importing.ImportMode;
 import io.hotcrm.importing.ImportRequest;
 import io.hotcrm.importing.ImportSummary;
@@ -38,14 +39,12 @@ final class ImportRoutes {
     private final Importer importer;
     private final Jobs jobs;
     private final Auth auth;
-    private final Path uploads;
     private final long maxUpload;
 
-    ImportRoutes(Importer importer, Jobs jobs, Auth auth, Path uploads, long maxUpload) {
+    ImportRoutes(Importer importer, Jobs jobs, Auth auth, long maxUpload) {
         this.importer = importer;
         this.jobs = jobs;
         this.auth = auth;
-        this.uploads = uploads;
         this.maxUpload = maxUpload;
     }
 
@@ -84,7 +83,7 @@ final class ImportRoutes {
             name = ctx.queryParam("name");
             in = ctx.req().getInputStream();
         }
-        Stored stored = store(p, name, in);
+        Importer.Uploaded stored = importer.upload(p, name, in, maxUpload);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("fileId", stored.id());
         out.put("name", stored.name());
@@ -92,81 +91,13 @@ final class ImportRoutes {
         ctx.status(201).json(out);
     }
 
-    /** An uploaded file: its id, safe name and size. */
-    record Stored(UUID id, String name, long size) {
-    }
-
-    /**
-     * Stores an upload for the principal (refused past the size limit, with the advice to split the file or
-     * use the command line); the console's import wizard uses it too.
-     */
-    Stored store(Principal p, String originalName, InputStream in) throws IOException {
-        String name = safeName(originalName);
-        UUID id = Ids.newId();
-        Path dir = Files.createDirectories(uploads.resolve(id.toString()));
-        Path file = dir.resolve(name);
-        long size = 0;
-        try (InputStream src = in; OutputStream out = Files.newOutputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = src.read(buf)) > 0) {
-                size += n;
-                if (size > maxUpload) {
-                    throw new HotCrmException(ErrorCode.TOO_LARGE, "The file is larger than " + (maxUpload / 1024 / 1024)
-                            + " MB, the limit for uploads. Split it into smaller files, or import it with the command line"
-                            + " (hotcrm import FILE --object OBJECT), which streams a file of any size.");
-                }
-                out.write(buf, 0, n);
-            }
-        } catch (HotCrmException e) {
-            deleteQuietly(dir);
-            throw e;
-        }
-        if (size == 0) {
-            deleteQuietly(dir);
-            throw HotCrmException.invalid("The upload is empty: send the file's bytes.");
-        }
-        Files.writeString(dir.resolve(".owner"), p.email(), StandardCharsets.UTF_8);
-        return new Stored(id, name, size);
-    }
-
     long maxUpload() {
         return maxUpload;
     }
 
-    private static String safeName(String name) {
-        String n = name == null || name.isBlank() ? "upload.csv" : name;
-        n = n.replace('\\', '/');
-        n = n.substring(n.lastIndexOf('/') + 1).replaceAll("[^\\p{L}\\p{N}._ -]", "_");
-        return n.isBlank() || n.startsWith(".") ? "upload" + n : n;
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException ignored) {
-            // a leftover upload directory is harmless
-        }
-    }
-
     /** The uploaded file of the id, if it is the caller's (or the caller manages setup). */
-    Path uploaded(Principal p, String fileId) {
-        UUID id = Ids.parse(fileId, "fileId");
-        Path dir = uploads.resolve(id.toString());
-        try {
-            String owner = Files.readString(dir.resolve(".owner"), StandardCharsets.UTF_8).trim();
-            if (!AccessGuard.canSeeWorkOf(p, owner)) {
-                throw HotCrmException.notFound("There is no uploaded file " + fileId + " that you can use.");
-            }
-            try (var files = Files.list(dir)) {
-                return files.filter(f -> !f.getFileName().toString().equals(".owner")).findFirst()
-                        .orElseThrow(() -> HotCrmException.notFound("The uploaded file " + fileId + " is gone; upload it again."));
-            }
-        } catch (IOException e) {
-            throw HotCrmException.notFound("There is no uploaded file " + fileId + "; upload it first (POST /api/v1/imports/files).");
-        }
+    ImportFile uploaded(Principal p, String fileId) {
+        return ImportFile.upload(importer.uploaded(p, Ids.parse(fileId, "fileId")));
     }
 
     private static SourceOptions sourceOptions(JsonNode b) {
@@ -192,8 +123,8 @@ final class ImportRoutes {
     private void preview(Context ctx) {
         Principal p = auth.require(ctx);
         JsonNode b = Json.object(ctx);
-        Path file = uploaded(p, required(b, "fileId"));
-        Importer.Preview pv = importer.preview(p, file, file.getFileName().toString(), sourceOptions(b), required(b, "object"));
+        ImportFile file = uploaded(p, required(b, "fileId"));
+        Importer.Preview pv = importer.preview(p, file, sourceOptions(b), required(b, "object"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("source", pv.source());
         out.put("sheets", pv.sheets());
@@ -229,14 +160,14 @@ final class ImportRoutes {
     private void start(Context ctx) {
         Principal p = auth.require(ctx);
         JsonNode b = Json.object(ctx);
-        Path file = uploaded(p, required(b, "fileId"));
+        ImportFile file = uploaded(p, required(b, "fileId"));
         Mapping mapping = b.hasNonNull("mapping") ? Mapping.parse(b.get("mapping").toString(), "in the request") : null;
         Formats.Overrides formats = new Formats.Overrides(text(b, "dateFormat"),
                 b.hasNonNull("timeZone") ? Formats.zone(text(b, "timeZone")) : null,
                 b.hasNonNull("decimalComma") ? b.get("decimalComma").asBoolean() : null);
         ImportRequest r = new ImportRequest(required(b, "object"), ImportMode.of(b.path("mode").asText("upsert")),
                 text(b, "match"), mapping, text(b, "mappingName"), text(b, "saveMappingAs"), sourceOptions(b), formats,
-                b.path("dryRun").asBoolean(false), b.path("blanksClear").asBoolean(false), file, file.getFileName().toString());
+                b.path("dryRun").asBoolean(false), b.path("blanksClear").asBoolean(false), file);
         Started started = start(p, r, ctx.header("Idempotency-Key"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("import", started.summary().view());
@@ -250,7 +181,7 @@ final class ImportRoutes {
 
     /** Starts the import (dry-run or commit) as a background job on the job server. */
     Started start(Principal p, ImportRequest r, String idempotencyKey) {
-        ImportSummary s = importer.start(p, r, null);
+        ImportSummary s = importer.start(p, r);
         Job job = jobs.submit(Importer.JOB_TYPE, Importer.jobPayload(s.id()), p.email(),
                 idempotencyKey == null ? null : "import:" + p.email() + ":" + idempotencyKey);
         importer.attachJob(s.id(), job.id());
@@ -282,13 +213,13 @@ final class ImportRoutes {
         ctx.json(out);
     }
 
-    private void download(Context ctx, boolean errors) throws IOException {
+    private void download(Context ctx, boolean errors) {
         Principal p = auth.require(ctx);
         UUID id = Ids.parse(ctx.pathParam("id"), "Import id");
-        Path f = importer.resultFile(p, id, errors);
+        InputStream in = importer.openResultFile(p, id, errors);
         ctx.contentType("text/csv; charset=utf-8");
-        ctx.header("Content-Disposition", "attachment; filename=\"import-" + id + "-" + f.getFileName() + "\"");
-        ctx.result(Files.newInputStream(f));
+        ctx.header("Content-Disposition", "attachment; filename=\"import-" + id + "-" + (errors ? "errors" : "results") + ".csv\"");
+        ctx.result(in);
     }
 
     private void cancel(Context ctx) {
@@ -327,7 +258,7 @@ final class ImportRoutes {
     private void saveMapping(Context ctx) {
         Principal p = auth.require(ctx);
         Mapping m = Mapping.parse(ctx.body(), "in the request").withObject(ctx.pathParam("object"));
-        importer.mappings().save(ctx.pathParam("name"), m, p.email());
+        importer.saveMapping(p, ctx.pathParam("name"), m);
         ctx.contentType("application/json").result(m.toJson());
     }
 

@@ -3,6 +3,7 @@ package io.hotcrm.web;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.importing.ImportFile;
 import io.hotcrm.importing.ImportMode;
 import io.hotcrm.importing.ImportRequest;
 import io.hotcrm.importing.ImportSummary;
@@ -88,7 +89,7 @@ public final class ImportWizardRoutes {
                 throw HotCrmException.invalid("Choose the object and a file.");
             }
             schema.object(object);
-            ImportRoutes.Stored stored = imports.store(p, f.filename(), f.content());
+            Importer.Uploaded stored = importer.upload(p, f.filename(), f.content(), imports.maxUpload());
             ctx.redirect("/setup/data/import/" + stored.id() + "?object=" + ConsoleRoutes.enc(object));
         } catch (HotCrmException e) {
             ctx.redirect("/setup/data/import?error=" + ConsoleRoutes.enc(e.getMessage()));
@@ -104,10 +105,11 @@ public final class ImportWizardRoutes {
         String fileId = ctx.pathParam("fileId");
         String object = ctx.queryParam("object");
         String sheet = ctx.queryParam("sheet");
-        Path file = imports.uploaded(p, fileId);
         Importer.Preview pv;
+        ImportFile file;
         try {
-            pv = importer.preview(p, file, file.getFileName().toString(), new SourceOptions(null, null, sheet), object);
+            file = imports.uploaded(p, fileId);
+            pv = importer.preview(p, file, new SourceOptions(null, null, sheet), object);
         } catch (HotCrmException e) {
             ctx.redirect("/setup/data/import?error=" + ConsoleRoutes.enc(e.getMessage()));
             return;
@@ -136,7 +138,7 @@ public final class ImportWizardRoutes {
         List<String> matchFields = new ArrayList<>(List.of(SystemField.EXTERNAL_ID, SystemField.ID));
         o.fields().stream().filter(FieldDef::unique).map(FieldDef::name).forEach(matchFields::add);
         ConsoleRoutes.render(ctx, "wizard-map.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
-                "fileId", fileId, "fileName", file.getFileName().toString(), "object", o.name(), "source", pv.source(),
+                "fileId", fileId, "fileName", file.name(), "object", o.name(), "source", pv.source(),
                 "sheets", pv.sheets(), "sheet", sheet != null ? sheet : pv.sheets().isEmpty() ? null : pv.sheets().get(0),
                 "rows", rows, "matchFields", matchFields,
                 "savedMappings", importer.mappings().list(o.name()).stream().map(io.hotcrm.mapping.SavedMappings.Info::name).toList(),
@@ -175,11 +177,11 @@ public final class ImportWizardRoutes {
         String fileId = ctx.pathParam("fileId");
         String object = ctx.formParam("object");
         String sheet = blankToNull(ctx.formParam("sheet"));
-        Path file = imports.uploaded(p, fileId);
         String back = "/setup/data/import/" + fileId + "?object=" + ConsoleRoutes.enc(object) + (sheet == null ? "" : "&sheet=" + ConsoleRoutes.enc(sheet));
         try {
             SourceOptions source = new SourceOptions(null, null, sheet);
-            Importer.Preview pv = importer.preview(p, file, file.getFileName().toString(), source, object);
+            ImportFile file = imports.uploaded(p, fileId);
+            Importer.Preview pv = importer.preview(p, file, source, object);
             ObjectNode cols = Json.MAPPER.createObjectNode();
             for (int i = 0; i < pv.headers().size(); i++) {
                 String v = blankToNull(ctx.formParam("map." + i));
@@ -199,7 +201,7 @@ public final class ImportWizardRoutes {
             ImportRequest r = new ImportRequest(object, ImportMode.of(ctx.formParamAsClass("mode", String.class).getOrDefault("upsert")),
                     blankToNull(ctx.formParam("match")), mapping, null, blankToNull(ctx.formParam("saveMappingAs")), source, formats,
                     "dry-run".equals(ctx.formParam("action")),
-                    false, file, file.getFileName().toString());
+                    false, file);
             ImportRoutes.Started started = imports.start(p, r, null);
             ctx.redirect("/setup/data/imports/" + started.summary().id() + "?back=" + ConsoleRoutes.enc(back));
         } catch (HotCrmException e) {

@@ -25,7 +25,7 @@ public final class WebServer {
 
     /** The front doors the HTTP edge serves; {@code database} names the database for the health check. */
     public record Features(Schema schema, RecordStore records, QueryEngine query, Security security, Jobs jobs,
-                           Importer importer, Path uploads, long maxUploadBytes, Notifier notifier, String database,
+                           Importer importer, long maxUploadBytes, Notifier notifier, String database,
                            Exporter exporter, io.hotcrm.exporting.ExportSchedules schedules) {
     }
 
@@ -33,7 +33,7 @@ public final class WebServer {
         Auth auth = new Auth(f.security());
         ApiRoutes api = new ApiRoutes(f.schema(), f.records(), f.query(), auth, f.database());
         JobRoutes jobRoutes = new JobRoutes(f.jobs(), auth);
-        ImportRoutes importRoutes = new ImportRoutes(f.importer(), f.jobs(), auth, f.uploads(), f.maxUploadBytes());
+        ImportRoutes importRoutes = new ImportRoutes(f.importer(), f.jobs(), auth, f.maxUploadBytes());
         ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth, f.importer());
         ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth, f.schedules());
         ImportWizardRoutes wizard = new ImportWizardRoutes(auth, f.importer(), importRoutes, f.jobs(), f.schema());

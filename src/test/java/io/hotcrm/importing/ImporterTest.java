@@ -103,7 +103,7 @@ class ImporterTest {
                     .containsExactly(0L, 0L, 2L);
             assertThat(query("{\"object\":\"contact\",\"fields\":[\"id\"],\"where\":{\"external_id\":{\"$in\":[\"C-1\",\"C-2\"]}}}"))
                     .hasSize(2);
-            String results = Files.readString(Path.of(again.resultFile()), StandardCharsets.UTF_8);
+            String results = t.text(again.resultFile());
             assertThat(results).startsWith("\uFEFFexternal_id,First Name,Last Name,E-mail,Account External ID,Owner,"
                     + "Seniority Level,_status,_id,_errors");
             assertThat(results.lines().skip(1)).allMatch(l -> l.contains(",unchanged,"));
@@ -129,7 +129,7 @@ class ImporterTest {
                 assertThat(p.row()).isEqualTo(5);
                 assertThat(p.message()).contains("Last Name is required for a new contact");
             });
-            assertThat(Files.readString(Path.of(dry.resultFile()))).contains("would update", "title: CEO → Chair", "would create",
+            assertThat(t.text(dry.resultFile())).contains("would update", "title: CEO → Chair", "would create",
                     "would fail");
             assertThat(query("{\"object\":\"contact\",\"fields\":[\"title\"],\"where\":{\"external_id\":\"D-1\"}}").get(0))
                     .containsEntry("title", "CEO");
@@ -163,7 +163,7 @@ class ImporterTest {
             assertThat(noRefs.problems()).extracting(p -> p.message()).containsExactly(
                     "No account has the external id \"NOPE\".",
                     "No user has the email \"carol@example.com\" (add the user first: hotcrm users add EMAIL).");
-            String errors = Files.readString(Path.of(s.errorFile()));
+            String errors = t.text(s.errorFile());
             assertThat(errors.lines().count()).isEqualTo(4);
             assertThat(errors).contains("B-2,Bad,not-an-email", "email: Email: \"\"not-an-email\"\" is not an email address.",
                     "Account External ID: No account has the external id");
@@ -230,9 +230,9 @@ class ImporterTest {
                 csv.append("K-").append(i).append(",Kill ").append(i).append('\n');
             }
             Path f = file("kill.csv", csv.toString());
-            ImportSummary started = t.importer.start(t.admin, ImportRequest.of(f, "contact"), null);
+            ImportSummary started = t.importer.start(t.admin, ImportRequest.of(f, "contact"));
             AtomicInteger chunks = new AtomicInteger();
-            assertThatThrownBy(() -> t.importer.execute(started.id(), new ImportListener() {
+            assertThatThrownBy(() -> t.importer.execute(started.id(), null, 1, new ImportListener() {
                 @Override
                 public void progress(long done, long total, String message) {
                     if (chunks.incrementAndGet() == 1) {
@@ -245,7 +245,7 @@ class ImporterTest {
             assertThat(broken.rowsDone()).isEqualTo(ImportRun.CHUNK);
             assertThat(broken.message()).contains("Resume it");
 
-            ImportSummary resumed = t.importer.execute(started.id(), ImportListener.NONE);
+            ImportSummary resumed = t.importer.execute(started.id(), null, 1, ImportListener.NONE);
             assertThat(resumed).extracting(ImportSummary::state, ImportSummary::created, ImportSummary::rowsDone)
                     .containsExactly("succeeded", 5000L, 5000L);
             assertThat(query("{\"object\":\"contact\",\"fields\":[\"id\"],\"where\":{\"external_id\":{\"$startsWith\":\"K-\"}},"
@@ -253,7 +253,7 @@ class ImporterTest {
             long count = t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from obj_contact where external_id like 'K-%'")
                     .mapTo(Long.class).one());
             assertThat(count).isEqualTo(5000);
-            assertThat(Files.readString(Path.of(resumed.resultFile())).lines().count()).isEqualTo(5001);
+            assertThat(t.text(resumed.resultFile()).lines().count()).isEqualTo(5001);
         }
 
         @Test

@@ -34,6 +34,8 @@ public final class TestPlatform implements AutoCloseable {
     /** The key destination credentials are encrypted with in tests. */
     public static final String SECRET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     public final java.nio.file.Path workDir;
+    /** The file store (a local directory: the work directory) that uploads and import results go to. */
+    public final io.hotcrm.files.FileStore files;
     public final Principal admin;
 
     public TestPlatform(Dialect dialect) {
@@ -57,8 +59,10 @@ public final class TestPlatform implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        this.files = new io.hotcrm.files.FileStore(new io.hotcrm.destinations.local.LocalKind(java.util.List.of(workDir))
+                .open(java.util.Map.of("path", workDir.toString())), workDir.resolve("tmp"), false);
         this.importer = new Importer(db, schema, java.util.List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()),
-                workDir.resolve("imports"), security);
+                files, security);
         this.views = new io.hotcrm.query.Views(db.jdbi(), schema, query);
         this.exporter = new io.hotcrm.exporting.Exporter(schema, query, views, java.util.List.of(
                 new io.hotcrm.exporting.format.CsvRows(), new io.hotcrm.exporting.format.XlsxRows(),
@@ -73,6 +77,15 @@ public final class TestPlatform implements AutoCloseable {
         jobs.register(new io.hotcrm.exporting.ScheduledExportJob(schedules));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
+    }
+
+    /** A file of the store (an import's results.csv, …) as text. */
+    public String text(String key) {
+        try (java.io.InputStream in = files.open(key)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A new user with the role, as a principal. */

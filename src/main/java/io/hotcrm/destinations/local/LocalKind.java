@@ -201,13 +201,46 @@ public final class LocalKind implements DestinationKind {
         }
 
         @Override
+        public List<String> list(String prefix) throws IOException {
+            int slash = prefix.lastIndexOf('/');
+            Path folder = slash < 0 ? dir : file(prefix.substring(0, slash));
+            if (!Files.isDirectory(folder)) {
+                return List.of();
+            }
+            try (Stream<Path> s = Files.walk(folder)) {
+                return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/'))
+                        .filter(n -> n.startsWith(prefix) && !n.substring(slash + 1).startsWith(".")).sorted().toList();
+            }
+        }
+
+        @Override
+        public boolean exists(String name) {
+            return Files.isRegularFile(file(name));
+        }
+
+        @Override
+        public java.util.Optional<Path> localPath(String name) {
+            return java.util.Optional.of(file(name));
+        }
+
+        @Override
         public InputStream open(String name) throws IOException {
             return Files.newInputStream(file(name));
         }
 
         @Override
         public void delete(String name) throws IOException {
-            Files.deleteIfExists(file(name));
+            Path f = file(name);
+            Files.deleteIfExists(f);
+            // folders left empty go too (as in a bucket, where folders are only name prefixes)
+            for (Path d = f.getParent(); d != null && d.startsWith(dir) && !d.equals(dir); d = d.getParent()) {
+                try (Stream<Path> s = Files.list(d)) {
+                    if (s.findAny().isPresent()) {
+                        break;
+                    }
+                }
+                Files.deleteIfExists(d);
+            }
         }
 
         private Path file(String name) {

@@ -167,6 +167,38 @@ public final class S3Kind implements DestinationKind {
         }
 
         @Override
+        public List<String> list(String prefix) {
+            List<String> out = new ArrayList<>();
+            String base = Destinations.join(this.prefix, "");
+            String p = base + (prefix.isEmpty() ? "" : Destinations.checkName(prefix));
+            try {
+                for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(p)).contents()) {
+                    out.add(o.key().substring(base.length()));
+                }
+            } catch (SdkException e) {
+                throw failure("list " + prefix + " in", e);
+            }
+            return out.stream().sorted().toList();
+        }
+
+        @Override
+        public boolean exists(String name) {
+            try {
+                s3.headObject(r -> r.bucket(bucket).key(Destinations.join(prefix, Destinations.checkName(name))));
+                return true;
+            } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+                return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw failure("look for " + name + " in", e);
+            } catch (SdkException e) {
+                throw failure("look for " + name + " in", e);
+            }
+        }
+
+        @Override
         public InputStream open(String name) {
             try {
                 return s3.getObject(r -> r.bucket(bucket).key(Destinations.join(prefix, Destinations.checkName(name))));
