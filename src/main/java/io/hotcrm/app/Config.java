@@ -34,7 +34,7 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
         return new Config(data.toAbsolutePath().normalize(), url, env.get("HOTCRM_DB_USER"),
                 env.get("HOTCRM_DB_PASSWORD"), env.getOrDefault("HOTCRM_ADMIN_EMAIL", DEFAULT_ADMIN),
                 node == null || node.isBlank() ? Jobs.defaultNodeName() : node.trim(),
-                intSetting(env, "HOTCRM_JOB_WORKERS", 2, 1, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650),
+                intSetting(env, "HOTCRM_JOB_WORKERS", 2, 0, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650),
                 intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000), smtp(env), env.get(io.hotcrm.common.Secrets.ENV),
                 exportDirs(env.get("HOTCRM_EXPORT_DIRS"), data.toAbsolutePath().normalize()), fileBucket(env));
     }

@@ -159,8 +159,9 @@ public final class HotCrm implements Platform {
         firstStart(System.out, port);
         WebServer web = start(port);
         System.out.println("HotCRM is running on http://localhost:" + web.port() + " (" + databaseDescription()
-                + ", data in " + config.dataDir() + ", job server " + config.node() + " with " + config.jobWorkers()
-                + " worker(s)). Press Ctrl+C to stop.");
+                + ", data in " + config.dataDir() + ", files in " + filesDescription() + (config.jobWorkers() == 0
+                ? ", no job server: other nodes run the jobs" : ", job server " + config.node() + " with " + config.jobWorkers()
+                + " worker(s)") + "). Press Ctrl+C to stop.");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             web.stop();
             close();
@@ -177,7 +178,9 @@ public final class HotCrm implements Platform {
         WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs, importer,
                 config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name(), exporter, schedules));
         web.start(port);
-        jobs.startServer(config.jobWorkers());
+        if (config.jobWorkers() > 0) {
+            jobs.startServer(config.jobWorkers());
+        }
         scheduleMaintenance();
         return web;
     }
