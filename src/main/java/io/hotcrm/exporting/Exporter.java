@@ -83,6 +83,11 @@ public final class Exporter {
         List<Sort> order = !r.orderBy().isEmpty() ? r.orderBy() : saved == null ? List.of() : saved.query().orderBy();
         List<QueryEngine.FieldColumn> cols = withLookupNames(p, o, query.columns(p, o.name(), fields, omitted),
                 !fields.isEmpty(), omitted);
+        if (cols.isEmpty()) {
+            throw HotCrmException.denied((p.isSystem() ? "The system" : p.email()) + " may read none of the fields to export ("
+                    + String.join(", ", omitted) + ") of " + o.name() + " (field-level security of role \"" + p.role().name()
+                    + "\"), so the file would hold empty rows. Choose fields the role may read, or ask an administrator for access.");
+        }
         List<ExportColumn> columns = cols.stream().map(c -> new ExportColumn(header(c.path()), c.def())).toList();
         List<String> paths = cols.stream().map(QueryEngine.FieldColumn::path).toList();
         QueryRequest q = new QueryRequest(o.name(), paths, where, order, QueryRequest.MAX_LIMIT, null);

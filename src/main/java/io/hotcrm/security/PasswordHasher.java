@@ -25,8 +25,18 @@ final class PasswordHasher {
         return "pbkdf2-sha256$" + ITERATIONS + "$" + b64(salt) + "$" + b64(derive(password, salt, ITERATIONS));
     }
 
+    /**
+     * A hash no password matches, checked in place of a missing one (an unknown email, a user without a
+     * password), so a failed sign-in takes as long whether or not the account exists: timing tells no one
+     * which emails have accounts.
+     */
+    private static final class Decoy {
+        static final String HASH = hash(randomSecret(24));
+    }
+
     static boolean verify(String password, String stored) {
         if (stored == null) {
+            verify(password, Decoy.HASH);
             return false;
         }
         String[] parts = stored.split("\\$");

@@ -48,6 +48,7 @@ public final class Sessions {
         Credential c = credential(id);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         if (c.lockedUntil != null && c.lockedUntil.isAfter(now)) {
+            PasswordHasher.verify(password == null ? "" : password, null);
             throw new HotCrmException(ErrorCode.LOCKED, "This account is locked after " + MAX_FAILURES
                     + " failed sign-ins. Try again after " + c.lockedUntil.withNano(0) + " (UTC), or ask an administrator"
                     + " to set a new password.");

@@ -41,6 +41,9 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String user, String password, int poolSize) {
+        if (!url.startsWith("jdbc:h2:")) {
+            checkReachable(url, user, password);
+        }
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
         cfg.setUsername(user == null ? "" : user);
@@ -54,12 +57,54 @@ public final class Database implements AutoCloseable {
             c.isValid(5);
         } catch (SQLException e) {
             ds.close();
-            throw new HotCrmException(ErrorCode.CONFIGURATION, "Cannot connect to the database at " + redact(url)
-                    + ": " + e.getMessage() + ". Check HOTCRM_DB_URL, HOTCRM_DB_USER and HOTCRM_DB_PASSWORD.", e);
+            throw unreachable(url, password, e);
         }
         Database db = new Database(ds, Dialect.fromUrl(url), url, user, password);
         db.migrate();
         return db;
+    }
+
+    /** Seconds a first connection may take before HotCRM says the database cannot be reached, and why. */
+    static final int CONNECT_SECONDS = 10;
+
+    /**
+     * One plain connection before the pool starts, so a database that cannot be reached is reported at once
+     * with the driver's reason (refused, unknown host, wrong password, no such database), not as a pool
+     * timeout half a minute later.
+     */
+    private static void checkReachable(String url, String user, String password) {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", user == null ? "" : user);
+        props.setProperty("password", password == null ? "" : password);
+        if (url.startsWith("jdbc:postgresql:")) {
+            props.setProperty("connectTimeout", String.valueOf(CONNECT_SECONDS));
+            props.setProperty("loginTimeout", String.valueOf(CONNECT_SECONDS));
+        }
+        java.sql.Driver driver;
+        try {
+            driver = java.sql.DriverManager.getDriver(url);
+        } catch (SQLException e) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "HOTCRM_DB_URL " + redact(url, password) + " is not a database"
+                    + " URL HotCRM knows: use jdbc:postgresql://HOST:5432/DATABASE (or leave it unset for the embedded database).", e);
+        }
+        try (Connection c = driver.connect(url, props)) {
+            if (c == null) {
+                throw new SQLException("the driver does not accept this URL");
+            }
+        } catch (SQLException e) {
+            throw unreachable(url, password, e);
+        }
+    }
+
+    private static HotCrmException unreachable(String url, String password, SQLException e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !why.contains(cause.getMessage())) {
+            why = why + " (" + cause.getMessage() + ")";
+        }
+        return new HotCrmException(ErrorCode.CONFIGURATION, "Cannot connect to the database at " + redact(url, password)
+                + ": " + redact(why, password) + ". Check HOTCRM_DB_URL, HOTCRM_DB_USER and HOTCRM_DB_PASSWORD, and that the"
+                + " database server is running and reachable from here.", e);
     }
 
     private void migrate() {
@@ -72,8 +117,15 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** A JDBC URL (or a message quoting one) without passwords: {@code password=…} and {@code user:…@host}. */
     public static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return url.replaceAll("(?i)(password=)[^&;\\s]*", "$1***").replaceAll("(//[^/:@\\s]*:)[^@/\\s]*@", "$1***@");
+    }
+
+    /** The same, and the given password wherever it appears. */
+    static String redact(String text, String password) {
+        String out = redact(text);
+        return password == null || password.length() < 3 ? out : out.replace(password, "***");
     }
 
     public DataSource dataSource() {

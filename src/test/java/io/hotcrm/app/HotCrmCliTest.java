@@ -22,13 +22,17 @@ class HotCrmCliTest {
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     int run(String... args) {
+        return runWith(Map.of(), args);
+    }
+
+    int runWith(Map<String, String> env, String... args) {
         out.reset();
         err.reset();
         String[] all = new String[args.length + 2];
         all[0] = "--data";
         all[1] = data.toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        return new Cli(dir -> HotCrm.open(Config.from(dir, Map.of())), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return new Cli(dir -> HotCrm.open(Config.from(dir, env)), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)).run(all);
     }
 
@@ -219,5 +223,34 @@ class HotCrmCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("set HOTCRM_SECRET_KEY");
         assertThat(run("export", "schedule", "delete", "Accounts daily")).isZero();
         assertThat(run("export", "schedule", "show", "Accounts daily")).isEqualTo(4);
+    }
+
+    @Test
+    void savedMappingsAreListedForEveryObject() throws Exception {
+        try (HotCrm hc = open()) {
+            hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
+        }
+        Path csv = java.nio.file.Files.writeString(data.resolve("m.csv"), "external_id,name\nM-1,Mapped\n");
+        assertThat(run("import", csv.toString(), "--object", "account", "--save-mapping", "accounts sheet")).isZero();
+        assertThat(run("import", "mappings", "list")).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out()).contains("account", "accounts sheet");
+    }
+
+    @Test
+    void aDatabaseThatCannotBeReachedIsNamedWithTheReasonAtOnceAndNoPasswordIsShown() throws Exception {
+        int closed = io.hotcrm.testing.TestServers.freePort();
+        for (String url : java.util.List.of("jdbc:postgresql://127.0.0.1:" + closed + "/crm?user=crm&password=s3cret-pw",
+                "jdbc:postgresql://crm:s3cret-pw@127.0.0.1:" + closed + "/crm")) {
+            long start = System.nanoTime();
+            assertThat(runWith(Map.of("HOTCRM_DB_URL", url, "HOTCRM_DB_PASSWORD", "s3cret-pw"), "objects")).isEqualTo(6);
+            String message = err.toString(StandardCharsets.UTF_8);
+            assertThat(message).as(message).contains("Cannot connect to the database at jdbc:postgresql://",
+                    "Check HOTCRM_DB_URL, HOTCRM_DB_USER and HOTCRM_DB_PASSWORD").doesNotContain("s3cret-pw");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("crm:***@127.0.0.1");
+        assertThat(runWith(Map.of("HOTCRM_DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/crm?password=s3cret-pw"), "objects"))
+                .isEqualTo(6);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("/crm?password=***: Connection to 127.0.0.1:" + closed + " refused");
     }
 }

@@ -59,8 +59,12 @@ class ImportApiTest {
     }
 
     HttpResponse<String> send(String method, String path, String contentType, byte[] body) throws Exception {
+        return send(token, method, path, contentType, body);
+    }
+
+    HttpResponse<String> send(String bearer, String method, String path, String contentType, byte[] body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + path))
-                .header("Authorization", "Bearer " + token)
+                .header("Authorization", "Bearer " + bearer)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -145,7 +149,8 @@ class ImportApiTest {
 
         JsonNode undo = json(send("POST", "/api/v1/imports/" + importId + "/undo", null, null));
         assertThat(undo.get("deleted").asLong()).isEqualTo(2);
-        assertThat(json(send("GET", "/api/v1/imports", null, null)).get("imports").size()).isEqualTo(3);
+        assertThat(json(send("GET", "/api/v1/imports", null, null)).get("imports")).filteredOn(i -> i.get("object").asText().equals("lead"))
+                .hasSize(3);
         HttpResponse<String> badLimit = send("GET", "/api/v1/imports?limit=lots", null, null);
         assertThat(badLimit.statusCode()).isEqualTo(400);
         assertThat(json(badLimit).get("message").asText()).contains("limit must be a number from 1 to 1000");
@@ -160,5 +165,37 @@ class ImportApiTest {
         HttpResponse<String> r = send("POST", "/api/v1/imports/files?name=big.csv", "text/csv", big);
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(json(r).get("message").asText()).contains("larger than 1 MB").contains("Split it").contains("hotcrm import FILE");
+    }
+
+    @Test
+    void savedMappingsBelongToWhoSavedThemAndListWithoutAnObject() throws Exception {
+        String mapping = "{\"columns\":{\"Email\":\"email\"}}";
+        HttpResponse<String> saved = send("PUT", "/api/v1/mappings/contact/shared%20sheet", "application/json",
+                mapping.getBytes(StandardCharsets.UTF_8));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        hc.security().users().add(Principal.system(), "stan@example.com", "Stan Standard", "standard", null);
+        String stan = hc.security().tokens().create(Principal.system(), "stan@example.com", "test").token();
+        HttpResponse<String> overwrite = send(stan, "PUT", "/api/v1/mappings/contact/shared%20sheet", "application/json",
+                "{\"columns\":{\"Email\":\"last_name\"}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(overwrite.statusCode()).isEqualTo(403);
+        assertThat(json(overwrite).get("message").asText()).isEqualTo("The contact mapping \"shared sheet\" was saved by"
+                + " ann@example.com; only they or an administrator may change it. Save yours under another name.");
+        assertThat(send("GET", "/api/v1/mappings/contact/shared%20sheet", null, null).body()).contains("\"email\"");
+        assertThat(send(stan, "PUT", "/api/v1/mappings/contact/stan%20sheet", "application/json",
+                mapping.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+        HttpResponse<String> all = send(stan, "GET", "/api/v1/mappings", null, null);
+        assertThat(all.statusCode()).as(all.body()).isEqualTo(200);
+        assertThat(all.body()).contains("shared sheet", "stan sheet");
+    }
+
+    @Test
+    void aVeryLongUploadNameIsShortenedKeepingItsExtension() throws Exception {
+        String name = "x".repeat(5_000) + ".csv";
+        HttpResponse<String> r = send("POST", "/api/v1/imports/files?name=" + name, "text/csv",
+                "external_id,last_name\nLN-1,Long\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(json(r).get("name").asText()).hasSize(120).endsWith("xxx.csv");
+        JsonNode started = startImport("{\"fileId\":\"" + json(r).get("fileId").asText() + "\",\"object\":\"contact\",\"dryRun\":true}");
+        assertThat(await(started.get("import").get("id").asText()).get("state").asText()).isEqualTo("succeeded");
     }
 }

@@ -340,6 +340,25 @@ class ExportScheduleTest {
         }
 
         @Test
+        void aScheduleWhoseFieldsAreAllHiddenFromItsOwnerIsRefused() throws IOException {
+            t.security.roles().create(t.admin, "blind_feed", "Blind feeds");
+            t.security.roles().grant(t.admin, "blind_feed", "*", new ObjectPermission(true, false, false, false, true, Visibility.ALL));
+            t.security.roles().setDestinationKinds(t.admin, "blind_feed", List.of("local"));
+            t.security.roles().setFieldAccess(t.admin, "blind_feed", "account", "name", new io.hotcrm.security.FieldAccess(false, false));
+            t.security.roles().setFieldAccess(t.admin, "blind_feed", "account", "industry", new io.hotcrm.security.FieldAccess(false, false));
+            Principal blind = t.user("blind-feed@example.com", "blind_feed");
+            Path dir = Files.createTempDirectory("hotcrm-blind-export");
+            ExportSchedules.Spec spec = new ExportSchedules.Spec("Blind feed", "account", List.of("name", "industry"), null,
+                    ExportFormat.CSV, false, "local", Map.of("path", dir.toString()), null, "0 1 * * *", "UTC", ExportSchedules.Mode.FULL);
+            assertThatThrownBy(() -> t.schedules.save(blind, spec, true)).isInstanceOfSatisfying(HotCrmException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED))
+                    .hasMessage("blind-feed@example.com may read none of the fields to export (name, industry) of account"
+                            + " (field-level security of role \"blind_feed\"), so the file would hold empty rows. Choose fields the"
+                            + " role may read, or ask an administrator for access.");
+            assertThat(files(dir)).isEmpty();
+        }
+
+        @Test
         void fileNameTemplatesMayNotNameFolders() throws IOException {
             Path dir = Files.createTempDirectory("hotcrm-template-export");
             for (String template : List.of("{object}/{schedule}.{ext}", "..\\{object}.{ext}", "../../.ssh/authorized_keys")) {

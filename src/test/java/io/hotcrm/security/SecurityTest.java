@@ -65,6 +65,29 @@ class SecurityTest {
         }
 
         @Test
+        void aFailedSignInTakesAsLongWhetherOrNotTheAccountExists() {
+            t.security.users().add(t.admin, "timing@example.com", "Timing", "standard", "a long password 3");
+            t.security.users().add(t.admin, "nopass@example.com", "No Password", "standard", null);
+            long known = medianNanos(() -> t.security.sessions().login("timing@example.com", "wrong password!"));
+            long unknown = medianNanos(() -> t.security.sessions().login("nobody-here@example.com", "wrong password!"));
+            long noPassword = medianNanos(() -> t.security.sessions().login("nopass@example.com", "wrong password!"));
+            // a password check costs ~0.1-0.3 s by design; answering an unknown email without one took 1/60 of it
+            assertThat(unknown).as("unknown %d ns vs known %d ns", unknown, known).isGreaterThan(known / 2);
+            assertThat(noPassword).as("no password %d ns vs known %d ns", noPassword, known).isGreaterThan(known / 2);
+        }
+
+        private static long medianNanos(Runnable failingLogin) {
+            long[] t = new long[5];
+            for (int i = 0; i < t.length; i++) {
+                long start = System.nanoTime();
+                assertThatThrownBy(failingLogin::run).hasMessage("The email or password is not correct.");
+                t[i] = System.nanoTime() - start;
+            }
+            java.util.Arrays.sort(t);
+            return t[2];
+        }
+
+        @Test
         void deactivatedUsersCannotSignIn() {
             t.security.users().add(t.admin, "gone@example.com", "Gone", "standard", "a long password 2");
             assertThat(t.security.sessions().login("gone@example.com", "a long password 2").principal().email())

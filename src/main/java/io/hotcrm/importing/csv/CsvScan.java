@@ -37,6 +37,7 @@ final class CsvScan {
         boolean lineHasContent = false;
         long line = 1;
         long quoteLine = 0;
+        boolean afterCr = false;
         int need = 0;
         int n;
         while ((n = in.read(buf)) > 0) {
@@ -65,6 +66,8 @@ final class CsvScan {
                         }
                     }
                 }
+                boolean crlf = afterCr && u == '\n';
+                afterCr = u == '\r';
                 if (inQuotes) {
                     if (quotePending) {
                         quotePending = false;
@@ -75,7 +78,7 @@ final class CsvScan {
                     } else {
                         if (u == '"') {
                             quotePending = true;
-                        } else if (u == '\n') {
+                        } else if ((u == '\n' && !crlf) || u == '\r') {
                             line++;
                         }
                         continue;
@@ -84,15 +87,16 @@ final class CsvScan {
                 if (u == delim) {
                     fieldStart = true;
                     lineHasContent = true;
-                } else if (u == '\n') {
+                } else if (u == '\n' || u == '\r') {
+                    if (crlf) {
+                        continue;
+                    }
                     if (lineHasContent) {
                         records++;
                     }
                     line++;
                     lineHasContent = false;
                     fieldStart = true;
-                } else if (u == '\r') {
-                    continue;
                 } else if (u == '"' && fieldStart) {
                     inQuotes = true;
                     quoteLine = line;

@@ -41,10 +41,10 @@ public final class XlsxFormat implements SourceFormat {
         ZipCheck check = ZipCheck.scan(file, fileName);
         ReadableWorkbook wb;
         try {
-            wb = new ReadableWorkbook(file.toFile(), new ReadingOptions(true, false));
+            // without a styles part there are no cell formats (so no date cells) to read
+            wb = new ReadableWorkbook(file.toFile(), new ReadingOptions(check.hasStyles(), false));
         } catch (IOException | RuntimeException e) {
-            throw HotCrmException.invalid("The file " + fileName + " is not a readable .xlsx workbook (" + e.getMessage()
-                    + "). Open it in Excel and save it again, or save the sheet as CSV.");
+            throw unreadable(fileName, null, e);
         }
         try {
             List<Sheet> sheets = wb.getSheets().toList();
@@ -53,10 +53,32 @@ public final class XlsxFormat implements SourceFormat {
             List<Long> counts = check.rowsPerSheet();
             long rowCount = index < counts.size() ? counts.get(index) : -1;
             return new XlsxSource(wb, sheets.get(index), names, fileName, rowCount);
-        } catch (RuntimeException | IOException e) {
+        } catch (HotCrmException e) {
             wb.close();
             throw e;
+        } catch (RuntimeException | IOException e) {
+            wb.close();
+            throw unreadable(fileName, null, e);
         }
+    }
+
+    /**
+     * A workbook the reader failed on (a damaged or hand-made part): what and where, without the parser's
+     * class names; the cause is kept for the log.
+     */
+    static HotCrmException unreadable(String fileName, Long row, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        detail = detail.replaceAll("[\\w.]+(Exception|Error):\\s*", "").strip();
+        if (detail.length() > 200) {
+            detail = detail.substring(0, 200) + "…";
+        }
+        return new HotCrmException(io.hotcrm.common.ErrorCode.VALIDATION_FAILED, "The file " + fileName
+                + " is not a readable .xlsx workbook" + (row == null ? "" : " (the problem is after row " + row + ")")
+                + (detail.isBlank() ? "" : ": " + detail) + ". Open it in Excel and save it again, or save the sheet as CSV.", e);
     }
 
     static final class XlsxSource implements Source {
@@ -68,8 +90,12 @@ public final class XlsxFormat implements SourceFormat {
         private final long rows;
         private final String description;
 
+        private final String fileName;
+        private long lastRow;
+
         XlsxSource(ReadableWorkbook wb, Sheet sheet, List<String> sheets, String fileName, long rowCount) throws IOException {
             this.wb = wb;
+            this.fileName = fileName;
             this.sheets = sheets;
             this.stream = sheet.openStream();
             this.it = stream.iterator();
@@ -92,11 +118,17 @@ public final class XlsxFormat implements SourceFormat {
                     + sheets.size() + "), " + headers.size() + " columns" + (rows > 0 ? ", " + rows + " rows" : "");
         }
 
-        private Row nextRow() throws IOException {
+        private Row nextRow() {
             try {
-                return it.hasNext() ? it.next() : null;
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
+                Row r = it.hasNext() ? it.next() : null;
+                if (r != null) {
+                    lastRow = r.getRowNum();
+                }
+                return r;
+            } catch (UncheckedIOException | HotCrmException e) {
+                throw e instanceof HotCrmException h ? h : unreadable(fileName, lastRow, e);
+            } catch (RuntimeException e) {
+                throw unreadable(fileName, lastRow, e);
             }
         }
 

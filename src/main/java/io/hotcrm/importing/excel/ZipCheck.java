@@ -34,7 +34,13 @@ final class ZipCheck {
     private static final Pattern REL_ID = Pattern.compile("\\bId=\"([^\"]*)\"");
     private static final Pattern REL_TARGET = Pattern.compile("\\bTarget=\"([^\"]*)\"");
 
+    /** The first bytes of every XML part are searched for a document type declaration. */
+    static final int PROLOG_BYTES = 4096;
+    private static final byte[] DOCTYPE = "<!doctype".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ENTITY = "<!entity".getBytes(StandardCharsets.US_ASCII);
+
     private final Map<String, Long> rowsByEntry = new HashMap<>();
+    private boolean styles;
     private String workbookXml = "";
     private String relsXml = "";
 
@@ -58,8 +64,19 @@ final class ZipCheck {
                 boolean keep = name.equals("xl/workbook.xml") || name.equals("xl/_rels/workbook.xml.rels");
                 ByteArrayOutputStream kept = keep ? new ByteArrayOutputStream() : null;
                 RowCounter rows = sheet ? new RowCounter() : null;
+                boolean xml = name.endsWith(".xml") || name.endsWith(".rels");
+                ByteArrayOutputStream prolog = xml ? new ByteArrayOutputStream() : null;
+                z.styles |= name.equals("xl/styles.xml");
                 int n;
                 while ((n = in.read(buf)) > 0) {
+                    if (prolog != null && prolog.size() < PROLOG_BYTES) {
+                        prolog.write(buf, 0, Math.min(n, PROLOG_BYTES - prolog.size()));
+                        if (declaresTypes(prolog.toByteArray())) {
+                            throw HotCrmException.invalid("The workbook " + fileName + " declares a document type in " + name
+                                    + ", which Excel never writes and which can hide entity expansion or references to other"
+                                    + " files; it was refused. Open it in Excel and save it again, or save the sheet as CSV.");
+                        }
+                    }
                     total += n;
                     if (total > MAX_TOTAL || (total > RATIO_FLOOR && total / compressed > MAX_RATIO)) {
                         throw HotCrmException.invalid("The workbook " + fileName + " expands to far more data than its size"
@@ -94,6 +111,33 @@ final class ZipCheck {
             throw damaged(fileName, "it has no xl/workbook.xml, so it is not an Excel workbook");
         }
         return z;
+    }
+
+    /** Whether XML text declares a DTD or an entity (case-insensitive ASCII search). */
+    static boolean declaresTypes(byte[] text) {
+        return indexOf(text, DOCTYPE) >= 0 || indexOf(text, ENTITY) >= 0;
+    }
+
+    private static int indexOf(byte[] text, byte[] lowerNeedle) {
+        outer:
+        for (int i = 0; i + lowerNeedle.length <= text.length; i++) {
+            for (int j = 0; j < lowerNeedle.length; j++) {
+                int c = text[i + j];
+                if (c >= 'A' && c <= 'Z') {
+                    c += 'a' - 'A';
+                }
+                if (c != lowerNeedle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** Whether the package has a styles part (cell formats); workbooks written by some tools do not. */
+    boolean hasStyles() {
+        return styles;
     }
 
     private static HotCrmException damaged(String fileName, String why) {

@@ -77,6 +77,24 @@ class CsvFormatTest {
     }
 
     @Test
+    void oldMacLineEndingsCountAsManyRowsAsAreImported(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        for (String eol : List.of("\r", "\n", "\r\n")) {
+            Path f = Files.writeString(dir.resolve("eol.csv"), String.join(eol, "external_id,last_name", "A-1,One",
+                    "\"A-2\",\"Two" + eol + "lines\"", "A-3,Three") + eol);
+            try (Source s = csv.open(f, "eol.csv", SourceOptions.DETECT)) {
+                List<SourceRow> rows = new ArrayList<>();
+                SourceRow r;
+                while ((r = s.next()) != null) {
+                    rows.add(r);
+                }
+                assertThat(s.rows()).as("rows counted with %s", eol.replace("\r", "CR").replace("\n", "LF")).isEqualTo(3);
+                assertThat(rows).extracting(x -> x.values()[0]).containsExactly("A-1", "A-2", "A-3");
+                assertThat(rows).extracting(SourceRow::number).containsExactly(2L, 3L, 5L);
+            }
+        }
+    }
+
+    @Test
     void utf16WithBomAndTabsAsExcelSavesUnicodeText() throws IOException {
         Read r = read("unicode-text-utf16.txt", SourceOptions.DETECT);
         assertThat(r.source().description()).contains("UTF-16LE with BOM, tab-separated");

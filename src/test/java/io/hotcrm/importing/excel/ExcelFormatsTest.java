@@ -79,4 +79,81 @@ class ExcelFormatsTest {
         assertThatThrownBy(() -> new XlsFormat().open(fixture("pipes.csv"), "pipes.xls", SourceOptions.DETECT))
                 .hasMessageContaining("not a readable .xls workbook");
     }
+
+    /** A minimal workbook written by hand, as some tools do: one sheet of inline strings, parts given or replaced. */
+    static Path workbook(Path dir, String name, java.util.Map<String, String> replace, boolean styles) throws IOException {
+        java.util.Map<String, String> parts = new java.util.LinkedHashMap<>();
+        parts.put("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+                + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+                + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+                + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+                + "<Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+                + (styles ? "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>" : "")
+                + "</Types>");
+        parts.put("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>");
+        parts.put("xl/workbook.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\""
+                + " xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"Contacts\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+        parts.put("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/>"
+                + (styles ? "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>" : "")
+                + "</Relationships>");
+        parts.put("xl/worksheets/sheet1.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+                + "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>external_id</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>last_name</t></is></c></row>"
+                + "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>W-1</t></is></c><c r=\"B2\" t=\"inlineStr\"><is><t>Hand</t></is></c></row>"
+                + "</sheetData></worksheet>");
+        if (styles) {
+            parts.put("xl/styles.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                    + "<cellXfs count=\"1\"><xf numFmtId=\"0\"/></cellXfs></styleSheet>");
+        }
+        parts.putAll(replace);
+        Path f = dir.resolve(name);
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(Files.newOutputStream(f))) {
+            for (var e : parts.entrySet()) {
+                z.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+                z.write(e.getValue().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                z.closeEntry();
+            }
+        }
+        return f;
+    }
+
+    @Test
+    void workbooksWithEntitiesMissingStylesOrBrokenPartsGetAClearMessage(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        SourceFormat xlsx = new XlsxFormat();
+        Path plain = workbook(dir, "plain.xlsx", java.util.Map.of(), true);
+        try (Source s = xlsx.open(plain, "plain.xlsx", SourceOptions.DETECT)) {
+            assertThat(rows(s)).singleElement().satisfies(r -> assertThat(r.values()).containsExactly("W-1", "Hand"));
+        }
+        Path noStyles = workbook(dir, "no-styles.xlsx", java.util.Map.of(), false);
+        try (Source s = xlsx.open(noStyles, "no-styles.xlsx", SourceOptions.DETECT)) {
+            assertThat(rows(s)).singleElement().satisfies(r -> assertThat(r.values()).containsExactly("W-1", "Hand"));
+        }
+        Path xxe = workbook(dir, "xxe.xlsx", java.util.Map.of("xl/worksheets/sheet1.xml", "<?xml version=\"1.0\"?>"
+                + "<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+                + "<sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>external_id</t></is></c></row><row r=\"2\"><c r=\"A2\" t=\"inlineStr\">"
+                + "<is><t>&xxe;</t></is></c></row></sheetData></worksheet>"), true);
+        assertThatThrownBy(() -> xlsx.open(xxe, "xxe.xlsx", SourceOptions.DETECT)).isInstanceOf(HotCrmException.class)
+                .hasMessage("The workbook xxe.xlsx declares a document type in xl/worksheets/sheet1.xml, which Excel never writes"
+                        + " and which can hide entity expansion or references to other files; it was refused. Open it in Excel and"
+                        + " save it again, or save the sheet as CSV.");
+        StringBuilder lol = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">");
+        for (int i = 1; i < 10; i++) {
+            lol.append("<!ENTITY lol").append(i).append(" \"").append(("&lol" + (i == 1 ? "" : i - 1) + ";").repeat(10)).append("\">");
+        }
+        lol.append("]><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheets><sheet name=\"&lol9;\"/></sheets></workbook>");
+        Path laughs = workbook(dir, "laughs.xlsx", java.util.Map.of("xl/workbook.xml", lol.toString()), true);
+        assertThatThrownBy(() -> xlsx.open(laughs, "laughs.xlsx", SourceOptions.DETECT)).isInstanceOf(HotCrmException.class)
+                .hasMessageContaining("declares a document type in xl/workbook.xml");
+        Path broken = workbook(dir, "broken.xlsx", java.util.Map.of("xl/worksheets/sheet1.xml", "<?xml version=\"1.0\"?>"
+                + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\">"
+                + "<is><t>external_id</t></is></c></row><row r=\"2\"><c r=\"A2\"><v>1</v></row></sheetData>"), true);
+        assertThatThrownBy(() -> {
+            try (Source s = xlsx.open(broken, "broken.xlsx", SourceOptions.DETECT)) {
+                rows(s);
+            }
+        }).isInstanceOf(HotCrmException.class).hasMessageStartingWith("The file broken.xlsx is not a readable .xlsx workbook")
+                .hasMessageEndingWith("Open it in Excel and save it again, or save the sheet as CSV.")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Exception", "javax.", "com.ctc"));
+    }
 }
