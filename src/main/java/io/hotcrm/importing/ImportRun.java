@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.common.Texts;
 import io.hotcrm.mapping.CompiledMapping;
 import io.hotcrm.mapping.CompiledMapping.Target;
 import io.hotcrm.mapping.LookupBy;
@@ -667,7 +668,7 @@ final class ImportRun {
         }
         if (first >= 0) {
             row.fail(mapping.targets().get(keyIndex).header(), keyField.name(), key.toString(), "Duplicate: row " + first
-                    + " of this file has the same " + keyField.name() + " \"" + key + "\"; only the first is imported.");
+                    + " of this file has the same " + keyField.name() + " " + Texts.quote(key.toString()) + "; only the first is imported.");
             row.status = RowStatus.FAILED;
         }
     }
@@ -718,7 +719,7 @@ final class ImportRun {
                     row.values[t] = u;
                 } else if (hit instanceof List<?> many) {
                     row.fail(target.header(), target.name(), ref.key(), many.size() + " " + to.pluralLabel() + " have the "
-                            + byName(ref.by()) + " \"" + ref.key() + "\" (ids " + many.stream().limit(5).map(String::valueOf)
+                            + byName(ref.by()) + " " + Texts.quote(ref.key()) + " (ids " + many.stream().limit(5).map(String::valueOf)
                             .reduce((a, b) -> a + ", " + b).orElse("") + "); give the external id or id instead.");
                     row.status = RowStatus.FAILED;
                 } else if (fileKeys.containsKey(t) && fileKeys.get(t).contains(k)) {
@@ -730,7 +731,7 @@ final class ImportRun {
                     row.values[t] = new Pending(ref);
                 } else {
                     row.fail(target.header(), target.name(), ref.key(), "No " + to.label().toLowerCase(java.util.Locale.ROOT)
-                            + " has the " + byName(ref.by()) + " \"" + ref.key() + "\""
+                            + " has the " + byName(ref.by()) + " " + Texts.quote(ref.key())
                             + (to.name().equals("user") ? " (add the user first: hotcrm users add EMAIL)." : "."));
                     row.status = RowStatus.FAILED;
                 }
@@ -845,8 +846,8 @@ final class ImportRun {
         if (found == null || found.isEmpty()) {
             if (request.mode() == ImportMode.UPDATE) {
                 row.fail(mapping.targets().get(keyIndex).header(), keyField.name(), String.valueOf(row.key), "No "
-                        + object.label().toLowerCase(java.util.Locale.ROOT) + " has the " + keyField.name() + " \"" + row.key
-                        + "\"; in update mode a row must match a record.");
+                        + object.label().toLowerCase(java.util.Locale.ROOT) + " has the " + keyField.name() + " " + Texts.quote(String.valueOf(row.key))
+                        + "; in update mode a row must match a record.");
                 row.status = RowStatus.FAILED;
                 return;
             }
@@ -865,7 +866,7 @@ final class ImportRun {
         }
         if (found.size() > 1) {
             row.fail(mapping.targets().get(keyIndex).header(), keyField.name(), String.valueOf(row.key), found.size() + " "
-                    + object.pluralLabel() + " have the " + keyField.name() + " \"" + row.key + "\" (ids " + found.stream()
+                    + object.pluralLabel() + " have the " + keyField.name() + " " + Texts.quote(String.valueOf(row.key)) + " (ids " + found.stream()
                     .limit(5).map(e -> e.id().toString()).reduce((a, b) -> a + ", " + b).orElse("")
                     + "); match on a unique field such as external_id.");
             row.status = RowStatus.FAILED;
@@ -1019,7 +1020,7 @@ final class ImportRun {
                     links.put(d.recordId(), u);
                 } else if (problems.size() < KEEP_PROBLEMS) {
                     problems.add(new RowProblem(d.row(), t.header(), t.name(), d.key(), "The row was imported, but its "
-                            + t.field().label() + " \"" + d.key() + "\" could not be linked: that row of the file failed."));
+                            + t.field().label() + " " + Texts.quote(d.key()) + " could not be linked: that row of the file failed."));
                 }
             }
             db.jdbi().useTransaction(h -> batch.setColumn(h, object, t.field(), links, stamp, principal.userId()));

@@ -573,7 +573,12 @@ public final class Jobs implements AutoCloseable {
         });
     }
 
-    private void finish(UUID id, JobState state, String message, String error, String result, long done) {
+    /** A job result larger than this (characters) is not kept whole: results are summaries, not data. */
+    static final int MAX_RESULT = 256 * 1024;
+
+    private void finish(UUID id, JobState state, String message, String error, String fullResult, long done) {
+        String result = fullResult == null || fullResult.length() <= MAX_RESULT ? fullResult
+                : "{\"truncated\": true, \"characters\": " + fullResult.length() + "}";
         OffsetDateTime now = now();
         jdbi.useTransaction(h -> {
             int n = h.createUpdate("update hc_job set state = :state, updated_at = :now, message = :msg, error = :err,"

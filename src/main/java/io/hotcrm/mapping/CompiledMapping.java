@@ -1,6 +1,7 @@
 package io.hotcrm.mapping;
 
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Texts;
 import io.hotcrm.common.Problem;
 import io.hotcrm.metadata.Catalogue;
 import io.hotcrm.metadata.FieldDef;
@@ -272,6 +273,11 @@ public final class CompiledMapping {
                 continue;
             }
             try {
+                int max = maxInput(t.field());
+                if (raw.length() > max && raw.strip().length() > max) {
+                    throw new BadValue("Too long: at most " + max + " characters fit " + t.field().label() + ", found "
+                            + raw.strip().length() + ".");
+                }
                 out[i] = converters[i].convert(raw);
             } catch (BadValue e) {
                 out[i] = null;
@@ -283,7 +289,21 @@ public final class CompiledMapping {
     }
 
     private static String clip(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+        return Texts.clip(s, Texts.SHOWN);
+    }
+
+    /**
+     * The most characters a cell may hold for the field, checked before any conversion: text fields their
+     * length; numbers, dates, yes/no values and references far less. An oversized value is refused at once,
+     * named by its length, and never reaches a message, a job result or the store whole.
+     */
+    static int maxInput(FieldDef f) {
+        return switch (f.type()) {
+            case TEXT, TEXTAREA, EMAIL, PHONE, URL, PICKLIST, MULTI_PICKLIST -> f.maxLength();
+            case NUMBER, CURRENCY, PERCENT, DATE, DATETIME -> 100;
+            case BOOLEAN -> 40;
+            case LOOKUP, OWNER -> 1000;
+        };
     }
 
     // ------------------------------------------------------------------ converters per field type
@@ -339,13 +359,13 @@ public final class CompiledMapping {
         } else if (THOUSANDS.matcher(s).matches()) {
             s = s.replace(",", "");
         } else if (s.indexOf(',') >= 0) {
-            throw new BadValue("\"" + raw + "\" is not a number: expected digits with a decimal point like 1234.50"
+            throw new BadValue(Texts.quote(raw) + " is not a number: expected digits with a decimal point like 1234.50"
                     + " (for 1.234,50 import with the decimal-comma option).");
         }
         try {
             return ValueConverter.number(f, new BigDecimal(s));
         } catch (NumberFormatException e) {
-            throw new BadValue("\"" + raw + "\" is not a number: expected digits like 1234.50.");
+            throw new BadValue(Texts.quote(raw) + " is not a number: expected digits like 1234.50.");
         } catch (IllegalArgumentException e) {
             throw new BadValue(e.getMessage());
         }
@@ -367,9 +387,9 @@ public final class CompiledMapping {
             } catch (DateTimeParseException e) {
                 String why = Formats.impossibleDay(s, given != null ? given : DateTimeFormatter.ISO_LOCAL_DATE);
                 if (why != null) {
-                    throw new BadValue("\"" + raw + "\" is not a real date: " + why + ". Correct the day in the file.");
+                    throw new BadValue(Texts.quote(raw) + " is not a real date: " + why + ". Correct the day in the file.");
                 }
-                throw new BadValue("\"" + raw + "\" is not a date: expected " + expected + (given == null
+                throw new BadValue(Texts.quote(raw) + " is not a date: expected " + expected + (given == null
                         ? " (give the file's format with the date-format option, e.g. dd.MM.yyyy)" : "") + ".");
             }
         };
@@ -404,9 +424,9 @@ public final class CompiledMapping {
             } catch (DateTimeParseException e) {
                 String why = Formats.impossibleDay(s, givenDate != null ? givenDate : DateTimeFormatter.ISO_LOCAL_DATE);
                 if (why != null) {
-                    throw new BadValue("\"" + raw + "\" is not a real date: " + why + ". Correct the day in the file.");
+                    throw new BadValue(Texts.quote(raw) + " is not a real date: " + why + ". Correct the day in the file.");
                 }
-                throw new BadValue("\"" + raw + "\" is not a date-time: expected "
+                throw new BadValue(Texts.quote(raw) + " is not a date-time: expected "
                         + (givenDateTime == null ? "ISO 8601 like 2026-03-01T09:30:00Z (without an offset, the import's"
                         + " time zone " + formats.timeZone().getId() + " applies)" : formats.dateFormat() + " HH:mm") + ".");
             }
@@ -466,7 +486,7 @@ public final class CompiledMapping {
 
     private static Object unknown(FieldDef f, String raw, Unknown ifUnknown, String expected) throws BadValue {
         return switch (ifUnknown.policy()) {
-            case FAIL -> throw new BadValue("\"" + raw.strip() + "\" is not allowed in " + f.label() + ": expected "
+            case FAIL -> throw new BadValue(Texts.quote(raw.strip()) + " is not allowed in " + f.label() + ": expected "
                     + expected + ".");
             case BLANK -> null;
             case DEFAULT -> {
@@ -496,7 +516,7 @@ public final class CompiledMapping {
 
     private static UUID uuid(String s, String expected) throws BadValue {
         if (!UUID_TEXT.matcher(s).matches()) {
-            throw new BadValue("\"" + s + "\" is not " + expected + ".");
+            throw new BadValue(Texts.quote(s) + " is not " + expected + ".");
         }
         return UUID.fromString(s);
     }

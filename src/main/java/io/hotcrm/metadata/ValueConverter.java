@@ -1,5 +1,7 @@
 package io.hotcrm.metadata;
 
+import io.hotcrm.common.Texts;
+
 import io.hotcrm.common.Problem;
 import java.math.BigDecimal;
 import java.time.LocalDate;
@@ -98,7 +100,7 @@ public final class ValueConverter {
     private static String email(FieldDef f, Object raw) {
         String s = text(f, raw).trim();
         if (!EMAIL.matcher(s).matches()) {
-            throw new IllegalArgumentException(f.label() + ": \"" + s + "\" is not an email address.");
+            throw new IllegalArgumentException(f.label() + ": " + Texts.quote(s) + " is not an email address.");
         }
         return s.toLowerCase(Locale.ROOT);
     }
@@ -106,7 +108,7 @@ public final class ValueConverter {
     private static String url(FieldDef f, Object raw) {
         String s = text(f, raw).trim();
         if (!URL.matcher(s).matches()) {
-            throw new IllegalArgumentException(f.label() + ": \"" + s + "\" is not a web address.");
+            throw new IllegalArgumentException(f.label() + ": " + Texts.quote(s) + " is not a web address.");
         }
         return s;
     }
@@ -142,7 +144,7 @@ public final class ValueConverter {
         try {
             return new BigDecimal(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(f.label() + ": \"" + s + "\" is not a number.");
+            throw new IllegalArgumentException(f.label() + ": " + Texts.quote(s) + " is not a number.");
         }
     }
 
@@ -151,7 +153,7 @@ public final class ValueConverter {
         try {
             return LocalDate.parse(s);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(f.label() + ": \"" + s + "\" is not a date; expected YYYY-MM-DD.");
+            throw new IllegalArgumentException(f.label() + ": " + Texts.quote(s) + " is not a date; expected YYYY-MM-DD.");
         }
     }
 
@@ -160,8 +162,8 @@ public final class ValueConverter {
         try {
             return OffsetDateTime.parse(s).withOffsetSameInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(f.label() + ": \"" + s
-                    + "\" is not a date-time; expected ISO 8601 with an offset, like 2026-03-01T09:30:00Z.");
+            throw new IllegalArgumentException(f.label() + ": " + Texts.quote(s)
+                    + " is not a date-time; expected ISO 8601 with an offset, like 2026-03-01T09:30:00Z.");
         }
     }
 
@@ -173,7 +175,7 @@ public final class ValueConverter {
         return switch (s) {
             case "true", "yes", "y", "1" -> Boolean.TRUE;
             case "false", "no", "n", "0" -> Boolean.FALSE;
-            default -> throw new IllegalArgumentException(f.label() + ": \"" + s + "\" is not a boolean; expected true or false.");
+            default -> throw new IllegalArgumentException(f.label() + ": " + Texts.quote(s) + " is not a boolean; expected true or false.");
         };
     }
 
@@ -204,7 +206,7 @@ public final class ValueConverter {
     }
 
     private static IllegalArgumentException unknownValue(FieldDef f, String s) {
-        return new IllegalArgumentException(f.label() + ": \"" + s + "\" is not one of the allowed values ("
+        return new IllegalArgumentException(f.label() + ": " + Texts.quote(s) + " is not one of the allowed values ("
                 + String.join(", ", f.values().stream().map(PicklistValue::value).toList()) + ").");
     }
 
@@ -213,7 +215,7 @@ public final class ValueConverter {
         try {
             return UUID.fromString(s);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(f.label() + ": \"" + s + "\" is not a " + f.target() + " record id.");
+            throw new IllegalArgumentException(f.label() + ": " + Texts.quote(s) + " is not a " + f.target() + " record id.");
         }
     }
 }

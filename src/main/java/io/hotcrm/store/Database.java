@@ -110,6 +110,7 @@ public final class Database implements AutoCloseable {
     private void migrate() {
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                    .placeholders(java.util.Map.of("large_text", dialect.largeText()))
                     .table("hc_schema_history").load().migrate();
         } catch (FlywayException e) {
             throw new HotCrmException(ErrorCode.CONFIGURATION, "Could not bring the database schema up to date: "
