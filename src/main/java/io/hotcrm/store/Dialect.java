@@ -14,7 +14,7 @@ public enum Dialect {
     public String columnType(FieldDef f) {
         return switch (f.type()) {
             case TEXT, EMAIL, PHONE, URL, PICKLIST, MULTI_PICKLIST -> "varchar(" + f.maxLength() + ")";
-            case TEXTAREA -> largeText();
+            case TEXTAREA -> this == POSTGRES ? "text" : "varchar(" + f.maxLength() + ")";
             case NUMBER, CURRENCY, PERCENT -> "numeric(18," + f.scale() + ")";
             case DATE -> "date";
             case DATETIME -> "timestamp with time zone";
@@ -24,11 +24,10 @@ public enum Dialect {
     }
 
     /**
-     * The type of a column whose values may be large (long text fields, journals, job results). On H2 it is a
-     * real character large object, kept apart from the row: H2 in PostgreSQL mode makes {@code text} a
-     * VARCHAR stored inside the row, and H2 2.x cannot read back a storage page over 1 MiB (its file store
-     * reports "File corrupted in chunk …" or reads past the file's end in a later process), which one row
-     * holding a few long values — or one import chunk's undo journal — can reach.
+     * The type of a system column whose values may run to megabytes (undo journals, job results, notices). On
+     * H2 it is a character large object kept apart from the row (H2 in PostgreSQL mode makes {@code text} a
+     * VARCHAR stored inside the row): otherwise every change to a row beside it rewrites megabytes, and H2
+     * 2.5.x could not read such pages back at all (why H2 is pinned to 2.4).
      */
     public String largeText() {
         return this == POSTGRES ? "text" : "character large object";

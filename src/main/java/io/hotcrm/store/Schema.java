@@ -151,28 +151,6 @@ public final class Schema {
             }
         }
         createIndexes(h, o, added);
-        moveLongTextOutOfRows(h, o);
-    }
-
-    /**
-     * On H2, long text columns made before they became large objects are converted: kept inside the row, a
-     * few long values could make a storage page H2 cannot read back (see {@link Dialect#largeText()}).
-     */
-    private void moveLongTextOutOfRows(Handle h, ObjectDef o) {
-        if (db.dialect() != Dialect.H2) {
-            return;
-        }
-        Map<String, String> types = new HashMap<>();
-        h.createQuery("select column_name, data_type from information_schema.columns where table_schema = current_schema()"
-                        + " and table_name = :t").bind("t", o.tableName())
-                .map((rs, c) -> types.put(rs.getString(1), rs.getString(2))).list();
-        for (FieldDef f : o.fields()) {
-            String type = types.get(f.name());
-            if (f.type() == io.hotcrm.metadata.FieldType.TEXTAREA && type != null && !type.equalsIgnoreCase("CHARACTER LARGE OBJECT")) {
-                h.execute("alter table " + o.tableName() + " alter column " + q(f.name()) + " set data type "
-                        + db.dialect().largeText());
-            }
-        }
     }
 
     /** Rows written without a change_seq (COPY on the bulk paths) take the next value of the sequence. */

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportRecoveryTest {
     static final int ROWS = 120_000;
 
+    @org.junit.jupiter.api.Timeout(value = 240, unit = java.util.concurrent.TimeUnit.SECONDS)
     abstract static class Contract {
         @TempDir
         Path data;
@@ -117,20 +118,40 @@ class ImportRecoveryTest {
             assertThat(cli("users", "add", "admin@example.com", "--name", "Admin", "--role", "admin")).as(err()).isZero();
         }
 
+        /**
+         * Waits until the child has committed at least {@code rows} rows. On H2 the test must not open the
+         * database while the child runs: the first process to open an embedded database serves it to the others
+         * (AUTO_SERVER), and the child would then write through this JVM. So it counts the result parts in the
+         * file store instead: each is written before its chunk commits, so n parts mean n - 1 committed chunks.
+         */
         void waitForRows(Child child, long rows) throws Exception {
             long deadline = System.currentTimeMillis() + 120_000;
             while (System.currentTimeMillis() < deadline) {
                 assertThat(child.alive()).as("the import ended before it could be killed:\n" + child.output()).isTrue();
-                try {
-                    if (scalar("select coalesce(max(rows_done), 0) from hc_import") >= rows) {
-                        return;
-                    }
-                } catch (SQLException e) {
-                    // the schema is not there yet
+                if (committedRows() >= rows) {
+                    return;
                 }
                 Thread.sleep(20);
             }
             throw new AssertionError("no progress: " + child.output());
+        }
+
+        long committedRows() throws IOException {
+            if (env().containsKey("HOTCRM_DB_URL")) {
+                try {
+                    return scalar("select coalesce(max(rows_done), 0) from hc_import");
+                } catch (SQLException e) {
+                    return 0;
+                }
+            }
+            Path imports = data.resolve("imports");
+            if (!Files.isDirectory(imports)) {
+                return 0;
+            }
+            try (var parts = Files.find(imports, 3, (p, a) -> p.getParent().getFileName().toString().equals("parts")
+                    && p.getFileName().toString().endsWith("0.csv"))) {
+                return Math.max(0, parts.count() - 1) * 2_000;
+            }
         }
 
         long contactsInDatabase() throws SQLException {

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The embedded database under large values, command after command as an operator runs them (each in its own
  * process), the sequence that corrupted it: an import of 10 MB cells used to echo them to the terminal and
- * keep them in its job's result, a row H2 stored inside a storage page of over 1 MiB; H2 2.x cannot read such a
- * page back once it is rewritten, so two of the next three commands failed with "File corrupted in chunk …".
- * Now the cells are refused by their length, named by their first characters only, and long values (long
- * text fields, undo journals of megabytes, job results) are kept apart from their rows on H2.
+ * keep them in its job's result, a row H2 stored inside a storage page of over 1 MiB; H2 2.5 could not read such
+ * a page back once it was rewritten, so two of the next three commands failed with "File corrupted in chunk …".
+ * Now H2 is 2.4, the cells are refused by their length and named by their first characters only, and large
+ * system values (undo journals of megabytes, job results) are kept apart from their rows on H2.
  */
 class LargeValuesTest {
     @TempDir
