@@ -32,6 +32,16 @@ public interface Destination extends AutoCloseable {
     }
 
     /**
+     * Deletes every file under the folder ({@code prefix} ending with '/'), also what uploads that never
+     * finished left behind (a process killed while writing).
+     */
+    default void deleteFolder(String prefix) throws IOException {
+        for (String name : list(prefix)) {
+            delete(name);
+        }
+    }
+
+    /**
      * The file as a path on this machine, when the destination is a local directory (so it can be read in
      * place, with random access); empty for remote destinations, whose files must be downloaded.
      */

@@ -151,10 +151,13 @@ public final class FileStore implements AutoCloseable {
         }
     }
 
-    /** Deletes every file under the folder. */
+    /** Deletes every file under the folder, with what unfinished writes left there. */
     public void deleteAll(String folder) {
-        for (String k : list(folder.endsWith("/") ? folder : folder + "/")) {
-            delete(k);
+        String f = check(folder.endsWith("/") ? folder.substring(0, folder.length() - 1) : folder) + "/";
+        try {
+            backing.deleteFolder(f);
+        } catch (IOException e) {
+            throw unavailable("delete " + f + " from", e);
         }
     }
 

@@ -214,6 +214,19 @@ public final class LocalKind implements DestinationKind {
         }
 
         @Override
+        public void deleteFolder(String prefix) throws IOException {
+            Path folder = file(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
+            if (!Files.isDirectory(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            try (Stream<Path> s = Files.walk(folder)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+
+        @Override
         public boolean exists(String name) {
             return Files.isRegularFile(file(name));
         }
