@@ -216,6 +216,7 @@ class ImportRecoveryTest {
         @Test
         void aKilledImportResumesAndItsResultFileHoldsEveryRowOnce() throws Exception {
             String id = importKilledMidway(contacts());
+            long kept = contactsInDatabase();
             assertThat(cli("import", "resume", id, "--json")).as(err()).isZero();
             assertThat(out()).contains("\"state\" : \"succeeded\"", "\"rowsDone\" : " + ROWS, "\"created\" : " + ROWS);
             assertThat(contactsInDatabase()).isEqualTo(ROWS);
@@ -225,6 +226,9 @@ class ImportRecoveryTest {
             assertThat(unique).hasSize(ROWS);
             assertThat(ids.get(0)).isEqualTo("K-0");
             assertThat(ids.get(ROWS - 1)).isEqualTo("K-" + (ROWS - 1));
+            System.out.printf("%s: command-line import killed with %d of %d rows committed; resumed: %d rows in the database,"
+                    + " %d result rows (%d distinct)%n", getClass().getSimpleName(), kept, ROWS, contactsInDatabase(), ids.size(),
+                    unique.size());
             assertThat(data.resolve("imports").resolve(id).resolve("parts")).doesNotExist();
         }
 

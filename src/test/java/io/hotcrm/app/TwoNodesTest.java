@@ -203,6 +203,9 @@ class TwoNodesTest {
                 List<String> ids = resultIds(send(webB.port(), token, "GET", "/api/v1/imports/" + id + "/results", null, null).body());
                 assertThat(ids).hasSize(rows);
                 assertThat(new HashSet<>(ids)).hasSize(rows);
+                System.out.printf("two nodes: node-a killed at %d of %d rows; node-b finished: %d rows in the database (%d distinct),"
+                        + " %d result rows (%d distinct): lost %d, duplicated %d%n", doneWhenKilled, rows, inDb, distinct, ids.size(),
+                        new HashSet<>(ids).size(), rows - distinct, inDb - distinct);
                 assertThat(b.security().users().principal("ann@example.com")).isNotNull();
                 String notices = send(webB.port(), token, "GET", "/api/v1/notices", null, null).body();
                 assertThat(notices).contains("HotCRM import of contacts.csv succeeded");
