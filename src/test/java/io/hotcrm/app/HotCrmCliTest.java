@@ -230,13 +230,13 @@ class HotCrmCliTest {
         try (HotCrm hc = open()) {
             hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
         }
-        Path csv = java.nio.file.Files.writeString(data.resolve("dates.csv"), "external_id,last_name,last_contact_date\n"
+        Path csv = java.nio.file.Files.writeString(data.resolve("dates.csv"), "external_id,name,next_renewal_date\n"
                 + "D-1,April,31.04.2024\nD-2,February,30.02.2023\nD-3,Leap,29.02.2024\n");
-        assertThat(run("import", csv.toString(), "--object", "contact", "--date-format", "dd.MM.yyyy")).isEqualTo(1);
+        assertThat(run("import", csv.toString(), "--object", "account", "--date-format", "dd.MM.yyyy")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(
-                "Row 2, column \"last_contact_date\": \"31.04.2024\" is not a real date: April 2024 has 30 days.",
-                "Row 3, column \"last_contact_date\": \"30.02.2023\" is not a real date: February 2023 has 28 days.");
-        assertThat(run("query", "{\"object\": \"contact\", \"fields\": [\"external_id\", \"last_contact_date\"]}")).isZero();
+                "Row 2, column \"next_renewal_date\": \"31.04.2024\" is not a real date: April 2024 has 30 days.",
+                "Row 3, column \"next_renewal_date\": \"30.02.2023\" is not a real date: February 2023 has 28 days.");
+        assertThat(run("query", "{\"object\": \"account\", \"fields\": [\"external_id\", \"next_renewal_date\"]}")).isZero();
         assertThat(out()).contains("D-3", "2024-02-29").doesNotContain("D-1", "D-2", "2024-04-30", "2023-02-28");
     }
 
