@@ -127,25 +127,42 @@ public final class HotCrm implements Platform {
     }
 
     /**
-     * On the very first start (no users yet) creates the administrator with a generated password and an API
-     * token, and prints how to sign in. The secrets are shown this once and stored only as hashes.
+     * On the very first start (no users yet) — of {@code serve} or of any command — creates the administrator
+     * with a generated password and an API token, and prints how to sign in. The secrets are shown this once and
+     * stored only as hashes. Two processes starting at once create one administrator: the second finds it.
      */
     public void firstStart(PrintStream out, int port) {
         if (!security.users().list().isEmpty()) {
             return;
         }
         String password = generatePassword();
-        security.users().add(Principal.system(), config.adminEmail(), "Administrator", Roles.ADMIN, password);
+        try {
+            security.users().add(Principal.system(), config.adminEmail(), "Administrator", Roles.ADMIN, password);
+        } catch (HotCrmException e) {
+            if (e.code() == ErrorCode.CONFLICT) {
+                return;
+            }
+            throw e;
+        }
         Tokens.CreatedToken token = security.tokens().create(Principal.system(), config.adminEmail(), "first start");
         out.println();
         out.println("HotCRM created its first administrator. Keep these; they are shown only once.");
-        out.println("  Console:   http://localhost:" + port + "/login");
+        out.println("  Console:   http://localhost:" + port + "/login" + (port == CLI_PORT ? " (after ./hotcrm serve)" : ""));
         out.println("  Email:     " + config.adminEmail());
         out.println("  Password:  " + password);
         out.println("  API token: " + token.token());
         out.println("  Try:       curl -H \"Authorization: Bearer " + token.token() + "\" http://localhost:" + port
                 + "/api/v1/objects");
         out.println();
+    }
+
+    /** The port named in the first-start message when a command (not serve) initialises the data directory. */
+    private static final int CLI_PORT = 8080;
+
+    /** A command run on a new data directory initialises it as serve does (its messages go to {@code out}). */
+    @Override
+    public void initialise(PrintStream out) {
+        firstStart(out, CLI_PORT);
     }
 
     private static String generatePassword() {

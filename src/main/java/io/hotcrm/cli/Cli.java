@@ -52,6 +52,20 @@ public final class Cli implements Callable<Integer> {
     }
 
     Platform platform() {
+        Platform p = opened();
+        if (!initialised) {
+            // the first command on a new data directory sets it up as serve does (the notice goes to stderr, so
+            // it never mixes with a command's output); serve does it itself, naming its port
+            initialised = true;
+            p.initialise(err);
+        }
+        return p;
+    }
+
+    private boolean initialised;
+
+    /** The platform, without the first-start set-up (serve prints its own). */
+    Platform opened() {
         if (platform == null) {
             platform = opener.open(dataDir);
         }
@@ -62,9 +76,23 @@ public final class Cli implements Callable<Integer> {
         return platform().actor(asUser);
     }
 
+    /** The whole command tree, every command and subcommand answering --help and -h (and --version, -V). */
+    CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(this);
+        withHelp(cmd);
+        return cmd;
+    }
+
+    private static void withHelp(CommandLine c) {
+        if (!c.getCommandSpec().mixinStandardHelpOptions()) {
+            c.getCommandSpec().mixinStandardHelpOptions(true);
+        }
+        c.getSubcommands().values().forEach(Cli::withHelp);
+    }
+
     /** Runs the command line and returns the exit code; never throws. */
     public int run(String... args) {
-        CommandLine cmd = new CommandLine(this);
+        CommandLine cmd = commandLine();
         cmd.setOut(new java.io.PrintWriter(out, true));
         cmd.setErr(new java.io.PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((ex, line, parse) -> report(ex));

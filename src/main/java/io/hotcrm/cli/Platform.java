@@ -36,6 +36,13 @@ public interface Platform extends AutoCloseable {
     /** A one-line description of the database in use, for messages (no secrets). */
     String databaseDescription();
 
+    /**
+     * Makes a new data directory ready for use, once (creates the first administrator and prints its
+     * credentials to {@code out}); does nothing when it is ready.
+     */
+    default void initialise(java.io.PrintStream out) {
+    }
+
     /** Starts the web console and REST API on the port, and blocks until the process is stopped. */
     void serve(int port);
 

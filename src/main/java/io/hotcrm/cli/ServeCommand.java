@@ -15,7 +15,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        cli.platform().serve(port);
+        cli.opened().serve(port);
         return 0;
     }
 }

@@ -226,6 +226,28 @@ class HotCrmCliTest {
     }
 
     @Test
+    void anyFirstCommandOnANewDataDirectorySetsItUpAndImportsOwnedByTheActingUser() throws Exception {
+        Path csv = java.nio.file.Files.writeString(data.resolve("accounts.csv"), "external_id,name\nF-1,First\n");
+        assertThat(run("import", csv.toString(), "--object", "account")).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String first = err.toString(StandardCharsets.UTF_8);
+        assertThat(first).contains("HotCRM created its first administrator", "Email:     admin@hotcrm.local", "Password:  ",
+                "API token: hcrm_");
+        assertThat(out()).contains("Created 1");
+        assertThat(run("users", "add", "ann@example.com", "--name", "Ann Lee", "--role", "standard")).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("first administrator");
+        Path more = java.nio.file.Files.writeString(data.resolve("more.csv"), "external_id,name\nF-2,Second\n");
+        assertThat(run("--as", "ann@example.com", "import", more.toString(), "--object", "account")).isZero();
+        assertThat(run("query", "{\"object\": \"account\", \"fields\": [\"external_id\", \"owner.email\"], \"orderBy\":"
+                + " [{\"field\": \"external_id\"}]}")).isZero();
+        assertThat(out()).containsSubsequence("F-1", "admin@hotcrm.local", "F-2", "ann@example.com");
+        java.util.regex.Matcher token = java.util.regex.Pattern.compile("API token: (hcrm_\\S+)").matcher(first);
+        assertThat(token.find()).isTrue();
+        try (HotCrm hc = open()) {
+            assertThat(hc.security().tokens().authenticate(token.group(1)).email()).isEqualTo("admin@hotcrm.local");
+        }
+    }
+
+    @Test
     void aDayItsMonthDoesNotHaveFailsItsRowInsteadOfBecomingAnotherDay() throws Exception {
         try (HotCrm hc = open()) {
             hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);

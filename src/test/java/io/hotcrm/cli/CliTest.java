@@ -105,4 +105,33 @@ class CliTest {
         assertThat(run("query", "{\"object\":")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("hotcrm: The query is not valid JSON");
     }
+
+    @Test
+    void everyCommandAndSubcommandAnswersHelp() {
+        java.util.List<java.util.List<String>> paths = new java.util.ArrayList<>();
+        collect(new Cli(dir -> null, System.out, System.err).commandLine(), new java.util.ArrayList<>(), paths);
+        assertThat(paths).hasSizeGreaterThan(40);
+        for (java.util.List<String> path : paths) {
+            for (String flag : java.util.List.of("--help", "-h")) {
+                java.util.List<String> args = new java.util.ArrayList<>(path);
+                args.add(flag);
+                out.reset();
+                err.reset();
+                assertThat(run(args.toArray(String[]::new))).as("hotcrm %s: %s", String.join(" ", args), err).isZero();
+                assertThat(out.toString(StandardCharsets.UTF_8)).as("hotcrm %s", String.join(" ", args))
+                        .startsWith("Usage: hotcrm" + (path.isEmpty() ? "" : " " + String.join(" ", path)));
+            }
+        }
+    }
+
+    private static void collect(picocli.CommandLine c, java.util.List<String> path, java.util.List<java.util.List<String>> out) {
+        out.add(java.util.List.copyOf(path));
+        c.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandName().equals(name)) {
+                java.util.List<String> next = new java.util.ArrayList<>(path);
+                next.add(name);
+                collect(sub, next, out);
+            }
+        });
+    }
 }
