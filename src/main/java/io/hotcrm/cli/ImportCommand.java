@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -327,17 +326,7 @@ final class ImportCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             Cli cli = parent.cli;
-            ImportSummary s = cli.platform().importer().get(cli.actor(), Ids.parse(id, "Import id"));
-            if (s.state().equals("running")) {
-                throw new HotCrmException(io.hotcrm.common.ErrorCode.CONFLICT, "Import " + id + " is running"
-                        + (s.jobId() == null ? "" : " (job " + s.jobId() + ")") + ": resuming it now would write its rows twice."
-                        + " Wait for it to end, or cancel it (hotcrm jobs cancel " + (s.jobId() == null ? "JOB_ID" : s.jobId())
-                        + "). If its process was stopped on another machine, HotCRM notices within a minute.");
-            }
-            if (!List.of("failed", "interrupted", "queued").contains(s.state())) {
-                throw HotCrmException.invalid("Import " + id + " is " + s.state() + "; only an import that stopped midway"
-                        + " (interrupted or failed) can be resumed.");
-            }
+            ImportSummary s = cli.platform().importer().resumable(cli.actor(), Ids.parse(id, "Import id"));
             return runJob(cli, s.id(), null, json, null);
         }
     }

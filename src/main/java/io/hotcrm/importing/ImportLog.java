@@ -87,10 +87,10 @@ final class ImportLog {
         jdbi.useHandle(h -> advance(h, id, runner, c));
     }
 
-    /** Ends the run of {@code runner} (null: whoever runs it) with a state; false if it is not (or no longer) its. */
+    /** Ends the run of {@code runner} with a state; false if the import is not (or no longer) its. */
     boolean finish(UUID id, String runner, String state, String message) {
         return jdbi.withHandle(h -> h.createUpdate("update hc_import set state = :s, message = :m, finished_at = :now where id = :id"
-                        + (runner == null ? "" : " and runner = :runner and state in ('running', 'undoing')"))
+                        + " and runner = :runner and state in ('running', 'undoing')")
                 .bind("s", state).bind("m", message).bind("now", OffsetDateTime.now(ZoneOffset.UTC)).bind("id", id)
                 .bind("runner", runner).execute()) == 1;
     }
@@ -127,7 +127,7 @@ final class ImportLog {
     record Row(UUID id, String object, ImportMode mode, String match, boolean dryRun, String fileName, String sourceKey,
                String sourcePath, String settings, String state, String createdBy, OffsetDateTime createdAt,
                OffsetDateTime finishedAt, UUID jobId, OffsetDateTime stamp, Long totalRows, Counts counts, String resultKey,
-               String message, boolean hasErrors) {
+               String message) {
         static Row of(java.sql.ResultSet rs) throws java.sql.SQLException {
             long total = rs.getLong("total_rows");
             Long totalOrNull = rs.wasNull() ? null : total;
@@ -137,8 +137,7 @@ final class ImportLog {
                     utc(rs.getObject("created_at", OffsetDateTime.class)), utc(rs.getObject("finished_at", OffsetDateTime.class)),
                     rs.getObject("job_id", UUID.class), utc(rs.getObject("stamp", OffsetDateTime.class)), totalOrNull,
                     new Counts(rs.getLong("rows_done"), rs.getLong("created"), rs.getLong("updated"), rs.getLong("unchanged"),
-                            rs.getLong("skipped"), rs.getLong("failed")), rs.getString("result_key"), rs.getString("message"),
-                    rs.getLong("failed") > 0);
+                            rs.getLong("skipped"), rs.getLong("failed")), rs.getString("result_key"), rs.getString("message"));
         }
 
         /** The import's result file's key (there once a run ended), and its error file's when a row failed. */
@@ -147,7 +146,7 @@ final class ImportLog {
         }
 
         String errorFile() {
-            return resultKey == null || !hasErrors ? null : resultKey + "/" + ResultFiles.ERRORS;
+            return resultKey == null || counts.failed() == 0 ? null : resultKey + "/" + ResultFiles.ERRORS;
         }
 
         ImportSummary summary(String source, List<String> ignored, List<RowProblem> problems,

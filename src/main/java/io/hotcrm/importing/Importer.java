@@ -119,7 +119,7 @@ public final class Importer {
     public Preview preview(Principal p, ImportFile file, SourceOptions options, String objectName) {
         ObjectDef o = schema.object(objectName);
         AccessGuard.require(p, o, Action.READ);
-        try (FileStore.LocalCopy copy = localCopy(p, file); Source s = open(copy.path(), file.name(), options)) {
+        try (FileStore.LocalCopy copy = localCopy(file, uploadKey(p, file)); Source s = open(copy.path(), file.name(), options)) {
             List<String[]> sample = new ArrayList<>();
             SourceRow r;
             while (sample.size() < 10 && (r = s.next()) != null) {
@@ -185,18 +185,26 @@ public final class Importer {
 
     /** An upload of the principal's (or anyone's, for setup roles); "not found" otherwise. */
     public Uploaded uploaded(Principal p, UUID id) {
-        return db.jdbi().withHandle(h -> h.createQuery("select id, file_name, size, created_by from hc_upload where id = :id")
+        return storedUpload(p, id).uploaded();
+    }
+
+    /** An upload with its key in the file store. */
+    private record StoredUpload(Uploaded uploaded, String key) {
+    }
+
+    private StoredUpload storedUpload(Principal p, UUID id) {
+        return db.jdbi().withHandle(h -> h.createQuery("select id, file_key, file_name, size, created_by from hc_upload where id = :id")
                         .bind("id", id).map((rs, c) -> AccessGuard.canSeeWorkOf(p, rs.getString("created_by"))
-                                ? new Uploaded(rs.getObject("id", UUID.class), rs.getString("file_name"), rs.getLong("size")) : null)
+                                ? new StoredUpload(new Uploaded(rs.getObject("id", UUID.class), rs.getString("file_name"),
+                                rs.getLong("size")), rs.getString("file_key")) : null)
                         .findOne())
                 .orElseThrow(() -> HotCrmException.notFound("There is no uploaded file " + id + " that you can use; upload it"
                         + " first (POST /api/v1/imports/files)."));
     }
 
-    private String uploadKey(Principal p, UUID id) {
-        uploaded(p, id);
-        return db.jdbi().withHandle(h -> h.createQuery("select file_key from hc_upload where id = :id").bind("id", id)
-                .mapTo(String.class).one());
+    /** The key of the upload an import file names (the principal's own), or null for a file given on the command line. */
+    private String uploadKey(Principal p, ImportFile f) {
+        return f.uploadId() == null ? null : storedUpload(p, f.uploadId()).key();
     }
 
     /**
@@ -216,15 +224,18 @@ public final class Importer {
         return n.isBlank() || n.startsWith(".") ? "upload" + n : n;
     }
 
-    /** The file on this machine: the command line's own file, or the upload (downloaded from a bucket if need be). */
-    private FileStore.LocalCopy localCopy(Principal p, ImportFile f) {
+    /**
+     * The file on this machine: the command line's own file, or the upload of {@code uploadKey} (downloaded from a
+     * bucket if need be).
+     */
+    private FileStore.LocalCopy localCopy(ImportFile f, String uploadKey) {
         if (f.path() != null) {
             if (!Files.isRegularFile(f.path())) {
                 throw HotCrmException.invalid("There is no file " + f.path() + ".");
             }
             return FileStore.LocalCopy.of(f.path());
         }
-        return files.local(uploadKey(p, f.uploadId()));
+        return files.local(uploadKey);
     }
 
     private static boolean writable(Principal p, ObjectDef o, String field) {
@@ -267,14 +278,14 @@ public final class Importer {
     public ImportSummary start(Principal p, ImportRequest r) {
         ObjectDef o = schema.object(r.object());
         Plan plan;
-        try (FileStore.LocalCopy copy = localCopy(p, r.file()); Source s = open(copy.path(), r.fileName(), r.source())) {
+        String sourceKey = uploadKey(p, r.file());
+        try (FileStore.LocalCopy copy = localCopy(r.file(), sourceKey); Source s = open(copy.path(), r.fileName(), r.source())) {
             plan = plan(p, r, o, s);
         } catch (IOException e) {
             throw unreadable(r.fileName(), e);
         }
         UUID id = Ids.newId();
         OffsetDateTime stamp = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        String sourceKey = r.file().uploadId() == null ? null : uploadKey(p, r.file().uploadId());
         String sourcePath = r.file().path() == null ? null : r.file().path().toString();
         log.create(id, r, plan.matchField, settings(r, plan.mapping), p.email(), stamp, sourceKey, sourcePath,
                 FileStore.key("imports", id.toString()));
@@ -427,9 +438,7 @@ public final class Importer {
             if (ENDED.contains(now.state())) {
                 return now.summary(null, List.of(), List.of(), List.of());
             }
-            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + importId + " is " + now.state()
-                    + (now.jobId() != null ? " (job " + now.jobId() + ")" : "") + ": a second run would write the same rows"
-                    + " twice. Wait for it to end, or cancel it (hotcrm jobs cancel JOB_ID) and then resume it.");
+            throw busy(importId, now.state(), now.jobId());
         }
         row = log.get(importId);
         try (FileStore.LocalCopy copy = sourceCopy(row)) {
@@ -450,14 +459,42 @@ public final class Importer {
 
     private static final List<String> ENDED = List.of("succeeded", "cancelled", "undone", "undoing");
 
+    /** A run of the import is under way: another would write its rows twice. */
+    private static HotCrmException busy(UUID importId, String state, UUID jobId) {
+        return new HotCrmException(ErrorCode.CONFLICT, "Import " + importId + " is " + state
+                + (jobId == null ? "" : " (job " + jobId + ")") + ": resuming it now would write its rows twice."
+                + " Wait for it to end, or cancel it (hotcrm jobs cancel " + (jobId == null ? "JOB_ID" : jobId)
+                + "). If its process was stopped on another machine, HotCRM notices within a minute.");
+    }
+
+    /**
+     * The import, if it may be resumed: it stopped midway (interrupted or failed) or waits (queued). One that
+     * is running, or has ended, is refused with the reason, before any job is made for it.
+     */
+    public ImportSummary resumable(Principal p, UUID id) {
+        ImportSummary s = get(p, id);
+        if (s.state().equals("running")) {
+            throw busy(id, s.state(), s.jobId());
+        }
+        if (!List.of("failed", "interrupted", "queued").contains(s.state())) {
+            throw HotCrmException.invalid("Import " + id + " is " + s.state() + "; only an import that stopped midway"
+                    + " (interrupted or failed) can be resumed.");
+        }
+        return s;
+    }
+
     /** The source of a recorded import, on this machine: the upload from the file store, or the command line's file. */
     private FileStore.LocalCopy sourceCopy(ImportLog.Row row) {
         if (row.sourceKey() != null) {
-            if (!files.exists(row.sourceKey())) {
+            try {
+                return files.local(row.sourceKey());
+            } catch (HotCrmException e) {
+                if (e.code() != ErrorCode.NOT_FOUND) {
+                    throw e;
+                }
                 throw HotCrmException.notFound("The uploaded file " + row.fileName() + " of import " + row.id()
                         + " is no longer in the file store; upload it again and start a new import.");
             }
-            return files.local(row.sourceKey());
         }
         Path path = Path.of(row.sourcePath());
         if (!Files.isRegularFile(path)) {
@@ -478,9 +515,7 @@ public final class Importer {
             throw new UncheckedIOException(e);
         }
         Mapping mapping = Mapping.parse(settings.get("mapping").toString(), "of import " + importId);
-        SourceOptions options = new SourceOptions(settings.has("delimiter") ? settings.get("delimiter").asText().charAt(0) : null,
-                settings.has("encoding") ? Charset.forName(settings.get("encoding").asText()) : null,
-                settings.has("sheet") ? settings.get("sheet").asText() : null);
+        SourceOptions options = optionsOf(settings);
         ImportRequest request = new ImportRequest(row.object(), row.mode(), row.match(), mapping, null, null, options, null,
                 row.dryRun(), settings.path("blanksClear").asBoolean(false), ImportFile.local(file));
         ObjectDef o = schema.object(row.object());
@@ -549,13 +584,17 @@ public final class Importer {
 
     private static SourceOptions optionsOf(ImportLog.Row row) {
         try {
-            JsonNode settings = JSON.readTree(row.settings());
-            return new SourceOptions(settings.has("delimiter") ? settings.get("delimiter").asText().charAt(0) : null,
-                    settings.has("encoding") ? Charset.forName(settings.get("encoding").asText()) : null,
-                    settings.has("sheet") ? settings.get("sheet").asText() : null);
+            return optionsOf(JSON.readTree(row.settings()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** How the file is read (delimiter, encoding, sheet), from an import's recorded settings. */
+    private static SourceOptions optionsOf(JsonNode settings) {
+        return new SourceOptions(settings.has("delimiter") ? settings.get("delimiter").asText().charAt(0) : null,
+                settings.has("encoding") ? Charset.forName(settings.get("encoding").asText()) : null,
+                settings.has("sheet") ? settings.get("sheet").asText() : null);
     }
 
     /**

@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class Jobs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
     /** A job run inline whose process has not beaten its heart for this long is marked interrupted. */
-    static final Duration STALE_AFTER = Duration.ofSeconds(Jobs.STALE_SECONDS);
+    static final long STALE_SECONDS = 60;
+    static final Duration STALE_AFTER = Duration.ofSeconds(STALE_SECONDS);
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
     /** This machine's name and this process's id, recorded with the jobs it runs. */
@@ -383,35 +384,38 @@ public final class Jobs implements AutoCloseable {
      */
     public int sweepInterrupted() {
         OffsetDateTime cutoff = now().minus(STALE_AFTER);
-        List<Object[]> running = jdbi.withHandle(h -> h.createQuery("select id, host, pid, heartbeat_at, cancel_requested"
+        List<InlineRun> running = jdbi.withHandle(h -> h.createQuery("select id, host, pid, heartbeat_at, cancel_requested"
                         + " from hc_job where state = 'running' and inline")
-                .map((rs, c) -> new Object[] {rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, Long.class),
-                        rs.getObject(4, OffsetDateTime.class), rs.getBoolean(5)}).list());
+                .map((rs, c) -> new InlineRun(rs.getObject(1, UUID.class), rs.getString(2), rs.getObject(3, Long.class),
+                        rs.getObject(4, OffsetDateTime.class), rs.getBoolean(5))).list());
         int n = 0;
-        for (Object[] r : running) {
-            UUID id = (UUID) r[0];
-            if (runningHere.contains(id)) {
+        for (InlineRun r : running) {
+            if (runningHere.contains(r.id())) {
                 continue;
             }
-            boolean goneHere = HOST.equals(r[1]) && r[2] != null && (Long) r[2] != PID
-                    && ProcessHandle.of((Long) r[2]).map(ProcessHandle::isAlive).map(alive -> !alive).orElse(true);
-            boolean silent = r[3] == null || ((OffsetDateTime) r[3]).isBefore(cutoff);
-            if (!goneHere && !silent) {
+            boolean goneHere = r.goneHere();
+            if (!goneHere && r.heartbeat() != null && !r.heartbeat().isBefore(cutoff)) {
                 continue;
             }
-            String why = goneHere ? "The process running it (" + r[1] + ", pid " + r[2] + ") is gone"
+            String why = goneHere ? "The process running it (" + r.host() + ", pid " + r.pid() + ") is gone"
                     : "The process running it stopped (no heartbeat for " + STALE_AFTER.toSeconds() + " s)";
-            boolean cancel = (Boolean) r[4];
-            if (transition(id, Set.of(JobState.RUNNING), cancel ? JobState.CANCELLED : JobState.INTERRUPTED,
-                    cancel ? why + "; cancelled as asked" : why)) {
-                stoppedHook(id);
+            if (transition(r.id(), Set.of(JobState.RUNNING), r.cancelRequested() ? JobState.CANCELLED : JobState.INTERRUPTED,
+                    r.cancelRequested() ? why + "; cancelled as asked" : why)) {
+                stoppedHook(r.id());
                 n++;
             }
         }
         return n;
     }
 
-    static final long STALE_SECONDS = 60;
+    /** A command-line job as recorded while it runs: where, when it last beat its heart, whether cancelling was asked. */
+    private record InlineRun(UUID id, String host, Long pid, OffsetDateTime heartbeat, boolean cancelRequested) {
+        /** Its process ran on this machine and no longer exists. */
+        boolean goneHere() {
+            return HOST.equals(host) && pid != null && pid != PID
+                    && ProcessHandle.of(pid).map(ProcessHandle::isAlive).map(alive -> !alive).orElse(true);
+        }
+    }
 
     /**
      * JobRunr found the job orphaned: the node running it stopped answering. Another attempt follows while

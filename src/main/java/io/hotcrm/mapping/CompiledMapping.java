@@ -275,8 +275,7 @@ public final class CompiledMapping {
             try {
                 int max = maxInput(t.field());
                 if (raw.length() > max && raw.strip().length() > max) {
-                    throw new BadValue("Too long: at most " + max + " characters fit " + t.field().label() + ", found "
-                            + raw.strip().length() + ".");
+                    throw tooLong(t.field(), max, raw.strip().length());
                 }
                 out[i] = converters[i].convert(raw);
             } catch (BadValue e) {
@@ -325,11 +324,14 @@ public final class CompiledMapping {
         };
     }
 
+    private static BadValue tooLong(FieldDef f, int max, int found) {
+        return new BadValue("Too long: at most " + max + " characters fit " + f.label() + ", found " + found + ".");
+    }
+
     private static String text(FieldDef f, String raw) throws BadValue {
         String s = raw.strip();
         if (s.length() > f.maxLength()) {
-            throw new BadValue("Too long: at most " + f.maxLength() + " characters fit " + f.label() + ", found "
-                    + s.length() + ".");
+            throw tooLong(f, f.maxLength(), s.length());
         }
         return s;
     }
@@ -385,10 +387,7 @@ public final class CompiledMapping {
                 }
                 return LocalDate.parse(s);
             } catch (DateTimeParseException e) {
-                String why = Formats.impossibleDay(s, given != null ? given : DateTimeFormatter.ISO_LOCAL_DATE);
-                if (why != null) {
-                    throw new BadValue(Texts.quote(raw) + " is not a real date: " + why + ". Correct the day in the file.");
-                }
+                impossibleDay(raw, s, given);
                 throw new BadValue(Texts.quote(raw) + " is not a date: expected " + expected + (given == null
                         ? " (give the file's format with the date-format option, e.g. dd.MM.yyyy)" : "") + ".");
             }
@@ -422,15 +421,20 @@ public final class CompiledMapping {
                 return LocalDateTime.parse(iso).atZone(formats.timeZone()).toOffsetDateTime()
                         .withOffsetSameInstant(ZoneOffset.UTC);
             } catch (DateTimeParseException e) {
-                String why = Formats.impossibleDay(s, givenDate != null ? givenDate : DateTimeFormatter.ISO_LOCAL_DATE);
-                if (why != null) {
-                    throw new BadValue(Texts.quote(raw) + " is not a real date: " + why + ". Correct the day in the file.");
-                }
+                impossibleDay(raw, s, givenDate);
                 throw new BadValue(Texts.quote(raw) + " is not a date-time: expected "
                         + (givenDateTime == null ? "ISO 8601 like 2026-03-01T09:30:00Z (without an offset, the import's"
                         + " time zone " + formats.timeZone().getId() + " applies)" : formats.dateFormat() + " HH:mm") + ".");
             }
         };
+    }
+
+    /** Throws when the value has a date's shape but a day its month does not have (the file's format, else ISO). */
+    private static void impossibleDay(String raw, String value, DateTimeFormatter given) throws BadValue {
+        String why = Formats.impossibleDay(value, given != null ? given : DateTimeFormatter.ISO_LOCAL_DATE);
+        if (why != null) {
+            throw new BadValue(Texts.quote(raw) + " is not a real date: " + why + ". Correct the day in the file.");
+        }
     }
 
     private static boolean hasOffset(String iso) {

@@ -117,10 +117,13 @@ public final class LocalKind implements DestinationKind {
     static final class Local implements Destination {
         private final Path dir;
         private final Path root;
+        /** The allowed directory with its symbolic links resolved, what every file's real path must lie in. */
+        private final Path realRoot;
 
         Local(Path dir, Path root) {
             this.dir = dir;
             this.root = root;
+            this.realRoot = real(root);
         }
 
         @Override
@@ -144,7 +147,7 @@ public final class LocalKind implements DestinationKind {
         public Upload upload(String name) throws IOException {
             Path target = file(name);
             Files.createDirectories(target.getParent());
-            if (!target.getParent().toRealPath().startsWith(real(root))) {
+            if (!target.getParent().toRealPath().startsWith(realRoot)) {
                 throw HotCrmException.denied("\"" + name + "\" would be written outside " + root
                         + " (a symbolic link leads out of it); HotCRM does not follow it.");
             }
@@ -258,7 +261,7 @@ public final class LocalKind implements DestinationKind {
 
         private Path file(String name) {
             Path p = dir.resolve(Destinations.checkName(name)).normalize();
-            if (!p.startsWith(dir) || !real(p).startsWith(real(root))) {
+            if (!p.startsWith(dir) || !real(p).startsWith(realRoot)) {
                 throw HotCrmException.denied("\"" + name + "\" points outside the destination directory.");
             }
             return p;
