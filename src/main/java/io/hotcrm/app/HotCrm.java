@@ -12,7 +12,6 @@ import io.hotcrm.destinations.s3.S3Kind;
 import io.hotcrm.destinations.sftp.SftpKind;
 import io.hotcrm.exporting.ExportSchedules;
 import io.hotcrm.exporting.Exporter;
-import io.hotcrm.exporting.ScheduledExportJob;
 import io.hotcrm.exporting.format.CsvRows;
 import io.hotcrm.exporting.format.JsonlRows;
 import io.hotcrm.exporting.format.ParquetRows;
@@ -83,7 +82,7 @@ public final class HotCrm implements Platform {
                 List.of(new CsvRows(), new XlsxRows(), new JsonlRows(), new ParquetRows()));
         Destinations destinations = new Destinations(List.of(new LocalKind(config.exportDirs()), S3Kind.s3(), S3Kind.gcs(), new AzureKind(), new SftpKind()));
         this.schedules = new ExportSchedules(db.jdbi(), db.dialect(), schema, exporter, destinations,
-                Secrets.fromBase64(config.secretKey()), jobs, notifier, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
+                Secrets.fromBase64(config.secretKey()), new JobsWork(jobs), notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new ScheduledExportJob(schedules));
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();

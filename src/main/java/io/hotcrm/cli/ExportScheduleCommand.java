@@ -103,7 +103,7 @@ final class ExportScheduleCommand implements Callable<Integer> {
                         + (s.gzip() ? ".gz" : "") + ", " + s.mode().wireName() + ", next run " + s.nextRun() + ".");
             }
             case "run" -> {
-                Job job = schedules.runHere(cli.actor(), required(), null);
+                Job job = cli.platform().jobs().get(schedules.runHere(cli.actor(), required(), null));
                 cli.out.println("Run finished (" + job.state().id() + "): " + (job.message() == null ? "" : job.message()));
                 return job.state() == io.hotcrm.jobs.JobState.SUCCEEDED ? 0 : 1;
             }

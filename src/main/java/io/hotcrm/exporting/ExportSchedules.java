@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.common.Notices;
 import io.hotcrm.common.Secrets;
+import io.hotcrm.common.Work;
 import io.hotcrm.destinations.Destination;
 import io.hotcrm.destinations.Destinations;
 import io.hotcrm.destinations.Upload;
-import io.hotcrm.jobs.Job;
-import io.hotcrm.jobs.JobContext;
-import io.hotcrm.jobs.Jobs;
 import io.hotcrm.metadata.ObjectDef;
-import io.hotcrm.notify.Notifier;
 import io.hotcrm.query.ObjectQl;
 import io.hotcrm.security.AccessGuard;
 import io.hotcrm.security.Principal;
@@ -65,12 +63,12 @@ public final class ExportSchedules {
     private final Exporter exporter;
     private final Destinations destinations;
     private final Secrets secrets;
-    private final Jobs jobs;
-    private final Notifier notifier;
+    private final Work jobs;
+    private final Notices notifier;
     private final Function<String, Principal> principals;
 
     public ExportSchedules(Jdbi jdbi, Dialect dialect, Schema schema, Exporter exporter, Destinations destinations, Secrets secrets,
-                           Jobs jobs, Notifier notifier, Function<String, Principal> principals) {
+                           Work jobs, Notices notifier, Function<String, Principal> principals) {
         this.jdbi = jdbi;
         this.dialect = dialect;
         this.schema = schema;
@@ -126,11 +124,8 @@ public final class ExportSchedules {
      */
     public record Schedule(UUID id, String name, String owner, String object, List<String> fields, String where, ExportFormat format,
                            boolean gzip, String destinationType, Map<String, String> destination, String fileTemplate, String cron,
-                           String timeZone, Mode mode, boolean paused, long watermark, int failures, OffsetDateTime updatedAt) {
-        /** The next time it runs (null when paused). */
-        public Instant nextRun() {
-            return paused ? null : Jobs.nextRun(cron, ZoneId.of(timeZone), Instant.now());
-        }
+                           String timeZone, Mode mode, boolean paused, long watermark, int failures, OffsetDateTime updatedAt,
+                           Instant nextRun) {
 
         /** The schedule as the CLI and the REST API show it (secrets masked). */
         public Map<String, Object> view() {
@@ -198,7 +193,7 @@ public final class ExportSchedules {
         } catch (RuntimeException e) {
             throw HotCrmException.invalid("\"" + spec.timeZone() + "\" is not a time zone; use a name like Europe/Berlin or UTC.");
         }
-        Jobs.nextRun(spec.cron(), zone, Instant.now());
+        jobs.nextRun(spec.cron(), zone, Instant.now());
         fileName(spec.fileTemplate(), name, o.name(), spec.format(), spec.gzip(), spec.mode(), zone, Instant.now(), Ids.newId());
 
         Map<String, String> settings = new LinkedHashMap<>(spec.destination());
@@ -295,15 +290,15 @@ public final class ExportSchedules {
         });
     }
 
-    /** Queues a run now (paused schedules too); returns its job. */
-    public Job runNow(Principal p, String name) {
+    /** Queues a run now (paused schedules too); returns its job's id. */
+    public UUID runNow(Principal p, String name) {
         Schedule s = get(p, name);
         requireOwner(p, s, "run");
         return jobs.submit(JOB_TYPE, payload(s.id(), "manual"), p.email(), null);
     }
 
     /** Runs it now in this process (the command line), recorded as a job like any other run. */
-    public Job runHere(Principal p, String name, java.util.function.Consumer<Job> listener) {
+    public UUID runHere(Principal p, String name, Work.Progress listener) {
         Schedule s = get(p, name);
         requireOwner(p, s, "run");
         return jobs.runHere(JOB_TYPE, payload(s.id(), "manual"), p.email(), listener);
@@ -328,7 +323,12 @@ public final class ExportSchedules {
      * uploads the file so that it appears whole, records the run, and advances the watermark. A failure is
      * recorded and rethrown for the job system to retry; after the last attempt the owner is notified.
      */
-    public Run execute(UUID scheduleId, String trigger, JobContext ctx) {
+    public Run execute(String jobPayload, Work.Context ctx) {
+        String[] p = parsePayload(jobPayload);
+        return execute(UUID.fromString(p[0]), p[1], ctx);
+    }
+
+    Run execute(UUID scheduleId, String trigger, Work.Context ctx) {
         Stored stored = findById(scheduleId).orElseThrow(() -> HotCrmException.notFound("The export schedule " + scheduleId
                 + " no longer exists."));
         Schedule s = stored.schedule;
@@ -399,7 +399,7 @@ public final class ExportSchedules {
                 h.createUpdate("update hc_export_schedule set failures = failures + 1 where id = :id").bind("id", s.id()).execute();
             });
             if (ctx == null || ctx.lastAttempt()) {
-                notifier.notify(s.owner(), "HotCRM export \"" + s.name() + "\" failed",
+                notifier.tell(s.owner(), "HotCRM export \"" + s.name() + "\" failed",
                         "The scheduled export \"" + s.name() + "\" of " + s.object() + " failed" + (attempt > 1 ? " " + attempt
                                 + " times in a row" : "") + ": " + message + "\n\nNo file was left at the destination. See its runs with:"
                                 + " hotcrm export schedule runs \"" + s.name() + "\"");
@@ -557,7 +557,8 @@ public final class ExportSchedules {
                 rs.getString("object_name"), fields == null ? List.of() : fields, where, ExportFormat.parse(rs.getString("format")),
                 rs.getBoolean("gzip"), rs.getString("destination_type"), shown, rs.getString("file_template"), rs.getString("cron"),
                 rs.getString("time_zone"), Mode.parse(rs.getString("mode")), rs.getBoolean("paused"), rs.getLong("watermark"),
-                rs.getInt("failures"), utc(rs.getObject("updated_at", OffsetDateTime.class)));
+                rs.getInt("failures"), utc(rs.getObject("updated_at", OffsetDateTime.class)),
+                rs.getBoolean("paused") ? null : jobs.nextRun(rs.getString("cron"), ZoneId.of(rs.getString("time_zone")), Instant.now()));
         return new Stored(s, plain);
     }
 

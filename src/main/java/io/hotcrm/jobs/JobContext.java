@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * {@link #total}, {@link #message} and the end), so a job reporting every row costs no round trips; each
  * write also reads whether cancellation was requested.
  */
-public final class JobContext {
+public final class JobContext implements io.hotcrm.common.Work.Context {
     static final long FLUSH_MILLIS = 500;
 
     private final Jobs jobs;
@@ -42,6 +42,7 @@ public final class JobContext {
         this.lastFlushNanos = startNanos;
     }
 
+    @Override
     public UUID jobId() {
         return id;
     }
@@ -60,11 +61,13 @@ public final class JobContext {
     }
 
     /** 1 for the first attempt, 2 for the first retry, … */
+    @Override
     public int attempt() {
         return attempt;
     }
 
     /** Whether a failure of this attempt ends the job (no retry follows). */
+    @Override
     public boolean lastAttempt() {
         return attempt >= maxAttempts;
     }
@@ -75,12 +78,14 @@ public final class JobContext {
     }
 
     /** Sets the number of units the job will process, when known. */
+    @Override
     public void total(long total) {
         this.total = total;
         flush(true);
     }
 
     /** Sets the units done so far. */
+    @Override
     public void progress(long done) {
         if (startDone < 0) {
             startDone = this.done;
@@ -95,12 +100,14 @@ public final class JobContext {
     }
 
     /** A short line describing what the job is doing now. */
+    @Override
     public void message(String message) {
         this.message = message;
         flush(true);
     }
 
     /** Whether a user asked to cancel the job (as of the last progress write). */
+    @Override
     public boolean cancelRequested() {
         return cancelRequested;
     }

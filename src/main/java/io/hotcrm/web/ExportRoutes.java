@@ -39,8 +39,10 @@ final class ExportRoutes {
     private final QueryEngine query;
     private final Auth auth;
     private final ExportSchedules schedules;
+    private final io.hotcrm.jobs.Jobs jobs;
 
-    ExportRoutes(Exporter exporter, QueryEngine query, Auth auth, ExportSchedules schedules) {
+    ExportRoutes(Exporter exporter, QueryEngine query, Auth auth, ExportSchedules schedules, io.hotcrm.jobs.Jobs jobs) {
+        this.jobs = jobs;
         this.exporter = exporter;
         this.query = query;
         this.auth = auth;
@@ -64,7 +66,7 @@ final class ExportRoutes {
             ctx.status(204);
         });
         r.post("/api/v1/export-schedules/{name}/run", ctx -> ctx.status(202).contentType("application/json")
-                .result(Json.write(schedules.runNow(auth.require(ctx), ctx.pathParam("name")).view())));
+                .result(Json.write(jobs.get(schedules.runNow(auth.require(ctx), ctx.pathParam("name"))).view())));
         r.post("/api/v1/export-schedules/{name}/pause", ctx -> ctx.contentType("application/json")
                 .result(Json.write(schedules.setPaused(auth.require(ctx), ctx.pathParam("name"), true).view())));
         r.post("/api/v1/export-schedules/{name}/resume", ctx -> ctx.contentType("application/json")

@@ -172,7 +172,7 @@ public final class SchedulePages {
         String notice;
         try {
             notice = switch (action) {
-                case "run" -> "\"" + name + "\" is running (job " + schedules.runNow(p, name).id() + "); its result appears under Last run.";
+                case "run" -> "\"" + name + "\" is running (job " + schedules.runNow(p, name) + "); its result appears under Last run.";
                 case "pause" -> "\"" + schedules.setPaused(p, name, true).name() + "\" is paused.";
                 default -> "\"" + schedules.setPaused(p, name, false).name() + "\" runs again.";
             };

@@ -35,7 +35,7 @@ public final class WebServer {
         JobRoutes jobRoutes = new JobRoutes(f.jobs(), auth);
         ImportRoutes importRoutes = new ImportRoutes(f.importer(), f.jobs(), auth, f.maxUploadBytes());
         ConsoleRoutes console = new ConsoleRoutes(f.security(), f.schema(), auth, f.importer());
-        ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth, f.schedules());
+        ExportRoutes exportRoutes = new ExportRoutes(f.exporter(), f.query(), auth, f.schedules(), f.jobs());
         ImportWizardRoutes wizard = new ImportWizardRoutes(auth, f.importer(), importRoutes, f.jobs(), f.schema());
         RecordPages recordPages = new RecordPages(auth, f.schema(), f.query(), f.records(), f.exporter());
         SchedulePages schedulePages = new SchedulePages(auth, f.schedules(), f.schema());

@@ -73,8 +73,8 @@ public final class TestPlatform implements AutoCloseable {
                         java.util.List.of(workDir.resolve("exports"), java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))),
                         io.hotcrm.destinations.s3.S3Kind.s3(), io.hotcrm.destinations.s3.S3Kind.gcs(),
                         new io.hotcrm.destinations.azure.AzureKind(), new io.hotcrm.destinations.sftp.SftpKind())),
-                io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), jobs, notifier, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
-        jobs.register(new io.hotcrm.exporting.ScheduledExportJob(schedules));
+                io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), new io.hotcrm.app.JobsWork(jobs), notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
+        jobs.register(new io.hotcrm.app.ScheduledExportJob(schedules));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
     }

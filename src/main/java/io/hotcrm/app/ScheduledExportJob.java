@@ -1,8 +1,8 @@
-package io.hotcrm.exporting;
+package io.hotcrm.app;
 
+import io.hotcrm.exporting.ExportSchedules;
 import io.hotcrm.jobs.JobContext;
 import io.hotcrm.jobs.JobHandler;
-import java.util.UUID;
 
 /** The {@code scheduled-export} job: one run of a schedule; failures are retried by the job system with backoff. */
 public final class ScheduledExportJob implements JobHandler {
@@ -19,8 +19,7 @@ public final class ScheduledExportJob implements JobHandler {
 
     @Override
     public String run(JobContext ctx) {
-        String[] p = ExportSchedules.parsePayload(ctx.payload());
-        ExportSchedules.Run run = schedules.execute(UUID.fromString(p[0]), p[1], ctx);
+        ExportSchedules.Run run = schedules.execute(ctx.payload(), ctx);
         if (run == null) {
             return "{\"skipped\":\"the schedule is paused\"}";
         }
