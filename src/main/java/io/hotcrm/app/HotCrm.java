@@ -75,14 +75,16 @@ public final class HotCrm implements Platform {
         this.recycleBin = new RecycleBin(db, schema);
         this.jobs = new Jobs(db.dataSource(), config.node());
         jobs.register(new RecycleBinPurgeJob(recycleBin, security));
-        this.importer = new Importer(db, schema, List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()), files, security);
+        JobsWork work = new JobsWork(jobs);
+        this.importer = new Importer(db, schema, List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()), files, security, work);
         this.notifier = new Notifier(db.dataSource(), config.smtp());
-        jobs.register(new ImportJob(importer, notifier));
+        jobs.register(new ImportJob(importer, notifier::notify));
+        jobs.register(new ImportUndoJob(importer, notifier::notify));
         this.exporter = new Exporter(schema, query, new Views(db.jdbi(), schema, query),
                 List.of(new CsvRows(), new XlsxRows(), new JsonlRows(), new ParquetRows()));
         Destinations destinations = new Destinations(List.of(new LocalKind(config.exportDirs()), S3Kind.s3(), S3Kind.gcs(), new AzureKind(), new SftpKind()));
         this.schedules = new ExportSchedules(db.jdbi(), db.dialect(), schema, exporter, destinations,
-                Secrets.fromBase64(config.secretKey()), new JobsWork(jobs), notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
+                Secrets.fromBase64(config.secretKey()), work, notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new ScheduledExportJob(schedules));
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();

@@ -1,13 +1,14 @@
 package io.hotcrm.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotcrm.common.Notices;
 import io.hotcrm.importing.ImportListener;
+import io.hotcrm.importing.ImportState;
 import io.hotcrm.importing.ImportSummary;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.jobs.Job;
 import io.hotcrm.jobs.JobContext;
 import io.hotcrm.jobs.JobHandler;
-import io.hotcrm.notify.Notifier;
 import java.io.IOException;
 import java.util.UUID;
 
@@ -15,15 +16,15 @@ import java.util.UUID;
  * The {@code import} job: runs a recorded import ({@code {"importId": "…"}}) with progress and
  * cancellation. A retry, or a run after the node died, continues after the import's last committed chunk.
  */
-final class ImportJob implements JobHandler {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+public final class ImportJob implements JobHandler {
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
             .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final Importer importer;
-    private final Notifier notifier;
+    private final Notices notices;
 
-    ImportJob(Importer importer, Notifier notifier) {
+    public ImportJob(Importer importer, Notices notices) {
         this.importer = importer;
-        this.notifier = notifier;
+        this.notices = notices;
     }
 
     @Override
@@ -36,35 +37,29 @@ final class ImportJob implements JobHandler {
         UUID id = Importer.importOf(ctx.payload());
         ImportSummary s;
         try {
-            s = run(ctx, id);
+            s = importer.execute(id, ctx.jobId(), ctx.attempt(), listener(ctx));
         } catch (RuntimeException e) {
             if (ctx.lastAttempt()) {
-                notifyUser(ctx.createdBy(), "HotCRM import failed", "Your import " + id + " stopped: " + e.getMessage()
+                tell(notices, ctx.createdBy(), "HotCRM import failed", "Your import " + id + " stopped: " + e.getMessage()
                         + "\n\nResume it (hotcrm import resume " + id + ") or undo it (hotcrm import undo " + id + ").");
             }
             throw e;
         }
         if (!s.dryRun()) {
-            notifyUser(ctx.createdBy(), "HotCRM import of " + s.fileName() + " " + s.state(), s.message()
+            tell(notices, ctx.createdBy(), "HotCRM import of " + s.fileName() + " " + s.stateText(), s.message()
                     + "\n\nObject: " + s.object() + "\nImport: " + s.id() + (s.errorFile() != null
                     ? "\nThe rows that failed are in the error file (download it from the import's page)." : ""));
         }
-        if ("cancelled".equals(s.state())) {
+        if (s.state() == ImportState.CANCELLED) {
             ctx.checkCancelled();
         }
         ctx.message(s.message());
         return JSON.writeValueAsString(s.view());
     }
 
-    /** Users hear how their import ended (by email when SMTP is set up, and in the console). */
-    private void notifyUser(String email, String subject, String body) {
-        if (email != null && email.contains("@")) {
-            notifier.notify(email, subject, body);
-        }
-    }
-
-    private ImportSummary run(JobContext ctx, UUID id) {
-        return importer.execute(id, ctx.jobId(), ctx.attempt(), new ImportListener() {
+    /** The job's progress and cancellation, as an import hears them. */
+    static ImportListener listener(JobContext ctx) {
+        return new ImportListener() {
             private long knownTotal = -1;
 
             @Override
@@ -81,7 +76,14 @@ final class ImportJob implements JobHandler {
             public boolean cancelled() {
                 return ctx.cancelRequested();
             }
-        });
+        };
+    }
+
+    /** Users hear how their import ended (by email when SMTP is set up, and in the console). */
+    static void tell(Notices notices, String email, String subject, String body) {
+        if (email != null && email.contains("@")) {
+            notices.tell(email, subject, body);
+        }
     }
 
     /**
@@ -92,16 +94,16 @@ final class ImportJob implements JobHandler {
     @Override
     public void stopped(Job job) {
         UUID id = Importer.importOf(job.payload());
-        String state = switch (job.state()) {
-            case FAILED -> "failed";
-            case CANCELLED -> "cancelled";
-            default -> "interrupted";
+        ImportState state = switch (job.state()) {
+            case FAILED -> ImportState.FAILED;
+            case CANCELLED -> ImportState.CANCELLED;
+            default -> ImportState.INTERRUPTED;
         };
         String reason = job.message() == null ? "Its process stopped" : job.message();
         importer.stopped(id, state, reason).ifPresent(s -> {
-            if (state.equals("failed") || (state.equals("interrupted") && job.inlineJob())) {
-                notifyUser(job.createdBy(), "HotCRM import " + (state.equals("failed") ? "failed" : "interrupted"),
-                        "Your import " + id + " of " + s.fileName() + " stopped: " + s.message());
+            if (state == ImportState.FAILED || (state == ImportState.INTERRUPTED && job.inlineJob())) {
+                tell(notices, job.createdBy(), "HotCRM import " + state.id(), "Your import " + id + " of " + s.fileName()
+                        + " stopped: " + s.message());
             }
         });
     }

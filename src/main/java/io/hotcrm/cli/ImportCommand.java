@@ -1,16 +1,15 @@
 package io.hotcrm.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.common.Work;
 import io.hotcrm.importing.ImportFile;
 import io.hotcrm.importing.ImportMode;
 import io.hotcrm.importing.ImportRequest;
+import io.hotcrm.importing.ImportState;
 import io.hotcrm.importing.ImportSummary;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.importing.SourceOptions;
-import io.hotcrm.jobs.Job;
 import io.hotcrm.mapping.Formats;
 import io.hotcrm.mapping.Mapping;
 import io.hotcrm.mapping.SavedMappings;
@@ -22,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -127,77 +125,72 @@ final class ImportCommand implements Callable<Integer> {
                 decimalComma ? Boolean.TRUE : null);
         ImportRequest request = new ImportRequest(object, ImportMode.of(mode), match, m, mappingName, saveMapping,
                 fileOptions.options(), formats, dryRun, blanksClear, ImportFile.local(file));
-        ImportSummary started = importer.start(p, request);
-        return runJob(cli, started.id(), started.source(), json, report);
+        ImportSummary s;
+        try (JobProgress bar = JobProgress.forTerminal("Importing")) {
+            s = importer.start(p, request, Work.Run.here(bar));
+        }
+        return report(cli, s, json, report);
     }
 
-    /** Runs the recorded import as a job here, then reports; shared by import and resume. */
-    static int runJob(Cli cli, UUID importId, String source, boolean json, Path report) throws IOException {
+    /** Prints an import that ended (and copies its files with --report); shared by import, resume and commit. */
+    static int report(Cli cli, ImportSummary s, boolean json, Path report) throws IOException {
         Principal p = cli.actor();
-        Job job;
-        try (JobProgress bar = JobProgress.forTerminal("Importing")) {
-            job = cli.platform().jobs().runHere(Importer.JOB_TYPE, Importer.jobPayload(importId), p.email(), bar);
-        }
-        JsonNode view = Output.JSON.readTree(job.result());
-        if (view instanceof ObjectNode o) {
-            o.put("jobId", job.id().toString());
-        }
+        Importer importer = cli.platform().importer();
         if (report != null) {
             Files.createDirectories(report);
             for (boolean errors : new boolean[] {false, true}) {
-                if (view.hasNonNull(errors ? "errorFile" : "resultFile")) {
-                    try (InputStream in = cli.platform().importer().openResultFile(p, importId, errors)) {
+                if ((errors ? s.errorFile() : s.resultFile()) != null) {
+                    try (InputStream in = importer.openResultFile(p, s.id(), errors)) {
                         Files.copy(in, report.resolve(errors ? "errors.csv" : "results.csv"), StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
             }
         }
         if (json) {
-            cli.out.println(Output.JSON.writeValueAsString(view));
+            cli.out.println(Output.json(s.view()));
         } else {
-            printSummary(cli, view, source);
+            printSummary(cli, s);
         }
-        return view.path("failed").asLong() > 0 ? SOME_ROWS_FAILED : 0;
+        return s.failed() > 0 ? SOME_ROWS_FAILED : 0;
     }
 
-    static void printSummary(Cli cli, JsonNode v, String source) {
-        boolean dry = v.path("dryRun").asBoolean();
-        cli.out.println((dry ? "Dry-run of " : "Imported ") + v.path("file").asText() + " into " + v.path("object").asText()
-                + " (import " + v.path("id").asText() + (source != null ? "; " + source : "") + ")" + (dry ? ": nothing written." : "."));
-        cli.out.println("  " + v.path("message").asText());
-        if (v.path("ignoredColumns").size() > 0) {
-            StringBuilder b = new StringBuilder();
-            v.path("ignoredColumns").forEach(c -> b.append(b.length() == 0 ? "" : ", ").append(c.asText()));
-            cli.out.println("  Ignored columns (no field mapped): " + b);
+    static void printSummary(Cli cli, ImportSummary s) {
+        cli.out.println((s.dryRun() ? "Dry-run of " : "Imported ") + s.fileName() + " into " + s.object() + " (import " + s.id()
+                + (s.source() != null ? "; " + s.source() : "") + ")" + (s.dryRun() ? ": nothing written." : ".")
+                + (s.state() == ImportState.SUCCEEDED ? "" : " " + capitalised(s.stateText()) + "."));
+        cli.out.println("  " + s.message());
+        if (!s.ignoredColumns().isEmpty()) {
+            cli.out.println("  Ignored columns (no field mapped): " + String.join(", ", s.ignoredColumns()));
         }
         int shown = 0;
-        for (JsonNode c : v.path("changes")) {
+        for (ImportSummary.Change c : s.changes()) {
             if (shown++ == 20) {
                 break;
             }
-            cli.out.println("  row " + c.path("row").asLong() + ": " + c.path("field").asText() + ": " + show(c.path("before"))
-                    + " → " + show(c.path("after")));
+            cli.out.println("  row " + c.row() + ": " + c.field() + ": " + show(c.before()) + " → " + show(c.after()));
         }
-        shown = 0;
-        for (JsonNode e : v.path("problems")) {
-            if (shown++ == 20) {
-                cli.err.println("  … more in the error file.");
-                break;
-            }
-            cli.err.println("  Row " + e.path("row").asLong() + (e.path("column").isNull() ? "" : ", column \""
-                    + e.path("column").asText() + "\"") + ": " + e.path("message").asText());
+        for (ImportSummary.ProblemGroup g : s.problemGroups()) {
+            String rows = g.count() == 1 ? "Row " + g.rows().get(0) : g.count() + " rows (" + String.join(", ", g.rows().stream()
+                    .map(String::valueOf).toList()) + (g.count() > g.rows().size() ? ", …" : "") + ")";
+            (g.notice() ? cli.out : cli.err).println("  " + (g.notice() ? "Corrected: " : "") + rows
+                    + (g.column() == null ? "" : ", column \"" + g.column() + "\"") + ": " + g.message()
+                    + (g.count() > 1 ? " (the first; the others alike)" : ""));
         }
         Importer importer = cli.platform().importer();
-        if (v.hasNonNull("resultFile")) {
-            cli.out.println("  Results: " + importer.location(v.path("resultFile").asText()));
+        if (s.resultFile() != null) {
+            cli.out.println("  Results: " + importer.location(s.resultFile()));
         }
-        if (v.hasNonNull("errorFile")) {
-            cli.out.println("  Failed rows, to fix and import again: " + importer.location(v.path("errorFile").asText()));
+        if (s.errorFile() != null) {
+            cli.out.println("  Failed rows, to fix and import again: " + importer.location(s.errorFile()));
         }
     }
 
-    private static String show(JsonNode n) {
-        return n.isNull() ? "(blank)" : n.asText();
+    private static String capitalised(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String show(String v) {
+        return v == null ? "(blank)" : v;
     }
 
     @Command(name = "suggest", description = "Show how each column of a file would be mapped, with confidence and sample values.")
@@ -259,8 +252,8 @@ final class ImportCommand implements Callable<Integer> {
                 cli.err.println("No imports yet.");
             }
             for (ImportSummary s : list) {
-                cli.out.printf("%s  %-10s %-10s %-8s %s  created %d, updated %d, unchanged %d, skipped %d, failed %d  %s%n",
-                        s.id(), s.object(), s.state(), s.dryRun() ? "dry-run" : s.mode().id(), s.createdAt().withNano(0),
+                cli.out.printf("%s  %-10s %-30s %-8s %s  created %d, updated %d, unchanged %d, skipped %d, failed %d  %s%n",
+                        s.id(), s.object(), s.stateText(), s.dryRun() ? "dry-run" : s.mode().id(), s.createdAt().withNano(0),
                         s.created(), s.updated(), s.unchanged(), s.skipped(), s.failed(), s.fileName());
             }
             return 0;
@@ -297,11 +290,19 @@ final class ImportCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Cli cli = parent.cli;
-            Importer.UndoResult r = cli.platform().importer().undo(cli.actor(), Ids.parse(id, "Import id"));
-            if (json) {
-                cli.out.println(Output.json(r.view()));
-                return 0;
+            ImportSummary s;
+            try (JobProgress bar = JobProgress.forTerminal("Undoing")) {
+                s = cli.platform().importer().undo(cli.actor(), Ids.parse(id, "Import id"), Work.Run.here(bar));
             }
+            if (json) {
+                cli.out.println(Output.json(s.view()));
+                return s.state() == ImportState.UNDONE ? 0 : 1;
+            }
+            if (s.undo() == null) {
+                cli.err.println("Import " + id + " was not undone: " + s.stateText() + ".");
+                return 1;
+            }
+            ImportSummary.UndoResult r = s.undo();
             cli.out.println("Import " + id + " undone: " + r.deleted() + " created records deleted, " + r.restored()
                     + " updated records restored.");
             if (!r.leftAlone().isEmpty()) {
@@ -326,8 +327,11 @@ final class ImportCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             Cli cli = parent.cli;
-            ImportSummary s = cli.platform().importer().resumable(cli.actor(), Ids.parse(id, "Import id"));
-            return runJob(cli, s.id(), null, json, null);
+            ImportSummary s;
+            try (JobProgress bar = JobProgress.forTerminal("Importing")) {
+                s = cli.platform().importer().resume(cli.actor(), Ids.parse(id, "Import id"), Work.Run.here(bar));
+            }
+            return report(cli, s, json, null);
         }
     }
 

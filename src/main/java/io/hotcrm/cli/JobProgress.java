@@ -10,7 +10,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * A progress bar for a job run by a command, on stderr, only when stderr is a terminal (scripts and pipes
  * get no animation). Shows done / total, the rate and the ETA as the job reports them.
  */
-final class JobProgress implements Consumer<Job>, AutoCloseable {
+final class JobProgress implements Consumer<Job>, io.hotcrm.common.Work.Progress, AutoCloseable {
     private final String task;
     private ProgressBar bar;
 
@@ -25,21 +25,26 @@ final class JobProgress implements Consumer<Job>, AutoCloseable {
 
     @Override
     public void accept(Job job) {
+        update(job.done(), job.total(), job.message());
+    }
+
+    @Override
+    public void update(long done, Long total, String message) {
         if (task == null) {
             return;
         }
-        if (bar == null && job.total() != null) {
-            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(job.total()).setStyle(ProgressBarStyle.ASCII)
+        if (bar == null && total != null) {
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
                     .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
                     .showSpeed().build();
         }
         if (bar != null) {
-            if (job.total() != null && job.total() != bar.getMax()) {
-                bar.maxHint(job.total());
+            if (total != null && total != bar.getMax()) {
+                bar.maxHint(total);
             }
-            bar.stepTo(job.done());
-            if (job.message() != null) {
-                bar.setExtraMessage(" " + job.message());
+            bar.stepTo(done);
+            if (message != null) {
+                bar.setExtraMessage(" " + message);
             }
         }
     }

@@ -34,6 +34,26 @@ public interface Work {
     /** The next time a cron expression fires after {@code after}, or an "invalid" error showing the expected form. */
     Instant nextRun(String cron, ZoneId zone, Instant after);
 
+    /**
+     * Where a piece of work runs: queued for the job server ({@link #inBackground}, what the API and the console
+     * use), or here in the calling thread and recorded as a job ({@link #here}, what the command line uses).
+     */
+    record Run(boolean here, String idempotencyKey, Progress progress) {
+        public static Run inBackground(String idempotencyKey) {
+            return new Run(false, idempotencyKey, null);
+        }
+
+        public static Run here(Progress progress) {
+            return new Run(true, null, progress == null ? Progress.NONE : progress);
+        }
+    }
+
+    /** Runs a job as {@code run} says: queued, or here. Returns the job's id. */
+    default UUID dispatch(Run run, String type, String payload, String createdBy) {
+        return run.here() ? runHere(type, payload, createdBy, run.progress())
+                : submit(type, payload, createdBy, run.idempotencyKey());
+    }
+
     /** Hears a job run in this process: units done, the total when known (else null), what it does now. */
     @FunctionalInterface
     interface Progress {

@@ -2,18 +2,18 @@ package io.hotcrm.importing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.common.Work;
 import io.hotcrm.files.FileStore;
 import io.hotcrm.mapping.CompiledMapping;
 import io.hotcrm.mapping.Mapping;
 import io.hotcrm.mapping.MappingSuggester;
 import io.hotcrm.mapping.SavedMappings;
 import io.hotcrm.mapping.Suggestion;
-import io.hotcrm.metadata.Catalogue;
-import io.hotcrm.metadata.FieldDef;
 import io.hotcrm.metadata.FieldType;
 import io.hotcrm.metadata.ObjectDef;
 import io.hotcrm.metadata.SystemField;
@@ -24,6 +24,7 @@ import io.hotcrm.security.Principal;
 import io.hotcrm.security.Role;
 import io.hotcrm.security.Security;
 import io.hotcrm.store.Database;
+import io.hotcrm.store.Dialect;
 import io.hotcrm.store.RecordBatch;
 import io.hotcrm.store.Schema;
 import java.io.IOException;
@@ -39,24 +40,33 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
- * The front door of imports, used alike by the command line, the REST API and the console. {@link #preview}
- * reads a file's shape and suggests a mapping; {@link #start} checks a request completely (file, mapping,
- * permissions, match key) and records the import; {@link #execute} runs it — or continues it after the
- * last committed chunk when an earlier run was interrupted; {@link #undo} takes it back.
+ * The front door of imports: the command line, the REST API, the console and the migration engine all call
+ * it, and only translate. An import's life:
+ * <ul>
+ * <li>{@link #upload} a file (the API and console; the command line names a file on its machine) and
+ * {@link #preview} it: shape, first rows, suggested mapping;</li>
+ * <li>{@link #start} a request — a dry-run or a commit — checked completely before anything is recorded, then
+ * run as a job, in the background or here ({@link Work.Run});</li>
+ * <li>{@link #commit} a dry-run as it was checked, {@link #resume} one that stopped midway, {@link #cancel} one
+ * that runs, {@link #undo} one that wrote (a job too);</li>
+ * <li>read it back, typed: {@link #get}, {@link #list}, its result and error files.</li>
+ * </ul>
+ * The job handlers the composition root registers call {@link #execute} and {@link #executeUndo}.
  */
 public final class Importer {
     /** The job type that runs imports; its payload is {@link #jobPayload}. */
     public static final String JOB_TYPE = "import";
-    static final String USER = "user";
-    static final String ROLE = "role";
-    /** The match field of imports without a key: every row creates a record. */
-    static final String NO_KEY = "(none)";
+    /** The job type that undoes imports. */
+    public static final String UNDO_JOB_TYPE = "import-undo";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Importer.class);
+    /** Rows written before the planner's statistics of a table are refreshed at the end of an import. */
+    static final long ANALYZE_AFTER_ROWS = 10_000;
+
     private final Database db;
     private final Schema schema;
     private final RecordBatch batch;
@@ -65,15 +75,19 @@ public final class Importer {
     private final List<SourceFormat> formats;
     private final FileStore files;
     private final Security security;
+    private final Work work;
     private final MappingSuggester suggester = new MappingSuggester();
+    private final Uploads uploads;
+    private final Planner planner;
 
     /**
-     * @param formats    the file formats, tried in order by their first bytes
-     * @param files      the file store every node shares: uploads, result and error files
-     * @param security   finds the principal an import runs as (by email; "system" for the system) and the roles
-     *                   user imports may give
+     * @param formats  the file formats, tried in order by their first bytes
+     * @param files    the file store every node shares: uploads, result and error files
+     * @param security finds the principal an import runs as (by email; "system" for the system) and the roles
+     *                 user imports may give
+     * @param work     where imports and undos run as jobs
      */
-    public Importer(Database db, Schema schema, List<SourceFormat> formats, FileStore files, Security security) {
+    public Importer(Database db, Schema schema, List<SourceFormat> formats, FileStore files, Security security, Work work) {
         this.db = db;
         this.schema = schema;
         this.batch = new RecordBatch(db, schema);
@@ -82,6 +96,9 @@ public final class Importer {
         this.formats = List.copyOf(formats);
         this.files = files;
         this.security = security;
+        this.work = work;
+        this.uploads = new Uploads(db.jdbi(), files);
+        this.planner = new Planner(savedMappings, suggester);
     }
 
     /** The payload of an import job: the recorded import to run. */
@@ -97,6 +114,8 @@ public final class Importer {
             throw HotCrmException.invalid("Not an import job payload: " + jobPayload);
         }
     }
+
+    // ------------------------------------------------------------------ files, previews, mappings
 
     public SavedMappings mappings() {
         return savedMappings;
@@ -119,7 +138,7 @@ public final class Importer {
     public Preview preview(Principal p, ImportFile file, SourceOptions options, String objectName) {
         ObjectDef o = schema.object(objectName);
         AccessGuard.require(p, o, Action.READ);
-        try (FileStore.LocalCopy copy = localCopy(file, uploadKey(p, file)); Source s = open(copy.path(), file.name(), options)) {
+        try (FileStore.LocalCopy copy = uploads.localCopy(file, uploads.key(p, file)); Source s = open(copy.path(), file.name(), options)) {
             List<String[]> sample = new ArrayList<>();
             SourceRow r;
             while (sample.size() < 10 && (r = s.next()) != null) {
@@ -129,17 +148,14 @@ public final class Importer {
             List<Suggestion> allowed = suggestions.stream().map(x -> x.mapped() && !writable(p, o, x.field())
                     ? new Suggestion(x.column(), x.header(), null, null, x.confidence(), "It would fill " + x.field()
                     + ", which your role may not edit.", List.of(x.field()), x.samples()) : x).toList();
-            return new Preview(s.description(), s.sheets(), s.headers(), sample, allowed,
-                    Mapping.fromSuggestions(o.name(), allowed));
+            Mapping suggested = suggester.suggestMapping(o, s.headers(), sample);
+            Mapping allowedMapping = new Mapping(o.name(), Mapping.fromSuggestions(o.name(), allowed).columns(), Map.of(),
+                    suggested.formats(), suggested.compose());
+            return new Preview(s.description(), s.sheets(), s.headers(), sample, allowed, allowedMapping);
         } catch (IOException e) {
             throw unreadable(file.name(), e);
         }
     }
-
-    // ------------------------------------------------------------------ uploads
-
-    /** Names of uploaded files are kept to this many characters (the extension is kept). */
-    static final int MAX_NAME = 120;
 
     /** A file uploaded for import: its id, safe name and size. */
     public record Uploaded(UUID id, String name, long size) {
@@ -151,91 +167,12 @@ public final class Importer {
      * kept of a refused or empty upload.
      */
     public Uploaded upload(Principal p, String originalName, InputStream in, long maxBytes) {
-        String name = safeName(originalName);
-        UUID id = Ids.newId();
-        String key = FileStore.key("uploads", id.toString(), name);
-        long size = 0;
-        try (FileStore.NewFile u = files.create(key); InputStream src = in) {
-            java.io.OutputStream out = u.stream();
-            byte[] buf = new byte[1 << 16];
-            int n;
-            while ((n = src.read(buf)) > 0) {
-                size += n;
-                if (size > maxBytes) {
-                    throw new HotCrmException(ErrorCode.TOO_LARGE, "The file is larger than " + (maxBytes / 1024 / 1024)
-                            + " MB, the limit for uploads. Split it into smaller files, or import it with the command line"
-                            + " (hotcrm import FILE --object OBJECT), which streams a file of any size.");
-                }
-                out.write(buf, 0, n);
-            }
-            if (size == 0) {
-                throw HotCrmException.invalid("The upload is empty: send the file's bytes.");
-            }
-            out.flush();
-            u.commit();
-        } catch (IOException e) {
-            throw HotCrmException.invalid("The upload of " + name + " broke off (" + e.getMessage() + "); send it again.");
-        }
-        long bytes = size;
-        db.jdbi().useHandle(h -> h.createUpdate("insert into hc_upload (id, file_key, file_name, size, created_by, created_at)"
-                        + " values (:id, :key, :name, :size, :by, :now)").bind("id", id).bind("key", key).bind("name", name)
-                .bind("size", bytes).bind("by", p.email()).bind("now", OffsetDateTime.now(ZoneOffset.UTC)).execute());
-        return new Uploaded(id, name, bytes);
+        return uploads.upload(p, originalName, in, maxBytes);
     }
 
     /** An upload of the principal's (or anyone's, for setup roles); "not found" otherwise. */
     public Uploaded uploaded(Principal p, UUID id) {
-        return storedUpload(p, id).uploaded();
-    }
-
-    /** An upload with its key in the file store. */
-    private record StoredUpload(Uploaded uploaded, String key) {
-    }
-
-    private StoredUpload storedUpload(Principal p, UUID id) {
-        return db.jdbi().withHandle(h -> h.createQuery("select id, file_key, file_name, size, created_by from hc_upload where id = :id")
-                        .bind("id", id).map((rs, c) -> AccessGuard.canSeeWorkOf(p, rs.getString("created_by"))
-                                ? new StoredUpload(new Uploaded(rs.getObject("id", UUID.class), rs.getString("file_name"),
-                                rs.getLong("size")), rs.getString("file_key")) : null)
-                        .findOne())
-                .orElseThrow(() -> HotCrmException.notFound("There is no uploaded file " + id + " that you can use; upload it"
-                        + " first (POST /api/v1/imports/files)."));
-    }
-
-    /** The key of the upload an import file names (the principal's own), or null for a file given on the command line. */
-    private String uploadKey(Principal p, ImportFile f) {
-        return f.uploadId() == null ? null : storedUpload(p, f.uploadId()).key();
-    }
-
-    /**
-     * A name safe in any file store and in a download header: the last path part, letters, digits and
-     * {@code . _ - space} only, at most {@value #MAX_NAME} characters with the extension kept.
-     */
-    static String safeName(String name) {
-        String n = name == null || name.isBlank() ? "upload.csv" : name;
-        n = n.replace('\\', '/');
-        n = n.substring(n.lastIndexOf('/') + 1).replaceAll("[^\\p{L}\\p{N}._ -]", "_").strip();
-        n = n.replaceAll("\\.{2,}", ".");
-        if (n.length() > MAX_NAME) {
-            int dot = n.lastIndexOf('.');
-            String ext = dot > 0 && n.length() - dot <= 10 ? n.substring(dot) : "";
-            n = n.substring(0, MAX_NAME - ext.length()).strip() + ext;
-        }
-        return n.isBlank() || n.startsWith(".") ? "upload" + n : n;
-    }
-
-    /**
-     * The file on this machine: the command line's own file, or the upload of {@code uploadKey} (downloaded from a
-     * bucket if need be).
-     */
-    private FileStore.LocalCopy localCopy(ImportFile f, String uploadKey) {
-        if (f.path() != null) {
-            if (!Files.isRegularFile(f.path())) {
-                throw HotCrmException.invalid("There is no file " + f.path() + ".");
-            }
-            return FileStore.LocalCopy.of(f.path());
-        }
-        return files.local(uploadKey);
+        return uploads.stored(p, id).uploaded();
     }
 
     private static boolean writable(Principal p, ObjectDef o, String field) {
@@ -264,144 +201,123 @@ public final class Importer {
         return HotCrmException.invalid("Cannot read " + fileName + ": " + e.getMessage());
     }
 
-    /** Checks the request and runs it to the end in this thread (dry-runs, tests, scripts). */
-    public ImportSummary run(Principal p, ImportRequest request, ImportListener listener) {
-        return execute(start(p, request).id(), null, 1, listener);
+    // ------------------------------------------------------------------ starting, committing, resuming, cancelling
+
+    /**
+     * Starts an import — a dry-run or a commit, as the request says — after checking everything that can be
+     * checked before a row is read: the file opens, the mapping fits the object and the file, the user may
+     * create/edit the object and every mapped field, the match key is mapped, required fields are filled.
+     * Nothing is recorded when a check fails. The import then runs as a job: in the background (returns at once,
+     * state {@code queued}; with an idempotency key, the same key returns the same import) or here (returns when
+     * it ended).
+     */
+    public ImportSummary start(Principal p, ImportRequest r, Work.Run how) {
+        if (how.idempotencyKey() != null) {
+            Optional<ImportLog.Row> earlier = log.byRequestKey(p.email(), how.idempotencyKey());
+            if (earlier.isPresent()) {
+                return earlier.get().summary();
+            }
+        }
+        UUID id = record(p, r, how.idempotencyKey());
+        return dispatch(p, id, how);
+    }
+
+    /** Runs a request to the end in this thread, without a job (benchmarks, tests, embedding); nothing is queued. */
+    public ImportSummary run(Principal p, ImportRequest r, ImportListener listener) {
+        return execute(record(p, r, null), null, 1, listener);
     }
 
     /**
-     * Checks everything that can be checked before a row is read — the file opens, the mapping fits the
-     * object and the file, the user may create/edit the object and every mapped field, the match key is
-     * mapped, required fields are filled — then records the import (state {@code queued}) and returns it.
-     * Nothing is recorded when a check fails.
+     * Writes what a dry-run checked: a new import of the same file with the same mapping, match field, mode and
+     * options, not a dry-run. The dry-run stays as it was.
      */
-    public ImportSummary start(Principal p, ImportRequest r) {
+    public ImportSummary commit(Principal p, UUID dryRunId, Work.Run how) {
+        ImportLog.Row row = visible(p, dryRunId);
+        if (!row.dryRun()) {
+            throw HotCrmException.invalid("Import " + dryRunId + " is not a dry-run; only a dry-run can be committed.");
+        }
+        if (!row.state().ended() && row.state() != ImportState.FAILED) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "The dry-run " + dryRunId + " is still " + row.state().id()
+                    + "; commit it once it has ended.");
+        }
+        JsonNode settings = row.settingsJson();
+        Mapping mapping = Mapping.parse(settings.get("mapping").toString(), "of import " + dryRunId);
+        ImportFile file = row.sourceKey() != null ? new ImportFile(uploadOf(row), null, row.fileName())
+                : ImportFile.local(Path.of(row.sourcePath()));
+        ImportRequest r = new ImportRequest(row.object(), row.mode(), row.match(), mapping, null, null, optionsOf(settings),
+                null, false, settings.path("blanksClear").asBoolean(false), file);
+        return start(p, r, how);
+    }
+
+    /** The upload an import reads (its key is {@code uploads/<id>/<name>}). */
+    private static UUID uploadOf(ImportLog.Row row) {
+        String[] parts = row.sourceKey().split("/");
+        return UUID.fromString(parts[parts.length - 2]);
+    }
+
+    /**
+     * Continues an import that stopped midway (interrupted, failed) or still waits, after its last committed
+     * chunk, as a new job. One that runs, or has ended, is refused with the reason before any job is made.
+     */
+    public ImportSummary resume(Principal p, UUID id, Work.Run how) {
+        ImportLog.Row row = visible(p, id);
+        if (row.state() == ImportState.RUNNING) {
+            throw busy(id, row.state(), row.jobId());
+        }
+        if (!row.state().resumable()) {
+            throw HotCrmException.invalid("Import " + id + " is " + row.state().describe(row.counts().failed())
+                    + "; only an import that stopped midway (interrupted or failed) can be resumed.");
+        }
+        return dispatch(p, id, how);
+    }
+
+    /** Asks the job running (or undoing) an import to stop after its current chunk. */
+    public ImportSummary cancel(Principal p, UUID id) {
+        ImportLog.Row row = visible(p, id);
+        UUID job = row.state() == ImportState.UNDOING ? row.undoJobId() : row.jobId();
+        if (job == null || !(row.state() == ImportState.RUNNING || row.state() == ImportState.QUEUED
+                || row.state() == ImportState.UNDOING)) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " is " + row.state().describe(row.counts().failed())
+                    + "; there is nothing to cancel.");
+        }
+        work.cancel(job, p.email());
+        return log.get(id).summary();
+    }
+
+    private ImportSummary dispatch(Principal p, UUID id, Work.Run how) {
+        if (how.here()) {
+            work.runHere(JOB_TYPE, jobPayload(id), p.email(), how.progress());
+        } else {
+            log.jobId(id, work.submit(JOB_TYPE, jobPayload(id), p.email(), null));
+        }
+        return log.get(id).summary();
+    }
+
+    /** Checks a request against its file and records the import (state queued); returns its id. */
+    UUID record(Principal p, ImportRequest r, String requestKey) {
         ObjectDef o = schema.object(r.object());
-        Plan plan;
-        String sourceKey = uploadKey(p, r.file());
-        try (FileStore.LocalCopy copy = localCopy(r.file(), sourceKey); Source s = open(copy.path(), r.fileName(), r.source())) {
-            plan = plan(p, r, o, s);
+        Planner.Plan plan;
+        String sourceKey = uploads.key(p, r.file());
+        try (FileStore.LocalCopy copy = uploads.localCopy(r.file(), sourceKey); Source s = open(copy.path(), r.fileName(), r.source())) {
+            plan = planner.plan(p, r, schema.catalogue(), o, s);
         } catch (IOException e) {
             throw unreadable(r.fileName(), e);
         }
         UUID id = Ids.newId();
         OffsetDateTime stamp = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-        String sourcePath = r.file().path() == null ? null : r.file().path().toString();
-        log.create(id, r, plan.matchField, settings(r, plan.mapping), p.email(), stamp, sourceKey, sourcePath,
-                FileStore.key("imports", id.toString()));
-        log.total(id, plan.rows);
+        String sourcePath = r.file().path() == null ? null : r.file().path().toAbsolutePath().toString();
+        log.create(id, r, plan.matchField(), settings(r, plan), p.email(), stamp, sourceKey, sourcePath,
+                FileStore.key("imports", id.toString()), plan.rows(), requestKey);
         if (r.saveMappingAs() != null && !r.saveMappingAs().isBlank()) {
-            saveMapping(p, r.saveMappingAs(), plan.mapping);
+            saveMapping(p, r.saveMappingAs(), plan.mapping());
         }
-        return log.get(id).summary(plan.source, plan.compiled.ignoredColumns(), List.of(), List.of());
+        return id;
     }
 
-    /** A request checked against its file: the mapping to use, compiled, and the match key. */
-    private record Plan(Mapping mapping, CompiledMapping compiled, String matchField, String source, long rows) {
-    }
-
-    private Plan plan(Principal p, ImportRequest r, ObjectDef o, Source s) throws IOException {
-        if (o.name().equals(USER)) {
-            AccessGuard.requireSetup(p, "import users");
-        }
-        if (r.mode() != ImportMode.UPDATE) {
-            AccessGuard.require(p, o, Action.CREATE);
-        }
-        if (r.mode() != ImportMode.INSERT) {
-            AccessGuard.require(p, o, Action.EDIT);
-        }
-        {
-            Mapping m = r.mapping();
-            if (m == null && r.mappingName() != null) {
-                m = savedMappings.get(o.name(), r.mappingName());
-            }
-            if (m == null) {
-                List<String[]> sample = new ArrayList<>();
-                SourceRow row;
-                while (sample.size() < 10 && (row = s.next()) != null) {
-                    sample.add(row.values());
-                }
-                m = Mapping.fromSuggestions(o.name(), suggester.suggest(o, s.headers(), sample));
-            }
-            m = m.withObject(o.name());
-            if (r.formats() != null) {
-                m = m.withFormats(r.formats().applyTo(m.formats()));
-            }
-            Catalogue cat = schema.catalogue();
-            CompiledMapping cm = CompiledMapping.compile(cat, o, m, s.headers());
-            if (cm.targets().stream().noneMatch(CompiledMapping.Target::fromColumn)) {
-                throw HotCrmException.invalid("No column of " + r.fileName() + " is mapped to a field of " + o.name()
-                        + ". Its columns: " + String.join(", ", s.headers()) + ". Give a mapping (--mapping) naming the"
-                        + " field for each column.");
-            }
-            List<FieldDef> editable = cm.targets().stream().map(CompiledMapping.Target::field)
-                    .filter(f -> !f.name().equals(SystemField.EXTERNAL_ID) && !f.name().equals(CompiledMapping.ID)).toList();
-            AccessGuard.requireEditable(p, o, editable);
-            for (CompiledMapping.Target t : cm.targets()) {
-                if (t.field().type() == FieldType.LOOKUP) {
-                    AccessGuard.require(p, cat.object(t.field().target()), Action.READ);
-                }
-            }
-            String match = matchField(r, o, cm);
-            if (r.mode() != ImportMode.UPDATE) {
-                List<String> missing = new ArrayList<>();
-                for (FieldDef f : o.fields()) {
-                    if (f.required() && !f.computed() && f.type() != FieldType.OWNER && f.defaultValue() == null
-                            && cm.indexOf(f.name()) < 0 && !(o.name().equals(USER) && f.name().equals(ROLE))) {
-                        missing.add(f.label() + " (" + f.name() + ")");
-                    }
-                }
-                if (!missing.isEmpty()) {
-                    throw HotCrmException.invalid("New " + o.pluralLabel().toLowerCase(java.util.Locale.ROOT) + " need "
-                            + String.join(", ", missing) + ", but no column or constant fills "
-                            + (missing.size() == 1 ? "it" : "them") + ". Map a column to " + (missing.size() == 1 ? "it" : "each")
-                            + " or add a constant; or import in update mode.");
-                }
-            }
-            return new Plan(m, cm, match, s.description(), s.rows());
-        }
-    }
-
-    private static String matchField(ImportRequest r, ObjectDef o, CompiledMapping cm) {
-        String wanted = r.matchField();
-        if (NO_KEY.equals(wanted)) {
-            return NO_KEY;
-        }
-        if (wanted != null && !wanted.isBlank()) {
-            String w = wanted.trim();
-            if (cm.indexOf(w) < 0 || !cm.targets().get(cm.indexOf(w)).fromColumn()) {
-                throw HotCrmException.invalid("Rows are to be matched on " + w + ", but no column of the file is mapped to it."
-                        + " Map the column that holds it, or match on another field.");
-            }
-            FieldDef f = w.equals(SystemField.EXTERNAL_ID) || w.equals(CompiledMapping.ID) ? null : o.field(w).orElse(null);
-            if (f != null && (f.type().isReference() || f.type() == FieldType.MULTI_PICKLIST || f.type() == FieldType.TEXTAREA)) {
-                throw HotCrmException.invalid("Rows cannot be matched on " + w + " (" + f.type().name().toLowerCase(java.util.Locale.ROOT)
-                        + "); use external_id, id, email or another unique field.");
-            }
-            return w;
-        }
-        for (String candidate : List.of(SystemField.EXTERNAL_ID, CompiledMapping.ID, "email")) {
-            int i = cm.indexOf(candidate);
-            if (i >= 0 && cm.targets().get(i).fromColumn()) {
-                return candidate;
-            }
-        }
-        for (CompiledMapping.Target t : cm.targets()) {
-            if (t.fromColumn() && t.field().unique() && !t.field().type().isReference()) {
-                return t.name();
-            }
-        }
-        if (r.mode() == ImportMode.UPDATE) {
-            throw HotCrmException.invalid("Nothing to match rows on: updates need a column mapped to external_id, id, email"
-                    + " or another unique field, or name the field with --match.");
-        }
-        return NO_KEY;
-    }
-
-    private static String settings(ImportRequest r, Mapping m) {
+    private static String settings(ImportRequest r, Planner.Plan plan) {
         ObjectNode n = JSON.createObjectNode();
         try {
-            n.set("mapping", JSON.readTree(m.toJson()));
+            n.set("mapping", JSON.readTree(plan.mapping().toJson()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -415,8 +331,13 @@ public final class Importer {
             n.put("sheet", r.source().sheet());
         }
         n.put("blanksClear", r.blanksClear());
+        n.put("source", plan.source());
+        ArrayNode ignored = n.putArray("ignoredColumns");
+        plan.compiled().ignoredColumns().forEach(ignored::add);
         return n.toString();
     }
+
+    // ------------------------------------------------------------------ running (the job side)
 
     /**
      * Runs a recorded import from its checkpoint to the end (the first run starts at row one; a run after an
@@ -428,15 +349,15 @@ public final class Importer {
      */
     public ImportSummary execute(UUID importId, UUID jobId, int attempt, ImportListener listener) {
         ImportLog.Row row = log.get(importId);
-        if (ENDED.contains(row.state())) {
-            return row.summary(null, List.of(), List.of(), List.of());
+        if (row.state().ended()) {
+            return row.summary();
         }
         String runner = (jobId == null ? "direct-" + Ids.newId() : jobId.toString()) + "/" + attempt;
         boolean resumed = row.counts().done() > 0;
         if (!log.claim(importId, jobId, runner, resumed ? "Resuming after row " + row.counts().done() : "Starting")) {
             ImportLog.Row now = log.get(importId);
-            if (ENDED.contains(now.state())) {
-                return now.summary(null, List.of(), List.of(), List.of());
+            if (now.state().ended()) {
+                return now.summary();
             }
             throw busy(importId, now.state(), now.jobId());
         }
@@ -447,40 +368,22 @@ public final class Importer {
             boolean stopping = Thread.currentThread().isInterrupted();
             String m = e instanceof HotCrmException ? e.getMessage() : "Unexpected error: " + e;
             if (stopping) {
-                log.finish(importId, runner, "interrupted", "Stopped with the node running it after row "
-                        + log.get(importId).counts().done() + "; it continues after its last committed chunk.");
-            } else if (log.finish(importId, runner, "failed", m + (row.dryRun() ? "" : " Resume it to continue after the last"
-                    + " committed chunk, or undo it to remove what it wrote."))) {
+                log.finish(importId, runner, ImportState.INTERRUPTED, "Stopped with the node running it after row "
+                        + log.get(importId).counts().done() + "; it continues after its last committed chunk.", null);
+            } else if (log.finish(importId, runner, ImportState.FAILED, m + (row.dryRun() ? "" : " Resume it to continue"
+                    + " after the last committed chunk, or undo it to remove what it wrote."), null)) {
                 assembleQuietly(log.get(importId), false);
             }
             throw e;
         }
     }
 
-    private static final List<String> ENDED = List.of("succeeded", "cancelled", "undone", "undoing");
-
     /** A run of the import is under way: another would write its rows twice. */
-    private static HotCrmException busy(UUID importId, String state, UUID jobId) {
-        return new HotCrmException(ErrorCode.CONFLICT, "Import " + importId + " is " + state
+    private static HotCrmException busy(UUID importId, ImportState state, UUID jobId) {
+        return new HotCrmException(ErrorCode.CONFLICT, "Import " + importId + " is " + state.id()
                 + (jobId == null ? "" : " (job " + jobId + ")") + ": resuming it now would write its rows twice."
                 + " Wait for it to end, or cancel it (hotcrm jobs cancel " + (jobId == null ? "JOB_ID" : jobId)
                 + "). If its process was stopped on another machine, HotCRM notices within a minute.");
-    }
-
-    /**
-     * The import, if it may be resumed: it stopped midway (interrupted or failed) or waits (queued). One that
-     * is running, or has ended, is refused with the reason, before any job is made for it.
-     */
-    public ImportSummary resumable(Principal p, UUID id) {
-        ImportSummary s = get(p, id);
-        if (s.state().equals("running")) {
-            throw busy(id, s.state(), s.jobId());
-        }
-        if (!List.of("failed", "interrupted", "queued").contains(s.state())) {
-            throw HotCrmException.invalid("Import " + id + " is " + s.state() + "; only an import that stopped midway"
-                    + " (interrupted or failed) can be resumed.");
-        }
-        return s;
     }
 
     /** The source of a recorded import, on this machine: the upload from the file store, or the command line's file. */
@@ -504,70 +407,75 @@ public final class Importer {
         return FileStore.LocalCopy.of(path);
     }
 
+    /** Wires the pipeline's stages for one run of a recorded import, runs it, and ends it. */
     private ImportSummary run(ImportLog.Row row, String runner, Path file, ImportListener listener) {
         UUID importId = row.id();
-        Principal p = Principal.SYSTEM_EMAIL.equals(row.createdBy()) ? Principal.system()
-                : security.users().principal(row.createdBy());
-        JsonNode settings;
-        try {
-            settings = JSON.readTree(row.settings());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Principal p = principal(row.createdBy());
+        JsonNode settings = row.settingsJson();
         Mapping mapping = Mapping.parse(settings.get("mapping").toString(), "of import " + importId);
         SourceOptions options = optionsOf(settings);
         ImportRequest request = new ImportRequest(row.object(), row.mode(), row.match(), mapping, null, null, options, null,
                 row.dryRun(), settings.path("blanksClear").asBoolean(false), ImportFile.local(file));
         ObjectDef o = schema.object(row.object());
         try (Source source = open(file, row.fileName(), options)) {
-            Plan plan = plan(p, request, o, source);
+            Planner.Plan plan = planner.plan(p, request, schema.catalogue(), o, source);
+            CompiledMapping cm = plan.compiled();
             Map<String, ObjectDef> targets = new HashMap<>();
-            for (CompiledMapping.Target t : plan.compiled.targets()) {
+            for (CompiledMapping.Target t : cm.targets()) {
                 if (t.field().type() == FieldType.OWNER) {
                     targets.put("user", schema.object("user"));
                 } else if (t.field().type() == FieldType.LOOKUP) {
                     targets.put(t.field().target(), schema.object(t.field().target()));
                 }
             }
+            boolean users = o.name().equals(UserRows.USER);
             UUID owner = o.ownerField().isPresent() ? defaultOwner(p) : null;
-            ImportRun run = new ImportRun(db, batch, log, p, request, importId, runner, plan.compiled, targets, plan.matchField,
-                    row.stamp(), owner, listener);
-            run.continueFrom(row.counts());
-            if (o.name().equals(USER)) {
-                run.checkRoles(security.roles().list().stream().map(Role::name).toList());
-            }
-            Supplier<Source> reopen = () -> {
+            Keys keys = new Keys(cm, row.mode(), plan.matchField());
+            keys.indexFileKeys(() -> {
                 try {
                     return open(file, row.fileName(), options);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            };
-            run.indexFileKeys(reopen);
+            });
+            Classifier classifier = new Classifier(db, batch, p, row.mode(), request.blanksClear(), cm, keys, owner,
+                    users ? UserRows.defaults() : Map.of());
             ResultFiles results = new ResultFiles(files, row.resultKey(), source.headers(), row.dryRun());
             results.discardFrom(row.counts().done());
-            boolean cancelled = run.run(source, row.counts().done(), results);
+            Findings findings = Findings.parse(row.problems(), row.changes());
+            ChunkWriter writer = new ChunkWriter(db, batch, log, importId, runner, row.dryRun(), p, row.stamp(), classifier,
+                    cm.targets(), results, listener, source.rows(), row.counts(), findings);
+            ImportRun run = new ImportRun(importId, row.dryRun(), p, row.stamp(), keys,
+                    users ? new UserRows(cm, security.roles().list().stream().map(Role::name).toList()) : null,
+                    new References(db, batch, cm, targets, keys), classifier, writer);
+            boolean cancelled = run.run(source, row.counts().done(), listener);
             ImportLog.Counts c = run.counts();
             LOG.debug("Import {} of {} rows: {}", importId, c.done(), run.timings());
             if (!row.dryRun()) {
                 refreshStatistics(o, c);
             }
             results.assemble(c.done(), true);
+            ImportState state = cancelled ? ImportState.CANCELLED
+                    : c.failed() > 0 ? ImportState.COMPLETED_WITH_FAILURES : ImportState.SUCCEEDED;
             String message = describe(row.dryRun(), c) + (cancelled ? " Cancelled: what was written is kept; undo removes it." : "")
-                    + (NO_KEY.equals(row.match()) ? " No column identifies records (external_id, id, email or a unique field),"
-                    + " so every row creates one: importing this file again would create duplicates." : "");
-            String state = cancelled ? "cancelled" : "succeeded";
-            if (!log.finish(importId, runner, state, message)) {
+                    + (Planner.NO_KEY.equals(row.match()) ? " No column identifies records (external_id, id, email or a unique"
+                    + " field), so every row creates one: importing this file again would create duplicates." : "");
+            if (!log.finish(importId, runner, state, message, findings.problemsJson())) {
                 throw new HotCrmException(ErrorCode.CONFLICT, "Import " + importId + " was taken over by another run; this"
                         + " one stops.");
             }
             if (!row.dryRun()) {
-                db.jdbi().useHandle(h -> AuditLog.record(h, p, "import." + state, o.name(), importId.toString(), message));
+                db.jdbi().useHandle(h -> AuditLog.record(h, p, "import." + state.id(), o.name(), importId.toString(), message));
             }
-            return log.get(importId).summary(source.description(), plan.compiled.ignoredColumns(), run.problems(), run.changes());
+            return log.get(importId).summary();
         } catch (IOException e) {
             throw unreadable(row.fileName(), e);
         }
+    }
+
+    /** The principal a recorded import or undo runs as: its user, or the system. */
+    private Principal principal(String email) {
+        return Principal.SYSTEM_EMAIL.equals(email) ? Principal.system() : security.users().principal(email);
     }
 
     /** Joins the result parts written so far, so a stopped import's rows can be downloaded; problems are logged. */
@@ -575,18 +483,10 @@ public final class Importer {
         if (row.resultKey() == null) {
             return;
         }
-        try (FileStore.LocalCopy copy = sourceCopy(row); Source s = open(copy.path(), row.fileName(), optionsOf(row))) {
+        try (FileStore.LocalCopy copy = sourceCopy(row); Source s = open(copy.path(), row.fileName(), optionsOf(row.settingsJson()))) {
             new ResultFiles(files, row.resultKey(), s.headers(), row.dryRun()).assemble(row.counts().done(), dropParts);
         } catch (IOException | RuntimeException e) {
             LOG.warn("Could not write the result files of import {}: {}", row.id(), e.getMessage());
-        }
-    }
-
-    private static SourceOptions optionsOf(ImportLog.Row row) {
-        try {
-            return optionsOf(JSON.readTree(row.settings()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -603,25 +503,25 @@ public final class Importer {
      * work goes on or waits for its owner; {@code failed} when no attempt is left; {@code cancelled}. Returns
      * the import as it now is, or empty when it had already ended.
      */
-    public java.util.Optional<ImportSummary> stopped(UUID importId, String state, String reason) {
+    public Optional<ImportSummary> stopped(UUID importId, ImportState state, String reason) {
         ImportLog.Row row = log.find(importId).orElse(null);
         if (row == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String how = switch (state) {
-            case "failed" -> reason + ". It stopped after row " + row.counts().done() + ". Resume it (hotcrm import resume "
+            case FAILED -> reason + ". It stopped after row " + row.counts().done() + ". Resume it (hotcrm import resume "
                     + importId + ") or undo it (hotcrm import undo " + importId + ").";
-            case "cancelled" -> reason + ". What it wrote (" + row.counts().done() + " rows) is kept; undo removes it.";
+            case CANCELLED -> reason + ". What it wrote (" + row.counts().done() + " rows) is kept; undo removes it.";
             default -> reason + ". It stopped after row " + row.counts().done() + "; resume it (hotcrm import resume "
                     + importId + ") or undo it (hotcrm import undo " + importId + ").";
         };
         if (!log.stopped(importId, state, how)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        if (!state.equals("interrupted")) {
-            assembleQuietly(log.get(importId), state.equals("cancelled"));
+        if (state != ImportState.INTERRUPTED) {
+            assembleQuietly(log.get(importId), state == ImportState.CANCELLED);
         }
-        return java.util.Optional.of(log.get(importId).summary(null, List.of(), List.of(), List.of()));
+        return Optional.of(log.get(importId).summary());
     }
 
     private static String describe(boolean dryRun, ImportLog.Counts c) {
@@ -630,17 +530,13 @@ public final class Importer {
                 + " of " + c.done() + " rows.";
     }
 
-    /** New records belong to the importing user; imports run by the system give them to the first administrator. */
-    /** Rows written before the planner's statistics of a table are refreshed at the end of an import. */
-    static final long ANALYZE_AFTER_ROWS = 10_000;
-
     /**
      * After a large import, the database's statistics of the table are refreshed at once (PostgreSQL's
      * autovacuum would do it minutes later): until then, queries and exports of the new records are planned
      * as if the table were still small.
      */
     private void refreshStatistics(ObjectDef o, ImportLog.Counts c) {
-        if (db.dialect() != io.hotcrm.store.Dialect.POSTGRES || c.created() + c.updated() < ANALYZE_AFTER_ROWS) {
+        if (db.dialect() != Dialect.POSTGRES || c.created() + c.updated() < ANALYZE_AFTER_ROWS) {
             return;
         }
         try {
@@ -650,6 +546,7 @@ public final class Importer {
         }
     }
 
+    /** New records belong to the importing user; imports run by the system give them to the first administrator. */
     private UUID defaultOwner(Principal p) {
         if (p.userId() != null) {
             return p.userId();
@@ -662,21 +559,20 @@ public final class Importer {
 
     // ------------------------------------------------------------------ history
 
+    private ImportLog.Row visible(Principal p, UUID id) {
+        return log.find(id).filter(r -> AccessGuard.canSeeWorkOf(p, r.createdBy()))
+                .orElseThrow(() -> HotCrmException.notFound("There is no import with id " + id + " that you can see."));
+    }
+
     /** An import, if the principal may see it (their own, or anyone's for setup roles). */
     public ImportSummary get(Principal p, UUID id) {
-        ImportLog.Row row = log.find(id).filter(r -> AccessGuard.canSeeWorkOf(p, r.createdBy()))
-                .orElseThrow(() -> HotCrmException.notFound("There is no import with id " + id + " that you can see."));
-        return row.summary(null, List.of(), List.of(), List.of());
+        return visible(p, id).summary();
     }
 
+    /** Imports, newest first: the principal's own, or everyone's for setup roles. */
     public List<ImportSummary> list(Principal p, int limit) {
         return log.list(p.role().manageSetup() ? null : p.email(), Math.max(1, Math.min(limit, 1000))).stream()
-                .map(r -> r.summary(null, List.of(), List.of(), List.of())).toList();
-    }
-
-    /** The job running an import, recorded once the job exists. */
-    public void attachJob(UUID importId, UUID jobId) {
-        log.jobId(importId, jobId);
+                .map(ImportLog.Row::summary).toList();
     }
 
     /**
@@ -705,36 +601,24 @@ public final class Importer {
 
     // ------------------------------------------------------------------ undo
 
-    /** What an undo did: records removed and restored, and records changed since the import that were left alone. */
-    public record UndoResult(UUID importId, long deleted, long restored, List<String> leftAlone) {
-        public Map<String, Object> view() {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("id", importId);
-            m.put("deleted", deleted);
-            m.put("restored", restored);
-            m.put("leftAlone", leftAlone);
-            return m;
-        }
-    }
-
     /**
-     * Takes an import back: records it created are deleted and fields it updated get their values from before
-     * the import back, using its journal. Records changed since (by anyone) are left as they are and listed.
-     * Works for finished, cancelled, failed and interrupted imports (a rollback of one that stopped midway); while
-     * it runs, the import is marked {@code undoing}, so a run thought dead that still writes stops.
+     * Takes an import back, as a job: records it created are deleted and fields it updated get their values from
+     * before the import back, using its journal. Records changed since (by anyone) are left as they are and
+     * listed. Works for ended, cancelled, failed and interrupted imports (a rollback of one that stopped midway).
+     * The import is {@code undoing} at once, so a run thought dead that still writes stops; a failed or
+     * cancelled undo changes nothing and gives the import its state back.
      */
-    public UndoResult undo(Principal p, UUID id) {
-        ImportLog.Row row = log.find(id).filter(r -> AccessGuard.canSeeWorkOf(p, r.createdBy()))
-                .orElseThrow(() -> HotCrmException.notFound("There is no import with id " + id + " that you can see."));
+    public ImportSummary undo(Principal p, UUID id, Work.Run how) {
+        ImportLog.Row row = visible(p, id);
         if (row.dryRun()) {
             throw HotCrmException.invalid("Import " + id + " was a dry-run: it wrote nothing, so there is nothing to undo.");
         }
-        if (row.state().equals("undone")) {
+        if (row.state() == ImportState.UNDONE) {
             throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " has already been undone.");
         }
-        if (row.state().equals("running") || row.state().equals("queued") || row.state().equals("undoing")) {
-            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " is " + (row.state().equals("undoing")
-                    ? "being undone already." : "still " + row.state() + (row.jobId() == null ? "" : " (job " + row.jobId() + ")")
+        if (!row.state().undoable()) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " is " + (row.state() == ImportState.UNDOING
+                    ? "being undone already." : "still " + row.state().id() + (row.jobId() == null ? "" : " (job " + row.jobId() + ")")
                     + "; cancel it first (hotcrm jobs cancel " + (row.jobId() == null ? "JOB_ID" : row.jobId()) + "), then undo it."));
         }
         ObjectDef o = schema.object(row.object());
@@ -744,20 +628,76 @@ public final class Importer {
         if (!log.claimForUndo(id, runner, row.state())) {
             throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " changed while it was being undone; try again.");
         }
-        UndoResult result;
+        String payload = JSON.createObjectNode().put("importId", id.toString()).put("runner", runner)
+                .put("from", row.state().id()).put("by", p.email()).toString();
         try {
-            result = new Undo(db, batch, o, row.stamp(), p).run(id);
+            if (how.here()) {
+                work.runHere(UNDO_JOB_TYPE, payload, p.email(), how.progress());
+            } else {
+                log.undoJob(id, runner, work.submit(UNDO_JOB_TYPE, payload, p.email(), null));
+            }
         } catch (RuntimeException e) {
             log.release(id, runner, row.state());
             throw e;
         }
+        return log.get(id).summary();
+    }
+
+    /**
+     * Runs an undo job: the undo in one transaction, reporting progress per journal chunk and stopping (with
+     * nothing changed) when the listener cancels. Returns the import as it then is: {@code undone}, or in its
+     * earlier state when cancelled. A failure gives the import its earlier state back and is thrown.
+     */
+    public ImportSummary executeUndo(String payload, UUID jobId, ImportListener listener) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(payload);
+        } catch (IOException e) {
+            throw HotCrmException.invalid("Not an undo payload: " + payload);
+        }
+        UUID id = UUID.fromString(n.path("importId").asText());
+        String runner = n.path("runner").asText();
+        ImportState from = ImportState.of(n.path("from").asText());
+        ImportLog.Row row = log.get(id);
+        if (row.state() == ImportState.UNDONE) {
+            return row.summary();
+        }
+        if (row.state() != ImportState.UNDOING && !(row.state() == from && log.claimForUndo(id, runner, from))) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + id + " is " + row.state().id() + " now; it is not undone.");
+        }
+        log.undoJob(id, runner, jobId);
+        Principal p = principal(n.path("by").asText());
+        ObjectDef o = schema.object(row.object());
+        ImportSummary.UndoResult result;
+        try {
+            result = new Undo(db, batch, o, row.stamp(), p).run(id, listener);
+        } catch (RuntimeException e) {
+            log.release(id, runner, from);
+            throw e;
+        }
+        if (result == null) {
+            log.release(id, runner, from);
+            return log.get(id).summary();
+        }
         if (row.resultKey() != null && !files.exists(FileStore.key(row.resultKey(), ResultFiles.RESULTS))) {
             assembleQuietly(row, true);
         }
-        log.finish(id, runner, "undone", "Undone by " + p.email() + ": " + result.deleted() + " created records deleted, "
+        String message = "Undone by " + p.email() + ": " + result.deleted() + " created records deleted, "
                 + result.restored() + " updated records restored" + (result.leftAlone().isEmpty() ? "."
-                : ", " + result.leftAlone().size() + " changed since the import left alone."));
-        db.jdbi().useHandle(h -> AuditLog.record(h, p, "import.undo", o.name(), id.toString(), result.view().toString()));
-        return result;
+                : ", " + result.leftAlone().size() + " changed since the import left alone.");
+        log.undone(id, runner, message, result.toJson());
+        db.jdbi().useHandle(h -> AuditLog.record(h, p, "import.undo", o.name(), id.toString(), message));
+        return log.get(id).summary();
+    }
+
+    /** An undo job stopped without its code ending it (its process died): the import gets its earlier state back. */
+    public void undoStopped(String payload) {
+        try {
+            JsonNode n = JSON.readTree(payload);
+            log.release(UUID.fromString(n.path("importId").asText()), n.path("runner").asText(),
+                    ImportState.of(n.path("from").asText()));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not give the import of undo job payload {} its state back: {}", payload, e.getMessage());
+        }
     }
 }

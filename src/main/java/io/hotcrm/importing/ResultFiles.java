@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * The files an import leaves in the file store: {@code results.csv} holds every input row as it was, with its
- * status, the record id and its errors; {@code errors.csv} holds only the failed rows with their errors,
+ * row number in the source, status, the record id and its errors; {@code errors.csv} holds only the failed rows
+ * with their row number and errors,
  * ready to fix and import again. Both are UTF-8 with a BOM so spreadsheets open them correctly.
  *
  * <p>Each chunk's rows are written as a part ({@code parts/<rows before it>.csv}, and {@code .errors.csv})
@@ -27,6 +28,8 @@ import java.util.List;
 final class ResultFiles {
     static final String RESULTS = "results.csv";
     static final String ERRORS = "errors.csv";
+    /** The column with each row's number in the source file, so a fixed error file can be checked against it. */
+    static final String ROW = "_row";
     private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private final FileStore files;
@@ -42,8 +45,8 @@ final class ResultFiles {
         this.dryRun = dryRun;
     }
 
-    /** One input row's outcome. */
-    record Line(String[] values, String status, String id, String errors, String changes) {
+    /** One input row's outcome; {@code row} is its number as the user sees it (the file's line, the sheet's row). */
+    record Line(long row, String[] values, String status, String id, String errors, String changes) {
     }
 
     /** Drops parts of chunks at or after the checkpoint: a resumed run writes them again. */
@@ -98,6 +101,7 @@ final class ResultFiles {
 
     private List<String> resultRecord(Line l) {
         List<String> out = values(l);
+        out.add(Long.toString(l.row()));
         out.add(l.status());
         out.add(l.id() == null ? "" : l.id());
         out.add(l.errors() == null ? "" : l.errors());
@@ -109,6 +113,7 @@ final class ResultFiles {
 
     private List<String> errorRecord(Line l) {
         List<String> out = values(l);
+        out.add(Long.toString(l.row()));
         out.add(l.errors());
         return out;
     }
@@ -136,6 +141,7 @@ final class ResultFiles {
             }
         }
         List<String> head = new ArrayList<>(headers);
+        head.add(ROW);
         head.add("_status");
         head.add("_id");
         head.add("_errors");
@@ -146,6 +152,7 @@ final class ResultFiles {
         boolean withErrors = !errors.isEmpty();
         if (withErrors) {
             List<String> errorHead = new ArrayList<>(headers);
+            errorHead.add(ROW);
             errorHead.add("_errors");
             join(folder + "/" + ERRORS, errorHead, errors);
         }

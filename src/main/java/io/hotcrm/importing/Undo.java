@@ -28,7 +28,7 @@ import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Takes one import back from its journal, newest chunk first, in one transaction: records it created are
+ * Takes one import back from its journal, newest chunk first (one chunk read at a time), in one transaction: records it created are
  * deleted (lookups pointing at them are cleared) and records it updated get their fields' earlier values
  * back, restoring recycle-bin state too. A record whose {@code updated_at} is no longer the import's stamp
  * was changed since: it is left alone and listed.
@@ -55,26 +55,44 @@ final class Undo {
         this.principal = principal;
     }
 
-    Importer.UndoResult run(UUID importId) {
+    /**
+     * Undoes the import; reports each journal chunk to the listener and, when it cancels, rolls everything back
+     * and returns null.
+     */
+    ImportSummary.UndoResult run(UUID importId, ImportListener listener) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        db.jdbi().useTransaction(h -> {
+        boolean done = db.jdbi().inTransaction(h -> {
             io.hotcrm.store.ChangeFence.enter(h, db.dialect());
-            List<Object[]> chunks = h.createQuery("select seq, created, updated from hc_import_chunk where import_id = :id"
-                    + " order by seq desc").bind("id", importId)
-                    .map((rs, c) -> new Object[] {rs.getInt(1), rs.getString(2), rs.getString(3)}).list();
-            for (Object[] chunk : chunks) {
-                if (chunk[2] != null) {
-                    restore(h, (String) chunk[2], now);
-                }
+            List<Integer> seqs = h.createQuery("select seq from hc_import_chunk where import_id = :id order by seq desc")
+                    .bind("id", importId).mapTo(Integer.class).list();
+            int n = 0;
+            for (int seq : seqs) {
+                Object[] chunk = h.createQuery("select created, updated from hc_import_chunk where import_id = :id and seq = :seq")
+                        .bind("id", importId).bind("seq", seq)
+                        .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2)}).one();
                 if (chunk[1] != null) {
-                    deleteCreated(h, (String) chunk[1], now);
+                    restore(h, (String) chunk[1], now);
+                }
+                if (chunk[0] != null) {
+                    deleteCreated(h, (String) chunk[0], now);
+                }
+                n++;
+                listener.progress(n, seqs.size(), "Undid " + n + " of " + seqs.size() + " chunks (" + deleted + " records"
+                        + " deleted, " + restored + " restored)");
+                if (listener.cancelled()) {
+                    h.rollback();
+                    return false;
                 }
             }
+            return true;
         });
+        if (!done) {
+            return null;
+        }
         if (leftAloneCount > leftAlone.size()) {
             leftAlone.add("… and " + (leftAloneCount - leftAlone.size()) + " more");
         }
-        return new Importer.UndoResult(importId, deleted, restored, List.copyOf(leftAlone));
+        return new ImportSummary.UndoResult(deleted, restored, List.copyOf(leftAlone));
     }
 
     private void deleteCreated(Handle h, String ids, OffsetDateTime now) {

@@ -40,9 +40,18 @@ public final class CompiledMapping {
     private static final Pattern THOUSANDS_COMMA = Pattern.compile("[+-]?\\d{1,3}(\\.\\d{3})+(,\\d+)?");
 
     /** One field the import writes, with where its value comes from (a column, or a constant). */
-    public record Target(FieldDef field, int column, String header, LookupBy by, Object constant) {
+    public record Target(FieldDef field, int column, String header, LookupBy by, Object constant, int[] joined) {
+        public Target(FieldDef field, int column, String header, LookupBy by, Object constant) {
+            this(field, column, header, by, constant, null);
+        }
+
         public String name() {
             return field.name();
+        }
+
+        /** The columns after {@link #column} whose values are joined into this field ({@code compose}), or null. */
+        public int[] joined() {
+            return joined;
         }
 
         public boolean fromColumn() {
@@ -118,6 +127,41 @@ public final class CompiledMapping {
             Formats formats = c.dateFormat() == null ? m.formats() : m.formats().with(c.dateFormat(), null, null);
             targets.add(new Target(f, idx, headers.get(idx), by, null));
             converters.add(converter(f, by, formats, c.ifUnknown()));
+        }
+        for (Map.Entry<String, List<String>> e : m.compose().entrySet()) {
+            FieldDef f = field(o, e.getKey(), errors);
+            if (f == null) {
+                continue;
+            }
+            if (f.type() != FieldType.TEXT && f.type() != FieldType.TEXTAREA) {
+                errors.add("Only text fields can be composed from several columns; " + f.name() + " is "
+                        + f.type().name().toLowerCase(Locale.ROOT) + ".");
+                continue;
+            }
+            if (filled.containsKey(f.name())) {
+                errors.add("The field " + f.name() + " is composed and also mapped from \"" + filled.get(f.name()) + "\"; keep one.");
+                continue;
+            }
+            List<Integer> idx = new ArrayList<>();
+            for (String col : e.getValue()) {
+                Integer i = headerIndex.get(col.trim());
+                if (i == null) {
+                    i = lowerIndex.get(col.trim().toLowerCase(Locale.ROOT));
+                }
+                if (i == null) {
+                    errors.add("The mapping composes " + f.name() + " from the column \"" + col + "\", which the file does not have.");
+                } else {
+                    idx.add(i);
+                }
+            }
+            if (idx.size() != e.getValue().size()) {
+                continue;
+            }
+            filled.put(f.name(), String.join(" + ", e.getValue()));
+            usedColumns.addAll(idx);
+            int[] more = idx.subList(1, idx.size()).stream().mapToInt(Integer::intValue).toArray();
+            targets.add(new Target(f, idx.get(0), String.join(" + ", idx.stream().map(headers::get).toList()), null, null, more));
+            converters.add(converter(f, null, m.formats(), Unknown.FAIL));
         }
         for (Map.Entry<String, String> e : m.constants().entrySet()) {
             FieldDef f = field(o, e.getKey(), errors);
@@ -267,7 +311,7 @@ public final class CompiledMapping {
                 out[i] = t.constant();
                 continue;
             }
-            String raw = t.column() < row.length ? row[t.column()] : null;
+            String raw = t.joined() == null ? (t.column() < row.length ? row[t.column()] : null) : joined(t, row);
             if (raw == null || raw.isBlank()) {
                 out[i] = null;
                 continue;
@@ -285,6 +329,19 @@ public final class CompiledMapping {
             }
         }
         return ok;
+    }
+
+    /** The non-blank cells of a composed field's columns, stripped and joined by a space. */
+    private static String joined(Target t, String[] row) {
+        StringBuilder b = new StringBuilder();
+        for (int k = -1; k < t.joined().length; k++) {
+            int c = k < 0 ? t.column() : t.joined()[k];
+            String v = c < row.length ? row[c] : null;
+            if (v != null && !v.isBlank()) {
+                b.append(b.length() == 0 ? "" : " ").append(v.strip());
+            }
+        }
+        return b.toString();
     }
 
     private static String clip(String s) {
@@ -339,8 +396,9 @@ public final class CompiledMapping {
     private static Object viaValueConverter(FieldDef f, String s) throws BadValue {
         ValueConverter.Converted c = ValueConverter.convert(f, s);
         if (!c.ok()) {
-            Problem p = c.problem();
-            throw new BadValue(p.message());
+            String m = c.problem().message();
+            String label = f.label() + ": ";
+            throw new BadValue(m.startsWith(label) ? m.substring(label.length()) : m);
         }
         return c.value();
     }

@@ -22,16 +22,32 @@ import java.util.Map;
  *              {"column": "Company", "field": "account_id", "by": "name"},
  *              {"column": "Status", "field": "status", "ifUnknown": "default", "default": "Open"}],
  *  "constants": {"lead_source": "Web"},
+ *  "compose": {"name": ["First Name", "Last Name"]},
  *  "dateFormat": "dd.MM.yyyy", "timeZone": "Europe/Berlin", "decimalComma": true}</pre>
  * {@code columns} may also be an object, {@code {"E-mail": "email", "Company": "account_id:name"}}.
+ * {@code compose} fills a text field from several columns, joined by a space (blank cells left out): a user's
+ * full name from the first and last names of a Salesforce or HubSpot user export.
  */
-public record Mapping(String object, List<ColumnMapping> columns, Map<String, String> constants, Formats formats) {
+public record Mapping(String object, List<ColumnMapping> columns, Map<String, String> constants, Formats formats,
+                      Map<String, List<String>> compose) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public Mapping {
         columns = List.copyOf(columns);
         constants = constants == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(constants));
         formats = formats == null ? Formats.DEFAULT : formats;
+        compose = compose == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(compose));
+    }
+
+    public Mapping(String object, List<ColumnMapping> columns, Map<String, String> constants, Formats formats) {
+        this(object, columns, constants, formats, Map.of());
+    }
+
+    /** The mapping with {@code field} filled from {@code columns} joined by a space. */
+    public Mapping withCompose(String field, List<String> fromColumns) {
+        Map<String, List<String>> c = new LinkedHashMap<>(compose);
+        c.put(field, List.copyOf(fromColumns));
+        return new Mapping(object, columns, constants, formats, c);
     }
 
     /** The mapping the suggestions propose: every confidently matched column, nothing else. */
@@ -46,11 +62,11 @@ public record Mapping(String object, List<ColumnMapping> columns, Map<String, St
     }
 
     public Mapping withFormats(Formats f) {
-        return new Mapping(object, columns, constants, f);
+        return new Mapping(object, columns, constants, f, compose);
     }
 
     public Mapping withObject(String o) {
-        return new Mapping(o, columns, constants, formats);
+        return new Mapping(o, columns, constants, formats, compose);
     }
 
     public String toJson() {
@@ -74,6 +90,13 @@ public record Mapping(String object, List<ColumnMapping> columns, Map<String, St
         }
         ObjectNode consts = root.putObject("constants");
         constants.forEach(consts::put);
+        if (!compose.isEmpty()) {
+            ObjectNode comp = root.putObject("compose");
+            compose.forEach((field, from) -> {
+                ArrayNode a = comp.putArray(field);
+                from.forEach(a::add);
+            });
+        }
         if (formats.dateFormat() != null) {
             root.put("dateFormat", formats.dateFormat());
         }
@@ -125,9 +148,19 @@ public record Mapping(String object, List<ColumnMapping> columns, Map<String, St
         for (Map.Entry<String, JsonNode> e : root.path("constants").properties()) {
             constants.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText());
         }
+        Map<String, List<String>> compose = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : root.path("compose").properties()) {
+            if (!e.getValue().isArray() || e.getValue().size() < 2) {
+                throw HotCrmException.invalid("The mapping " + source + " composes " + e.getKey() + " from " + e.getValue()
+                        + "; give a list of two or more columns, like {\"name\": [\"First Name\", \"Last Name\"]}.");
+            }
+            List<String> from = new ArrayList<>();
+            e.getValue().forEach(x -> from.add(x.asText()));
+            compose.put(e.getKey(), from);
+        }
         Formats f = new Formats(text(root, "dateFormat"), Formats.zone(text(root, "timeZone")),
                 root.path("decimalComma").asBoolean(false));
-        return new Mapping(text(root, "object"), cols, constants, f);
+        return new Mapping(text(root, "object"), cols, constants, f, compose);
     }
 
     private static String text(JsonNode n, String field) {

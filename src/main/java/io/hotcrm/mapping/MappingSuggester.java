@@ -53,6 +53,47 @@ public final class MappingSuggester {
         return resolveDuplicates(out);
     }
 
+    /** Headers of a person's first and last names (normalised), as user exports of other CRMs name them. */
+    private static final java.util.Set<String> FIRST_NAMES = java.util.Set.of("firstname", "first", "givenname", "forename",
+            "vorname", "prenom", "nombre");
+    private static final java.util.Set<String> LAST_NAMES = java.util.Set.of("lastname", "last", "surname", "familyname",
+            "nachname", "nom", "apellido", "apellidos");
+
+    /**
+     * The mapping the suggestions propose (every confidently matched column) and, for an object whose required
+     * name field no column fills but which has first and last name columns (a user export of Salesforce or
+     * HubSpot), the name composed from them.
+     */
+    public Mapping suggestMapping(ObjectDef o, List<String> headers, List<String[]> samples) {
+        List<Suggestion> suggestions = suggest(o, headers, samples);
+        Mapping m = Mapping.fromSuggestions(o.name(), suggestions);
+        String[] parts = nameParts(o, headers, suggestions);
+        return parts == null ? m : m.withCompose("name", List.of(parts));
+    }
+
+    /** The first and last name headers to compose the object's {@code name} from, or null. */
+    private static String[] nameParts(ObjectDef o, List<String> headers, List<Suggestion> suggestions) {
+        FieldDef name = o.field("name").orElse(null);
+        if (name == null || !name.required() || name.computed() || name.type() != io.hotcrm.metadata.FieldType.TEXT
+                || suggestions.stream().anyMatch(x -> x.mapped() && x.field().equals("name"))) {
+            return null;
+        }
+        String first = null;
+        String last = null;
+        for (Suggestion x : suggestions) {
+            String n = Synonyms.normalise(x.header() == null ? "" : x.header());
+            if (x.mapped()) {
+                continue;
+            }
+            if (first == null && FIRST_NAMES.contains(n)) {
+                first = x.header();
+            } else if (last == null && LAST_NAMES.contains(n)) {
+                last = x.header();
+            }
+        }
+        return first != null && last != null ? new String[] {first, last} : null;
+    }
+
     private static List<String> columnSamples(List<String[]> rows, int c) {
         List<String> values = new ArrayList<>();
         for (String[] r : rows) {

@@ -128,6 +128,13 @@ public final class Notifier {
         }
     }
 
+    /** Marks every notice of the recipient created up to {@code upTo} read (they have been shown). */
+    public void markAllRead(String recipient, OffsetDateTime upTo) {
+        jdbi.useHandle(h -> h.createUpdate("update hc_notice set read_at = :now where recipient = :to and read_at is null"
+                        + " and created_at <= :upTo").bind("now", OffsetDateTime.now(ZoneOffset.UTC)).bind("to", recipient)
+                .bind("upTo", upTo).execute());
+    }
+
     private static OffsetDateTime utc(OffsetDateTime t) {
         return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC);
     }

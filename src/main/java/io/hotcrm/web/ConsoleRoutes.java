@@ -41,7 +41,6 @@ final class ConsoleRoutes {
         r.get("/setup", this::home);
         r.get("/setup/data", this::data);
         r.get("/setup/data/imports", this::imports);
-        r.post("/setup/data/imports/{id}/undo", this::undo);
     }
 
 
@@ -66,21 +65,6 @@ final class ConsoleRoutes {
         var p = s.get().principal();
         render(ctx, "imports.jte", model("name", p.name(), "csrf", s.get().csrfToken(), "imports", importer.list(p, 100),
                 "notice", ctx.queryParam("notice")));
-    }
-
-    /** Undo from the history page (a form post with the session's CSRF token); the result is shown as a notice. */
-    private void undo(Context ctx) {
-        var p = auth.require(ctx);
-        java.util.UUID id = io.hotcrm.common.Ids.parse(ctx.pathParam("id"), "Import id");
-        String notice;
-        try {
-            Importer.UndoResult r = importer.undo(p, id);
-            notice = "Undone: " + r.deleted() + " created records deleted, " + r.restored() + " updated records restored"
-                    + (r.leftAlone().isEmpty() ? "." : "; " + r.leftAlone().size() + " changed since the import were left alone.");
-        } catch (HotCrmException e) {
-            notice = "Not undone: " + e.getMessage();
-        }
-        ctx.redirect("/setup/data/imports?notice=" + enc(notice));
     }
 
     private void login(Context ctx) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.common.Work;
 import io.hotcrm.importing.ImportFile;
 import io.hotcrm.importing.ImportMode;
 import io.hotcrm.importing.ImportRequest;
@@ -58,6 +59,8 @@ final class ImportRoutes {
         r.get("/api/v1/imports/{id}/errors", ctx -> download(ctx, true));
         r.post("/api/v1/imports/{id}/cancel", this::cancel);
         r.post("/api/v1/imports/{id}/undo", this::undo);
+        r.post("/api/v1/imports/{id}/commit", this::commit);
+        r.post("/api/v1/imports/{id}/resume", this::resume);
         r.get("/api/v1/mappings", this::listMappings);
         r.get("/api/v1/mappings/{object}/{name}", this::getMapping);
         r.put("/api/v1/mappings/{object}/{name}", this::saveMapping);
@@ -168,24 +171,36 @@ final class ImportRoutes {
         ImportRequest r = new ImportRequest(required(b, "object"), ImportMode.of(b.path("mode").asText("upsert")),
                 text(b, "match"), mapping, text(b, "mappingName"), text(b, "saveMappingAs"), sourceOptions(b), formats,
                 b.path("dryRun").asBoolean(false), b.path("blanksClear").asBoolean(false), file);
-        Started started = start(p, r, ctx.header("Idempotency-Key"));
+        accepted(ctx, importer.start(p, r, Work.Run.inBackground(idempotencyKey(ctx))), false);
+    }
+
+    private static String idempotencyKey(Context ctx) {
+        String k = ctx.header("Idempotency-Key");
+        if (k != null && k.length() > 200) {
+            throw HotCrmException.invalid("The Idempotency-Key header is longer than 200 characters.");
+        }
+        return k;
+    }
+
+    /** 202 with the import and the job that runs it (or undoes it). */
+    private void accepted(Context ctx, ImportSummary s, boolean undo) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("import", started.summary().view());
-        out.put("job", started.job().view());
+        out.put("import", s.view());
+        UUID job = undo ? s.undoJobId() : s.jobId();
+        out.put("job", job == null ? null : jobs.find(job).map(Job::view).orElse(null));
         ctx.status(202).json(out);
     }
 
-    /** An import started as a job. */
-    record Started(ImportSummary summary, Job job) {
+    /** Commits a dry-run: the same file, mapping and options, written. */
+    private void commit(Context ctx) {
+        Principal p = auth.require(ctx);
+        accepted(ctx, importer.commit(p, Ids.parse(ctx.pathParam("id"), "Import id"), Work.Run.inBackground(idempotencyKey(ctx))),
+                false);
     }
 
-    /** Starts the import (dry-run or commit) as a background job on the job server. */
-    Started start(Principal p, ImportRequest r, String idempotencyKey) {
-        ImportSummary s = importer.start(p, r);
-        Job job = jobs.submit(Importer.JOB_TYPE, Importer.jobPayload(s.id()), p.email(),
-                idempotencyKey == null ? null : "import:" + p.email() + ":" + idempotencyKey);
-        importer.attachJob(s.id(), job.id());
-        return new Started(importer.get(p, s.id()), job);
+    private void resume(Context ctx) {
+        Principal p = auth.require(ctx);
+        accepted(ctx, importer.resume(p, Ids.parse(ctx.pathParam("id"), "Import id"), Work.Run.inBackground(null)), false);
     }
 
     private void list(Context ctx) {
@@ -199,16 +214,7 @@ final class ImportRoutes {
         ImportSummary s = importer.get(p, Ids.parse(ctx.pathParam("id"), "Import id"));
         Map<String, Object> out = new LinkedHashMap<>(s.view());
         if (s.jobId() != null) {
-            jobs.find(s.jobId()).ifPresent(j -> {
-                out.put("job", j.view());
-                if (j.result() != null) {
-                    JsonNode result = parse(j.result());
-                    out.put("problems", result.path("problems"));
-                    if (s.dryRun()) {
-                        out.put("changes", result.path("changes"));
-                    }
-                }
-            });
+            jobs.find(s.jobId()).ifPresent(j -> out.put("job", j.view()));
         }
         ctx.json(out);
     }
@@ -224,16 +230,12 @@ final class ImportRoutes {
 
     private void cancel(Context ctx) {
         Principal p = auth.require(ctx);
-        ImportSummary s = importer.get(p, Ids.parse(ctx.pathParam("id"), "Import id"));
-        if (s.jobId() == null) {
-            throw new HotCrmException(ErrorCode.CONFLICT, "Import " + s.id() + " is not running as a job.");
-        }
-        ctx.json(jobs.cancel(s.jobId(), p.email()).view());
+        ctx.json(importer.cancel(p, Ids.parse(ctx.pathParam("id"), "Import id")).view());
     }
 
     private void undo(Context ctx) {
         Principal p = auth.require(ctx);
-        ctx.json(importer.undo(p, Ids.parse(ctx.pathParam("id"), "Import id")).view());
+        accepted(ctx, importer.undo(p, Ids.parse(ctx.pathParam("id"), "Import id"), Work.Run.inBackground(null)), true);
     }
 
     // ------------------------------------------------------------------ saved mappings

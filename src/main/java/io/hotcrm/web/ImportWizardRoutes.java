@@ -3,9 +3,11 @@ package io.hotcrm.web;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.common.Work;
 import io.hotcrm.importing.ImportFile;
 import io.hotcrm.importing.ImportMode;
 import io.hotcrm.importing.ImportRequest;
+import io.hotcrm.importing.ImportState;
 import io.hotcrm.importing.ImportSummary;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.importing.SourceOptions;
@@ -67,6 +69,10 @@ public final class ImportWizardRoutes {
         r.get("/setup/data/import/{fileId}", this::mappingPage);
         r.post("/setup/data/import/{fileId}/start", this::start);
         r.get("/setup/data/imports/{id}", this::importPage);
+        r.get("/setup/data/imports/{id}/undo", this::undoPage);
+        r.post("/setup/data/imports/{id}/undo", this::undo);
+        r.post("/setup/data/imports/{id}/cancel", this::cancel);
+        r.post("/setup/data/imports/{id}/commit", this::commit);
     }
 
 
@@ -195,6 +201,12 @@ public final class ImportWizardRoutes {
             ObjectNode m = Json.MAPPER.createObjectNode().put("object", object);
             m.set("columns", cols);
             Mapping mapping = Mapping.parse(m.toString(), "from the wizard");
+            for (var e : pv.suggested().compose().entrySet()) {
+                if (mapping.columns().stream().noneMatch(c -> e.getKey().equals(c.field()))
+                        && mapping.columns().stream().noneMatch(c -> e.getValue().contains(c.column()))) {
+                    mapping = mapping.withCompose(e.getKey(), e.getValue());
+                }
+            }
             String tz = blankToNull(ctx.formParam("timeZone"));
             Formats.Overrides formats = new Formats.Overrides(blankToNull(ctx.formParam("dateFormat")),
                     tz == null ? null : Formats.zone(tz), null);
@@ -202,8 +214,8 @@ public final class ImportWizardRoutes {
                     blankToNull(ctx.formParam("match")), mapping, null, blankToNull(ctx.formParam("saveMappingAs")), source, formats,
                     "dry-run".equals(ctx.formParam("action")),
                     false, file);
-            ImportRoutes.Started started = imports.start(p, r, null);
-            ctx.redirect("/setup/data/imports/" + started.summary().id() + "?back=" + ConsoleRoutes.enc(back));
+            ImportSummary started = importer.start(p, r, Work.Run.inBackground(null));
+            ctx.redirect("/setup/data/imports/" + started.id() + "?back=" + ConsoleRoutes.enc(back));
         } catch (HotCrmException e) {
             ctx.redirect("/setup/data/import?error=" + ConsoleRoutes.enc(e.getMessage()));
         }
@@ -217,23 +229,68 @@ public final class ImportWizardRoutes {
         Principal p = session.get().principal();
         UUID id = Ids.parse(ctx.pathParam("id"), "Import id");
         ImportSummary s = importer.get(p, id);
-        Optional<Job> job = s.jobId() == null ? Optional.empty() : jobs.find(s.jobId());
-        int percent = job.map(j -> j.percent() == null ? (j.state().terminal() ? 100 : 0) : j.percent()).orElse(100);
-        List<String> problems = new ArrayList<>();
-        job.map(Job::result).ifPresent(result -> {
-            try {
-                Json.MAPPER.readTree(result).path("problems").forEach(n -> problems.add(n.path("message").asText(n.toString())));
-            } catch (IOException e) {
-                // no problem list to show
-            }
-        });
-        if (problems.isEmpty()) {
-            s.problems().forEach(pr -> problems.add(pr.describe()));
-        }
+        UUID jobId = s.state() == ImportState.UNDOING ? s.undoJobId() : s.jobId();
+        Optional<Job> job = jobId == null ? Optional.empty() : jobs.find(jobId);
+        int percent = s.state() == ImportState.QUEUED ? 0 : s.state() == ImportState.RUNNING || s.state() == ImportState.UNDOING
+                ? job.map(j -> j.percent() == null ? 0 : j.percent()).orElse(0)
+                : s.rows() > 0 ? (int) Math.min(100, s.rowsDone() * 100 / s.rows()) : 100;
         String back = ctx.queryParam("back");
+        boolean live = (s.state() == ImportState.QUEUED || s.state() == ImportState.RUNNING || s.state() == ImportState.UNDOING)
+                && job.map(j -> !j.state().terminal()).orElse(false);
         ConsoleRoutes.render(ctx, "import.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(), "summary", s,
-                "jobId", s.jobId() == null ? null : s.jobId().toString(), "percent", percent,
-                "problems", problems.stream().limit(200).toList(), "back", back != null && back.startsWith("/setup/") ? back : null));
+                "jobId", jobId == null ? null : jobId.toString(), "percent", percent, "live", live,
+                "notice", ctx.queryParam("notice"),
+                "back", back != null && back.startsWith("/setup/") ? back : null));
+    }
+
+    /** The confirm step of an undo: what it will do, before anything is done. */
+    private void undoPage(Context ctx) {
+        Optional<Sessions.Session> session = auth.page(ctx);
+        if (session.isEmpty()) {
+            return;
+        }
+        Principal p = session.get().principal();
+        ImportSummary s = importer.get(p, Ids.parse(ctx.pathParam("id"), "Import id"));
+        ConsoleRoutes.render(ctx, "import-undo.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
+                "summary", s));
+    }
+
+    /** Starts the undo as a job and shows its progress on the import's page. */
+    private void undo(Context ctx) {
+        Principal p = auth.require(ctx);
+        UUID id = Ids.parse(ctx.pathParam("id"), "Import id");
+        String notice = null;
+        try {
+            importer.undo(p, id, Work.Run.inBackground(null));
+        } catch (HotCrmException e) {
+            notice = "Not undone: " + e.getMessage();
+        }
+        ctx.redirect("/setup/data/imports/" + id + (notice == null ? "" : "?notice=" + ConsoleRoutes.enc(notice)));
+    }
+
+    private void cancel(Context ctx) {
+        Principal p = auth.require(ctx);
+        UUID id = Ids.parse(ctx.pathParam("id"), "Import id");
+        String notice;
+        try {
+            importer.cancel(p, id);
+            notice = "Cancelling: it stops after the chunk it is writing; what was written is kept, and undo removes it.";
+        } catch (HotCrmException e) {
+            notice = "Not cancelled: " + e.getMessage();
+        }
+        ctx.redirect("/setup/data/imports/" + id + "?notice=" + ConsoleRoutes.enc(notice));
+    }
+
+    /** Writes what a dry-run checked, as a new import. */
+    private void commit(Context ctx) {
+        Principal p = auth.require(ctx);
+        UUID id = Ids.parse(ctx.pathParam("id"), "Import id");
+        try {
+            ImportSummary s = importer.commit(p, id, Work.Run.inBackground(null));
+            ctx.redirect("/setup/data/imports/" + s.id());
+        } catch (HotCrmException e) {
+            ctx.redirect("/setup/data/imports/" + id + "?notice=" + ConsoleRoutes.enc("Not imported: " + e.getMessage()));
+        }
     }
 
     private static String blankToNull(String s) {

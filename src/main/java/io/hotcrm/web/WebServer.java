@@ -70,6 +70,7 @@ public final class WebServer {
             recordPages.register(cfg.routes);
             schedulePages.register(cfg.routes);
             securityPages.register(cfg.routes);
+            new NoticePages(auth, f.notifier()).register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
             cfg.routes.exception(Exception.class, Problems::unexpected);
             cfg.routes.error(404, ctx -> {

@@ -131,7 +131,9 @@ class HotCrmCliTest {
         String importId = out().lines().findFirst().orElseThrow().replaceAll(".*\\(import ([0-9a-f-]{36}).*", "$1");
 
         assertThat(run("import", "list")).isZero();
-        assertThat(out()).contains(importId, "succeeded");
+        assertThat(out()).contains(importId, "completed with 1 failed row");
+        assertThat(report.resolve("errors.csv")).content(StandardCharsets.UTF_8).contains("Lead ID,Last Name,Company,Status,Annual Revenue,_row,_errors",
+                "L-2,,Initech,contacted,,3,Last Name: Last Name is required for a new lead.");
         assertThat(run("import", "undo", importId)).isZero();
         assertThat(out()).contains("1 created records deleted");
         assertThat(run("import", "undo", importId)).isEqualTo(5);

@@ -113,13 +113,26 @@ class ImportApiTest {
                 + "\"Company\":\"company\",\"E-mail\":\"email\",\"Lead Status\":\"status\"}}";
         JsonNode dry = startImport("{\"fileId\":\"" + fileId + "\",\"object\":\"lead\",\"dryRun\":true,\"mapping\":" + mapping + "}");
         JsonNode dryDone = await(dry.get("import").get("id").asText());
-        assertThat(dryDone.get("state").asText()).isEqualTo("succeeded");
+        assertThat(dryDone.get("state").asText()).isEqualTo("completed_with_failures");
+        assertThat(dryDone.get("stateText").asText()).isEqualTo("completed with 1 failed row");
         assertThat(dryDone.get("created").asLong()).isEqualTo(2);
         assertThat(dryDone.get("failed").asLong()).isEqualTo(1);
         assertThat(dryDone.get("problems").get(0).get("message").asText()).contains("Last Name is required");
+        JsonNode group = dryDone.get("problemGroups").get(0);
+        assertThat(group.get("kind").asText()).isEqualTo("error");
+        assertThat(group.get("column").asText()).isEqualTo("Last Name");
+        assertThat(group.get("count").asLong()).isEqualTo(1);
+        assertThat(group.get("rows").get(0).asLong()).isEqualTo(4);
+        assertThat(dryDone.get("problemGroups")).filteredOn(g -> g.get("kind").asText().equals("notice")).singleElement()
+                .satisfies(g -> assertThat(g.get("message").asText()).isEqualTo("\"new\" was written as \"New\", the picklist's value."))
+                .satisfies(g -> assertThat(g.get("count").asLong()).isEqualTo(2));
 
-        JsonNode commit = startImport("{\"fileId\":\"" + fileId + "\",\"object\":\"lead\",\"mapping\":" + mapping
-                + ",\"saveMappingAs\":\"web leads\"}");
+        HttpResponse<String> commitIt = send("POST", "/api/v1/imports/" + dryDone.get("id").asText() + "/commit", null, null);
+        assertThat(commitIt.statusCode()).as(commitIt.body()).isEqualTo(202);
+        JsonNode commit = json(commitIt);
+        assertThat(commit.get("import").get("dryRun").asBoolean()).isFalse();
+        hc.importer().saveMapping(hc.security().users().principal("ann@example.com"), "web leads",
+                io.hotcrm.mapping.Mapping.parse(mapping, "test").withObject("lead"));
         String importId = commit.get("import").get("id").asText();
         String jobId = commit.get("job").get("id").asText();
         HttpRequest events = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + "/api/v1/jobs/" + jobId + "/events"))
@@ -132,23 +145,33 @@ class ImportApiTest {
         HttpResponse<String> errors = send("GET", "/api/v1/imports/" + importId + "/errors", null, null);
         assertThat(errors.statusCode()).isEqualTo(200);
         assertThat(errors.headers().firstValue("Content-Disposition").orElse("")).contains("errors.csv");
-        assertThat(errors.body()).contains("L-3,Cy,,Hooli").contains("Last Name is required");
+        assertThat(errors.body()).contains("L-3,Cy,,Hooli,cy@example.com,new,4,Last Name: Last Name is required");
         assertThat(send("GET", "/api/v1/imports/" + importId + "/results", null, null).body()).contains(",created,");
         assertThat(mail.waitForIncomingEmail(10_000, 1)).isTrue();
         jakarta.mail.internet.MimeMessage m = mail.getReceivedMessages()[0];
-        assertThat(m.getSubject()).isEqualTo("HotCRM import of leads.csv succeeded");
+        assertThat(m.getSubject()).isEqualTo("HotCRM import of leads.csv completed with 1 failed row");
         assertThat(m.getAllRecipients()[0].toString()).isEqualTo("ann@example.com");
         assertThat(m.getContent().toString()).contains("Created 2", "failed 1", "error file");
         assertThat(json(send("GET", "/api/v1/notices", null, null)).get("notices").get(0).get("subject").asText())
-                .isEqualTo("HotCRM import of leads.csv succeeded");
+                .isEqualTo("HotCRM import of leads.csv completed with 1 failed row");
 
         JsonNode again = startImport("{\"fileId\":\"" + fileId + "\",\"object\":\"lead\",\"mappingName\":\"web leads\"}");
         JsonNode againDone = await(again.get("import").get("id").asText());
         assertThat(againDone.get("unchanged").asLong()).isEqualTo(2);
         assertThat(againDone.get("created").asLong()).isZero();
 
-        JsonNode undo = json(send("POST", "/api/v1/imports/" + importId + "/undo", null, null));
-        assertThat(undo.get("deleted").asLong()).isEqualTo(2);
+        HttpResponse<String> undoing = send("POST", "/api/v1/imports/" + importId + "/undo", null, null);
+        assertThat(undoing.statusCode()).as(undoing.body()).isEqualTo(202);
+        assertThat(json(undoing).get("job").get("type").asText()).isEqualTo("import-undo");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode undone;
+        do {
+            Thread.sleep(100);
+            undone = json(send("GET", "/api/v1/imports/" + importId, null, null));
+        } while (!undone.get("state").asText().equals("undone") && System.nanoTime() < deadline);
+        assertThat(undone.get("undo").get("deleted").asLong()).as(undone.toString()).isEqualTo(2);
+        HttpResponse<String> twice = send("POST", "/api/v1/imports/" + importId + "/undo", null, null);
+        assertThat(twice.statusCode()).isEqualTo(409);
         assertThat(json(send("GET", "/api/v1/imports", null, null)).get("imports")).filteredOn(i -> i.get("object").asText().equals("lead"))
                 .hasSize(3);
         HttpResponse<String> badLimit = send("GET", "/api/v1/imports?limit=lots", null, null);

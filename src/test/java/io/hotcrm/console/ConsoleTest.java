@@ -10,7 +10,9 @@ import io.hotcrm.app.Config;
 import io.hotcrm.app.HotCrm;
 import io.hotcrm.importing.ImportListener;
 import io.hotcrm.importing.ImportRequest;
+import io.hotcrm.importing.ImportState;
 import io.hotcrm.importing.ImportSummary;
+import io.hotcrm.common.Work;
 import io.hotcrm.security.Principal;
 import io.hotcrm.testing.Chromium;
 import io.hotcrm.web.WebServer;
@@ -106,11 +108,62 @@ class ConsoleTest {
         assertThat(row.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("results"))).isVisible();
         shot(page, "console-import-history");
 
-        row.getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Undo the import of console-leads.csv")).click();
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Undone: 2 created records deleted");
-        assertThat(page.locator("#import-" + imported.id() + " .state")).hasText("undone");
+        row.getByRole(AriaRole.LINK, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Undo the import of console-leads.csv")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Undo the import of console-leads.csv?"))).isVisible();
+        assertThat(page.locator("main")).containsText("deletes the 2 lead records the import created");
+        assertThat(hc.importer().get(hc.security().users().principal("admin@example.com"), imported.id()).state())
+                .as("nothing happens before the confirmation").isEqualTo(ImportState.SUCCEEDED);
+        shot(page, "console-import-undo-confirm");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Undo the import")).click();
+        assertThat(page.locator("#import-state")).hasText("undone", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
         shot(page, "console-import-undone");
-        assertThat(hc.importer().get(hc.security().users().principal("admin@example.com"), imported.id()).state()).isEqualTo("undone");
+        assertThat(hc.importer().get(hc.security().users().principal("admin@example.com"), imported.id()).state())
+                .isEqualTo(ImportState.UNDONE);
+        page.navigate(base + "/setup/data/imports");
+        assertThat(page.locator("#import-" + imported.id() + " .state")).hasText("undone");
+    }
+
+    @Test
+    void aLongImportShowsLiveCountsIsCancelledAndUndoneAsAJobAndItsNoticesAppear() throws Exception {
+        Principal admin = hc.security().users().principal("admin@example.com");
+        StringBuilder csv = new StringBuilder("external_id,last_name,email\n");
+        for (int i = 0; i < 400_000; i++) {
+            csv.append("LONG-").append(i).append(",Long ").append(i).append(",long").append(i).append("@example.com\n");
+        }
+        Path file = Files.writeString(data.resolve("long-contacts.csv"), csv);
+        Page page = signIn("admin@example.com", "a long console password");
+        page.navigate(base + "/setup/notices");
+        int noticesBefore = page.locator("#notice-list li").count();
+
+        ImportSummary started = hc.importer().start(admin, ImportRequest.of(file, "contact"), Work.Run.inBackground(null));
+        page.navigate(base + "/setup/data/imports/" + started.id());
+        var created = page.locator("#count-created");
+        assertThat(created).not().hasText("0", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(60_000));
+        assertThat(page.locator("#import-progress")).hasAttribute("data-live", "true");
+        long live = Long.parseLong(created.innerText());
+        assertThat(live).as("counts grow while the import runs, without a reload").isBetween(1L, 399_999L);
+        shot(page, "console-import-running");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Cancel the import")).click();
+        assertThat(page.locator("#import-state")).hasText("cancelled",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(60_000));
+        ImportSummary cancelled = hc.importer().get(admin, started.id());
+        assertThat(cancelled.created()).isBetween(1L, 399_999L);
+
+        assertThat(page.locator("#notice-count")).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(30_000));
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Undo this import…")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Undo the import")).click();
+        assertThat(page.locator("#import-state")).hasText("undone",
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(60_000));
+        assertThat(page.locator("#import-message")).containsText(cancelled.created() + " created records deleted");
+        assertThat(hc.importer().get(admin, started.id()).undo().deleted()).isEqualTo(cancelled.created());
+
+        page.locator("#notices-link").click();
+        assertThat(page.locator("#notice-list li").first()).containsText("HotCRM import of long-contacts.csv undone");
+        assertThat(page.locator("#notice-list")).containsText("HotCRM import of long-contacts.csv cancelled");
+        assertThat(page.locator("#notice-list li")).hasCount(noticesBefore + 2);
+        shot(page, "console-notices");
+        page.reload();
+        assertThat(page.locator("#notice-count")).isHidden(new com.microsoft.playwright.assertions.LocatorAssertions.IsHiddenOptions().setTimeout(30_000));
     }
 
     @Test
@@ -147,26 +200,32 @@ class ConsoleTest {
         shot(page, "wizard-2-mapping");
 
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Dry-run: check everything, write nothing")).click();
-        assertThat(page.locator("#import-progress")).hasAttribute("data-state", "succeeded",
+        assertThat(page.locator("#import-progress")).hasAttribute("data-state", "completed_with_failures",
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+        assertThat(page.locator("#import-state")).hasText("completed with 1 failed row");
         assertThat(page.locator("#count-created")).hasText("2");
         assertThat(page.locator("#count-failed")).hasText("1");
-        assertThat(page.locator(".problems")).containsText("not-an-email");
+        var problem = page.locator("#problem-groups tbody tr");
+        assertThat(problem).hasCount(1);
+        assertThat(problem).containsText("E-mail");
+        assertThat(problem).containsText("not-an-email");
+        assertThat(problem.locator("td").nth(3)).hasText("3");
+        assertThat(page.locator("#notice-groups")).containsText("\"new\" was written as \"New\"");
         shot(page, "wizard-3-dry-run");
 
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to the mapping")).click();
         page.getByLabel("Save this mapping as (optional)").fill("Wizard leads");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import").setExact(true)).click();
-        assertThat(page.locator("#progress-percent")).hasText("100 %",
-                new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(30_000));
-        assertThat(page.locator("#import-progress")).hasAttribute("data-state", "succeeded",
+        assertThat(page.locator("#import-progress")).hasAttribute("data-state", "completed_with_failures",
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+        assertThat(page.locator("#progress-percent")).hasText("100 %");
         assertThat(page.locator("#count-created")).hasText("2");
         assertThat(page.locator("#count-failed")).hasText("1");
         shot(page, "wizard-4-done");
         com.microsoft.playwright.Download errors = page.waitForDownload(() ->
-                page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download errors")).click());
-        assertThat(Files.readString(errors.path())).contains("not-an-email").contains("WZ-2");
+                page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download the 1 failed rows")).click());
+        assertThat(Files.readString(errors.path())).contains("external_id,Last Name,Company,E-mail,Status,_row,_errors")
+                .contains("WZ-2,Ng,Globex,not-an-email,contacted,3,\"E-mail: \"\"not-an-email\"\" is not an email address.\"");
 
         page.navigate(base + "/setup/data/import");
         page.getByLabel("Import into").selectOption("lead");
@@ -177,7 +236,7 @@ class ConsoleTest {
         assertThat(page.getByText("from the saved mapping \"Wizard leads\"").first()).isVisible();
         assertThat(page.getByLabel("E-mail")).hasValue("email");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import").setExact(true)).click();
-        assertThat(page.locator("#import-progress")).hasAttribute("data-state", "succeeded",
+        assertThat(page.locator("#import-progress")).hasAttribute("data-state", "completed_with_failures",
                 new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
         assertThat(page.locator("#count-unchanged")).hasText("2");
         assertThat(page.locator("#count-created")).hasText("0");

@@ -62,7 +62,7 @@ public final class TestPlatform implements AutoCloseable {
         this.files = new io.hotcrm.files.FileStore(new io.hotcrm.destinations.local.LocalKind(java.util.List.of(workDir))
                 .open(java.util.Map.of("path", workDir.toString())), workDir.resolve("tmp"), false);
         this.importer = new Importer(db, schema, java.util.List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()),
-                files, security);
+                files, security, new io.hotcrm.app.JobsWork(jobs));
         this.views = new io.hotcrm.query.Views(db.jdbi(), schema, query);
         this.exporter = new io.hotcrm.exporting.Exporter(schema, query, views, java.util.List.of(
                 new io.hotcrm.exporting.format.CsvRows(), new io.hotcrm.exporting.format.XlsxRows(),
@@ -75,6 +75,8 @@ public final class TestPlatform implements AutoCloseable {
                         new io.hotcrm.destinations.azure.AzureKind(), new io.hotcrm.destinations.sftp.SftpKind())),
                 io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), new io.hotcrm.app.JobsWork(jobs), notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new io.hotcrm.app.ScheduledExportJob(schedules));
+        jobs.register(new io.hotcrm.app.ImportJob(importer, notifier::notify));
+        jobs.register(new io.hotcrm.app.ImportUndoJob(importer, notifier::notify));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
     }
