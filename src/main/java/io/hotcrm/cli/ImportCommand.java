@@ -79,6 +79,10 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Check the whole file and report what would happen; write nothing.")
     boolean dryRun;
 
+    @Option(names = "--migration", description = "Load data from another system: the file may fill created_at and created_by"
+            + " (kept as given) and read-only fields. Needs a role allowed to migrate (hotcrm roles migrate ROLE on).")
+    boolean migration;
+
     @Option(names = "--report", paramLabel = "DIR", description = "Also copy results.csv (and errors.csv) into this directory.")
     Path report;
 
@@ -123,8 +127,9 @@ final class ImportCommand implements Callable<Integer> {
         }
         Formats.Overrides formats = new Formats.Overrides(dateFormat, timeZone == null ? null : Formats.zone(timeZone),
                 decimalComma ? Boolean.TRUE : null);
-        ImportRequest request = new ImportRequest(object, ImportMode.of(mode), match, m, mappingName, saveMapping,
-                fileOptions.options(), formats, dryRun, blanksClear, ImportFile.local(file));
+        ImportRequest request = ImportRequest.builder(object, ImportFile.local(file)).mode(ImportMode.of(mode)).match(match)
+                .mapping(m).mappingName(mappingName).saveMappingAs(saveMapping).source(fileOptions.options()).formats(formats)
+                .dryRun(dryRun).blanksClear(blanksClear).migration(migration).build();
         ImportSummary s;
         try (JobProgress bar = JobProgress.forTerminal("Importing")) {
             s = importer.start(p, request, Work.Run.here(bar));

@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "roles", description = "Manage roles, object permissions and field-level security.",
         subcommands = {RolesCommand.ListRoles.class, RolesCommand.Show.class, RolesCommand.Create.class,
-                RolesCommand.Grant.class, RolesCommand.Field.class, RolesCommand.DestinationKinds.class})
+                RolesCommand.Grant.class, RolesCommand.Field.class, RolesCommand.DestinationKinds.class,
+                RolesCommand.Migrate.class})
 final class RolesCommand {
     @ParentCommand
     Cli cli;
@@ -30,6 +31,7 @@ final class RolesCommand {
         });
         r.fields().forEach((object, fields) -> fields.forEach((field, a) -> cli.out.printf("  %s.%s: %s%n", object, field,
                 a.edit() ? "edit" : a.read() ? "read" : "none")));
+        cli.out.println("  migrate data (keep created dates and creators, fill read-only fields): " + (r.mayMigrate() ? "yes" : "no"));
         cli.out.println("  export destinations: " + (r.manageSetup() ? "every kind"
                 : r.destinationKinds().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(r.destinationKinds()))));
     }
@@ -171,6 +173,31 @@ final class RolesCommand {
                 }
             }
             show(cli, cli.platform().security().roles().setDestinationKinds(cli.actor(), role, list));
+            return 0;
+        }
+    }
+
+    @Command(name = "migrate", description = "Allow (on) or forbid (off) a role to load data as a migration: keep the source's"
+            + " created dates and creators, and fill read-only fields.")
+    static final class Migrate implements Callable<Integer> {
+        @ParentCommand
+        RolesCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ROLE")
+        String role;
+
+        @Parameters(index = "1", paramLabel = "on|off")
+        String allowed;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            boolean on = switch (allowed.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "on", "yes", "true" -> true;
+                case "off", "no", "false" -> false;
+                default -> throw io.hotcrm.common.HotCrmException.invalid("Say on or off: hotcrm roles migrate " + role + " on.");
+            };
+            show(cli, cli.platform().security().roles().setMigrateData(cli.actor(), role, on));
             return 0;
         }
     }

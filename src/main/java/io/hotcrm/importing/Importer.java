@@ -149,6 +149,12 @@ public final class Importer {
                     ? new Suggestion(x.column(), x.header(), null, null, x.confidence(), "It would fill " + x.field()
                     + ", which your role may not edit.", List.of(x.field()), x.samples()) : x).toList();
             Mapping suggested = suggester.suggestMapping(o, s.headers(), sample);
+            for (Map.Entry<String, List<String>> c : suggested.compose().entrySet()) {
+                String why = "Composed into " + c.getKey() + " from " + String.join(" + ", c.getValue()) + ".";
+                allowed = allowed.stream().map(x -> (x.mapped() && x.field().equals(c.getKey())) || c.getValue().contains(x.header())
+                        ? new Suggestion(x.column(), x.header(), null, null, x.confidence(), x.mapped() ? "Not " + c.getKey()
+                        + ": " + why : why, x.mapped() ? List.of(x.field()) : x.alternatives(), x.samples()) : x).toList();
+            }
             Mapping allowedMapping = new Mapping(o.name(), Mapping.fromSuggestions(o.name(), allowed).columns(), Map.of(),
                     suggested.formats(), suggested.compose());
             return new Preview(s.description(), s.sheets(), s.headers(), sample, allowed, allowedMapping);
@@ -244,8 +250,9 @@ public final class Importer {
         Mapping mapping = Mapping.parse(settings.get("mapping").toString(), "of import " + dryRunId);
         ImportFile file = row.sourceKey() != null ? new ImportFile(uploadOf(row), null, row.fileName())
                 : ImportFile.local(Path.of(row.sourcePath()));
-        ImportRequest r = new ImportRequest(row.object(), row.mode(), row.match(), mapping, null, null, optionsOf(settings),
-                null, false, settings.path("blanksClear").asBoolean(false), file);
+        ImportRequest r = ImportRequest.builder(row.object(), file).mode(row.mode()).match(row.match()).mapping(mapping)
+                .source(optionsOf(settings)).blanksClear(settings.path("blanksClear").asBoolean(false))
+                .migration(settings.path("migration").asBoolean(false)).build();
         return start(p, r, how);
     }
 
@@ -331,6 +338,7 @@ public final class Importer {
             n.put("sheet", r.source().sheet());
         }
         n.put("blanksClear", r.blanksClear());
+        n.put("migration", r.migration());
         n.put("source", plan.source());
         ArrayNode ignored = n.putArray("ignoredColumns");
         plan.compiled().ignoredColumns().forEach(ignored::add);
@@ -414,8 +422,9 @@ public final class Importer {
         JsonNode settings = row.settingsJson();
         Mapping mapping = Mapping.parse(settings.get("mapping").toString(), "of import " + importId);
         SourceOptions options = optionsOf(settings);
-        ImportRequest request = new ImportRequest(row.object(), row.mode(), row.match(), mapping, null, null, options, null,
-                row.dryRun(), settings.path("blanksClear").asBoolean(false), ImportFile.local(file));
+        ImportRequest request = ImportRequest.builder(row.object(), ImportFile.local(file)).mode(row.mode()).match(row.match())
+                .mapping(mapping).source(options).dryRun(row.dryRun()).blanksClear(settings.path("blanksClear").asBoolean(false))
+                .migration(settings.path("migration").asBoolean(false)).build();
         ObjectDef o = schema.object(row.object());
         try (Source source = open(file, row.fileName(), options)) {
             Planner.Plan plan = planner.plan(p, request, schema.catalogue(), o, source);

@@ -49,6 +49,9 @@ final class Planner {
         if (r.mode() != ImportMode.INSERT) {
             AccessGuard.require(p, o, Action.EDIT);
         }
+        if (r.migration()) {
+            AccessGuard.requireMigration(p, "import as a migration");
+        }
         Mapping m = r.mapping();
         if (m == null && r.mappingName() != null) {
             m = savedMappings.get(o.name(), r.mappingName());
@@ -65,14 +68,15 @@ final class Planner {
         if (r.formats() != null) {
             m = m.withFormats(r.formats().applyTo(m.formats()));
         }
-        CompiledMapping cm = CompiledMapping.compile(cat, o, m, s.headers());
+        CompiledMapping cm = CompiledMapping.compile(cat, o, m, s.headers(), r.migration());
         if (cm.targets().stream().noneMatch(CompiledMapping.Target::fromColumn)) {
             throw HotCrmException.invalid("No column of " + r.fileName() + " is mapped to a field of " + o.name()
                     + ". Its columns: " + String.join(", ", s.headers()) + ". Give a mapping (--mapping) naming the"
                     + " field for each column.");
         }
         List<FieldDef> editable = cm.targets().stream().map(CompiledMapping.Target::field)
-                .filter(f -> !f.name().equals(SystemField.EXTERNAL_ID) && !f.name().equals(CompiledMapping.ID)).toList();
+                .filter(f -> !f.name().equals(SystemField.EXTERNAL_ID) && !f.name().equals(CompiledMapping.ID))
+                .filter(f -> !r.migration() || !(f.computed() || CompiledMapping.AUDIT_FIELDS.contains(f.name()))).toList();
         AccessGuard.requireEditable(p, o, editable);
         for (CompiledMapping.Target t : cm.targets()) {
             if (t.field().type() == FieldType.LOOKUP) {

@@ -134,6 +134,7 @@ final class Undo {
             for (Iterator<Map.Entry<String, JsonNode>> it = e.get("before").properties().iterator(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
                 FieldDef def = f.getKey().equals(SystemField.EXTERNAL_ID) ? CompiledMapping.externalIdField()
+                        : CompiledMapping.AUDIT_FIELDS.contains(f.getKey()) ? CompiledMapping.auditField(f.getKey())
                         : object.field(f.getKey()).orElse(null);
                 if (def == null) {
                     continue;

@@ -88,6 +88,17 @@ public final class CompiledMapping {
      * convert. All problems are reported at once.
      */
     public static CompiledMapping compile(Catalogue catalogue, ObjectDef o, Mapping m, List<String> headers) {
+        return compile(catalogue, o, m, headers, false);
+    }
+
+    /** The audit fields a migration may fill: when a record was created in the source, and by whom. */
+    public static final java.util.Set<String> AUDIT_FIELDS = java.util.Set.of(SystemField.CREATED_AT, SystemField.CREATED_BY);
+
+    /**
+     * As {@link #compile(Catalogue, ObjectDef, Mapping, List)}; with {@code migration} the mapping may also fill
+     * {@code created_at}, {@code created_by} (a user, by email, external id or id) and read-only fields.
+     */
+    public static CompiledMapping compile(Catalogue catalogue, ObjectDef o, Mapping m, List<String> headers, boolean migration) {
         List<String> errors = new ArrayList<>();
         Map<String, Integer> headerIndex = new HashMap<>();
         Map<String, Integer> lowerIndex = new HashMap<>();
@@ -112,7 +123,7 @@ public final class CompiledMapping {
                 errors.add("The mapping uses the column \"" + c.column() + "\", which the file does not have.");
                 continue;
             }
-            FieldDef f = field(o, c.field(), errors);
+            FieldDef f = field(o, c.field(), errors, migration);
             if (f == null) {
                 continue;
             }
@@ -129,7 +140,7 @@ public final class CompiledMapping {
             converters.add(converter(f, by, formats, c.ifUnknown()));
         }
         for (Map.Entry<String, List<String>> e : m.compose().entrySet()) {
-            FieldDef f = field(o, e.getKey(), errors);
+            FieldDef f = field(o, e.getKey(), errors, migration);
             if (f == null) {
                 continue;
             }
@@ -164,7 +175,7 @@ public final class CompiledMapping {
             converters.add(converter(f, null, m.formats(), Unknown.FAIL));
         }
         for (Map.Entry<String, String> e : m.constants().entrySet()) {
-            FieldDef f = field(o, e.getKey(), errors);
+            FieldDef f = field(o, e.getKey(), errors, migration);
             if (f == null) {
                 continue;
             }
@@ -212,13 +223,21 @@ public final class CompiledMapping {
         return new CompiledMapping(o, sortedTargets, sortedConverters.toArray(new Converter[0]), ignored);
     }
 
-    private static FieldDef field(ObjectDef o, String name, List<String> errors) {
+    private static FieldDef field(ObjectDef o, String name, List<String> errors, boolean migration) {
         if (name == null || name.isBlank()) {
             return null;
         }
         String n = name.trim();
         if (n.equals(SystemField.EXTERNAL_ID)) {
             return externalIdField();
+        }
+        if (AUDIT_FIELDS.contains(n)) {
+            if (!migration) {
+                errors.add(n + " is set by HotCRM; only a migration (the --migration option, for roles allowed to migrate)"
+                        + " keeps the source's value.");
+                return null;
+            }
+            return auditField(n);
         }
         if (n.equals(ID)) {
             return new FieldDef(ID, "Record ID", FieldType.TEXT, false, true, 36, 0, null, null, null, List.of(), null,
@@ -230,11 +249,20 @@ public final class CompiledMapping {
                     o.fields().stream().map(FieldDef::name).toList()));
             return null;
         }
-        if (f.computed()) {
-            errors.add(o.label() + "." + n + " is calculated by HotCRM and cannot be imported.");
+        if (f.computed() && !migration) {
+            errors.add(o.label() + "." + n + " is calculated by HotCRM and cannot be imported (a migration may fill it).");
             return null;
         }
         return f;
+    }
+
+    /** {@code created_at} (a date-time) or {@code created_by} (a user) as a field a migration fills. */
+    public static FieldDef auditField(String name) {
+        return name.equals(SystemField.CREATED_AT)
+                ? new FieldDef(name, "Created Date", FieldType.DATETIME, false, false, 0, 0, null, null, null, List.of(), null,
+                false, false, "")
+                : new FieldDef(name, "Created By", FieldType.LOOKUP, false, false, 0, 0, null, null, "user", List.of(), null,
+                false, false, "");
     }
 
     /** The external id as a field: text, unique, 255 characters. */

@@ -66,16 +66,22 @@ public final class MappingSuggester {
      */
     public Mapping suggestMapping(ObjectDef o, List<String> headers, List<String[]> samples) {
         List<Suggestion> suggestions = suggest(o, headers, samples);
-        Mapping m = Mapping.fromSuggestions(o.name(), suggestions);
         String[] parts = nameParts(o, headers, suggestions);
-        return parts == null ? m : m.withCompose("name", List.of(parts));
+        if (parts == null) {
+            return Mapping.fromSuggestions(o.name(), suggestions);
+        }
+        List<Suggestion> rest = suggestions.stream().filter(x -> !(x.mapped() && x.field().equals("name"))).toList();
+        return Mapping.fromSuggestions(o.name(), rest).withCompose("name", List.of(parts));
     }
+
+    /** A column mapped to a name this surely (the field's own name or label) keeps it from being composed. */
+    private static final double SURE = 0.95;
 
     /** The first and last name headers to compose the object's {@code name} from, or null. */
     private static String[] nameParts(ObjectDef o, List<String> headers, List<Suggestion> suggestions) {
         FieldDef name = o.field("name").orElse(null);
         if (name == null || !name.required() || name.computed() || name.type() != io.hotcrm.metadata.FieldType.TEXT
-                || suggestions.stream().anyMatch(x -> x.mapped() && x.field().equals("name"))) {
+                || suggestions.stream().anyMatch(x -> x.mapped() && x.field().equals("name") && x.confidence() >= SURE)) {
             return null;
         }
         String first = null;

@@ -36,6 +36,14 @@ public final class AccessGuard {
         }
     }
 
+    /** Throws unless the principal's role may load data as a migration (audit values, read-only fields). */
+    public static void requireMigration(Principal p, String what) {
+        if (!p.role().mayMigrate()) {
+            throw HotCrmException.denied(who(p) + " may not " + what + ": that needs a role allowed to migrate data"
+                    + " (hotcrm roles migrate " + p.role().name() + " on; the built-in \"admin\" role may).");
+        }
+    }
+
     /**
      * Throws unless the principal may configure (create, change, test) export destinations of the kind.
      * Checked before any connection is made, so users without the right learn nothing about the network.

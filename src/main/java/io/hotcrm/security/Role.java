@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record Role(String name, String label, boolean manageSetup, boolean builtin,
                    Map<String, ObjectPermission> objects, Map<String, Map<String, FieldAccess>> fields,
-                   Set<String> destinationKinds) {
+                   Set<String> destinationKinds, boolean migrateData) {
     public static final String ALL_OBJECTS = "*";
 
     public Role {
@@ -21,6 +21,14 @@ public record Role(String name, String label, boolean manageSetup, boolean built
         objects = Map.copyOf(objects);
         fields = Map.copyOf(fields);
         destinationKinds = destinationKinds == null ? Set.of() : Set.copyOf(destinationKinds);
+    }
+
+    /**
+     * Whether the role may load data as a migration: keep the source's created date and creator, and fill
+     * read-only fields (values HotCRM otherwise computes or sets itself). Plain imports never may.
+     */
+    public boolean mayMigrate() {
+        return migrateData;
     }
 
     /** Whether the role may create, change and test destinations of the kind. */

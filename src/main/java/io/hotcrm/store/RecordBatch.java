@@ -264,25 +264,57 @@ public final class RecordBatch {
 
     private static void copyInsert(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows,
                                    OffsetDateTime stamp, UUID by) throws SQLException {
+        int createdAt = indexOf(columns, SystemField.CREATED_AT);
+        int createdBy = indexOf(columns, SystemField.CREATED_BY);
         List<String> names = new ArrayList<>();
         names.add(SystemField.ID);
         columns.forEach(f -> names.add(f.name()));
-        names.addAll(List.of(SystemField.CREATED_AT, SystemField.CREATED_BY, SystemField.UPDATED_AT, SystemField.UPDATED_BY));
+        if (createdAt < 0) {
+            names.add(SystemField.CREATED_AT);
+        }
+        if (createdBy < 0) {
+            names.add(SystemField.CREATED_BY);
+        }
+        names.addAll(List.of(SystemField.UPDATED_AT, SystemField.UPDATED_BY));
         int fields = names.size();
         try (PgBinaryCopy copy = new PgBinaryCopy(c, o.tableName(), PgBinaryCopy.columnList(names))) {
             for (NewRecord r : rows) {
                 copy.row(fields);
                 copy.uuid(r.id());
                 for (int i = 0; i < columns.size(); i++) {
-                    copy.value(columns.get(i), r.values()[i]);
+                    copy.value(columns.get(i), audit(i, createdAt, createdBy, r.values()[i], stamp, by));
                 }
-                copy.timestamp(stamp);
-                copy.uuid(by);
+                if (createdAt < 0) {
+                    copy.timestamp(stamp);
+                }
+                if (createdBy < 0) {
+                    copy.uuid(by);
+                }
                 copy.timestamp(stamp);
                 copy.uuid(by);
             }
             copy.finish();
         }
+    }
+
+    private static int indexOf(List<FieldDef> columns, String name) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A new record's value of column {@code i}: as given, except that a migration's blank created date or creator
+     * becomes the import's own.
+     */
+    private static Object audit(int i, int createdAt, int createdBy, Object v, OffsetDateTime stamp, UUID by) {
+        if (v != null) {
+            return v;
+        }
+        return i == createdAt ? stamp : i == createdBy ? by : null;
     }
 
     private void unnestUpdate(Connection c, ObjectDef o, List<FieldDef> columns, List<Integer> cols, List<Change> rows,
@@ -336,19 +368,26 @@ public final class RecordBatch {
 
     private static void batchInsert(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows,
                                     OffsetDateTime stamp, UUID by) throws SQLException {
+        int createdAt = indexOf(columns, SystemField.CREATED_AT);
+        int createdBy = indexOf(columns, SystemField.CREATED_BY);
         String cols = columns.stream().map(f -> q(f.name())).collect(Collectors.joining(", "));
         String marks = columns.stream().map(f -> "?").collect(Collectors.joining(", "));
-        String sql = "insert into " + o.tableName() + " (id, " + cols + ", created_at, created_by, updated_at, updated_by,"
-                + " change_seq) values (?, " + marks + ", ?, ?, ?, ?, nextval('hc_change_seq'))";
+        String sql = "insert into " + o.tableName() + " (id, " + cols + (createdAt < 0 ? ", created_at" : "")
+                + (createdBy < 0 ? ", created_by" : "") + ", updated_at, updated_by, change_seq) values (?, " + marks
+                + (createdAt < 0 ? ", ?" : "") + (createdBy < 0 ? ", ?" : "") + ", ?, ?, nextval('hc_change_seq'))";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (NewRecord r : rows) {
                 int i = 1;
                 ps.setObject(i++, r.id());
                 for (int j = 0; j < columns.size(); j++) {
-                    Columns.bind(ps, i++, columns.get(j), r.values()[j]);
+                    Columns.bind(ps, i++, columns.get(j), audit(j, createdAt, createdBy, r.values()[j], stamp, by));
                 }
-                ps.setObject(i++, stamp);
-                ps.setObject(i++, by);
+                if (createdAt < 0) {
+                    ps.setObject(i++, stamp);
+                }
+                if (createdBy < 0) {
+                    ps.setObject(i++, by);
+                }
                 ps.setObject(i++, stamp);
                 ps.setObject(i, by);
                 ps.addBatch();

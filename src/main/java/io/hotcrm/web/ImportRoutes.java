@@ -168,9 +168,10 @@ final class ImportRoutes {
         Formats.Overrides formats = new Formats.Overrides(text(b, "dateFormat"),
                 b.hasNonNull("timeZone") ? Formats.zone(text(b, "timeZone")) : null,
                 b.hasNonNull("decimalComma") ? b.get("decimalComma").asBoolean() : null);
-        ImportRequest r = new ImportRequest(required(b, "object"), ImportMode.of(b.path("mode").asText("upsert")),
-                text(b, "match"), mapping, text(b, "mappingName"), text(b, "saveMappingAs"), sourceOptions(b), formats,
-                b.path("dryRun").asBoolean(false), b.path("blanksClear").asBoolean(false), file);
+        ImportRequest r = ImportRequest.builder(required(b, "object"), file).mode(ImportMode.of(b.path("mode").asText("upsert")))
+                .match(text(b, "match")).mapping(mapping).mappingName(text(b, "mappingName")).saveMappingAs(text(b, "saveMappingAs"))
+                .source(sourceOptions(b)).formats(formats).dryRun(b.path("dryRun").asBoolean(false))
+                .blanksClear(b.path("blanksClear").asBoolean(false)).migration(b.path("migration").asBoolean(false)).build();
         accepted(ctx, importer.start(p, r, Work.Run.inBackground(idempotencyKey(ctx))), false);
     }
 

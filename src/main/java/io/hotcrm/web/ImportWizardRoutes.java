@@ -210,10 +210,10 @@ public final class ImportWizardRoutes {
             String tz = blankToNull(ctx.formParam("timeZone"));
             Formats.Overrides formats = new Formats.Overrides(blankToNull(ctx.formParam("dateFormat")),
                     tz == null ? null : Formats.zone(tz), null);
-            ImportRequest r = new ImportRequest(object, ImportMode.of(ctx.formParamAsClass("mode", String.class).getOrDefault("upsert")),
-                    blankToNull(ctx.formParam("match")), mapping, null, blankToNull(ctx.formParam("saveMappingAs")), source, formats,
-                    "dry-run".equals(ctx.formParam("action")),
-                    false, file);
+            ImportRequest r = ImportRequest.builder(object, file)
+                    .mode(ImportMode.of(ctx.formParamAsClass("mode", String.class).getOrDefault("upsert")))
+                    .match(blankToNull(ctx.formParam("match"))).mapping(mapping).saveMappingAs(blankToNull(ctx.formParam("saveMappingAs")))
+                    .source(source).formats(formats).dryRun("dry-run".equals(ctx.formParam("action"))).build();
             ImportSummary started = importer.start(p, r, Work.Run.inBackground(null));
             ctx.redirect("/setup/data/imports/" + started.id() + "?back=" + ConsoleRoutes.enc(back));
         } catch (HotCrmException e) {

@@ -82,6 +82,29 @@ class ImportObjectsTest {
         }
 
         @Test
+        void a_usersExportedFromSalesforceAndHubSpotGetTheirNameComposedFromFirstAndLastName() throws IOException {
+            ImportSummary sf = load("user", "Username,Email,FirstName,LastName,Title,IsActive\n"
+                    + "ada@acme.example.sf,ada@example.com,Ada,Lovelace,CTO,true\n"
+                    + "cher@acme.example.sf,cher@example.com,,Cher,Singer,true\n");
+            assertThat(sf.created()).as(sf.problems().toString()).isEqualTo(2);
+            ImportSummary hs = load("user", "First Name,Last Name,Email,Team\n Grace , Hopper ,grace@example.com,Navy\n");
+            assertThat(hs.created()).as(hs.problems().toString()).isEqualTo(1);
+            assertThat(query("{\"object\":\"user\",\"fields\":[\"email\",\"name\"],\"where\":{\"email\":{\"$in\":"
+                    + "[\"ada@example.com\",\"cher@example.com\",\"grace@example.com\"]}},\"orderBy\":[{\"field\":\"email\"}]}"))
+                    .extracting(r -> r.get("email") + "=" + r.get("name"))
+                    .containsExactly("ada@example.com=Ada Lovelace", "cher@example.com=Cher", "grace@example.com=Grace Hopper");
+            Path mapped = Files.writeString(t.workDir.resolve("users-mapped.csv"), "mail,given,family\nlin@example.com,Lin,Ho\n");
+            ImportSummary viaMapping = t.importer.run(t.admin, ImportRequest.of(mapped, "user").withMapping(io.hotcrm.mapping.Mapping.parse(
+                    "{\"columns\":{\"mail\":\"email\"},\"compose\":{\"name\":[\"given\",\"family\"]}}", "test")),
+                    ImportListener.NONE);
+            assertThat(viaMapping.created()).isEqualTo(1);
+            assertThat(viaMapping.ignoredColumns()).isEmpty();
+            assertThatThrownBy(() -> t.importer.run(t.admin, ImportRequest.of(mapped, "user").withMapping(io.hotcrm.mapping.Mapping.parse(
+                    "{\"columns\":{\"mail\":\"email\"},\"compose\":{\"name\":[\"given\",\"surname\"]}}", "test")),
+                    ImportListener.NONE)).hasMessageContaining("composes name from the column \"surname\", which the file does not have");
+        }
+
+        @Test
         void b_productsAccountsContactsAndLeads() {
             assertThat(load("product", "Product Code,Product Name,List Price,Active\nP-1,Widget,\"1,499.00\",yes\n"
                     + "P-2,Gadget,20,no\n").created()).isEqualTo(2);

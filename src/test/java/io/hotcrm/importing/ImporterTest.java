@@ -257,6 +257,47 @@ class ImporterTest {
         }
 
         @Test
+        void aMigrationKeepsTheSourcesCreatedDateAndCreatorAndFillsReadOnlyFieldsAPlainImportMayNot() throws IOException {
+            Principal rep = t.user("migrating-rep@example.com", "standard");
+            Path f = file("migrated.csv", "external_id,last_name,created_at,created_by,last_contact_date\n"
+                    + "MG-1,Old,2011-03-04T05:06:07Z,migrating-rep@example.com,2019-12-31\nMG-2,Older,,,\n");
+            assertThatThrownBy(() -> run(t.admin, ImportRequest.of(f, "contact").withMapping(io.hotcrm.mapping.Mapping.parse(
+                    "{\"columns\":{\"external_id\":\"external_id\",\"last_name\":\"last_name\",\"created_at\":\"created_at\"}}", "t"))))
+                    .hasMessageContaining("created_at is set by HotCRM; only a migration");
+            assertThatThrownBy(() -> run(t.admin, ImportRequest.of(f, "contact").withMapping(io.hotcrm.mapping.Mapping.parse(
+                    "{\"columns\":{\"external_id\":\"external_id\",\"last_name\":\"last_name\","
+                            + "\"last_contact_date\":\"last_contact_date\"}}", "t"))))
+                    .hasMessageContaining("calculated by HotCRM and cannot be imported");
+            io.hotcrm.mapping.Mapping all = io.hotcrm.mapping.Mapping.parse("{\"columns\":{\"external_id\":\"external_id\","
+                    + "\"last_name\":\"last_name\",\"created_at\":\"created_at\",\"created_by\":\"created_by:email\","
+                    + "\"last_contact_date\":\"last_contact_date\"}}", "t");
+            assertThatThrownBy(() -> run(rep, ImportRequest.of(f, "contact").withMapping(all).toBuilder().migration(true).build()))
+                    .hasMessageContaining("may not import as a migration")
+                    .hasMessageContaining("hotcrm roles migrate standard on");
+
+            ImportSummary s = run(t.admin, ImportRequest.of(f, "contact").withMapping(all).toBuilder().migration(true).build());
+            assertThat(s.created()).as(s.problems().toString()).isEqualTo(2);
+            UUID mg1 = (UUID) query("{\"object\":\"contact\",\"fields\":[\"id\"],\"where\":{\"external_id\":\"MG-1\"}}").get(0).get("id");
+            io.hotcrm.store.StoredRecord r = t.records.get(t.admin, "contact", mg1);
+            assertThat(r.createdAt().toInstant()).isEqualTo(java.time.Instant.parse("2011-03-04T05:06:07Z"));
+            assertThat(r.createdBy()).isEqualTo(rep.userId());
+            assertThat(r.get("last_contact_date")).isEqualTo(java.time.LocalDate.of(2019, 12, 31));
+            assertThat(r.updatedAt().toInstant()).as("updated_at stays HotCRM's own record of the write").isAfter(
+                    java.time.Instant.now().minusSeconds(600));
+            UUID mg2 = (UUID) query("{\"object\":\"contact\",\"fields\":[\"id\"],\"where\":{\"external_id\":\"MG-2\"}}").get(0).get("id");
+            assertThat(t.records.get(t.admin, "contact", mg2).createdBy()).as("a blank creator is the importing user")
+                    .isEqualTo(t.admin.userId());
+
+            t.security.roles().setMigrateData(t.admin, "standard", true);
+            Principal allowed = t.security.users().principal("migrating-rep@example.com");
+            Path more = file("migrated-more.csv", "external_id,last_name,created_at,created_by,last_contact_date\n"
+                    + "MG-3,Third,2012-01-01T00:00:00Z,migrating-rep@example.com,\n");
+            assertThat(run(allowed, ImportRequest.of(more, "contact").withMapping(all).toBuilder().migration(true).dryRun(true).build())
+                    .created()).isEqualTo(1);
+            assertThat(t.importer.undo(t.admin, s.id(), io.hotcrm.common.Work.Run.here(null)).undo().deleted()).isEqualTo(2);
+        }
+
+        @Test
         void setupProblemsStopTheImportBeforeAnythingIsRecorded() {
             Path f = file("setup.csv", "external_id,first_name\nS-1,Ann\n");
             assertThatThrownBy(() -> run(t.admin, ImportRequest.of(f, "contact")))

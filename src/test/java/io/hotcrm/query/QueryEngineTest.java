@@ -118,9 +118,12 @@ class QueryEngineTest {
         @Test
         void keysetPagingReturnsEveryRecordExactlyOnceWhileRecordsAreInserted() throws Exception {
             int n = 10_500;
-            t.bulk.upsert(t.admin, "product", "external_id", List.of("name", "family"),
-                    IntStream.range(0, n).mapToObj(i -> new Object[] {"P-" + i, "Product " + (i % 97),
-                            i % 3 == 0 ? null : "Software"}).iterator());
+            StringBuilder csv = new StringBuilder("external_id,name,family\n");
+            IntStream.range(0, n).forEach(i -> csv.append("P-").append(i).append(",Product ").append(i % 97).append(',')
+                    .append(i % 3 == 0 ? "" : "Software").append('\n'));
+            java.nio.file.Path file = java.nio.file.Files.writeString(t.workDir.resolve("products.csv"), csv);
+            assertThat(t.importer.run(t.admin, io.hotcrm.importing.ImportRequest.of(file, "product"),
+                    io.hotcrm.importing.ImportListener.NONE).created()).isEqualTo(n);
             Set<Object> original = new HashSet<>(t.db.jdbi().withHandle(h -> h.createQuery("select id from obj_product")
                     .mapTo(UUID.class).list()));
             AtomicBoolean stop = new AtomicBoolean();
@@ -128,8 +131,8 @@ class QueryEngineTest {
                 int i = 0;
                 while (!stop.get()) {
                     int k = i++;
-                    t.bulk.upsert(t.admin, "product", "external_id", List.of("name", "family"),
-                            List.<Object[]>of(new Object[] {"NEW-" + k, "Product " + (k % 97), "Hardware"}).iterator());
+                    t.records.create(t.admin, "product", java.util.Map.of("external_id", "NEW-" + k, "name", "Product " + (k % 97),
+                            "family", "Hardware"));
                 }
             });
             writer.start();

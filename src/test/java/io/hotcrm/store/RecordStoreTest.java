@@ -133,20 +133,6 @@ class RecordStoreTest {
         }
 
         @Test
-        void bulkUpsertInsertsUpdatesAndSkipsUnchangedRows() {
-            BulkWriter.Result first = t.bulk.upsert(t.admin, "lead", "external_id", List.of("last_name", "company", "email"),
-                    rows(0, 500, "Co"));
-            assertThat(first).isEqualTo(new BulkWriter.Result(500, 0, 0));
-            BulkWriter.Result again = t.bulk.upsert(t.admin, "lead", "external_id", List.of("last_name", "company", "email"),
-                    rows(0, 500, "Co"));
-            assertThat(again).isEqualTo(new BulkWriter.Result(0, 0, 500));
-            BulkWriter.Result changed = t.bulk.upsert(t.admin, "lead", "external_id", List.of("last_name", "company", "email"),
-                    rows(250, 750, "NewCo"));
-            assertThat(changed).isEqualTo(new BulkWriter.Result(250, 250, 0));
-            assertThat(count("lead")).isEqualTo(750);
-        }
-
-        @Test
         void batchInsertStoresEveryFieldTypeExactlyAsGiven() {
             io.hotcrm.security.Principal sys = io.hotcrm.security.Principal.system();
             t.schema.addCustomField(sys, "opportunity", FieldDef.custom("rt_when", FieldType.DATETIME, "When", null, null, false, false, 0, 0));
@@ -189,11 +175,6 @@ class RecordStoreTest {
                 assertThat(got.createdBy()).isEqualTo(t.admin.userId());
                 assertThat(got.changeSeq()).isPositive();
             }
-        }
-
-        private static Iterator<Object[]> rows(int from, int to, String company) {
-            return IntStream.range(from, to).mapToObj(i -> new Object[] {"L-" + i, "Last, \"" + i + "\"", company,
-                    "lead" + i + "@example.com"}).iterator();
         }
 
         long count(String object) {

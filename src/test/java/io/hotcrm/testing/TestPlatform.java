@@ -9,7 +9,6 @@ import io.hotcrm.metadata.Catalogue;
 import io.hotcrm.query.QueryEngine;
 import io.hotcrm.security.Principal;
 import io.hotcrm.security.Security;
-import io.hotcrm.store.BulkWriter;
 import io.hotcrm.store.Database;
 import io.hotcrm.store.Dialect;
 import io.hotcrm.store.RecordStore;
@@ -23,7 +22,6 @@ public final class TestPlatform implements AutoCloseable {
     public final Security security;
     public final RecordStore records;
     public final QueryEngine query;
-    public final BulkWriter bulk;
     public final RecycleBin recycleBin;
     public final Jobs jobs;
     public final Importer importer;
@@ -51,7 +49,6 @@ public final class TestPlatform implements AutoCloseable {
         security.bootstrap();
         this.records = new RecordStore(db, schema);
         this.query = new QueryEngine(db, schema);
-        this.bulk = new BulkWriter(db, schema);
         this.recycleBin = new RecycleBin(db, schema);
         this.jobs = new Jobs(db.dataSource(), "test");
         try {
