@@ -51,8 +51,13 @@ final class ChunkWriter implements Runnable {
     final Findings findings;
     private volatile ImportLog.Counts total;
     volatile Throwable failure;
-    /** Nanoseconds spent writing result rows, records (inserting, updating), for the log. */
-    final long[] timing = new long[3];
+    /** Nanoseconds spent committing chunks. */
+    long commitNanos;
+    /**
+     * Nanoseconds spent writing result rows, inserting, updating, in transactions in all, writing the journal and
+     * the checkpoint (and when the last transaction's work ended), for the log.
+     */
+    final long[] timing = new long[7];
 
     ChunkWriter(Database db, RecordBatch batch, ImportLog log, UUID importId, String runner, boolean dryRun, Principal principal,
                 OffsetDateTime stamp, Classifier classifier, List<Target> targets, ResultFiles results, ImportListener listener,
@@ -144,6 +149,7 @@ final class ChunkWriter implements Runnable {
             log.advance(importId, runner, c, problems, findings.changesJson());
         } else {
             List<FieldDef> insertColumns = classifier.insertColumns();
+            long tx = System.nanoTime();
             db.jdbi().useTransaction(h -> {
                 long a = System.nanoTime();
                 batch.insert(h, object, insertColumns, prepared.inserts(), stamp, principal.userId());
@@ -151,6 +157,7 @@ final class ChunkWriter implements Runnable {
                 batch.update(h, object, classifier.columns, prepared.updates(), stamp, principal.userId());
                 timing[1] += b - a;
                 timing[2] += System.nanoTime() - b;
+                long j0 = System.nanoTime();
                 if (!prepared.createdIds().isEmpty() || !prepared.updatedJournal().isEmpty()) {
                     h.createUpdate("insert into hc_import_chunk (import_id, seq, first_row, last_row, created, updated)"
                                     + " values (:id, (select coalesce(max(seq), 0) + 1 from hc_import_chunk where import_id = :id),"
@@ -160,8 +167,16 @@ final class ChunkWriter implements Runnable {
                             .bind("updated", prepared.updatedJournal().isEmpty() ? null : prepared.updatedJournal().toString())
                             .execute();
                 }
+                long j1 = System.nanoTime();
                 ImportLog.advance(h, importId, runner, c, problems, null);
+                timing[4] += j1 - j0;
+                long j2 = System.nanoTime();
+                timing[5] += j2 - j1;
+                timing[6] = j2;
             });
+            long end = System.nanoTime();
+            timing[3] += end - tx;
+            commitNanos += end - timing[6];
         }
         total = total.plus(c);
     }

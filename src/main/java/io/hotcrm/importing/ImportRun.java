@@ -187,7 +187,10 @@ final class ImportRun {
             b.append(i == 0 ? "" : ", ").append(names[i]).append(' ').append(timing[i] / 1_000_000).append(" ms");
         }
         return b.append(", result files ").append(writer.timing[0] / 1_000_000).append(" ms, inserting ")
-                .append(writer.timing[1] / 1_000_000).append(" ms, updating ").append(writer.timing[2] / 1_000_000).append(" ms")
+                .append(writer.timing[1] / 1_000_000).append(" ms, updating ").append(writer.timing[2] / 1_000_000)
+                .append(" ms, transactions in all ").append(writer.timing[3] / 1_000_000).append(" ms (journal ")
+                .append(writer.timing[4] / 1_000_000).append(", checkpoint ").append(writer.timing[5] / 1_000_000)
+                .append(", commit ").append(writer.commitNanos / 1_000_000).append(")")
                 .toString();
     }
 

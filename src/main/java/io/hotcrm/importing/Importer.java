@@ -457,9 +457,11 @@ public final class Importer {
             ImportRun run = new ImportRun(importId, row.dryRun(), p, row.stamp(), keys,
                     users ? new UserRows(cm, security.roles().list().stream().map(Role::name).toList()) : null,
                     new References(db, batch, cm, targets, keys), classifier, writer);
+            long started = System.nanoTime();
             boolean cancelled = run.run(source, row.counts().done(), listener);
+            long ran = System.nanoTime() - started;
             ImportLog.Counts c = run.counts();
-            LOG.debug("Import {} of {} rows: {}", importId, c.done(), run.timings());
+            LOG.debug("Import {} of {} rows in {} ms: {}", importId, c.done(), ran / 1_000_000, run.timings());
             if (!row.dryRun()) {
                 refreshStatistics(o, c);
             }

@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
     /** The embedded H2 database in {@code dataDir/db}; several processes may share it (AUTO_SERVER). */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("hotcrm")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;DEFAULT_LOCK_TIMEOUT=60000";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;DEFAULT_LOCK_TIMEOUT=60000;CACHE_SIZE=65536";
     }
 
     public static Database open(String url, String user, String password, int poolSize) {
@@ -110,7 +110,8 @@ public final class Database implements AutoCloseable {
     private void migrate() {
         try {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
-                    .placeholders(java.util.Map.of("large_text", dialect.largeText()))
+                    .placeholders(java.util.Map.of("large_text", dialect.largeText(), "change_seq_cache",
+                            Integer.toString(dialect.changeSeqCache())))
                     .table("hc_schema_history").load().migrate();
         } catch (FlywayException e) {
             throw new HotCrmException(ErrorCode.CONFIGURATION, "Could not bring the database schema up to date: "

@@ -33,6 +33,16 @@ public enum Dialect {
         return this == POSTGRES ? "text" : "character large object";
     }
 
+    /**
+     * How many values of the change sequence the database keeps ready. PostgreSQL: 1 — its cache is per
+     * connection, which would hand out values out of order and break the change fence of incremental exports.
+     * H2: its cache is one per database, so values stay in order for every connection, and without one H2
+     * writes the sequence to its store on every value (one write per imported row).
+     */
+    public int changeSeqCache() {
+        return this == POSTGRES ? 1 : 10_000;
+    }
+
     /** A quoted identifier; names are checked against {@link FieldDef#NAME} before they get here. */
     public static String q(String identifier) {
         return '"' + identifier + '"';

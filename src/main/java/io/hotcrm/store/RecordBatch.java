@@ -65,7 +65,7 @@ public final class RecordBatch {
         }
         boolean owner = o.ownerField().isPresent();
         String cols = columns.stream().map(f -> ", t." + q(f.name())).collect(Collectors.joining());
-        Class<?> arrayType = arrayType(key);
+        Class<?> arrayType = db.dialect() == Dialect.POSTGRES ? arrayType(key) : null;
         String sql = "select t.id, t." + q(key.name()) + (owner ? ", t.owner_id" : ", null") + ", t.updated_at, t.deleted_at"
                 + cols + " from " + o.tableName() + " t where t." + q(key.name())
                 + (arrayType != null ? " = any(:keys)" : " in (<keys>)");
@@ -118,8 +118,9 @@ public final class RecordBatch {
     }
 
     /**
-     * Keys are bound as one array ({@code = any(?)}), which PostgreSQL plans as an index lookup or a hashed
-     * check whatever the table's statistics; other key types fall back to an IN list.
+     * On PostgreSQL keys are bound as one array ({@code = any(?)}), which it plans as an index lookup or a hashed
+     * check whatever the table's statistics; other key types, and H2 — which checks an array condition row by
+     * row, but looks an IN list up in the index — use an IN list.
      */
     private static Class<?> arrayType(FieldDef key) {
         if (key.name().equals(SystemField.ID)) {
@@ -366,33 +367,38 @@ public final class RecordBatch {
         return f.name().equals(SystemField.EXTERNAL_ID) ? "varchar(255)" : db.dialect().columnType(f);
     }
 
+    /** Rows per multi-row INSERT on H2: one statement executes them all, which saves H2 its per-statement work. */
+    static final int H2_ROWS_PER_INSERT = 100;
+
     private static void batchInsert(Connection c, ObjectDef o, List<FieldDef> columns, List<NewRecord> rows,
                                     OffsetDateTime stamp, UUID by) throws SQLException {
         int createdAt = indexOf(columns, SystemField.CREATED_AT);
         int createdBy = indexOf(columns, SystemField.CREATED_BY);
         String cols = columns.stream().map(f -> q(f.name())).collect(Collectors.joining(", "));
-        String marks = columns.stream().map(f -> "?").collect(Collectors.joining(", "));
-        String sql = "insert into " + o.tableName() + " (id, " + cols + (createdAt < 0 ? ", created_at" : "")
-                + (createdBy < 0 ? ", created_by" : "") + ", updated_at, updated_by, change_seq) values (?, " + marks
+        String tuple = "(?, " + columns.stream().map(f -> "?").collect(Collectors.joining(", "))
                 + (createdAt < 0 ? ", ?" : "") + (createdBy < 0 ? ", ?" : "") + ", ?, ?, nextval('hc_change_seq'))";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (NewRecord r : rows) {
+        String head = "insert into " + o.tableName() + " (id, " + cols + (createdAt < 0 ? ", created_at" : "")
+                + (createdBy < 0 ? ", created_by" : "") + ", updated_at, updated_by, change_seq) values ";
+        for (List<NewRecord> part : partitions(rows, H2_ROWS_PER_INSERT)) {
+            String sql = head + String.join(", ", java.util.Collections.nCopies(part.size(), tuple));
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = 1;
-                ps.setObject(i++, r.id());
-                for (int j = 0; j < columns.size(); j++) {
-                    Columns.bind(ps, i++, columns.get(j), audit(j, createdAt, createdBy, r.values()[j], stamp, by));
-                }
-                if (createdAt < 0) {
+                for (NewRecord r : part) {
+                    ps.setObject(i++, r.id());
+                    for (int j = 0; j < columns.size(); j++) {
+                        Columns.bind(ps, i++, columns.get(j), audit(j, createdAt, createdBy, r.values()[j], stamp, by));
+                    }
+                    if (createdAt < 0) {
+                        ps.setObject(i++, stamp);
+                    }
+                    if (createdBy < 0) {
+                        ps.setObject(i++, by);
+                    }
                     ps.setObject(i++, stamp);
-                }
-                if (createdBy < 0) {
                     ps.setObject(i++, by);
                 }
-                ps.setObject(i++, stamp);
-                ps.setObject(i, by);
-                ps.addBatch();
+                ps.executeUpdate();
             }
-            ps.executeBatch();
         }
     }
 
