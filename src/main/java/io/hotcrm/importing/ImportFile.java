@@ -22,7 +22,7 @@ public record ImportFile(UUID uploadId, Path path, String name) {
     }
 
     /** An uploaded file ({@link Importer#upload}). */
-    public static ImportFile upload(Importer.Uploaded u) {
+    public static ImportFile upload(Uploaded u) {
         return new ImportFile(u.id(), null, u.name());
     }
 

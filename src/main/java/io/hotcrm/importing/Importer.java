@@ -163,10 +163,6 @@ public final class Importer {
         }
     }
 
-    /** A file uploaded for import: its id, safe name and size. */
-    public record Uploaded(UUID id, String name, long size) {
-    }
-
     /**
      * Stores an upload in the shared file store for the principal (so whichever node runs the import reads it),
      * refusing it past {@code maxBytes} with the advice to split the file or use the command line. Nothing is

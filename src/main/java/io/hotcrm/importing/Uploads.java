@@ -32,10 +32,10 @@ final class Uploads {
     }
 
     /** An upload with its key in the file store. */
-    record Stored(Importer.Uploaded uploaded, String key) {
+    record Stored(Uploaded uploaded, String key) {
     }
 
-    Importer.Uploaded upload(Principal p, String originalName, InputStream in, long maxBytes) {
+    Uploaded upload(Principal p, String originalName, InputStream in, long maxBytes) {
         String name = safeName(originalName);
         UUID id = Ids.newId();
         String key = FileStore.key("uploads", id.toString(), name);
@@ -65,14 +65,14 @@ final class Uploads {
         jdbi.useHandle(h -> h.createUpdate("insert into hc_upload (id, file_key, file_name, size, created_by, created_at)"
                         + " values (:id, :key, :name, :size, :by, :now)").bind("id", id).bind("key", key).bind("name", name)
                 .bind("size", bytes).bind("by", p.email()).bind("now", OffsetDateTime.now(ZoneOffset.UTC)).execute());
-        return new Importer.Uploaded(id, name, bytes);
+        return new Uploaded(id, name, bytes);
     }
 
     /** An upload of the principal's (or anyone's, for setup roles); "not found" otherwise. */
     Stored stored(Principal p, UUID id) {
         return jdbi.withHandle(h -> h.createQuery("select id, file_key, file_name, size, created_by from hc_upload where id = :id")
                         .bind("id", id).map((rs, c) -> AccessGuard.canSeeWorkOf(p, rs.getString("created_by"))
-                                ? new Stored(new Importer.Uploaded(rs.getObject("id", UUID.class), rs.getString("file_name"),
+                                ? new Stored(new Uploaded(rs.getObject("id", UUID.class), rs.getString("file_name"),
                                 rs.getLong("size")), rs.getString("file_key")) : null)
                         .findOne())
                 .orElseThrow(() -> HotCrmException.notFound("There is no uploaded file " + id + " that you can use; upload it"

@@ -10,6 +10,7 @@ import io.hotcrm.importing.ImportMode;
 import io.hotcrm.importing.ImportRequest;
 import io.hotcrm.importing.ImportSummary;
 import io.hotcrm.importing.Importer;
+import io.hotcrm.importing.Uploaded;
 import io.hotcrm.importing.SourceOptions;
 import io.hotcrm.jobs.Job;
 import io.hotcrm.jobs.Jobs;
@@ -86,7 +87,7 @@ final class ImportRoutes {
             name = ctx.queryParam("name");
             in = ctx.req().getInputStream();
         }
-        Importer.Uploaded stored = importer.upload(p, name, in, maxUpload);
+        Uploaded stored = importer.upload(p, name, in, maxUpload);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("fileId", stored.id());
         out.put("name", stored.name());

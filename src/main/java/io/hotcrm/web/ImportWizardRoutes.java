@@ -10,6 +10,7 @@ import io.hotcrm.importing.ImportRequest;
 import io.hotcrm.importing.ImportState;
 import io.hotcrm.importing.ImportSummary;
 import io.hotcrm.importing.Importer;
+import io.hotcrm.importing.Uploaded;
 import io.hotcrm.importing.SourceOptions;
 import io.hotcrm.jobs.Job;
 import io.hotcrm.jobs.Jobs;
@@ -95,7 +96,7 @@ public final class ImportWizardRoutes {
                 throw HotCrmException.invalid("Choose the object and a file.");
             }
             schema.object(object);
-            Importer.Uploaded stored = importer.upload(p, f.filename(), f.content(), imports.maxUpload());
+            Uploaded stored = importer.upload(p, f.filename(), f.content(), imports.maxUpload());
             ctx.redirect("/setup/data/import/" + stored.id() + "?object=" + ConsoleRoutes.enc(object));
         } catch (HotCrmException e) {
             ctx.redirect("/setup/data/import?error=" + ConsoleRoutes.enc(e.getMessage()));
