@@ -21,9 +21,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The writing stage, on its own thread and connection: writes chunk N (its result rows, then one transaction
- * with its records, its undo journal, the import's checkpoint and what it found) while the pipeline looks up
- * and matches chunk N+1. Chunks are written in order. A dry-run writes result rows and the checkpoint only.
+ * The writing stage, on its own thread and connection: writes chunk N in one transaction — its records, its undo
+ * journal, the import's checkpoint and what it found — while the pipeline looks up, matches and classifies chunk
+ * N+1 (and stores that chunk's result rows). Chunks are written in order. A dry-run writes the checkpoint only.
  */
 final class ChunkWriter implements Runnable {
     private static final Object DONE = new Object();
@@ -44,8 +44,6 @@ final class ChunkWriter implements Runnable {
     private final OffsetDateTime stamp;
     private final Classifier classifier;
     private final io.hotcrm.metadata.ObjectDef object;
-    private final List<Target> targets;
-    private final ResultFiles results;
     private final ImportListener listener;
     private final long totalRows;
     final Findings findings;
@@ -54,13 +52,13 @@ final class ChunkWriter implements Runnable {
     /** Nanoseconds spent committing chunks. */
     long commitNanos;
     /**
-     * Nanoseconds spent writing result rows, inserting, updating, in transactions in all, writing the journal and
+     * Nanoseconds spent adding findings, inserting, updating, in transactions in all, writing the journal and
      * the checkpoint (and when the last transaction's work ended), for the log.
      */
     final long[] timing = new long[7];
 
     ChunkWriter(Database db, RecordBatch batch, ImportLog log, UUID importId, String runner, boolean dryRun, Principal principal,
-                OffsetDateTime stamp, Classifier classifier, List<Target> targets, ResultFiles results, ImportListener listener,
+                OffsetDateTime stamp, Classifier classifier, ImportListener listener,
                 long totalRows, ImportLog.Counts before, Findings findings) {
         this.db = db;
         this.batch = batch;
@@ -72,8 +70,6 @@ final class ChunkWriter implements Runnable {
         this.stamp = stamp;
         this.classifier = classifier;
         this.object = classifier.object();
-        this.targets = targets;
-        this.results = results;
         this.listener = listener;
         this.totalRows = totalRows;
         this.total = before;
@@ -128,19 +124,13 @@ final class ChunkWriter implements Runnable {
     }
 
     /**
-     * Writes a prepared chunk: first its result rows (a part in the file store), then one transaction with the
-     * records, the undo journal and the checkpoint — so every committed chunk has its result rows, and a chunk
+     * Writes a prepared chunk (whose result rows are already stored, see {@link ResultFiles}) in one transaction with
+     * the records, the undo journal and the checkpoint — so every committed chunk has its result rows, and a chunk
      * whose transaction did not commit is written again, part and all, by the resumed run.
      */
     private void write(Prepared prepared) {
         long t0 = System.nanoTime();
         List<ImportRow> chunk = prepared.chunk();
-        List<ResultFiles.Line> lines = new ArrayList<>(chunk.size());
-        for (ImportRow row : chunk) {
-            lines.add(new ResultFiles.Line(row.number, row.raw, row.status.id(dryRun) + (row.note == null ? "" : " (" + row.note + ")"),
-                    row.recordId == null ? null : row.recordId.toString(), errors(row), changes(row)));
-        }
-        results.chunk(total.done(), lines);
         findings.add(chunk, dryRun);
         String problems = findings.problemsJson();
         timing[0] += System.nanoTime() - t0;
@@ -179,43 +169,6 @@ final class ChunkWriter implements Runnable {
             commitNanos += end - timing[6];
         }
         total = total.plus(c);
-    }
-
-    /** A row's problems, left to right, each once prefixed by its column. */
-    private String errors(ImportRow row) {
-        if (row.problems.isEmpty()) {
-            return null;
-        }
-        if (row.problems.size() > 1) {
-            row.problems.sort(Comparator.comparingInt(this::columnOrder));
-        }
-        List<String> parts = new ArrayList<>(row.problems.size());
-        for (RowProblem p : row.problems) {
-            parts.add(p.column() == null || p.message().startsWith(p.column() + ":") ? p.message() : p.column() + ": " + p.message());
-        }
-        return String.join("; ", parts);
-    }
-
-    private static String changes(ImportRow row) {
-        return row.changes == null ? null : String.join("; ", row.changes.stream()
-                .map(ch -> ch.field() + ": " + show(ch.before()) + " → " + show(ch.after())).toList());
-    }
-
-    /** Where a problem's column is in the file, so a row's problems read left to right. */
-    private int columnOrder(RowProblem p) {
-        if (p.column() == null) {
-            return Integer.MAX_VALUE;
-        }
-        for (Target t : targets) {
-            if (p.column().equals(t.header())) {
-                return t.column();
-            }
-        }
-        return Integer.MAX_VALUE - 1;
-    }
-
-    private static String show(String s) {
-        return s == null ? "(blank)" : s;
     }
 
     private static String join(List<UUID> ids) {

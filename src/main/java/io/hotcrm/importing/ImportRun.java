@@ -25,9 +25,10 @@ import java.util.concurrent.BlockingQueue;
  * <li>{@link Keys} finds rows without a key and duplicates within the file;</li>
  * <li>{@link UserRows} checks roles (user imports only);</li>
  * <li>{@link References} turns lookups and owners into record ids;</li>
- * <li>{@link Classifier} matches the chunk against existing records and classifies each row;</li>
- * <li>{@link ChunkWriter} writes the chunk — result rows, records, undo journal, checkpoint — on its own
- * thread, while this thread prepares the next chunk.</li>
+ * <li>{@link Classifier} matches the chunk against existing records and classifies each row, and the chunk's
+ * result rows are stored ({@link ResultFiles});</li>
+ * <li>{@link ChunkWriter} writes the chunk — records, undo journal, checkpoint — on its own thread, while this
+ * thread prepares the next chunk.</li>
  * </ol>
  * Each chunk is one transaction, so a killed import never leaves a chunk half-written and resumes exactly after
  * the last committed chunk. A dry-run takes the same path with the writes left out, so the two always agree.
@@ -45,14 +46,18 @@ final class ImportRun {
     private final References references;
     private final Classifier classifier;
     private final ChunkWriter writer;
-    /** Nanoseconds waiting for rows, in lookups, matching, classifying; for the log. */
-    private final long[] timing = new long[4];
+    private final ResultFiles results;
+    private final List<io.hotcrm.mapping.CompiledMapping.Target> targets;
+    /** Rows handed to the writer so far (with those of earlier runs): where the next chunk's result part starts. */
+    private long prepared;
+    /** Nanoseconds waiting for rows, in lookups, matching, classifying, storing result rows; for the log. */
+    private final long[] timing = new long[5];
 
     /**
      * @param users the role check of user imports, or null
      */
     ImportRun(UUID id, boolean dryRun, Principal principal, OffsetDateTime stamp, Keys keys, UserRows users,
-              References references, Classifier classifier, ChunkWriter writer) {
+              References references, Classifier classifier, ChunkWriter writer, ResultFiles results) {
         this.id = id;
         this.dryRun = dryRun;
         this.principal = principal;
@@ -62,6 +67,8 @@ final class ImportRun {
         this.references = references;
         this.classifier = classifier;
         this.writer = writer;
+        this.results = results;
+        this.targets = classifier.mapping().targets();
     }
 
     ImportLog.Counts counts() {
@@ -73,6 +80,7 @@ final class ImportRun {
      * interrupted run; their keys still count for duplicates). Returns true if the listener cancelled it.
      */
     boolean run(Source source, long skip, ImportListener listener) throws IOException {
+        prepared = skip;
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
         Thread reader = new Thread(new Reading(source, classifier.mapping(), keys, skip, CHUNK, queue), "hotcrm-import-reader-" + id);
         reader.setDaemon(true);
@@ -162,7 +170,61 @@ final class ImportRun {
         }
         references.deferWritten(pending);
         timing[3] += System.nanoTime() - t0;
+        t0 = System.nanoTime();
+        storeResults(chunk);
+        timing[4] += System.nanoTime() - t0;
         return new ChunkWriter.Prepared(chunk, inserts, updates, createdIds, updatedJournal, count(chunk));
+    }
+
+    /**
+     * Stores the chunk's result rows as a part, before the chunk's transaction can commit: every committed chunk then
+     * has its part, and the part of a chunk that never commits is dropped by the resumed run.
+     */
+    private void storeResults(List<ImportRow> chunk) {
+        List<ResultFiles.Line> lines = new ArrayList<>(chunk.size());
+        for (ImportRow row : chunk) {
+            lines.add(new ResultFiles.Line(row.number, row.raw, row.status.id(dryRun) + (row.note == null ? "" : " (" + row.note + ")"),
+                    row.recordId == null ? null : row.recordId.toString(), errors(row), changes(row)));
+        }
+        results.chunk(prepared, lines);
+        prepared += chunk.size();
+    }
+
+    /** A row's problems, left to right, each once prefixed by its column. */
+    private String errors(ImportRow row) {
+        if (row.problems.isEmpty()) {
+            return null;
+        }
+        if (row.problems.size() > 1) {
+            row.problems.sort(java.util.Comparator.comparingInt(this::columnOrder));
+        }
+        List<String> parts = new ArrayList<>(row.problems.size());
+        for (io.hotcrm.mapping.RowProblem p : row.problems) {
+            parts.add(p.column() == null || p.message().startsWith(p.column() + ":") ? p.message() : p.column() + ": " + p.message());
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String changes(ImportRow row) {
+        return row.changes == null ? null : String.join("; ", row.changes.stream()
+                .map(ch -> ch.field() + ": " + show(ch.before()) + " → " + show(ch.after())).toList());
+    }
+
+    /** Where a problem's column is in the file, so a row's problems read left to right. */
+    private int columnOrder(io.hotcrm.mapping.RowProblem p) {
+        if (p.column() == null) {
+            return Integer.MAX_VALUE;
+        }
+        for (io.hotcrm.mapping.CompiledMapping.Target t : targets) {
+            if (p.column().equals(t.header())) {
+                return t.column();
+            }
+        }
+        return Integer.MAX_VALUE - 1;
+    }
+
+    private static String show(String s) {
+        return s == null ? "(blank)" : s;
     }
 
     private static ImportLog.Counts count(List<ImportRow> chunk) {
@@ -181,12 +243,12 @@ final class ImportRun {
 
     /** Time spent per stage, for the log. */
     String timings() {
-        String[] names = {"waiting for rows", "lookups", "matching", "classifying"};
+        String[] names = {"waiting for rows", "lookups", "matching", "classifying", "result files"};
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < names.length; i++) {
             b.append(i == 0 ? "" : ", ").append(names[i]).append(' ').append(timing[i] / 1_000_000).append(" ms");
         }
-        return b.append(", result files ").append(writer.timing[0] / 1_000_000).append(" ms, inserting ")
+        return b.append(", findings ").append(writer.timing[0] / 1_000_000).append(" ms, inserting ")
                 .append(writer.timing[1] / 1_000_000).append(" ms, updating ").append(writer.timing[2] / 1_000_000)
                 .append(" ms, transactions in all ").append(writer.timing[3] / 1_000_000).append(" ms (journal ")
                 .append(writer.timing[4] / 1_000_000).append(", checkpoint ").append(writer.timing[5] / 1_000_000)

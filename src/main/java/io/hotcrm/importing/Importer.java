@@ -449,10 +449,10 @@ public final class Importer {
             results.discardFrom(row.counts().done());
             Findings findings = Findings.parse(row.problems(), row.changes());
             ChunkWriter writer = new ChunkWriter(db, batch, log, importId, runner, row.dryRun(), p, row.stamp(), classifier,
-                    cm.targets(), results, listener, source.rows(), row.counts(), findings);
+                    listener, source.rows(), row.counts(), findings);
             ImportRun run = new ImportRun(importId, row.dryRun(), p, row.stamp(), keys,
                     users ? new UserRows(cm, security.roles().list().stream().map(Role::name).toList()) : null,
-                    new References(db, batch, cm, targets, keys), classifier, writer);
+                    new References(db, batch, cm, targets, keys), classifier, writer, results);
             long started = System.nanoTime();
             boolean cancelled = run.run(source, row.counts().done(), listener);
             long ran = System.nanoTime() - started;
