@@ -68,8 +68,7 @@ public final class ImportJob implements JobHandler {
                     knownTotal = total;
                     ctx.total(total);
                 }
-                ctx.progress(done);
-                ctx.message(message);
+                ctx.progress(done, message);
             }
 
             @Override

@@ -94,6 +94,15 @@ public final class JobContext implements io.hotcrm.common.Work.Context {
         flush(false);
     }
 
+    /**
+     * Sets the units done and what the job does now, written with the next due progress write (at most every
+     * {@value #FLUSH_MILLIS} ms): what a job reporting after every unit of work calls.
+     */
+    public void progress(long done, String message) {
+        this.message = message;
+        progress(done);
+    }
+
     /** Adds to the units done. */
     public void advance(long units) {
         progress(done + units);

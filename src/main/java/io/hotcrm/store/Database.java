@@ -109,7 +109,7 @@ public final class Database implements AutoCloseable {
 
     private void migrate() {
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/vendor/{vendor}")
                     .placeholders(java.util.Map.of("large_text", dialect.largeText(), "change_seq_cache",
                             Integer.toString(dialect.changeSeqCache())))
                     .table("hc_schema_history").load().migrate();

@@ -79,7 +79,9 @@ public final class ImportBenchmark {
                 double copy = rawCopy(pg, contacts);
                 report("PostgreSQL raw COPY FROM STDIN (contacts)", rows, copy, copy, -1);
                 double[] shaped = runAll(pg, users, accountsCsv, contacts, changed, true, copy, rows);
-                asRun(users, accountsCsv, contacts, rows, shaped[0]);
+                for (String opts : System.getProperty("bench.javaOpts", "").split("\\|", -1)) {
+                    asRun(users, accountsCsv, contacts, rows, shaped[0], opts.strip());
+                }
             }
         }
         if (!only.equalsIgnoreCase("postgres")) {
@@ -109,25 +111,27 @@ public final class ImportBenchmark {
      * PostgreSQL database (users and accounts imported first by the same command), wall time including the JVM's
      * start, against PostgreSQL's own COPY of the same rows into HotCRM's contact table measured in this run.
      */
-    static void asRun(Path users, Path accounts, Path contacts, int rows, double shapedCopy) throws IOException, InterruptedException {
+    static void asRun(Path users, Path accounts, Path contacts, int rows, double shapedCopy, String javaOpts)
+            throws IOException, InterruptedException {
         String url = io.hotcrm.testing.TestDb.url(Dialect.POSTGRES);
         Path data = Files.createTempDirectory("hotcrm-bench-cli");
         Path log = data.resolve("cli.log");
-        cli(url, data, log, "import", users.toString(), "--object", "user");
-        cli(url, data, log, "fields", "add", "contact", "birthdate", "date", "--label", "Birthdate");
-        cli(url, data, log, "fields", "add", "contact", "interests", "multi-picklist", "--label", "Interests", "--values",
+        cli(url, data, log, javaOpts, "import", users.toString(), "--object", "user");
+        cli(url, data, log, javaOpts, "fields", "add", "contact", "birthdate", "date", "--label", "Birthdate");
+        cli(url, data, log, javaOpts, "fields", "add", "contact", "interests", "multi-picklist", "--label", "Interests", "--values",
                 String.join(";", INTERESTS));
-        cli(url, data, log, "import", accounts.toString(), "--object", "account");
-        double seconds = cli(url, data, log, "import", contacts.toString(), "--object", "contact");
-        double again = cli(url, data, log, "import", contacts.toString(), "--object", "contact");
-        System.out.printf("As a user runs it (./hotcrm import, its own JVM, wall time):%n"
+        cli(url, data, log, javaOpts, "import", accounts.toString(), "--object", "account");
+        double seconds = cli(url, data, log, javaOpts, "import", contacts.toString(), "--object", "contact");
+        double again = cli(url, data, log, javaOpts, "import", contacts.toString(), "--object", "contact");
+        System.out.printf("As a user runs it (./hotcrm import, its own JVM, wall time%s):%n"
                         + "  contacts, all new %.2f s (%,.0f rows/s) → %.2f× PostgreSQL's own COPY into HotCRM's contact table"
-                        + " (%.2f s)%n  contacts, unchanged %.2f s → %.2f×%n", seconds, rows / seconds, seconds / shapedCopy,
+                        + " (%.2f s)%n  contacts, unchanged %.2f s → %.2f×%n", javaOpts.isEmpty() ? "" : ", " + javaOpts,
+                seconds, rows / seconds, seconds / shapedCopy,
                 shapedCopy, again, again / shapedCopy);
     }
 
     /** Runs {@code ./hotcrm ARGS} against the database; returns its wall time in seconds, failing when it fails. */
-    static double cli(String url, Path data, Path log, String... args) throws IOException, InterruptedException {
+    static double cli(String url, Path data, Path log, String javaOpts, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of("hotcrm").toAbsolutePath().toString());
         cmd.addAll(List.of(args));
@@ -136,6 +140,9 @@ public final class ImportBenchmark {
         b.environment().put("HOTCRM_DB_USER", "postgres");
         b.environment().put("HOTCRM_DB_PASSWORD", "postgres");
         b.environment().put("HOTCRM_DATA", data.toString());
+        if (!javaOpts.isBlank()) {
+            b.environment().put("HOTCRM_JAVA_OPTS", javaOpts);
+        }
         long t0 = System.nanoTime();
         int exit = b.start().waitFor();
         double seconds = (System.nanoTime() - t0) / 1e9;
