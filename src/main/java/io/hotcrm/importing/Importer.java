@@ -220,7 +220,18 @@ public final class Importer {
                 return earlier.get().summary();
             }
         }
-        UUID id = record(p, r, how.idempotencyKey());
+        UUID id;
+        try {
+            id = record(p, r, how.idempotencyKey());
+        } catch (org.jdbi.v3.core.statement.UnableToExecuteStatementException e) {
+            // the same key sent twice at once: the other request recorded the import
+            Optional<ImportLog.Row> other = how.idempotencyKey() == null ? Optional.empty()
+                    : log.byRequestKey(p.email(), how.idempotencyKey());
+            if (other.isPresent()) {
+                return other.get().summary();
+            }
+            throw e;
+        }
         return dispatch(p, id, how);
     }
 

@@ -182,6 +182,19 @@ class ImportApiTest {
     }
 
     @Test
+    void theSameIdempotencyKeyReturnsTheSameImport() throws Exception {
+        String fileId = upload("idem.csv", "external_id,last_name\nID-1,Idem\n");
+        byte[] body = ("{\"fileId\":\"" + fileId + "\",\"object\":\"contact\"}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + "/api/v1/imports"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "nightly-2026-12-01").POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        JsonNode first = JSON.readTree(http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode again = JSON.readTree(http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(again.get("import").get("id").asText()).isEqualTo(first.get("import").get("id").asText());
+        assertThat(await(first.get("import").get("id").asText()).get("created").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void uploadsOverTheLimitAreRefusedWithAWayForward() throws Exception {
         byte[] big = new byte[1024 * 1024 + 10];
         java.util.Arrays.fill(big, (byte) 'x');
