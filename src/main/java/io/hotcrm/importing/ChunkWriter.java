@@ -49,11 +49,9 @@ final class ChunkWriter implements Runnable {
     final Findings findings;
     private volatile ImportLog.Counts total;
     volatile Throwable failure;
-    /** Nanoseconds spent committing chunks. */
-    long commitNanos;
     /**
-     * Nanoseconds spent adding findings, inserting, updating, in transactions in all, writing the journal and
-     * the checkpoint (and when the last transaction's work ended), for the log.
+     * Nanoseconds spent adding findings, inserting, updating, in transactions in all, writing the journal, writing
+     * the checkpoint, and committing, for the log.
      */
     final long[] timing = new long[7];
 
@@ -140,6 +138,7 @@ final class ChunkWriter implements Runnable {
         } else {
             List<FieldDef> insertColumns = classifier.insertColumns();
             long tx = System.nanoTime();
+            long[] workEnd = new long[1];
             db.jdbi().useTransaction(h -> {
                 long a = System.nanoTime();
                 batch.insert(h, object, insertColumns, prepared.inserts(), stamp, principal.userId());
@@ -160,13 +159,12 @@ final class ChunkWriter implements Runnable {
                 long j1 = System.nanoTime();
                 ImportLog.advance(h, importId, runner, c, problems, null);
                 timing[4] += j1 - j0;
-                long j2 = System.nanoTime();
-                timing[5] += j2 - j1;
-                timing[6] = j2;
+                workEnd[0] = System.nanoTime();
+                timing[5] += workEnd[0] - j1;
             });
             long end = System.nanoTime();
             timing[3] += end - tx;
-            commitNanos += end - timing[6];
+            timing[6] += end - workEnd[0];
         }
         total = total.plus(c);
     }

@@ -49,6 +49,7 @@ final class Classifier {
     private final int[] columnTarget;
     private final Map<FieldDef, Object> insertDefaults = new LinkedHashMap<>();
     private final Map<String, Object> fieldDefaults = new HashMap<>();
+    private final List<FieldDef> insertColumns;
     /** Targets of required fields (not owners, which default to the importing user). */
     private final List<Integer> requiredTargets = new ArrayList<>();
 
@@ -93,6 +94,9 @@ final class Classifier {
                 insertDefaults.put(f, fieldDefaults.get(f.name()));
             }
         }
+        List<FieldDef> all = new ArrayList<>(columns);
+        all.addAll(insertDefaults.keySet());
+        this.insertColumns = List.copyOf(all);
     }
 
     ObjectDef object() {
@@ -194,9 +198,7 @@ final class Classifier {
 
     /** The fields a new record is written with: the mapped ones, then the defaults of the others. */
     List<FieldDef> insertColumns() {
-        List<FieldDef> out = new ArrayList<>(columns);
-        out.addAll(insertDefaults.keySet());
-        return out;
+        return insertColumns;
     }
 
     /** A new record's values, in {@link #insertColumns} order. */

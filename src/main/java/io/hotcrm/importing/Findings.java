@@ -49,7 +49,7 @@ final class Findings {
                 JSON.readTree(changesJson).forEach(n -> changes.add(new ImportSummary.Change(n.path("row").asLong(),
                         UUID.fromString(n.path("id").asText()), text(n, "field"), text(n, "before"), text(n, "after"))));
             }
-            return new Findings(ProblemGroups.parse(p == null ? null : p.path("groups").toString()), first, changes);
+            return new Findings(ProblemGroups.parse(p == null ? null : p.get("groups")), first, changes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,11 +95,7 @@ final class Findings {
 
     synchronized String problemsJson() {
         ObjectNode root = JSON.createObjectNode();
-        try {
-            root.set("groups", JSON.readTree(groups.toJson()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        root.set("groups", groups.toNode());
         ArrayNode a = root.putArray("first");
         for (RowProblem p : first) {
             a.addObject().put("row", p.row()).put("column", p.column()).put("field", p.field()).put("value", p.value())

@@ -180,22 +180,14 @@ final class ImportLog {
         /** The import as the front door returns it, with what it found and what its undo did. */
         ImportSummary summary() {
             Findings f = Findings.parse(problems, changes);
-            return new ImportSummary(id, object, mode, match, dryRun, state, fileName, setting("source"), createdBy, createdAt,
+            com.fasterxml.jackson.databind.JsonNode asked = settingsJson();
+            List<String> ignored = new java.util.ArrayList<>();
+            asked.path("ignoredColumns").forEach(n -> ignored.add(n.asText()));
+            String source = asked.hasNonNull("source") ? asked.get("source").asText() : null;
+            return new ImportSummary(id, object, mode, match, dryRun, state, fileName, source, createdBy, createdAt,
                     finishedAt, jobId, totalRows == null ? -1 : totalRows, counts.done(), counts.created(), counts.updated(),
-                    counts.unchanged(), counts.skipped(), counts.failed(), ignoredColumns(), resultFile(), errorFile(), message,
+                    counts.unchanged(), counts.skipped(), counts.failed(), ignored, resultFile(), errorFile(), message,
                     f.groups(), f.first(), f.changes(), ImportSummary.UndoResult.parse(undoResult), undoJobId);
-        }
-
-        /** The columns of the file no field uses, as recorded when the import was planned. */
-        List<String> ignoredColumns() {
-            List<String> out = new java.util.ArrayList<>();
-            settingsJson().path("ignoredColumns").forEach(n -> out.add(n.asText()));
-            return out;
-        }
-
-        private String setting(String name) {
-            com.fasterxml.jackson.databind.JsonNode n = settingsJson().get(name);
-            return n == null || n.isNull() ? null : n.asText();
         }
 
         /** How the import was asked for: mapping, read options, blanks, source description, ignored columns. */

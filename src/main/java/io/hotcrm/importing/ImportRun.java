@@ -252,7 +252,7 @@ final class ImportRun {
                 .append(writer.timing[1] / 1_000_000).append(" ms, updating ").append(writer.timing[2] / 1_000_000)
                 .append(" ms, transactions in all ").append(writer.timing[3] / 1_000_000).append(" ms (journal ")
                 .append(writer.timing[4] / 1_000_000).append(", checkpoint ").append(writer.timing[5] / 1_000_000)
-                .append(", commit ").append(writer.commitNanos / 1_000_000).append(")")
+                .append(", commit ").append(writer.timing[6] / 1_000_000).append(")")
                 .toString();
     }
 

@@ -148,16 +148,15 @@ public final class Importer {
             List<Suggestion> allowed = suggestions.stream().map(x -> x.mapped() && !writable(p, o, x.field())
                     ? new Suggestion(x.column(), x.header(), null, null, x.confidence(), "It would fill " + x.field()
                     + ", which your role may not edit.", List.of(x.field()), x.samples()) : x).toList();
-            Mapping suggested = suggester.suggestMapping(o, s.headers(), sample);
-            for (Map.Entry<String, List<String>> c : suggested.compose().entrySet()) {
+            Map<String, List<String>> compose = suggester.suggestMapping(o, suggestions).compose();
+            for (Map.Entry<String, List<String>> c : compose.entrySet()) {
                 String why = "Composed into " + c.getKey() + " from " + String.join(" + ", c.getValue()) + ".";
                 allowed = allowed.stream().map(x -> (x.mapped() && x.field().equals(c.getKey())) || c.getValue().contains(x.header())
                         ? new Suggestion(x.column(), x.header(), null, null, x.confidence(), x.mapped() ? "Not " + c.getKey()
                         + ": " + why : why, x.mapped() ? List.of(x.field()) : x.alternatives(), x.samples()) : x).toList();
             }
-            Mapping allowedMapping = new Mapping(o.name(), Mapping.fromSuggestions(o.name(), allowed).columns(), Map.of(),
-                    suggested.formats(), suggested.compose());
-            return new Preview(s.description(), s.sheets(), s.headers(), sample, allowed, allowedMapping);
+            Mapping suggested = new Mapping(o.name(), Mapping.fromSuggestions(o.name(), allowed).columns(), Map.of(), null, compose);
+            return new Preview(s.description(), s.sheets(), s.headers(), sample, allowed, suggested);
         } catch (IOException e) {
             throw unreadable(file.name(), e);
         }
@@ -253,20 +252,18 @@ public final class Importer {
             throw new HotCrmException(ErrorCode.CONFLICT, "The dry-run " + dryRunId + " is still " + row.state().id()
                     + "; commit it once it has ended.");
         }
-        JsonNode settings = row.settingsJson();
-        Mapping mapping = Mapping.parse(settings.get("mapping").toString(), "of import " + dryRunId);
-        ImportFile file = row.sourceKey() != null ? new ImportFile(uploadOf(row), null, row.fileName())
+        ImportFile file = row.sourceKey() != null ? new ImportFile(Uploads.idOf(row.sourceKey()), null, row.fileName())
                 : ImportFile.local(Path.of(row.sourcePath()));
-        ImportRequest r = ImportRequest.builder(row.object(), file).mode(row.mode()).match(row.match()).mapping(mapping)
-                .source(optionsOf(settings)).blanksClear(settings.path("blanksClear").asBoolean(false))
-                .migration(settings.path("migration").asBoolean(false)).build();
-        return start(p, r, how);
+        return start(p, recorded(row, file).dryRun(false).build(), how);
     }
 
-    /** The upload an import reads (its key is {@code uploads/<id>/<name>}). */
-    private static UUID uploadOf(ImportLog.Row row) {
-        String[] parts = row.sourceKey().split("/");
-        return UUID.fromString(parts[parts.length - 2]);
+    /** The request an import was recorded with (mapping, mode, match field, read options, …), reading {@code file}. */
+    private static ImportRequest.Builder recorded(ImportLog.Row row, ImportFile file) {
+        JsonNode settings = row.settingsJson();
+        return ImportRequest.builder(row.object(), file).mode(row.mode()).match(row.match())
+                .mapping(Mapping.parse(settings.get("mapping").toString(), "of import " + row.id()))
+                .source(optionsOf(settings)).dryRun(row.dryRun()).blanksClear(settings.path("blanksClear").asBoolean(false))
+                .migration(settings.path("migration").asBoolean(false));
     }
 
     /**
@@ -426,12 +423,8 @@ public final class Importer {
     private ImportSummary run(ImportLog.Row row, String runner, Path file, ImportListener listener) {
         UUID importId = row.id();
         Principal p = principal(row.createdBy());
-        JsonNode settings = row.settingsJson();
-        Mapping mapping = Mapping.parse(settings.get("mapping").toString(), "of import " + importId);
-        SourceOptions options = optionsOf(settings);
-        ImportRequest request = ImportRequest.builder(row.object(), ImportFile.local(file)).mode(row.mode()).match(row.match())
-                .mapping(mapping).source(options).dryRun(row.dryRun()).blanksClear(settings.path("blanksClear").asBoolean(false))
-                .migration(settings.path("migration").asBoolean(false)).build();
+        ImportRequest request = recorded(row, ImportFile.local(file)).build();
+        SourceOptions options = request.source();
         ObjectDef o = schema.object(row.object());
         try (Source source = open(file, row.fileName(), options)) {
             Planner.Plan plan = planner.plan(p, request, schema.catalogue(), o, source);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.hotcrm.mapping.RowProblem;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +76,8 @@ final class ProblemGroups {
         return out;
     }
 
-    String toJson() {
+    /** The groups as stored with the import (see {@link #parse}). */
+    ArrayNode toNode() {
         ArrayNode a = JSON.createArrayNode();
         for (Map.Entry<String, Group> e : groups.entrySet()) {
             Group g = e.getValue();
@@ -86,23 +86,20 @@ final class ProblemGroups {
             ArrayNode rows = n.putArray("rows");
             g.rows.forEach(rows::add);
         }
-        return a.toString();
+        return a;
     }
 
-    static ProblemGroups parse(String json) {
+    /** The groups {@link #toNode} stored; none when {@code stored} is missing. */
+    static ProblemGroups parse(JsonNode stored) {
         ProblemGroups pg = new ProblemGroups();
-        if (json == null || json.isBlank()) {
+        if (stored == null) {
             return pg;
         }
-        try {
-            for (JsonNode n : JSON.readTree(json)) {
-                Group g = new Group(n.path("notice").asBoolean(), text(n, "column"), text(n, "field"), text(n, "message"));
-                g.count = n.path("count").asLong();
-                n.path("rows").forEach(r -> g.rows.add(r.asLong()));
-                pg.groups.put(n.path("key").asText(), g);
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        for (JsonNode n : stored) {
+            Group g = new Group(n.path("notice").asBoolean(), text(n, "column"), text(n, "field"), text(n, "message"));
+            g.count = n.path("count").asLong();
+            n.path("rows").forEach(r -> g.rows.add(r.asLong()));
+            pg.groups.put(n.path("key").asText(), g);
         }
         return pg;
     }

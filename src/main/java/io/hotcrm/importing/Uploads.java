@@ -31,6 +31,17 @@ final class Uploads {
         this.files = files;
     }
 
+    /** The key an upload is kept under in the file store: {@code uploads/<id>/<name>}. */
+    static String storeKey(UUID id, String name) {
+        return FileStore.key("uploads", id.toString(), name);
+    }
+
+    /** The upload a key of {@link #storeKey} names. */
+    static UUID idOf(String storeKey) {
+        String[] parts = storeKey.split("/");
+        return UUID.fromString(parts[parts.length - 2]);
+    }
+
     /** An upload with its key in the file store. */
     record Stored(Uploaded uploaded, String key) {
     }
@@ -38,7 +49,7 @@ final class Uploads {
     Uploaded upload(Principal p, String originalName, InputStream in, long maxBytes) {
         String name = safeName(originalName);
         UUID id = Ids.newId();
-        String key = FileStore.key("uploads", id.toString(), name);
+        String key = storeKey(id, name);
         long size = 0;
         try (FileStore.NewFile u = files.create(key); InputStream src = in) {
             OutputStream out = u.stream();

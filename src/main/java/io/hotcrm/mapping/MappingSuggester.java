@@ -53,20 +53,18 @@ public final class MappingSuggester {
         return resolveDuplicates(out);
     }
 
-    /** Headers of a person's first and last names (normalised), as user exports of other CRMs name them. */
-    private static final java.util.Set<String> FIRST_NAMES = java.util.Set.of("firstname", "first", "givenname", "forename",
-            "vorname", "prenom", "nombre");
-    private static final java.util.Set<String> LAST_NAMES = java.util.Set.of("lastname", "last", "surname", "familyname",
-            "nachname", "nom", "apellido", "apellidos");
-
     /**
      * The mapping the suggestions propose (every confidently matched column) and, for an object whose required
      * name field no column fills but which has first and last name columns (a user export of Salesforce or
      * HubSpot), the name composed from them.
      */
     public Mapping suggestMapping(ObjectDef o, List<String> headers, List<String[]> samples) {
-        List<Suggestion> suggestions = suggest(o, headers, samples);
-        String[] parts = nameParts(o, headers, suggestions);
+        return suggestMapping(o, suggest(o, headers, samples));
+    }
+
+    /** The mapping that suggestions already made ({@link #suggest}) propose, as {@link #suggestMapping(ObjectDef, List, List)}. */
+    public Mapping suggestMapping(ObjectDef o, List<Suggestion> suggestions) {
+        String[] parts = nameParts(o, suggestions);
         if (parts == null) {
             return Mapping.fromSuggestions(o.name(), suggestions);
         }
@@ -77,8 +75,11 @@ public final class MappingSuggester {
     /** A column mapped to a name this surely (the field's own name or label) keeps it from being composed. */
     private static final double SURE = 0.95;
 
-    /** The first and last name headers to compose the object's {@code name} from, or null. */
-    private static String[] nameParts(ObjectDef o, List<String> headers, List<Suggestion> suggestions) {
+    /**
+     * The first and last name headers to compose the object's {@code name} from, or null: columns no field took
+     * whose headers mean {@code first_name} and {@code last_name} (their names, labels or synonyms).
+     */
+    private String[] nameParts(ObjectDef o, List<Suggestion> suggestions) {
         FieldDef name = o.field("name").orElse(null);
         if (name == null || !name.required() || name.computed() || name.type() != io.hotcrm.metadata.FieldType.TEXT
                 || suggestions.stream().anyMatch(x -> x.mapped() && x.field().equals("name") && x.confidence() >= SURE)) {
@@ -91,9 +92,9 @@ public final class MappingSuggester {
             if (x.mapped()) {
                 continue;
             }
-            if (first == null && FIRST_NAMES.contains(n)) {
+            if (first == null && synonyms.means(n, "first_name")) {
                 first = x.header();
-            } else if (last == null && LAST_NAMES.contains(n)) {
+            } else if (last == null && synonyms.means(n, "last_name")) {
                 last = x.header();
             }
         }

@@ -45,6 +45,12 @@ final class Synonyms {
         return out;
     }
 
+    /** Whether a (normalised) header names the field: its API name, or a synonym of it for any object. */
+    boolean means(String normalisedHeader, String field) {
+        return normalise(field).equals(normalisedHeader)
+                || byHeader.getOrDefault(normalisedHeader, List.of()).stream().anyMatch(e -> e.field().equals(field));
+    }
+
     /** Lower case, accents removed, only letters and digits: "E-Mail Address" → "emailaddress". */
     static String normalise(String s) {
         String d = Normalizer.normalize(s, Normalizer.Form.NFD);

@@ -2,11 +2,8 @@ package io.hotcrm.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hotcrm.cli.Cli;
 import io.hotcrm.security.Principal;
 import io.hotcrm.store.StoredRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,26 +15,18 @@ import org.junit.jupiter.api.io.TempDir;
 class HotCrmCliTest {
     @TempDir
     Path data;
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    final io.hotcrm.testing.CliRun cli = new io.hotcrm.testing.CliRun();
 
     int run(String... args) {
         return runWith(Map.of(), args);
     }
 
     int runWith(Map<String, String> env, String... args) {
-        out.reset();
-        err.reset();
-        String[] all = new String[args.length + 2];
-        all[0] = "--data";
-        all[1] = data.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        return new Cli(dir -> HotCrm.open(Config.from(dir, env)), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(all);
+        return cli.run(data, env, args);
     }
 
     String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return cli.out();
     }
 
     HotCrm open() {
@@ -86,7 +75,7 @@ class HotCrmCliTest {
         assertThat(run("jobs", "show", jobId)).isZero();
         assertThat(out()).contains("\"history\"", "\"state\" : \"queued\"", "\"state\" : \"running\"");
         assertThat(run("jobs", "cancel", jobId)).isEqualTo(5);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("already ended (succeeded)");
+        assertThat(cli.err()).contains("already ended (succeeded)");
     }
 
     @Test
@@ -96,16 +85,16 @@ class HotCrmCliTest {
         }
         assertThat(run("--as", "rita@example.com", "recycle-bin", "purge", "--older-than-days", "0", "--object", "lead"))
                 .isEqualTo(3);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("may not delete lead records");
+        assertThat(cli.err()).contains("may not delete lead records");
         assertThat(run("recycle-bin", "purge", "--older-than-days", "0", "--object", "lead")).isZero();
         assertThat(run("jobs", "list")).isZero();
         assertThat(out()).contains("recycle-bin-purge", "succeeded");
         assertThat(run("--as", "rita@example.com", "jobs", "list")).isZero();
         assertThat(out()).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("No jobs.");
+        assertThat(cli.err()).contains("No jobs.");
         assertThat(run("recycle-bin", "purge", "--older-than-days", "-1")).isEqualTo(2);
         assertThat(run("recycle-bin", "purge", "--object", "user")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("deactivate them instead");
+        assertThat(cli.err()).contains("deactivate them instead");
     }
 
     @Test
@@ -125,7 +114,7 @@ class HotCrmCliTest {
         Path report = data.resolve("report");
         assertThat(run("import", csv.toString(), "--object", "lead", "--decimal-comma", "--report", report.toString())).isEqualTo(1);
         assertThat(out()).contains("Imported leads;semi.csv into lead", "Created 1, updated 0, unchanged 0, skipped 0, failed 1 of 2 rows.");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Row 3, column \"Last Name\": Last Name is required for a new lead.");
+        assertThat(cli.err()).contains("Row 3, column \"Last Name\": Last Name is required for a new lead.");
         assertThat(report.resolve("results.csv")).exists();
         assertThat(report.resolve("errors.csv")).exists();
         String importId = out().lines().findFirst().orElseThrow().replaceAll(".*\\(import ([0-9a-f-]{36}).*", "$1");
@@ -138,7 +127,7 @@ class HotCrmCliTest {
         assertThat(out()).contains("1 created records deleted");
         assertThat(run("import", "undo", importId)).isEqualTo(5);
         assertThat(run("import", data.resolve("missing.csv").toString(), "--object", "lead")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("There is no file");
+        assertThat(cli.err()).contains("There is no file");
         assertThat(run("import", "suggest", csv.toString(), "--object", "lead")).isZero();
         assertThat(out()).contains("Lead ID", "not mapped", "Company", "company");
     }
@@ -179,10 +168,10 @@ class HotCrmCliTest {
 
         Path denied = data.resolve("exports").resolve("denied.csv");
         assertThat(run("export", "--object", "lead", "--output", denied.toString(), "--as", "rita@example.com")).isEqualTo(3);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("may not export lead records");
+        assertThat(cli.err()).contains("may not export lead records");
         assertThat(denied).doesNotExist();
         assertThat(run("export", "--object", "lead", "--fields", "emial", "--output", denied.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no field \"emial\"");
+        assertThat(cli.err()).contains("no field \"emial\"");
         try (var files = java.nio.file.Files.list(denied.getParent())) {
             assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("leads.csv", "acme.jsonl");
         }
@@ -198,7 +187,7 @@ class HotCrmCliTest {
         Path drop = data.resolve("exports").resolve("drop");
         assertThat(run("export", "schedule", "save", "Outside", "--object", "account", "--destination", "local", "--set",
                 "path=" + data.resolve("drop"), "--cron", "0 2 * * *")).isEqualTo(3);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("is outside the directories HotCRM may write exports to ("
+        assertThat(cli.err()).contains("is outside the directories HotCRM may write exports to ("
                 + drop.getParent() + ")");
         assertThat(run("export", "schedule", "save", "Accounts daily", "--object", "account", "--fields", "external_id,name",
                 "--format", "jsonl", "--destination", "local", "--set", "path=drop", "--cron", "0 2 * * *",
@@ -222,7 +211,7 @@ class HotCrmCliTest {
         assertThat(out()).contains("\"paused\" : true", "\"timeZone\" : \"Europe/Paris\"");
         assertThat(run("export", "schedule", "save", "Secret one", "--object", "account", "--destination", "sftp", "--set", "host=127.0.0.1",
                 "--set", "username=u", "--set", "password=pw", "--cron", "0 3 * * *", "--no-test")).isEqualTo(6);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("set HOTCRM_SECRET_KEY");
+        assertThat(cli.err()).contains("set HOTCRM_SECRET_KEY");
         assertThat(run("export", "schedule", "delete", "Accounts daily")).isZero();
         assertThat(run("export", "schedule", "show", "Accounts daily")).isEqualTo(4);
     }
@@ -230,13 +219,13 @@ class HotCrmCliTest {
     @Test
     void anyFirstCommandOnANewDataDirectorySetsItUpAndImportsOwnedByTheActingUser() throws Exception {
         Path csv = java.nio.file.Files.writeString(data.resolve("accounts.csv"), "external_id,name\nF-1,First\n");
-        assertThat(run("import", csv.toString(), "--object", "account")).as(err.toString(StandardCharsets.UTF_8)).isZero();
-        String first = err.toString(StandardCharsets.UTF_8);
+        assertThat(run("import", csv.toString(), "--object", "account")).as(cli.err()).isZero();
+        String first = cli.err();
         assertThat(first).contains("HotCRM created its first administrator", "Email:     admin@hotcrm.local", "Password:  ",
                 "API token: hcrm_");
         assertThat(out()).contains("Created 1");
         assertThat(run("users", "add", "ann@example.com", "--name", "Ann Lee", "--role", "standard")).isZero();
-        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("first administrator");
+        assertThat(cli.err()).doesNotContain("first administrator");
         Path more = java.nio.file.Files.writeString(data.resolve("more.csv"), "external_id,name\nF-2,Second\n");
         assertThat(run("--as", "ann@example.com", "import", more.toString(), "--object", "account")).isZero();
         assertThat(run("query", "{\"object\": \"account\", \"fields\": [\"external_id\", \"owner.email\"], \"orderBy\":"
@@ -257,7 +246,7 @@ class HotCrmCliTest {
         Path csv = java.nio.file.Files.writeString(data.resolve("dates.csv"), "external_id,name,next_renewal_date\n"
                 + "D-1,April,31.04.2024\nD-2,February,30.02.2023\nD-3,Leap,29.02.2024\n");
         assertThat(run("import", csv.toString(), "--object", "account", "--date-format", "dd.MM.yyyy")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(
+        assertThat(cli.err()).contains(
                 "Row 2, column \"next_renewal_date\": \"31.04.2024\" is not a real date: April 2024 has 30 days.",
                 "Row 3, column \"next_renewal_date\": \"30.02.2023\" is not a real date: February 2023 has 28 days.");
         assertThat(run("query", "{\"object\": \"account\", \"fields\": [\"external_id\", \"next_renewal_date\"]}")).isZero();
@@ -271,7 +260,7 @@ class HotCrmCliTest {
         }
         Path csv = java.nio.file.Files.writeString(data.resolve("m.csv"), "external_id,name\nM-1,Mapped\n");
         assertThat(run("import", csv.toString(), "--object", "account", "--save-mapping", "accounts sheet")).isZero();
-        assertThat(run("import", "mappings", "list")).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(run("import", "mappings", "list")).as(cli.err()).isZero();
         assertThat(out()).contains("account", "accounts sheet");
     }
 
@@ -282,14 +271,14 @@ class HotCrmCliTest {
                 "jdbc:postgresql://crm:s3cret-pw@127.0.0.1:" + closed + "/crm")) {
             long start = System.nanoTime();
             assertThat(runWith(Map.of("HOTCRM_DB_URL", url, "HOTCRM_DB_PASSWORD", "s3cret-pw"), "objects")).isEqualTo(6);
-            String message = err.toString(StandardCharsets.UTF_8);
+            String message = cli.err();
             assertThat(message).as(message).contains("Cannot connect to the database at jdbc:postgresql://",
                     "Check HOTCRM_DB_URL, HOTCRM_DB_USER and HOTCRM_DB_PASSWORD").doesNotContain("s3cret-pw");
             assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(20));
         }
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("crm:***@127.0.0.1");
+        assertThat(cli.err()).contains("crm:***@127.0.0.1");
         assertThat(runWith(Map.of("HOTCRM_DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/crm?password=s3cret-pw"), "objects"))
                 .isEqualTo(6);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("/crm?password=***: Connection to 127.0.0.1:" + closed + " refused");
+        assertThat(cli.err()).contains("/crm?password=***: Connection to 127.0.0.1:" + closed + " refused");
     }
 }

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
-import io.hotcrm.cli.Cli;
 import io.hotcrm.store.Database;
 import io.hotcrm.store.Dialect;
 import io.hotcrm.testing.Child;
 import io.hotcrm.testing.TestDb;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,8 +38,7 @@ class ImportRecoveryTest {
     abstract static class Contract {
         @TempDir
         Path data;
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
+        final io.hotcrm.testing.CliRun run = new io.hotcrm.testing.CliRun();
         Map<String, String> env;
 
         abstract Map<String, String> database();
@@ -56,22 +51,15 @@ class ImportRecoveryTest {
         }
 
         int cli(String... args) {
-            out.reset();
-            err.reset();
-            String[] all = new String[args.length + 2];
-            all[0] = "--data";
-            all[1] = data.toString();
-            System.arraycopy(args, 0, all, 2, args.length);
-            return new Cli(dir -> HotCrm.open(Config.from(dir, env())), new PrintStream(out, true, StandardCharsets.UTF_8),
-                    new PrintStream(err, true, StandardCharsets.UTF_8)).run(all);
+            return run.run(data, env(), args);
         }
 
         String out() {
-            return out.toString(StandardCharsets.UTF_8);
+            return run.out();
         }
 
         String err() {
-            return err.toString(StandardCharsets.UTF_8);
+            return run.err();
         }
 
         String url() {

@@ -35,7 +35,7 @@ class ImportStateTest {
         g.add(new RowProblem(7, "Stage", "stage", "won", "\"won\" is not allowed in Stage: expected one of Open, Closed Won."), false);
         g.add(new RowProblem(9, "Stage", "stage", "closed won", "\"closed won\" was written as \"Closed Won\", the picklist's value."), true);
         g.add(new RowProblem(11, "Stage", "stage", "CLOSED WON", "\"CLOSED WON\" was written as \"Closed Won\", the picklist's value."), true);
-        var groups = ProblemGroups.parse(g.toJson()).list();
+        var groups = ProblemGroups.parse(g.toNode()).list();
         assertThat(groups).hasSize(3);
         assertThat(groups.get(0)).satisfies(e -> {
             assertThat(e.kind()).isEqualTo("error");
