@@ -61,6 +61,7 @@ public final class HotCrm implements Platform {
     private final Exporter exporter;
     private final ExportSchedules schedules;
     private final FileStore files;
+    private final io.hotcrm.migration.Migrations migrations;
 
     private HotCrm(Config config, Database db, FileStore files) {
         this.files = files;
@@ -86,6 +87,10 @@ public final class HotCrm implements Platform {
         this.schedules = new ExportSchedules(db.jdbi(), db.dialect(), schema, exporter, destinations,
                 Secrets.fromBase64(config.secretKey()), work, notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new ScheduledExportJob(schedules));
+        this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
+                List.of(new io.hotcrm.migration.salesforce.SalesforceKind()), Secrets.fromBase64(config.secretKey()), work,
+                config.dataDir().resolve("tmp").resolve("migrations"));
+        jobs.register(new MigrationJob(migrations, notifier::notify));
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();
     }
@@ -251,6 +256,11 @@ public final class HotCrm implements Platform {
     @Override
     public Exporter exporter() {
         return exporter;
+    }
+
+    @Override
+    public io.hotcrm.migration.Migrations migrations() {
+        return migrations;
     }
 
     @Override

@@ -33,6 +33,8 @@ public interface Platform extends AutoCloseable {
 
     io.hotcrm.exporting.ExportSchedules schedules();
 
+    io.hotcrm.migration.Migrations migrations();
+
     /** A one-line description of the database in use, for messages (no secrets). */
     String databaseDescription();
 

@@ -12,11 +12,15 @@ import java.nio.file.Path;
  * blank cell clears the field of a matched record (by default blanks keep the value). {@code migration}: the
  * import loads data from another system and may keep its created dates and creators ({@code created_at},
  * {@code created_by}) and fill read-only fields — only for roles allowed to migrate data.
+ * {@code expected}: for a dry-run that is one step of several (a migration), records that earlier steps would
+ * create — per object, an upload listing their keys (external ids; emails for users), one per line — count as
+ * found by lookups, so the dry-run does not fail rows for references a real run would resolve.
  */
 public record ImportRequest(String object, ImportMode mode, String matchField, Mapping mapping, String mappingName,
                             String saveMappingAs, SourceOptions source, Formats.Overrides formats, boolean dryRun,
-                            boolean blanksClear, ImportFile file, boolean migration) {
+                            boolean blanksClear, ImportFile file, boolean migration, java.util.Map<String, java.util.UUID> expected) {
     public ImportRequest {
+        expected = expected == null ? java.util.Map.of() : java.util.Map.copyOf(expected);
         mode = mode == null ? ImportMode.UPSERT : mode;
         source = source == null ? SourceOptions.DETECT : source;
         java.util.Objects.requireNonNull(file, "file");
@@ -41,7 +45,7 @@ public record ImportRequest(String object, ImportMode mode, String matchField, M
     public Builder toBuilder() {
         return new Builder(object, file).mode(mode).match(matchField).mapping(mapping).mappingName(mappingName)
                 .saveMappingAs(saveMappingAs).source(source).formats(formats).dryRun(dryRun).blanksClear(blanksClear)
-                .migration(migration);
+                .migration(migration).expected(expected);
     }
 
     public ImportRequest withMode(ImportMode m) {
@@ -82,6 +86,7 @@ public record ImportRequest(String object, ImportMode mode, String matchField, M
         private boolean dryRun;
         private boolean blanksClear;
         private boolean migration;
+        private java.util.Map<String, java.util.UUID> expected = java.util.Map.of();
 
         private Builder(String object, ImportFile file) {
             this.object = object;
@@ -138,9 +143,15 @@ public record ImportRequest(String object, ImportMode mode, String matchField, M
             return this;
         }
 
+        /** Records earlier steps would create, for a dry-run's lookups: object → upload of their keys, one per line. */
+        public Builder expected(java.util.Map<String, java.util.UUID> e) {
+            this.expected = e == null ? java.util.Map.of() : e;
+            return this;
+        }
+
         public ImportRequest build() {
             return new ImportRequest(object, mode, matchField, mapping, mappingName, saveMappingAs, source, formats, dryRun,
-                    blanksClear, file, migration);
+                    blanksClear, file, migration, expected);
         }
     }
 }

@@ -263,7 +263,41 @@ public final class Importer {
         return ImportRequest.builder(row.object(), file).mode(row.mode()).match(row.match())
                 .mapping(Mapping.parse(settings.get("mapping").toString(), "of import " + row.id()))
                 .source(optionsOf(settings)).dryRun(row.dryRun()).blanksClear(settings.path("blanksClear").asBoolean(false))
-                .migration(settings.path("migration").asBoolean(false));
+                .migration(settings.path("migration").asBoolean(false))
+                .expected(expectedOf(settings));
+    }
+
+    private static Map<String, UUID> expectedOf(JsonNode settings) {
+        Map<String, UUID> out = new HashMap<>();
+        settings.path("expected").properties().forEach(e -> out.put(e.getKey(), UUID.fromString(e.getValue().asText())));
+        return out;
+    }
+
+    /**
+     * The keys of records a dry-run's earlier steps would create, per object (lower-cased for users, whose key is
+     * the email): read from the uploads the request names.
+     */
+    private Map<String, java.util.Set<String>> expectedKeys(Principal p, ImportRequest r) {
+        Map<String, java.util.Set<String>> out = new HashMap<>();
+        if (!r.dryRun()) {
+            return out;
+        }
+        r.expected().forEach((object, upload) -> {
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            String key = uploads.key(p, new ImportFile(upload, null, "keys"));
+            try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(files.open(key),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (!line.isBlank()) {
+                        keys.add(object.equals(UserRows.USER) ? line.strip().toLowerCase(java.util.Locale.ROOT) : line.strip());
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            out.put(object, keys);
+        });
+        return out;
     }
 
     /**
@@ -343,6 +377,10 @@ public final class Importer {
         }
         n.put("blanksClear", r.blanksClear());
         n.put("migration", r.migration());
+        if (!r.expected().isEmpty()) {
+            ObjectNode e = n.putObject("expected");
+            r.expected().forEach((object, upload) -> e.put(object, upload.toString()));
+        }
         n.put("source", plan.source());
         ArrayNode ignored = n.putArray("ignoredColumns");
         plan.compiled().ignoredColumns().forEach(ignored::add);
@@ -456,7 +494,7 @@ public final class Importer {
                     listener, source.rows(), row.counts(), findings);
             ImportRun run = new ImportRun(importId, row.dryRun(), p, row.stamp(), keys,
                     users ? new UserRows(cm, security.roles().list().stream().map(Role::name).toList()) : null,
-                    new References(db, batch, cm, targets, keys), classifier, writer, results);
+                    new References(db, batch, cm, targets, keys, expectedKeys(p, request)), classifier, writer, results);
             long started = System.nanoTime();
             boolean cancelled = run.run(source, row.counts().done(), listener);
             long ran = System.nanoTime() - started;

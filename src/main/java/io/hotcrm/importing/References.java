@@ -44,6 +44,7 @@ final class References {
     private final Keys keys;
     private final Map<String, Map<String, Object>> cache = new HashMap<>();
     private final List<Deferred> deferred = new ArrayList<>();
+    private final Map<String, Set<String>> expected;
 
     /** A reference to another row of the same file, linked once every chunk is written. */
     private record Deferred(UUID recordId, long row, int target, String key) {
@@ -51,8 +52,11 @@ final class References {
 
     /**
      * @param targetObjects the objects lookups point at, by name ({@code user} for owners)
+     * @param expected keys of records a dry-run's earlier steps would create, per object: found, not failed
      */
-    References(Database db, RecordBatch batch, CompiledMapping mapping, Map<String, ObjectDef> targetObjects, Keys keys) {
+    References(Database db, RecordBatch batch, CompiledMapping mapping, Map<String, ObjectDef> targetObjects, Keys keys,
+               Map<String, Set<String>> expected) {
+        this.expected = expected;
         this.db = db;
         this.batch = batch;
         this.mapping = mapping;
@@ -99,6 +103,9 @@ final class References {
             row.fail(target.header(), target.name(), ref.key(), many.size() + " " + to.pluralLabel() + " have the "
                     + byName(ref.by()) + " " + Texts.quote(ref.key()) + " (ids " + many.stream().limit(5).map(String::valueOf)
                     .reduce((a, b) -> a + ", " + b).orElse("") + "); give the external id or id instead.");
+        } else if (expected.getOrDefault(to.name(), Set.of()).contains(k)) {
+            // an earlier step of the same migration would create it: resolved in a real run
+            row.values[t] = UUID.nameUUIDFromBytes((to.name() + ":" + k).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else if (keys.inFile(t, k)) {
             if (row.deferredTargets == null) {
                 row.deferredTargets = new ArrayList<>(1);

@@ -64,6 +64,11 @@ class CliTest {
                 return t.schedules;
             }
 
+            @Override
+            public io.hotcrm.migration.Migrations migrations() {
+                throw new UnsupportedOperationException("migrations are tested in io.hotcrm.migration");
+            }
+
             public String databaseDescription() {
                 return "H2";
             }

@@ -1,0 +1,36 @@
+package io.hotcrm.migration;
+
+import io.hotcrm.common.HotCrmException;
+import java.time.Instant;
+
+/**
+ * Which records of each object a migration reads: all of them (no field), or those whose {@code field} —
+ * {@code created} or {@code modified} — falls in [{@code from}, {@code until}), either end open; and, for a delta,
+ * only those changed after {@code changedSince}.
+ */
+public record Slice(String field, Instant from, Instant until, Instant changedSince) {
+    public static final Slice ALL = new Slice(null, null, null, null);
+    public static final String CREATED = "created";
+    public static final String MODIFIED = "modified";
+
+    public Slice {
+        if (field != null && !field.equals(CREATED) && !field.equals(MODIFIED)) {
+            throw HotCrmException.invalid("A slice is on \"created\" or \"modified\", not \"" + field + "\".");
+        }
+        if (field == null && (from != null || until != null)) {
+            field = CREATED;
+        }
+        if (from != null && until != null && !from.isBefore(until)) {
+            throw HotCrmException.invalid("The slice's start (" + from + ") must be before its end (" + until + ").");
+        }
+    }
+
+    /** This slice, narrowed to records changed after {@code since} (a delta). */
+    public Slice changedSince(Instant since) {
+        return new Slice(field, from, until, since);
+    }
+
+    public boolean bounded() {
+        return from != null || until != null;
+    }
+}

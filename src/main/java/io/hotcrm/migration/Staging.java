@@ -1,0 +1,222 @@
+package io.hotcrm.migration;
+
+import de.siegmar.fastcsv.writer.CsvWriter;
+import io.hotcrm.migration.MigrationPlan.PlanField;
+import io.hotcrm.migration.MigrationPlan.PlanObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns a source object's records into a file the importer reads: one column per HotCRM field the plan fills
+ * ({@code external_id} first: the source's id), values translated through the plan — picklist values mapped,
+ * references as the target's source id (its external id in HotCRM), polymorphic references split by the type of
+ * record they point at, owners and creators as the email of their HotCRM user (the fallback owner for queues and
+ * users HotCRM does not have). Also writes the keys of the staged records, one per line (for a dry-run's later
+ * steps), and counts what it could not keep. The file streams: memory does not grow with the object.
+ */
+final class Staging {
+    static final String EXTERNAL_ID = "external_id";
+
+    /** What a source user is to the migration: their email, and whether HotCRM has (or will have) them. */
+    record SourceUser(String email, boolean inHotCrm) {
+    }
+
+    /** What staging one object read and left out. */
+    record Staged(Path file, Path keys, List<String> columns, long rows, long skipped, long queueOwned, long unmatchedOwners,
+                  Map<String, Long> orphans) {
+    }
+
+    private final SourceDefaults defaults;
+    private final MigrationPlan plan;
+    private final Map<String, SourceUser> users;
+    private final Map<String, String> prefixes;
+
+    /**
+     * @param users the source's users by id
+     * @param prefixes source object by id prefix (polymorphic references)
+     */
+    Staging(SourceDefaults defaults, MigrationPlan plan, Map<String, SourceUser> users, Map<String, String> prefixes) {
+        this.defaults = defaults;
+        this.plan = plan;
+        this.users = users;
+        this.prefixes = prefixes;
+    }
+
+    /** The columns the staged file has, in order. */
+    static List<String> columns(PlanObject o, boolean users) {
+        Set<String> cols = new LinkedHashSet<>();
+        if (!users) {
+            cols.add(EXTERNAL_ID);
+        }
+        for (PlanField f : o.fields()) {
+            if (f.kind().equals(PlanField.POLYMORPHIC)) {
+                cols.addAll(new TreeMap<>(invert(f.targets())).keySet());
+            } else if (f.target() != null) {
+                cols.add(f.target());
+            }
+        }
+        o.fill().keySet().forEach(cols::add);
+        if (users) {
+            cols.add("active");
+        }
+        return new ArrayList<>(cols);
+    }
+
+    /** The source fields to read for the object. */
+    static List<String> sourceFields(PlanObject o) {
+        List<String> out = new ArrayList<>();
+        for (PlanField f : o.fields()) {
+            if (!out.contains(f.source())) {
+                out.add(f.source());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> invert(Map<String, String> m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(v, k));
+        return out;
+    }
+
+    /** Reads the object from the source into a new staged file in {@code dir}. */
+    Staged stage(CrmSource source, PlanObject o, Slice slice, Path dir, Set<String> hotcrmEmails) throws IOException {
+        boolean userObject = o.source().equals(defaults.userObject());
+        List<String> columns = columns(o, userObject);
+        Path file = Files.createTempFile(dir, "staged-" + o.target() + "-", ".csv");
+        Path keys = Files.createTempFile(dir, "keys-" + o.target() + "-", ".txt");
+        long[] counts = new long[5];
+        Map<String, Long> orphans = new TreeMap<>();
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8); CsvWriter csv = CsvWriter.builder().build(w);
+             Writer k = Files.newBufferedWriter(keys, StandardCharsets.UTF_8)) {
+            csv.writeRecord(columns);
+            source.read(o.source(), sourceFields(o), userObject ? Slice.ALL : slice, rec -> {
+                Map<String, String> row = userObject ? userRow(o, rec, hotcrmEmails, counts) : row(o, rec, counts, orphans);
+                if (row == null) {
+                    return true;
+                }
+                List<String> out = new ArrayList<>(columns.size());
+                for (String c : columns) {
+                    String v = row.get(c);
+                    out.add(v == null ? "" : v);
+                }
+                csv.writeRecord(out);
+                try {
+                    k.write(userObject ? row.get("email") : rec.get(defaults.idField()));
+                    k.write('\n');
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                counts[0]++;
+                return true;
+            });
+        }
+        return new Staged(file, keys, columns, counts[0], counts[1], counts[2], counts[3], orphans);
+    }
+
+    /**
+     * A source record as HotCRM field → text, through the plan (what spot-checks compare too). Counts queue-owned
+     * records ({@code counts[2]}), owners HotCRM has no user for ({@code counts[3]}) and references to records of
+     * types the plan does not keep ({@code orphans}).
+     */
+    Map<String, String> row(PlanObject o, Map<String, String> rec, long[] counts, Map<String, Long> orphans) {
+        Map<String, String> row = new LinkedHashMap<>();
+        row.put(EXTERNAL_ID, rec.get(defaults.idField()));
+        for (PlanField f : o.fields()) {
+            String v = rec.get(f.source());
+            switch (f.kind()) {
+                case PlanField.PICKLIST -> row.put(f.target(), picklist(f, v));
+                case PlanField.POLYMORPHIC -> {
+                    if (v != null) {
+                        String type = prefixes.get(v.length() >= 3 ? v.substring(0, 3) : v);
+                        String target = type == null ? null : f.targets().get(type);
+                        if (target != null) {
+                            row.put(target, v);
+                        } else {
+                            orphans.merge(f.source() + " → " + (type == null ? "an unknown object (" + v.substring(0, Math.min(3, v.length())) + "…)"
+                                    : type), 1L, Long::sum);
+                        }
+                    }
+                }
+                case PlanField.OWNER -> row.put(f.target(), owner(v, counts));
+                case PlanField.CREATED_BY -> {
+                    SourceUser u = v == null ? null : users.get(v);
+                    row.put(f.target(), u != null && u.inHotCrm() ? u.email() : null);
+                }
+                default -> row.put(f.target(), v);
+            }
+        }
+        o.fill().forEach((field, value) -> {
+            if ((row.get(field) == null || row.get(field).isBlank()) && value != null && !value.isBlank()) {
+                row.put(field, value);
+            }
+        });
+        return row;
+    }
+
+    private Map<String, String> userRow(PlanObject o, Map<String, String> rec, Set<String> hotcrmEmails, long[] counts) {
+        String email = rec.get(defaults.userEmailField());
+        if (email == null || hotcrmEmails.contains(email.toLowerCase(Locale.ROOT))
+                || plan.users().equals(MigrationPlan.MATCH_ONLY)) {
+            counts[1]++;
+            return null;
+        }
+        Map<String, String> row = row(o, rec, counts, new TreeMap<>());
+        row.remove(EXTERNAL_ID);
+        row.put("active", "false");
+        return row;
+    }
+
+    private String owner(String sourceUserId, long[] counts) {
+        if (sourceUserId == null) {
+            return null;
+        }
+        if (defaults.queuePrefixes().stream().anyMatch(sourceUserId::startsWith)) {
+            counts[2]++;
+            return plan.fallbackOwner();
+        }
+        SourceUser u = users.get(sourceUserId);
+        if (u == null || !u.inHotCrm()) {
+            counts[3]++;
+            return plan.fallbackOwner();
+        }
+        return u.email();
+    }
+
+    private static String picklist(PlanField f, String v) {
+        if (v == null) {
+            return null;
+        }
+        if (!v.contains(";") || f.values().containsKey(v)) {
+            return one(f, v);
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : v.split(";")) {
+            String m = one(f, part);
+            if (m != null && !parts.contains(m)) {
+                parts.add(m);
+            }
+        }
+        return String.join(";", parts);
+    }
+
+    private static String one(PlanField f, String v) {
+        String m = f.values().get(v);
+        if (m != null && !m.isBlank()) {
+            return m;
+        }
+        return f.otherwise() != null ? f.otherwise() : v;
+    }
+}

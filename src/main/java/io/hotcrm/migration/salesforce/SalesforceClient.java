@@ -1,0 +1,347 @@
+package io.hotcrm.migration.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import de.siegmar.fastcsv.reader.CsvReader;
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Salesforce's REST and Bulk API 2.0 over HTTP, as a migration reads them: logs in with the connection's grant,
+ * sends every call with the session, logs in again once when the session expired (401 {@code INVALID_SESSION_ID}),
+ * backs off on 429, 503 and {@code REQUEST_LIMIT_EXCEEDED}, and stops before the org's daily API allowance falls
+ * under the connection's reserve ({@code Sforce-Limit-Info}), saying when to go on.
+ */
+final class SalesforceClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern USAGE = Pattern.compile("api-usage=(\\d+)/(\\d+)");
+    private static final int ATTEMPTS = 6;
+
+    private final SalesforceAuth auth;
+    private final String apiVersion;
+    private final long reserve;
+    private final long retryBaseMillis;
+    private final HttpClient http;
+    private SalesforceAuth.Session session;
+    private long apiUsed;
+    private long apiMax;
+    private int calls;
+
+    SalesforceClient(SalesforceAuth auth, String apiVersion, long reserve, long retryBaseMillis) {
+        this.auth = auth;
+        this.apiVersion = apiVersion;
+        this.reserve = reserve;
+        this.retryBaseMillis = retryBaseMillis;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** The path prefix of data calls: {@code /services/data/v62.0}. */
+    String base() {
+        return "/services/data/v" + apiVersion;
+    }
+
+    String instanceUrl() {
+        return session().instanceUrl();
+    }
+
+    long apiUsed() {
+        return apiUsed;
+    }
+
+    long apiMax() {
+        return apiMax;
+    }
+
+    /** Data calls made by this client (each one counts against the org's daily allowance). */
+    int calls() {
+        return calls;
+    }
+
+    private SalesforceAuth.Session session() {
+        if (session == null) {
+            session = auth.login();
+        }
+        return session;
+    }
+
+    /** GET of a data path ({@code /services/data/…}) or of a {@code nextRecordsUrl}; the JSON answer. */
+    JsonNode get(String path) {
+        return send("GET", path, null, null, r -> readJson(r));
+    }
+
+    JsonNode post(String path, String json) {
+        return send("POST", path, json, "application/json", this::readJson);
+    }
+
+    JsonNode patch(String path, String json) {
+        return send("PATCH", path, json, "application/json", this::readJson);
+    }
+
+    /** GET of a CSV body, handed to {@code body} with the response's headers. */
+    <T> T getCsv(String path, Function<HttpResponse<InputStream>, T> body) {
+        return send("GET", path, null, null, body);
+    }
+
+    /**
+     * Pages through a SOQL query ({@code queryAll}: deleted and archived records too), each record to
+     * {@code each}. Returns {@code totalSize} as Salesforce reported it.
+     */
+    long query(String soql, boolean all, Consumer<JsonNode> each) {
+        JsonNode page = get(base() + (all ? "/queryAll" : "/query") + "?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
+        long total = page.path("totalSize").asLong();
+        while (true) {
+            for (JsonNode r : page.path("records")) {
+                each.accept(r);
+            }
+            if (page.path("done").asBoolean(true) || !page.hasNonNull("nextRecordsUrl")) {
+                return total;
+            }
+            page = get(page.get("nextRecordsUrl").asText());
+        }
+    }
+
+    private <T> T send(String method, String path, String body, String contentType, Function<HttpResponse<InputStream>, T> reader) {
+        boolean loggedInAgain = false;
+        for (int attempt = 1; ; attempt++) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : instanceUrl() + path))
+                    .timeout(Duration.ofMinutes(5))
+                    .header("Authorization", "Bearer " + session().accessToken())
+                    .header("Accept-Encoding", "gzip")
+                    .header("Sforce-Query-Options", "batchSize=2000");
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (contentType != null) {
+                b.header("Content-Type", contentType);
+            }
+            HttpResponse<InputStream> r;
+            try {
+                calls++;
+                r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            } catch (IOException e) {
+                if (attempt < ATTEMPTS) {
+                    pause(attempt);
+                    continue;
+                }
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "Salesforce at " + instanceUrl() + " cannot be reached: "
+                        + e.getMessage() + ". Check the network and run the migration again; it goes on where it stopped.", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "Stopped while waiting for Salesforce.", e);
+            }
+            track(r);
+            int status = r.statusCode();
+            if (status >= 200 && status < 300) {
+                checkReserve();
+                return reader.apply(r);
+            }
+            SalesforceException error = error(r);
+            if (status == 401 && !loggedInAgain) {
+                // the session expired or was revoked: one new login, then the same call once more
+                loggedInAgain = true;
+                session = auth.login();
+                attempt--;
+                continue;
+            }
+            boolean busy = status == 429 || status == 503 || error.errorCode().equals("REQUEST_LIMIT_EXCEEDED")
+                    || error.errorCode().equals("SERVER_UNAVAILABLE");
+            if (busy && attempt < ATTEMPTS) {
+                pause(attempt);
+                continue;
+            }
+            if (error.errorCode().equals("REQUEST_LIMIT_EXCEEDED")) {
+                throw new SalesforceException(status, error.errorCode(), "Salesforce refuses more API calls today ("
+                        + error.getMessage() + "). The org's allowance is used up; run the migration again when it has"
+                        + " recovered (it is counted over the last 24 hours) — it goes on where it stopped.");
+            }
+            throw error;
+        }
+    }
+
+    private void track(HttpResponse<?> r) {
+        r.headers().firstValue("Sforce-Limit-Info").ifPresent(v -> {
+            Matcher m = USAGE.matcher(v);
+            if (m.find()) {
+                apiUsed = Long.parseLong(m.group(1));
+                apiMax = Long.parseLong(m.group(2));
+            }
+        });
+    }
+
+    private void checkReserve() {
+        if (apiMax > 0 && apiMax - apiUsed < reserve) {
+            throw new SalesforceException(403, "HOTCRM_API_RESERVE", "The org has used " + apiUsed + " of its " + apiMax
+                    + " API calls of the last 24 hours; the migration stops here to leave the connection's reserve of "
+                    + reserve + " calls to the org's other users. Run it again later (the allowance recovers over 24 hours)"
+                    + " — it goes on where it stopped — or lower the reserve (--api-reserve).");
+        }
+    }
+
+    private void pause(int attempt) {
+        try {
+            Thread.sleep(Math.min(60_000, retryBaseMillis * (1L << (attempt - 1))));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Stopped while waiting to retry a Salesforce call.", e);
+        }
+    }
+
+    private JsonNode readJson(HttpResponse<InputStream> r) {
+        try (InputStream in = body(r)) {
+            byte[] bytes = in.readAllBytes();
+            return bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+        } catch (IOException e) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Salesforce's answer could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The response body, unzipped when Salesforce sent it gzipped. */
+    static InputStream body(HttpResponse<InputStream> r) throws IOException {
+        boolean gzip = r.headers().firstValue("Content-Encoding").map(v -> v.equalsIgnoreCase("gzip")).orElse(false);
+        return gzip ? new GZIPInputStream(r.body(), 65536) : r.body();
+    }
+
+    /** Salesforce's error array ({@code [{"message":…,"errorCode":…}]}) as an exception with its first entry. */
+    static SalesforceException error(HttpResponse<InputStream> r) {
+        String text;
+        try (InputStream in = body(r)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            text = "";
+        }
+        String code = "";
+        String message = "HTTP " + r.statusCode();
+        try {
+            JsonNode n = JSON.readTree(text);
+            JsonNode first = n.isArray() && !n.isEmpty() ? n.get(0) : n;
+            if (first.hasNonNull("errorCode")) {
+                code = first.get("errorCode").asText();
+            } else if (first.hasNonNull("error")) {
+                code = first.get("error").asText();
+            }
+            if (first.hasNonNull("message")) {
+                message = first.get("message").asText();
+            } else if (first.hasNonNull("error_description")) {
+                message = first.get("error_description").asText();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!text.isBlank()) {
+                message = text.length() > 300 ? text.substring(0, 300) + "…" : text;
+            }
+        }
+        return new SalesforceException(r.statusCode(), code, code.isEmpty() ? message : code + ": " + message);
+    }
+
+    // ------------------------------------------------------------------ Bulk API 2.0 query jobs
+
+    /** A finished Bulk API 2.0 query job: its id and the records it says it processed. */
+    record BulkJob(String id, long records) {
+    }
+
+    /**
+     * Runs a Bulk API 2.0 query job to completion (created, polled with back-off until {@code JobComplete}); a job
+     * that fails or is aborted throws with Salesforce's reason.
+     */
+    BulkJob bulkQuery(String soql, boolean all, long pollMillis) {
+        JsonNode job = post(base() + "/jobs/query", JSON.createObjectNode().put("operation", all ? "queryAll" : "query")
+                .put("query", soql).put("contentType", "CSV").put("columnDelimiter", "COMMA").put("lineEnding", "LF").toString());
+        String id = job.path("id").asText();
+        long wait = pollMillis;
+        while (true) {
+            String state = job.path("state").asText();
+            switch (state) {
+                case "JobComplete":
+                    return new BulkJob(id, job.path("numberRecordsProcessed").asLong(-1));
+                case "Failed":
+                case "Aborted":
+                    throw new SalesforceException(400, "BULK_JOB_" + state.toUpperCase(java.util.Locale.ROOT),
+                            "Salesforce's Bulk API query job " + id + " " + state.toLowerCase(java.util.Locale.ROOT) + ": "
+                                    + job.path("errorMessage").asText("no reason given") + " (query: " + soql + ").");
+                default:
+                    try {
+                        Thread.sleep(wait);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new HotCrmException(ErrorCode.UNAVAILABLE, "Stopped while waiting for a Bulk API job.", e);
+                    }
+                    wait = Math.min(wait * 2, 30_000);
+                    job = get(base() + "/jobs/query/" + id);
+            }
+        }
+    }
+
+    /**
+     * Reads every page of a finished job's results ({@code Sforce-Locator} until the literal {@code null}), each row
+     * to {@code each} as column → value ("" becomes null). Returns the rows read; it must equal the pages'
+     * {@code Sforce-NumberOfRecords} summed, or the read fails.
+     */
+    long bulkResults(BulkJob job, Consumer<Map<String, String>> each) {
+        String locator = null;
+        long rows = 0;
+        long announced = 0;
+        do {
+            String path = base() + "/jobs/query/" + job.id() + "/results?maxRecords=50000"
+                    + (locator == null ? "" : "&locator=" + URLEncoder.encode(locator, StandardCharsets.UTF_8));
+            long[] page = new long[2];
+            String next = getCsv(path, r -> {
+                page[0] = r.headers().firstValue("Sforce-NumberOfRecords").map(Long::parseLong).orElse(-1L);
+                try (Reader in = new InputStreamReader(body(r), StandardCharsets.UTF_8)) {
+                    page[1] = readCsv(in, each);
+                } catch (IOException e) {
+                    throw new HotCrmException(ErrorCode.UNAVAILABLE, "A page of Bulk API job " + job.id()
+                            + "'s results broke off: " + e.getMessage() + ". Run the migration again.", e);
+                }
+                return r.headers().firstValue("Sforce-Locator").orElse("null");
+            });
+            if (page[0] >= 0 && page[0] != page[1]) {
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "A page of Bulk API job " + job.id() + " announced "
+                        + page[0] + " records but held " + page[1] + "; nothing of it is used. Run the migration again.");
+            }
+            rows += page[1];
+            announced += Math.max(0, page[0]);
+            locator = next.isBlank() || next.equals("null") ? null : next;
+        } while (locator != null);
+        if (job.records() >= 0 && job.records() != rows) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Bulk API job " + job.id() + " processed " + job.records()
+                    + " records but its results held " + rows + " (pages announced " + announced + "); the object is read"
+                    + " again on the next run.");
+        }
+        return rows;
+    }
+
+    private static long readCsv(Reader in, Consumer<Map<String, String>> each) {
+        long n = 0;
+        List<String> header = null;
+        for (de.siegmar.fastcsv.reader.CsvRecord rec : CsvReader.builder().ofCsvRecord(in)) {
+            if (header == null) {
+                header = rec.getFields();
+                continue;
+            }
+            Map<String, String> row = new HashMap<>(header.size() * 2);
+            for (int i = 0; i < header.size() && i < rec.getFieldCount(); i++) {
+                String v = rec.getField(i);
+                row.put(header.get(i), v.isEmpty() ? null : v);
+            }
+            each.accept(row);
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,131 @@
+package io.hotcrm.migration.salesforce;
+
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.migration.CrmSource;
+import io.hotcrm.migration.SourceKind;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Salesforce as a source: a connection names its login host (production {@code https://login.salesforce.com},
+ * sandbox {@code https://test.salesforce.com}, a My Domain, or any URL), the connected app's consumer key, and one
+ * grant — JWT bearer (username + private key) or refresh token (from the console's web-server flow or given).
+ */
+public final class SalesforceKind implements SourceKind {
+    public static final String KIND = "salesforce";
+    public static final String LOGIN_URL = "loginUrl";
+    public static final String CLIENT_ID = "clientId";
+    public static final String CLIENT_SECRET = "clientSecret";
+    public static final String FLOW = "flow";
+    public static final String USERNAME = "username";
+    public static final String PRIVATE_KEY = "privateKey";
+    public static final String REFRESH_TOKEN = "refreshToken";
+    public static final String API_VERSION = "apiVersion";
+    /** API calls left to the org's other users: the migration stops before the daily allowance falls under it. */
+    public static final String API_RESERVE = "apiReserve";
+    /** Objects with more records than this are read with Bulk API 2.0 query jobs; smaller ones with SOQL paging. */
+    public static final String BULK_THRESHOLD = "bulkThreshold";
+    /** First wait between retries and Bulk API polls, in milliseconds (doubling). */
+    public static final String RETRY_MILLIS = "retryMillis";
+
+    static final String DEFAULT_VERSION = "62.0";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Set<String> secretSettings() {
+        return Set.of(CLIENT_SECRET, PRIVATE_KEY, REFRESH_TOKEN);
+    }
+
+    @Override
+    public void check(Map<String, String> s) {
+        String login = s.get(LOGIN_URL);
+        if (login == null || login.isBlank()) {
+            throw HotCrmException.invalid("A Salesforce connection needs its login host (--login-url): https://login.salesforce.com"
+                    + " for production, https://test.salesforce.com for a sandbox, or the org's My Domain URL.");
+        }
+        try {
+            URI u = URI.create(login.trim());
+            if (u.getScheme() == null || !(u.getScheme().equals("https") || u.getScheme().equals("http")) || u.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+        } catch (IllegalArgumentException e) {
+            throw HotCrmException.invalid("The login host \"" + login + "\" is not a URL like https://login.salesforce.com.");
+        }
+        if (blank(s.get(CLIENT_ID))) {
+            throw HotCrmException.invalid("A Salesforce connection needs the connected app's consumer key (--client-id).");
+        }
+        String flow = s.getOrDefault(FLOW, SalesforceAuth.FLOW_REFRESH);
+        if (flow.equals(SalesforceAuth.FLOW_JWT)) {
+            if (blank(s.get(USERNAME)) || blank(s.get(PRIVATE_KEY))) {
+                throw HotCrmException.invalid("The JWT bearer flow needs the Salesforce username (--username) and the connected"
+                        + " app's private key (--jwt-key FILE).");
+            }
+            SalesforceAuth.privateKey(s.get(PRIVATE_KEY));
+        } else if (!flow.equals(SalesforceAuth.FLOW_REFRESH)) {
+            throw HotCrmException.invalid("The Salesforce flow is \"jwt\" or \"refresh-token\", not \"" + flow + "\".");
+        }
+        for (String n : new String[] {API_RESERVE, BULK_THRESHOLD, RETRY_MILLIS}) {
+            if (s.get(n) != null) {
+                try {
+                    if (Long.parseLong(s.get(n)) < 0) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw HotCrmException.invalid(n + " must be a whole number of 0 or more, not \"" + s.get(n) + "\".");
+                }
+            }
+        }
+    }
+
+    @Override
+    public CrmSource open(Map<String, String> settings, SettingsSaver saver) {
+        SalesforceAuth auth = new SalesforceAuth(settings, saver);
+        SalesforceClient client = new SalesforceClient(auth, settings.getOrDefault(API_VERSION, DEFAULT_VERSION),
+                number(settings, API_RESERVE, 1000), number(settings, RETRY_MILLIS, 1000));
+        return new SalesforceSource(client, number(settings, BULK_THRESHOLD, 50_000), number(settings, RETRY_MILLIS, 1000));
+    }
+
+    @Override
+    public String authorizeUrl(Map<String, String> settings, String redirectUri, String state, String codeChallenge) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("response_type", "code");
+        q.put("client_id", settings.get(CLIENT_ID));
+        q.put("redirect_uri", redirectUri);
+        q.put("scope", "api refresh_token offline_access");
+        q.put("state", state);
+        q.put("prompt", "login consent");
+        q.put("code_challenge", codeChallenge);
+        q.put("code_challenge_method", "S256");
+        StringBuilder url = new StringBuilder(SalesforceAuth.trimSlash(settings.get(LOGIN_URL))).append("/services/oauth2/authorize?");
+        q.forEach((k, v) -> url.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
+        url.setLength(url.length() - 1);
+        return url.toString();
+    }
+
+    @Override
+    public Map<String, String> exchangeCode(Map<String, String> settings, String code, String redirectUri, String codeVerifier) {
+        SalesforceAuth.Session s = new SalesforceAuth(settings, SettingsSaver.NONE).exchange(code, redirectUri, codeVerifier);
+        if (s.refreshToken() == null) {
+            throw HotCrmException.invalid("Salesforce granted no refresh token: give the connected app the \"refresh_token,"
+                    + " offline_access\" scope and connect again.");
+        }
+        return Map.of(REFRESH_TOKEN, s.refreshToken(), FLOW, SalesforceAuth.FLOW_REFRESH);
+    }
+
+    private static long number(Map<String, String> s, String name, long otherwise) {
+        String v = s.get(name);
+        return v == null || v.isBlank() ? otherwise : Long.parseLong(v.trim());
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,347 @@
+package io.hotcrm.migration.salesforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.migration.CrmSource;
+import io.hotcrm.migration.Slice;
+import io.hotcrm.migration.SourceDefaults;
+import io.hotcrm.migration.SourceField;
+import io.hotcrm.migration.SourceField.SourceType;
+import io.hotcrm.migration.SourceObject;
+import io.hotcrm.migration.SourceOrg;
+import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A Salesforce org as a migration source: describeGlobal and describe for the objects and fields, SOQL
+ * {@code query} with {@code nextRecordsUrl} paging for small objects and Bulk API 2.0 query jobs for large ones,
+ * {@code COUNT()} for reconciling, {@code getDeleted} for deltas. Every record read is checked against what
+ * Salesforce said it would send; a cursor that expires mid-read continues after the last id read.
+ */
+final class SalesforceSource implements CrmSource {
+    private static final DateTimeFormatter SF_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX");
+    private final SalesforceClient client;
+    private final long bulkThreshold;
+    private final long pollMillis;
+    private final Map<String, SourceObject> described = new HashMap<>();
+    private Instant highWater;
+
+    SalesforceSource(SalesforceClient client, long bulkThreshold, long pollMillis) {
+        this.client = client;
+        this.bulkThreshold = bulkThreshold;
+        this.pollMillis = Math.max(1, pollMillis);
+    }
+
+    @Override
+    public SourceOrg org() {
+        List<JsonNode> org = new ArrayList<>();
+        client.query("SELECT Id, Name, IsSandbox, TimeZoneSidKey FROM Organization", false, org::add);
+        JsonNode o = org.isEmpty() ? SalesforceClient.JSON.createObjectNode() : org.get(0);
+        JsonNode limits = client.get(client.base() + "/limits").path("DailyApiRequests");
+        long max = limits.path("Max").asLong(client.apiMax());
+        long used = limits.has("Remaining") ? max - limits.path("Remaining").asLong() : client.apiUsed();
+        return new SourceOrg(o.path("Name").asText(""), o.path("Id").asText(""), o.path("IsSandbox").asBoolean(false),
+                o.path("TimeZoneSidKey").asText(""), used, max, client.instanceUrl());
+    }
+
+    @Override
+    public List<SourceObject> objects() {
+        List<SourceObject> out = new ArrayList<>();
+        for (JsonNode s : client.get(client.base() + "/sobjects/").path("sobjects")) {
+            if (s.path("queryable").asBoolean(false) && s.path("retrieveable").asBoolean(true)
+                    && !s.path("deprecatedAndHidden").asBoolean(false) && !s.path("customSetting").asBoolean(false)) {
+                out.add(new SourceObject(s.path("name").asText(), s.path("label").asText(), s.path("keyPrefix").asText(null),
+                        s.path("custom").asBoolean(false), List.of()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public SourceObject describe(String object) {
+        return described.computeIfAbsent(object, o -> {
+            JsonNode d = client.get(client.base() + "/sobjects/" + enc(o) + "/describe");
+            List<SourceField> fields = new ArrayList<>();
+            for (JsonNode f : d.path("fields")) {
+                fields.add(field(f));
+            }
+            return new SourceObject(d.path("name").asText(o), d.path("label").asText(o), d.path("keyPrefix").asText(null),
+                    d.path("custom").asBoolean(false), fields);
+        });
+    }
+
+    private static SourceField field(JsonNode f) {
+        String t = f.path("type").asText();
+        SourceType type = switch (t) {
+            case "id" -> SourceType.ID;
+            case "string", "combobox", "encryptedstring" -> SourceType.TEXT;
+            case "textarea" -> SourceType.TEXTAREA;
+            case "email" -> SourceType.EMAIL;
+            case "phone" -> SourceType.PHONE;
+            case "url" -> SourceType.URL;
+            case "picklist" -> SourceType.PICKLIST;
+            case "multipicklist" -> SourceType.MULTI_PICKLIST;
+            case "reference" -> SourceType.REFERENCE;
+            case "boolean" -> SourceType.BOOLEAN;
+            case "int", "long" -> SourceType.INTEGER;
+            case "double" -> SourceType.DECIMAL;
+            case "currency" -> SourceType.CURRENCY;
+            case "percent" -> SourceType.PERCENT;
+            case "date" -> SourceType.DATE;
+            case "datetime" -> SourceType.DATETIME;
+            case "time" -> SourceType.TIME;
+            default -> SourceType.OTHER;
+        };
+        List<String> refs = new ArrayList<>();
+        f.path("referenceTo").forEach(r -> refs.add(r.asText()));
+        List<SourceField.Value> values = new ArrayList<>();
+        f.path("picklistValues").forEach(v -> values.add(new SourceField.Value(v.path("value").asText(),
+                v.path("label").asText(v.path("value").asText()), v.path("active").asBoolean(true))));
+        boolean compound = t.equals("address") || t.equals("location");
+        return new SourceField(f.path("name").asText(), f.path("label").asText(), type, f.path("length").asInt(0),
+                f.path("scale").asInt(0), f.path("custom").asBoolean(false),
+                f.path("calculated").asBoolean(false) || f.path("autoNumber").asBoolean(false), compound, refs, values);
+    }
+
+    @Override
+    public long count(String object, Slice slice) {
+        return client.query("SELECT COUNT() FROM " + object + where(object, slice, null), false, r -> { });
+    }
+
+    @Override
+    public long read(String object, List<String> fields, Slice slice, RecordSink sink) {
+        SourceObject d = describe(object);
+        Set<String> select = new LinkedHashSet<>();
+        select.add("Id");
+        select.addAll(fields);
+        boolean stamped = d.field("SystemModstamp").isPresent();
+        if (stamped) {
+            select.add("SystemModstamp");
+        }
+        long expected = count(object, slice);
+        long read = expected > bulkThreshold ? readBulk(d, select, slice, sink, stamped) : readRest(d, select, slice, sink, stamped);
+        if (read < expected) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Salesforce counted " + expected + " " + object + " records but sent "
+                    + read + "; the object is read again on the next run.");
+        }
+        return read;
+    }
+
+    /** SOQL paging in id order; an expired cursor ({@code INVALID_QUERY_LOCATOR}) continues after the last id read. */
+    private long readRest(SourceObject d, Set<String> select, Slice slice, RecordSink sink, boolean stamped) {
+        String[] lastId = {null};
+        long[] read = {0};
+        boolean[] stop = {false};
+        while (true) {
+            String soql = "SELECT " + String.join(", ", select) + " FROM " + d.name() + where(d.name(), slice, lastId[0]) + " ORDER BY Id";
+            try {
+                client.query(soql, false, r -> {
+                    if (stop[0]) {
+                        return;
+                    }
+                    Map<String, String> rec = normalise(d, select, r);
+                    lastId[0] = rec.get("Id");
+                    read[0]++;
+                    stamp(rec, stamped);
+                    if (!sink.accept(rec)) {
+                        stop[0] = true;
+                    }
+                });
+                return read[0];
+            } catch (SalesforceException e) {
+                if (!e.errorCode().equals("INVALID_QUERY_LOCATOR") || lastId[0] == null) {
+                    throw e;
+                }
+                // the cursor expired: a new query for the records after the last one read
+            }
+        }
+    }
+
+    private long readBulk(SourceObject d, Set<String> select, Slice slice, RecordSink sink, boolean stamped) {
+        String soql = "SELECT " + String.join(", ", select) + " FROM " + d.name() + where(d.name(), slice, null);
+        SalesforceClient.BulkJob job = client.bulkQuery(soql, false, pollMillis);
+        Map<String, SourceField> types = new HashMap<>();
+        d.fields().forEach(f -> types.put(f.name(), f));
+        return client.bulkResults(job, row -> {
+            Map<String, String> rec = new LinkedHashMap<>();
+            for (String name : select) {
+                rec.put(name, normalise(types.get(name), row.get(name), name));
+            }
+            stamp(rec, stamped);
+            sink.accept(rec);
+        });
+    }
+
+    private void stamp(Map<String, String> rec, boolean stamped) {
+        if (stamped && rec.get("SystemModstamp") != null) {
+            Instant t = Instant.parse(rec.get("SystemModstamp"));
+            if (highWater == null || t.isAfter(highWater)) {
+                highWater = t;
+            }
+        }
+    }
+
+    @Override
+    public List<Map<String, String>> byIds(String object, List<String> fields, List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        SourceObject d = describe(object);
+        Set<String> select = new LinkedHashSet<>();
+        select.add("Id");
+        select.addAll(fields);
+        List<Map<String, String>> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 200) {
+            String in = ids.subList(i, Math.min(ids.size(), i + 200)).stream().map(SalesforceSource::literal)
+                    .collect(Collectors.joining(", "));
+            client.query("SELECT " + String.join(", ", select) + " FROM " + object + " WHERE Id IN (" + in + ")", false,
+                    r -> out.add(normalise(d, select, r)));
+        }
+        return out;
+    }
+
+    @Override
+    public Deletions deletedSince(String object, Instant since) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant start = since.isBefore(now.minus(29, ChronoUnit.DAYS)) ? now.minus(29, ChronoUnit.DAYS) : since;
+        JsonNode n;
+        try {
+            n = client.get(client.base() + "/sobjects/" + enc(object) + "/deleted/?start=" + enc(sfTime(start)) + "&end="
+                    + enc(sfTime(now.plus(1, ChronoUnit.MINUTES))));
+        } catch (SalesforceException e) {
+            // objects getDeleted does not serve: the recycle bin through queryAll
+            List<String> ids = new ArrayList<>();
+            client.query("SELECT Id FROM " + object + " WHERE IsDeleted = true AND SystemModstamp > " + soqlTime(since), true,
+                    r -> ids.add(r.path("Id").asText()));
+            return new Deletions(ids, !since.isBefore(now.minus(15, ChronoUnit.DAYS)), null);
+        }
+        List<String> ids = new ArrayList<>();
+        n.path("deletedRecords").forEach(r -> ids.add(r.path("id").asText()));
+        Instant earliest = n.hasNonNull("earliestDateAvailable") ? instant(n.get("earliestDateAvailable").asText()) : null;
+        boolean complete = !start.isAfter(since) && (earliest == null || !earliest.isAfter(since));
+        return new Deletions(ids, complete, earliest);
+    }
+
+    @Override
+    public SourceDefaults defaults() {
+        return SalesforceDefaults.DEFAULTS;
+    }
+
+    @Override
+    public Instant highWater() {
+        return highWater;
+    }
+
+    @Override
+    public void close() {
+        // the JDK's HTTP client holds no resource a migration must give back
+    }
+
+    // ------------------------------------------------------------------ SOQL and values
+
+    private String where(String object, Slice slice, String afterId) {
+        List<String> c = new ArrayList<>();
+        if (slice != null) {
+            String field = Slice.MODIFIED.equals(slice.field()) ? "SystemModstamp" : "CreatedDate";
+            if (slice.from() != null) {
+                c.add(field + " >= " + soqlTime(slice.from()));
+            }
+            if (slice.until() != null) {
+                c.add(field + " < " + soqlTime(slice.until()));
+            }
+            if (slice.changedSince() != null) {
+                c.add("SystemModstamp > " + soqlTime(slice.changedSince()));
+            }
+        }
+        if (afterId != null) {
+            c.add("Id > " + literal(afterId));
+        }
+        return c.isEmpty() ? "" : " WHERE " + String.join(" AND ", c);
+    }
+
+    private Map<String, String> normalise(SourceObject d, Set<String> select, JsonNode r) {
+        Map<String, String> rec = new LinkedHashMap<>();
+        for (String name : select) {
+            JsonNode v = r;
+            for (String part : name.split("\\.")) {
+                v = v == null || v.isNull() ? null : v.get(part);
+            }
+            String text = v == null || v.isNull() || v.isMissingNode() ? null : v.isNumber() ? v.decimalValue().toPlainString() : v.asText();
+            rec.put(name, normalise(d.field(name).orElse(null), text, name));
+        }
+        return rec;
+    }
+
+    /** A value in the engine's normal form (see {@link CrmSource}), whatever the wire gave. */
+    static String normalise(SourceField f, String text, String name) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        if (f == null) {
+            return text;
+        }
+        try {
+            return switch (f.type()) {
+                case DATETIME -> instant(text).toString();
+                case DATE -> text.length() > 10 ? text.substring(0, 10) : text;
+                case INTEGER, DECIMAL, CURRENCY, PERCENT -> plain(new BigDecimal(text));
+                case BOOLEAN -> Boolean.toString(text.equalsIgnoreCase("true") || text.equals("1"));
+                default -> text;
+            };
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Salesforce sent \"" + text + "\" for " + name + ", which is not a "
+                    + f.type().name().toLowerCase(Locale.ROOT) + ".");
+        }
+    }
+
+    private static String plain(BigDecimal d) {
+        BigDecimal s = d.stripTrailingZeros();
+        return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
+    }
+
+    /** {@code 2011-07-07T00:37:00.000+0000} (REST) or {@code 2011-07-07T00:37:00.000Z} (Bulk API) as an instant. */
+    static Instant instant(String text) {
+        try {
+            return OffsetDateTime.parse(text, SF_DATETIME).toInstant();
+        } catch (DateTimeParseException e) {
+            return OffsetDateTime.parse(text).toInstant();
+        }
+    }
+
+    static String soqlTime(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                .replace("+00:00", "Z");
+    }
+
+    private static String sfTime(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+
+    private static String literal(String id) {
+        if (!id.matches("[A-Za-z0-9]{15,18}")) {
+            throw HotCrmException.invalid("\"" + id + "\" is not a Salesforce id.");
+        }
+        return "'" + id + "'";
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

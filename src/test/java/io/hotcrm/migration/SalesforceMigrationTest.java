@@ -1,0 +1,207 @@
+package io.hotcrm.migration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hotcrm.app.JobsWork;
+import io.hotcrm.app.MigrationJob;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Secrets;
+import io.hotcrm.common.Work;
+import io.hotcrm.metadata.FieldDef;
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.migration.MigrationPlan.PlanField;
+import io.hotcrm.migration.MigrationPlan.PlanObject;
+import io.hotcrm.migration.salesforce.SalesforceKind;
+import io.hotcrm.store.Dialect;
+import io.hotcrm.testing.DialectContract;
+import io.hotcrm.testing.FakeSalesforce;
+import io.hotcrm.testing.TestPlatform;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A whole org migrated from the fake Salesforce, on each database: connect (JWT bearer), plan, dry-run, run,
+ * reconcile with gap 0 and a clean spot-check, changes and deletes in the org, a delta, reconcile again.
+ */
+class SalesforceMigrationTest {
+
+    @Nested
+    class OnH2 extends Contract {
+        OnH2() {
+            super(Dialect.H2);
+        }
+    }
+
+    @Nested
+    class OnPostgres extends Contract {
+        OnPostgres() {
+            super(Dialect.POSTGRES);
+        }
+    }
+
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    abstract static class Contract extends DialectContract {
+        final FakeSalesforce sf = new FakeSalesforce(10);
+        final Migrations migrations;
+
+        Contract(Dialect dialect) {
+            super(dialect);
+            migrations = new Migrations(t.db, t.schema, t.importer, t.security, t.records, List.of(new SalesforceKind()),
+                    Secrets.fromBase64(TestPlatform.SECRET_KEY), new JobsWork(t.jobs), t.workDir.resolve("migrations"));
+            t.jobs.register(new MigrationJob(migrations, t.notifier::notify));
+        }
+
+        @AfterAll
+        void stopFake() {
+            sf.close();
+        }
+
+        Map<String, String> settings() {
+            Map<String, String> s = new LinkedHashMap<>();
+            s.put(SalesforceKind.LOGIN_URL, sf.url());
+            s.put(SalesforceKind.CLIENT_ID, FakeSalesforce.CLIENT_ID);
+            s.put(SalesforceKind.FLOW, "jwt");
+            s.put(SalesforceKind.USERNAME, "admin@acme.example.sf");
+            s.put(SalesforceKind.PRIVATE_KEY, sf.privateKeyPem());
+            s.put(SalesforceKind.BULK_THRESHOLD, "2500");
+            s.put(SalesforceKind.RETRY_MILLIS, "5");
+            return s;
+        }
+
+        long count(String object) {
+            ObjectDef o = t.schema.object(object);
+            return t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from " + o.tableName() + " where deleted_at is null")
+                    .mapTo(Long.class).one());
+        }
+
+        @Test
+        @Order(1)
+        void connectLogsInWithTheJwtBearerFlowAndShowsTheOrg() {
+            SourceOrg org = migrations.connect(t.admin, "acme", "salesforce", settings(), true).orElseThrow();
+            assertThat(org.name()).isEqualTo("Acme Fake Org");
+            assertThat(org.sandbox()).isTrue();
+            assertThat(org.timeZone()).isEqualTo("Europe/Berlin");
+            assertThat(org.apiMax()).isEqualTo(15000);
+            MigrationInfo info = migrations.show(t.admin, "acme");
+            assertThat(info.settings()).containsEntry(SalesforceKind.PRIVATE_KEY, "(set)");
+            String stored = t.db.jdbi().withHandle(h -> h.createQuery("select settings from hc_migration where name = 'acme'")
+                    .mapTo(String.class).one());
+            assertThat(stored).doesNotContain("BEGIN PRIVATE KEY").contains("v1:");
+            Map<String, String> wrong = settings();
+            wrong.put(SalesforceKind.CLIENT_ID, "someone-else");
+            assertThatThrownBy(() -> migrations.connect(t.admin, "other", "salesforce", wrong, true))
+                    .hasMessageContaining("refused the login").hasMessageContaining("invalid_grant");
+            assertThat(migrations.list(t.admin)).extracting(MigrationInfo::name).containsExactly("acme");
+        }
+
+        @Test
+        @Order(2)
+        void thePlanPairsObjectsInDependencyOrderProposesCustomFieldsAndListsWhatItLeavesOut() {
+            MigrationPlan plan = migrations.plan(t.admin, "acme", Set.of(), null);
+            List<String> order = plan.objects().stream().map(PlanObject::source).toList();
+            assertThat(order.get(0)).isEqualTo("User");
+            assertThat(order.indexOf("Account")).isLessThan(order.indexOf("Contact"));
+            assertThat(order.indexOf("Opportunity")).isLessThan(order.indexOf("OpportunityLineItem"));
+            assertThat(order.indexOf("Case")).isLessThan(order.indexOf("Task"));
+            PlanObject account = plan.object("Account").orElseThrow();
+            assertThat(account.count()).isEqualTo(sf.live("Account").size());
+            assertThat(account.field("SLA__c").orElseThrow().create()).isNotNull();
+            assertThat(account.field("SLA__c").orElseThrow().target()).isEqualTo("sla");
+            PlanObject task = plan.object("Task").orElseThrow();
+            assertThat(task.field("WhatId").orElseThrow().targets()).containsEntry("Opportunity", "opportunity_id")
+                    .containsEntry("Case", "case_id").containsEntry("Account", "what_id");
+            assertThat(plan.skipped()).anySatisfy(s -> assertThat(s.name()).isEqualTo("Pricebook2"));
+            assertThat(plan.unsettled()).isNotEmpty();
+            assertThatThrownBy(() -> migrations.start(t.admin, "acme", Migrations.RUN, null, Work.Run.here(null)))
+                    .isInstanceOf(HotCrmException.class).hasMessageContaining("not ready to run");
+            migrations.savePlan(t.admin, "acme", settle(plan));
+            assertThat(migrations.currentPlan(t.admin, "acme").unsettled()).isEmpty();
+        }
+
+        /** What an admin does when reviewing the plan: maps the values HotCRM did not recognise, fills what it requires. */
+        MigrationPlan settle(MigrationPlan plan) {
+            List<PlanObject> objects = new ArrayList<>();
+            for (PlanObject o : plan.objects()) {
+                List<PlanField> fields = new ArrayList<>();
+                for (PlanField f : o.fields()) {
+                    if (f.kind().equals(PlanField.PICKLIST) && f.create() == null) {
+                        FieldDef tf = t.schema.object(o.target()).requireField(f.target());
+                        Map<String, String> values = new LinkedHashMap<>();
+                        f.values().forEach((k, v) -> values.put(k, v == null ? tf.values().get(0).value() : v));
+                        f = new PlanField(f.source(), f.target(), f.kind(), f.lookup(), f.targets(), values, tf.values().get(0).value(), null);
+                    }
+                    fields.add(f);
+                }
+                Map<String, String> fill = new LinkedHashMap<>(o.fill());
+                fill.replaceAll((k, v) -> v == null || v.isBlank() ? "0" : v);
+                objects.add(new PlanObject(o.source(), o.target(), o.include(), o.count(), o.dependsOn(), fields, fill, o.skippedFields()));
+            }
+            return new MigrationPlan(plan.version(), plan.source(), plan.slice(), plan.fallbackOwner(), plan.users(), objects, plan.skipped());
+        }
+
+        @Test
+        @Order(3)
+        void aDryRunSaysWhatWouldHappenAndWritesNothing() {
+            RunSummary s = migrations.start(t.admin, "acme", Migrations.DRY_RUN, null, Work.Run.here(null));
+            s = migrations.get(t.admin, s.id());
+            assertThat(s.state()).as(s.message()).isEqualTo(MigrationState.SUCCEEDED);
+            RunSummary.Step contacts = s.steps().stream().filter(x -> x.source().equals("Contact")).findFirst().orElseThrow();
+            assertThat(contacts.created()).isEqualTo(sf.live("Contact").size());
+            assertThat(s.failed()).as(s.steps().toString()).isZero();
+            assertThat(count("contact")).isZero();
+            assertThat(count("account")).isZero();
+        }
+
+        @Test
+        @Order(4)
+        void theRunMigratesTheOrgAndReconcilesWithoutAGap() {
+            RunSummary s = migrations.get(t.admin, migrations.start(t.admin, "acme", Migrations.RUN, null, Work.Run.here(null)).id());
+            assertThat(s.failed()).as(s.steps().toString()).isZero();
+            assertThat(s.reconcile().objects()).allSatisfy(o -> assertThat(o.gap()).as(o.source() + " " + o.missing()).isZero());
+            assertThat(s.reconcile().differences()).as(s.reconcile().objects().toString()).isZero();
+            assertThat(s.state()).isEqualTo(MigrationState.SUCCEEDED);
+            assertThat(count("contact")).isEqualTo(sf.live("Contact").size());
+            assertThat(count("task")).isEqualTo(sf.live("Task").size());
+            RunSummary.Step leads = s.steps().stream().filter(x -> x.source().equals("Lead")).findFirst().orElseThrow();
+            assertThat(leads.queueOwned()).isPositive();
+            RunSummary.Step tasks = s.steps().stream().filter(x -> x.source().equals("Task")).findFirst().orElseThrow();
+            assertThat(tasks.orphans()).containsKey("WhatId → Campaign");
+            // the same run again creates nothing twice
+            RunSummary again = migrations.get(t.admin, migrations.start(t.admin, "acme", Migrations.RUN, null, Work.Run.here(null)).id());
+            assertThat(again.steps()).allSatisfy(x -> assertThat(x.created()).as(x.source()).isZero());
+            assertThat(count("contact")).isEqualTo(sf.live("Contact").size());
+        }
+
+        @Test
+        @Order(5)
+        void aDeltaBringsChangesAndDeletionsAcross() {
+            String contact = (String) sf.live("Contact").get(5).get("Id");
+            sf.update("Contact", contact, "Title", "Chief Happiness Officer");
+            String gone = (String) sf.live("Lead").get(3).get("Id");
+            sf.delete("Lead", gone);
+            sf.insert("Lead", Map.of("FirstName", "Neu", "LastName", "Kundin", "Company", "Späte GmbH", "Email", "late@lead.example",
+                    "Status", sf.values("Lead", "Status").get(0), "OwnerId", sf.live("User").get(0).get("Id"),
+                    "CreatedById", sf.live("User").get(0).get("Id")));
+            RunSummary s = migrations.get(t.admin, migrations.start(t.admin, "acme", Migrations.DELTA, null, Work.Run.here(null)).id());
+            assertThat(s.state()).as(s.message()).isEqualTo(MigrationState.SUCCEEDED);
+            RunSummary.Step leads = s.steps().stream().filter(x -> x.source().equals("Lead")).findFirst().orElseThrow();
+            assertThat(leads.created()).isEqualTo(1);
+            assertThat(leads.deleted()).isEqualTo(1);
+            assertThat(s.reconcile().gap()).isZero();
+            String title = t.db.jdbi().withHandle(h -> h.createQuery("select title from obj_contact where external_id = :x")
+                    .bind("x", contact).mapTo(String.class).one());
+            assertThat(title).isEqualTo("Chief Happiness Officer");
+            assertThat(count("lead")).isEqualTo(sf.live("Lead").size());
+        }
+    }
+}

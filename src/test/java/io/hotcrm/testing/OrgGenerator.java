@@ -1,0 +1,197 @@
+package io.hotcrm.testing;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The generated org the fake Salesforce serves: about 2,000 × {@code scale} records over every mapped object, with
+ * what real orgs have — Person Accounts, queue-owned leads and cases, inactive users, contacts reporting to contacts,
+ * parent accounts and cases, tasks and events pointing at contacts or leads and at accounts, opportunities, cases
+ * (and some at campaigns, which tasks cannot keep), custom fields, non-ASCII text, records in the recycle bin.
+ * Picklist values are those of the describes served. Deterministic: the same scale gives the same org.
+ */
+final class OrgGenerator {
+    private static final String[] FIRST = {"Ann", "José", "Zoë", "Łukasz", "Ирина", "李", "Søren", "Amélie", "Mohammed", "Grace"};
+    private static final String[] LAST = {"Lee", "O'Brien", "Ødegård", "van der Berg", "Müller", "García", "Kowalski", "Nakamura"};
+    private static final String[] CITIES = {"Berlin", "São Paulo", "Zürich", "Kraków", "Austin", "東京"};
+
+    private final FakeSalesforce sf;
+    private final int scale;
+    private final SplittableRandom r = new SplittableRandom(20261201);
+    private final List<String> users = new ArrayList<>();
+    private String queue;
+
+    OrgGenerator(FakeSalesforce sf, int scale) {
+        this.sf = sf;
+        this.scale = scale;
+    }
+
+    void generate() {
+        sf.insert("Organization", map("Id", "00DRz0000000001AAA", "Name", "Acme Fake Org", "IsSandbox", true, "TimeZoneSidKey",
+                "Europe/Berlin"));
+        for (int i = 1; i <= 12; i++) {
+            users.add(sf.insert("User", map("Username", "user" + i + "@acme.example.sf", "FirstName", FIRST[i % FIRST.length],
+                    "LastName", LAST[i % LAST.length], "Name", FIRST[i % FIRST.length] + " " + LAST[i % LAST.length],
+                    "Email", "user" + i + "@acme.example", "Alias", "u" + i, "IsActive", i <= 10, "Title", "Account Executive",
+                    "TimeZoneSidKey", "Europe/Berlin", "UserType", "Standard")));
+        }
+        queue = sf.insert("Group", map("Name", "Support Queue", "Type", "Queue"));
+        List<String> products = new ArrayList<>();
+        List<String> entries = new ArrayList<>();
+        String book = sf.insert("Pricebook2", map("Name", "Standard Price Book", "IsActive", true, "IsStandard", true));
+        for (int i = 0; i < 5 * scale; i++) {
+            String p = sf.insert("Product2", stamp(map("Name", "Widget " + i + (i % 7 == 0 ? " – Größe XL" : ""),
+                    "ProductCode", "W-" + i, "IsActive", i % 9 != 0, "Family", pick("Product2", "Family"))));
+            products.add(p);
+            entries.add(sf.insert("PricebookEntry", map("Pricebook2Id", book, "Product2Id", p,
+                    "UnitPrice", new BigDecimal(10 + r.nextInt(990) + ".50"), "IsActive", true)));
+        }
+        List<String> accounts = new ArrayList<>();
+        List<String> contacts = new ArrayList<>();
+        for (int i = 0; i < 200 * scale; i++) {
+            boolean person = i % 10 == 9;
+            Map<String, Object> a = stamp(map("OwnerId", user(), "Industry", pick("Account", "Industry"), "Type",
+                    pick("Account", "Type"), "Rating", pick("Account", "Rating"), "BillingCity", CITIES[r.nextInt(CITIES.length)],
+                    "BillingStreet", (1 + r.nextInt(200)) + " Hauptstraße" + (i % 13 == 0 ? "\nHinterhaus" : ""),
+                    "AnnualRevenue", i % 5 == 0 ? new BigDecimal("350000000") : new BigDecimal(1000 + r.nextInt(900000)),
+                    "NumberOfEmployees", 1 + r.nextInt(5000), "Phone", "+49 30 " + (1000000 + i),
+                    "CustomerPriority__c", pick("Account", "CustomerPriority__c"), "SLA__c", pick("Account", "SLA__c"),
+                    "NumberofLocations__c", new BigDecimal(1 + r.nextInt(40)), "SLAExpirationDate__c", FakeSalesforce.day(r)));
+            if (person) {
+                String first = FIRST[r.nextInt(FIRST.length)];
+                String last = LAST[r.nextInt(LAST.length)];
+                a.put("IsPersonAccount", true);
+                a.put("FirstName", first);
+                a.put("LastName", last);
+                a.put("Name", first + " " + last);
+                a.put("PersonEmail", "person" + i + "@home.example");
+                String id = sf.insert("Account", a);
+                String contact = sf.insert("Contact", stamp(map("AccountId", id, "FirstName", first, "LastName", last,
+                        "Email", "person" + i + "@home.example", "OwnerId", a.get("OwnerId"), "Loyalty_Tier__c", pick("Contact", "Loyalty_Tier__c"))));
+                sf.update("Account", id, "PersonContactId", contact);
+                contacts.add(contact);
+                accounts.add(id);
+            } else {
+                a.put("IsPersonAccount", false);
+                a.put("Name", "Müller & Söhne " + i + (i % 4 == 0 ? ", Inc." : ""));
+                a.put("AccountNumber", "ACC-" + i);
+                if (!accounts.isEmpty() && i % 17 == 0) {
+                    a.put("ParentId", accounts.get(r.nextInt(accounts.size())));
+                }
+                accounts.add(sf.insert("Account", a));
+            }
+        }
+        for (int i = 0; i < 400 * scale; i++) {
+            String first = FIRST[r.nextInt(FIRST.length)];
+            Map<String, Object> c = stamp(map("AccountId", accounts.get(r.nextInt(accounts.size())), "FirstName", first,
+                    "LastName", LAST[r.nextInt(LAST.length)], "Salutation", pick("Contact", "Salutation"), "Email", "contact" + i + "@example.com",
+                    "Title", i % 3 == 0 ? "CFO" : "Einkäuferin", "Phone", "+1 555 " + (100000 + i), "OwnerId", user(),
+                    "Description", i % 11 == 0 ? "Met at the fair, \"keen\" on a demo;\nprefers email" : null,
+                    "Loyalty_Tier__c", i % 4 == 0 ? null : pick("Contact", "Loyalty_Tier__c")));
+            if (!contacts.isEmpty() && i % 9 == 0) {
+                c.put("ReportsToId", contacts.get(r.nextInt(contacts.size())));
+            }
+            contacts.add(sf.insert("Contact", c));
+        }
+        List<String> leads = new ArrayList<>();
+        for (int i = 0; i < 300 * scale; i++) {
+            leads.add(sf.insert("Lead", stamp(map("FirstName", FIRST[r.nextInt(FIRST.length)], "LastName", LAST[r.nextInt(LAST.length)],
+                    "Company", "Prospect " + i + " GmbH", "Email", "lead" + i + "@prospect.example", "Status", pick("Lead", "Status"),
+                    "LeadSource", pick("Lead", "LeadSource"), "Industry", pick("Lead", "Industry"), "City", CITIES[r.nextInt(CITIES.length)],
+                    "OwnerId", i % 8 == 0 ? queue : user()))));
+        }
+        List<String> campaigns = new ArrayList<>();
+        for (int i = 0; i < 2 * scale; i++) {
+            campaigns.add(sf.insert("Campaign", stamp(map("Name", "Campaign " + i, "Type", pick("Campaign", "Type"),
+                    "Status", pick("Campaign", "Status"), "StartDate", FakeSalesforce.day(r), "IsActive", true,
+                    "BudgetedCost", new BigDecimal(1000 * (1 + i)), "OwnerId", user()))));
+        }
+        List<String> opps = new ArrayList<>();
+        for (int i = 0; i < 250 * scale; i++) {
+            opps.add(sf.insert("Opportunity", stamp(map("Name", "Deal " + i, "AccountId", accounts.get(r.nextInt(accounts.size())),
+                    "StageName", pick("Opportunity", "StageName"), "CloseDate", FakeSalesforce.day(r),
+                    "Amount", new BigDecimal(r.nextInt(500000) + ".00"), "Probability", new BigDecimal(r.nextInt(101)),
+                    "Type", pick("Opportunity", "Type"), "LeadSource", pick("Opportunity", "LeadSource"), "OwnerId", user(),
+                    "Renewal_Date__c", i % 2 == 0 ? FakeSalesforce.day(r) : null))));
+        }
+        for (int i = 0; i < 300 * scale; i++) {
+            int p = r.nextInt(entries.size());
+            sf.insert("OpportunityLineItem", stamp(map("OpportunityId", opps.get(r.nextInt(opps.size())), "PricebookEntryId",
+                    entries.get(p), "Product2Id", products.get(p), "Quantity", new BigDecimal(1 + r.nextInt(20)),
+                    "UnitPrice", new BigDecimal("99.90"), "ListPrice", new BigDecimal("120.00"), "ServiceDate", FakeSalesforce.day(r))));
+        }
+        for (int i = 0; i < 150 * scale; i++) {
+            boolean lead = i % 2 == 0;
+            sf.insert("CampaignMember", stamp(map("CampaignId", campaigns.get(r.nextInt(campaigns.size())),
+                    lead ? "LeadId" : "ContactId", lead ? leads.get(i % leads.size()) : contacts.get(i % contacts.size()),
+                    "Status", pick("CampaignMember", "Status"), "HasResponded", i % 3 == 0)));
+        }
+        for (int i = 0; i < 30 * scale; i++) {
+            sf.insert("Contract", stamp(map("AccountId", accounts.get(r.nextInt(accounts.size())), "ContractNumber", "000" + (100 + i),
+                    "Status", pick("Contract", "Status"), "StartDate", FakeSalesforce.day(r), "ContractTerm", 12, "OwnerId", user())));
+        }
+        List<String> cases = new ArrayList<>();
+        for (int i = 0; i < 200 * scale; i++) {
+            Map<String, Object> c = stamp(map("Subject", "Printer " + i + " is on fire", "Description", "Kunde meldet: «Rauch» – bitte prüfen",
+                    "Status", pick("Case", "Status"), "Priority", pick("Case", "Priority"), "Origin", pick("Case", "Origin"),
+                    "AccountId", accounts.get(r.nextInt(accounts.size())), "ContactId", contacts.get(r.nextInt(contacts.size())),
+                    "OwnerId", i % 6 == 0 ? queue : user()));
+            if (!cases.isEmpty() && i % 10 == 0) {
+                c.put("ParentId", cases.get(r.nextInt(cases.size())));
+            }
+            cases.add(sf.insert("Case", c));
+        }
+        for (int i = 0; i < 300 * scale; i++) {
+            Object what = switch (i % 4) {
+                case 0 -> accounts.get(r.nextInt(accounts.size()));
+                case 1 -> opps.get(r.nextInt(opps.size()));
+                case 2 -> cases.get(r.nextInt(cases.size()));
+                default -> i % 20 == 3 ? campaigns.get(r.nextInt(campaigns.size())) : null;
+            };
+            sf.insert("Task", stamp(map("Subject", "Call back " + i, "Status", pick("Task", "Status"), "Priority", pick("Task", "Priority"),
+                    "ActivityDate", FakeSalesforce.day(r), "WhoId", i % 3 == 0 ? leads.get(r.nextInt(leads.size())) : contacts.get(r.nextInt(contacts.size())),
+                    "WhatId", what, "OwnerId", user())));
+        }
+        for (int i = 0; i < 150 * scale; i++) {
+            Instant start = FakeSalesforce.daysAgo(r, 300);
+            sf.insert("Event", stamp(map("Subject", "Meeting " + i, "StartDateTime", start, "EndDateTime", start.plusSeconds(3600),
+                    "Location", CITIES[r.nextInt(CITIES.length)], "WhoId", contacts.get(r.nextInt(contacts.size())),
+                    "WhatId", i % 2 == 0 ? opps.get(r.nextInt(opps.size())) : accounts.get(r.nextInt(accounts.size())),
+                    "IsAllDayEvent", false, "OwnerId", user())));
+        }
+        // the recycle bin: records deleted before the migration starts are never migrated
+        sf.delete("Contact", sf.insert("Contact", stamp(map("LastName", "Gelöscht", "Email", "deleted@example.com", "OwnerId", user()))));
+        sf.delete("Lead", sf.insert("Lead", stamp(map("LastName", "Gelöscht", "Company", "Weg AG", "OwnerId", user()))));
+    }
+
+    private Map<String, Object> stamp(Map<String, Object> m) {
+        Instant created = FakeSalesforce.daysAgo(r, 2000);
+        m.putIfAbsent("CreatedDate", created);
+        m.put("CreatedById", users.get(r.nextInt(users.size())));
+        m.put("LastModifiedDate", created.plusSeconds(r.nextInt(86400)));
+        m.put("SystemModstamp", m.get("LastModifiedDate"));
+        return m;
+    }
+
+    private String user() {
+        return users.get(r.nextInt(users.size()));
+    }
+
+    private String pick(String object, String field) {
+        List<String> v = sf.values(object, field);
+        return v.isEmpty() ? null : v.get(r.nextInt(v.size()));
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}
