@@ -190,7 +190,7 @@ public final class Migrations {
         Connections.Stored m = connections.get(name);
         MigrationPlan plan;
         try (CrmSource s = open(m)) {
-            plan = new PlanMaker(schema.catalogue()).make(s, m.kind(), objects, slice == null ? Slice.ALL : slice, p.email());
+            plan = new PlanMaker(schema.catalogue()).make(s, m.kind(), objects, slice == null ? Slice.ALL : slice, fallbackOwner(p));
         }
         connections.savePlan(m.id(), plan.toJson());
         return plan;
@@ -317,7 +317,7 @@ public final class Migrations {
             runs.jobId(runId, ctx.jobId());
         }
         runs.state(runId, MigrationState.RUNNING, "Running");
-        Principal p = security.users().principal(run.createdBy());
+        Principal p = principal(run.createdBy());
         MigrationPlan plan = MigrationPlan.parse(run.plan(), "of run " + runId);
         boolean dry = run.mode().equals(DRY_RUN);
         Slice slice = run.since() == null ? plan.slice() : plan.slice().changedSince(run.since());
@@ -619,6 +619,22 @@ public final class Migrations {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private Principal principal(String email) {
+        return Principal.SYSTEM_EMAIL.equals(email) ? Principal.system() : security.users().principal(email);
+    }
+
+    /**
+     * Who owns records whose source owner is a queue or a user HotCRM does not have, unless the plan says otherwise:
+     * the user making the plan, or (the command line acting as the system) the first administrator.
+     */
+    private String fallbackOwner(Principal p) {
+        if (p.userId() != null) {
+            return p.email();
+        }
+        return security.users().list().stream().filter(u -> u.active() && u.role().equals("admin")).map(io.hotcrm.security.User::email)
+                .findFirst().orElse(null);
+    }
 
     private RunSummary summary(Runs.Run r, String name) {
         List<RunSummary.Step> steps = new ArrayList<>();

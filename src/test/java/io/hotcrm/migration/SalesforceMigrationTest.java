@@ -8,16 +8,14 @@ import io.hotcrm.app.MigrationJob;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Secrets;
 import io.hotcrm.common.Work;
-import io.hotcrm.metadata.FieldDef;
 import io.hotcrm.metadata.ObjectDef;
-import io.hotcrm.migration.MigrationPlan.PlanField;
 import io.hotcrm.migration.MigrationPlan.PlanObject;
 import io.hotcrm.migration.salesforce.SalesforceKind;
 import io.hotcrm.store.Dialect;
 import io.hotcrm.testing.DialectContract;
 import io.hotcrm.testing.FakeSalesforce;
+import io.hotcrm.testing.PlanReview;
 import io.hotcrm.testing.TestPlatform;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,29 +122,8 @@ class SalesforceMigrationTest {
             assertThat(plan.unsettled()).isNotEmpty();
             assertThatThrownBy(() -> migrations.start(t.admin, "acme", Migrations.RUN, null, Work.Run.here(null)))
                     .isInstanceOf(HotCrmException.class).hasMessageContaining("not ready to run");
-            migrations.savePlan(t.admin, "acme", settle(plan));
+            migrations.savePlan(t.admin, "acme", PlanReview.settle(plan, t.schema.catalogue()));
             assertThat(migrations.currentPlan(t.admin, "acme").unsettled()).isEmpty();
-        }
-
-        /** What an admin does when reviewing the plan: maps the values HotCRM did not recognise, fills what it requires. */
-        MigrationPlan settle(MigrationPlan plan) {
-            List<PlanObject> objects = new ArrayList<>();
-            for (PlanObject o : plan.objects()) {
-                List<PlanField> fields = new ArrayList<>();
-                for (PlanField f : o.fields()) {
-                    if (f.kind().equals(PlanField.PICKLIST) && f.create() == null) {
-                        FieldDef tf = t.schema.object(o.target()).requireField(f.target());
-                        Map<String, String> values = new LinkedHashMap<>();
-                        f.values().forEach((k, v) -> values.put(k, v == null ? tf.values().get(0).value() : v));
-                        f = new PlanField(f.source(), f.target(), f.kind(), f.lookup(), f.targets(), values, tf.values().get(0).value(), null);
-                    }
-                    fields.add(f);
-                }
-                Map<String, String> fill = new LinkedHashMap<>(o.fill());
-                fill.replaceAll((k, v) -> v == null || v.isBlank() ? "0" : v);
-                objects.add(new PlanObject(o.source(), o.target(), o.include(), o.count(), o.dependsOn(), fields, fill, o.skippedFields()));
-            }
-            return new MigrationPlan(plan.version(), plan.source(), plan.slice(), plan.fallbackOwner(), plan.users(), objects, plan.skipped());
         }
 
         @Test
