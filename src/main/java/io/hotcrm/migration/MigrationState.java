@@ -10,6 +10,7 @@ import java.util.Locale;
 public enum MigrationState {
     QUEUED, RUNNING, SUCCEEDED, COMPLETED_WITH_FAILURES, FAILED, INTERRUPTED, CANCELLED, UNDONE;
 
+    @com.fasterxml.jackson.annotation.JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -23,6 +24,7 @@ public enum MigrationState {
         return this == INTERRUPTED || this == FAILED || this == QUEUED;
     }
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public static MigrationState of(String id) {
         return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown migration state " + id));

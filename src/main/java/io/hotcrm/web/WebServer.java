@@ -26,7 +26,8 @@ public final class WebServer {
     /** The front doors the HTTP edge serves; {@code database} names the database for the health check. */
     public record Features(Schema schema, RecordStore records, QueryEngine query, Security security, Jobs jobs,
                            Importer importer, long maxUploadBytes, Notifier notifier, String database,
-                           Exporter exporter, io.hotcrm.exporting.ExportSchedules schedules) {
+                           Exporter exporter, io.hotcrm.exporting.ExportSchedules schedules,
+                           io.hotcrm.migration.Migrations migrations) {
     }
 
     public WebServer(Features f) {
@@ -53,6 +54,7 @@ public final class WebServer {
             jobRoutes.register(cfg.routes);
             importRoutes.register(cfg.routes);
             exportRoutes.register(cfg.routes);
+            new MigrationRoutes(f.migrations(), f.jobs(), auth).register(cfg.routes);
             cfg.routes.get("/api/v1/notices", ctx -> {
                 io.hotcrm.security.Principal p = auth.require(ctx);
                 ctx.json(java.util.Map.of("notices", f.notifier().notices(p.email(), "true".equals(ctx.queryParam("unread")), 100)));

@@ -3,10 +3,7 @@ package io.hotcrm.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hotcrm.app.JobsWork;
-import io.hotcrm.app.MigrationJob;
 import io.hotcrm.common.HotCrmException;
-import io.hotcrm.common.Secrets;
 import io.hotcrm.common.Work;
 import io.hotcrm.metadata.ObjectDef;
 import io.hotcrm.migration.MigrationPlan.PlanObject;
@@ -54,9 +51,7 @@ class SalesforceMigrationTest {
 
         Contract(Dialect dialect) {
             super(dialect);
-            migrations = new Migrations(t.db, t.schema, t.importer, t.security, t.records, List.of(new SalesforceKind()),
-                    Secrets.fromBase64(TestPlatform.SECRET_KEY), new JobsWork(t.jobs), t.workDir.resolve("migrations"));
-            t.jobs.register(new MigrationJob(migrations, t.notifier::notify));
+            migrations = t.migrations;
         }
 
         @AfterAll

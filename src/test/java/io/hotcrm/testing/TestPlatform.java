@@ -35,6 +35,8 @@ public final class TestPlatform implements AutoCloseable {
     /** The file store (a local directory: the work directory) that uploads and import results go to. */
     public final io.hotcrm.files.FileStore files;
     public final Principal admin;
+    /** Migrations from Salesforce (the fake one in tests), credentials encrypted with {@link #SECRET_KEY}. */
+    public final io.hotcrm.migration.Migrations migrations;
 
     public TestPlatform(Dialect dialect) {
         this(TestDb.fresh(dialect));
@@ -74,6 +76,10 @@ public final class TestPlatform implements AutoCloseable {
         jobs.register(new io.hotcrm.app.ScheduledExportJob(schedules));
         jobs.register(new io.hotcrm.app.ImportJob(importer, notifier::notify));
         jobs.register(new io.hotcrm.app.ImportUndoJob(importer, notifier::notify));
+        this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
+                java.util.List.of(new io.hotcrm.migration.salesforce.SalesforceKind()),
+                io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), new io.hotcrm.app.JobsWork(jobs), workDir.resolve("migrations"));
+        jobs.register(new io.hotcrm.app.MigrationJob(migrations, notifier::notify));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
     }

@@ -1,0 +1,121 @@
+package io.hotcrm.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hotcrm.metadata.Catalogue;
+import io.hotcrm.migration.MigrationPlan;
+import io.hotcrm.security.Principal;
+import io.hotcrm.testing.FakeSalesforce;
+import io.hotcrm.testing.PlanReview;
+import io.hotcrm.testing.TestPlatform;
+import io.hotcrm.web.WebServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Migrations over REST on the real composition root, server and job server: connect (the secret never comes back),
+ * plan, replace the plan, a dry-run and a run as background jobs, the run's report, reconcile, and the migration right.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MigrationApiTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path data;
+    HotCrm hc;
+    WebServer web;
+    String token;
+    String salesToken;
+    FakeSalesforce sf;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() {
+        sf = new FakeSalesforce(1);
+        hc = HotCrm.open(Config.from(data, Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY)));
+        hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
+        hc.security().users().add(Principal.system(), "sam@example.com", "Sam Sales", "standard", null);
+        token = hc.security().tokens().create(Principal.system(), "ann@example.com", "test").token();
+        salesToken = hc.security().tokens().create(Principal.system(), "sam@example.com", "test").token();
+        web = hc.start(0);
+    }
+
+    @AfterAll
+    void stop() {
+        web.stop();
+        hc.close();
+        sf.close();
+    }
+
+    HttpResponse<String> send(String bearer, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + path))
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    JsonNode waitForRun(String runId) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            JsonNode run = JSON.readTree(send(token, "GET", "/api/v1/migrations/runs/" + runId, null).body());
+            String state = run.path("state").asText();
+            if (!state.equals("queued") && !state.equals("running")) {
+                return run;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the run did not end");
+    }
+
+    @Test
+    void aMigrationOverRest() throws Exception {
+        ObjectNode body = JSON.createObjectNode().put("name", "acme").put("kind", "salesforce");
+        body.putObject("settings").put("loginUrl", sf.url()).put("clientId", FakeSalesforce.CLIENT_ID).put("flow", "jwt")
+                .put("username", "admin@acme.example.sf").put("privateKey", sf.privateKeyPem());
+        HttpResponse<String> r = send(salesToken, "POST", "/api/v1/migrations", body.toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        r = send(token, "POST", "/api/v1/migrations", body.toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(r.body()).contains("Acme Fake Org").doesNotContain("PRIVATE KEY");
+        assertThat(JSON.readTree(r.body()).at("/migration/settings/privateKey").asText()).isEqualTo("(set)");
+
+        r = send(token, "POST", "/api/v1/migrations/acme/plan", "{}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        MigrationPlan plan = MigrationPlan.parse(r.body(), "test");
+        assertThat(plan.object("Contact")).isPresent();
+        r = send(token, "POST", "/api/v1/migrations/acme/runs", "{\"mode\":\"run\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("not ready to run");
+        r = send(token, "PUT", "/api/v1/migrations/acme/plan", PlanReview.settle(plan, Catalogue.standard()).toJson());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+
+        r = send(token, "POST", "/api/v1/migrations/acme/runs", "{\"mode\":\"dry-run\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode dry = waitForRun(JSON.readTree(r.body()).at("/run/id").asText());
+        assertThat(dry.path("state").asText()).as(dry.toString()).isEqualTo("succeeded");
+
+        r = send(token, "POST", "/api/v1/migrations/acme/runs", "{\"mode\":\"run\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(JSON.readTree(r.body()).at("/job/type").asText()).isEqualTo("migration");
+        JsonNode run = waitForRun(JSON.readTree(r.body()).at("/run/id").asText());
+        assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("succeeded");
+        assertThat(run.at("/reconcile/objects").size()).isGreaterThan(10);
+
+        r = send(token, "POST", "/api/v1/migrations/acme/reconcile", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).path("objects").findValues("gap")).allSatisfy(g -> assertThat(g.asLong()).isZero());
+        r = send(token, "GET", "/api/v1/migrations", null);
+        assertThat(r.body()).contains("acme").doesNotContain("PRIVATE KEY");
+    }
+}
