@@ -256,7 +256,8 @@ final class MigrateCommand {
             }
         }
         boolean bad = s.failed() > 0 || (s.reconcile() != null && !s.reconcile().clean());
-        return s.state() == MigrationState.FAILED ? FATAL : bad ? SOME_FAILED : 0;
+        return s.state() == MigrationState.FAILED ? FATAL
+                : bad || (s.state() != MigrationState.SUCCEEDED && s.state() != MigrationState.UNDONE) ? SOME_FAILED : 0;
     }
 
     private static String extras(RunSummary.Step st) {

@@ -72,6 +72,8 @@ public final class FakeSalesforce implements AutoCloseable {
     public volatile int pageSize = 500;
     public volatile long apiUsed = 100;
     public volatile long apiMax = 15000;
+    /** Milliseconds every data call waits before it answers (a slow org, so a test can stop a run midway). */
+    public volatile long delayMillis;
     private volatile int failNext;
     private volatile int failStatus;
     private volatile String failCode;
@@ -348,6 +350,13 @@ public final class FakeSalesforce implements AutoCloseable {
             }
             synchronized (this) {
                 apiUsed++;
+            }
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             x.getResponseHeaders().add("Sforce-Limit-Info", "api-usage=" + apiUsed + "/" + apiMax);
             if (failNext > 0) {
