@@ -89,7 +89,7 @@ public final class HotCrm implements Platform {
         jobs.register(new ScheduledExportJob(schedules));
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
                 List.of(new io.hotcrm.migration.salesforce.SalesforceKind()), Secrets.fromBase64(config.secretKey()), work,
-                config.dataDir().resolve("tmp").resolve("migrations"));
+                config.dataDir().resolve("tmp").resolve("migrations"), files);
         jobs.register(new MigrationJob(migrations, notifier::notify));
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();

@@ -41,6 +41,9 @@ public interface CrmSource extends AutoCloseable {
      */
     Deletions deletedSince(String object, Instant since);
 
+    /** The bytes of a file record's content field (an attachment's body, a file version's data), streamed. */
+    java.io.InputStream content(String object, String id, String field);
+
     /** What this source knows about mapping its objects to HotCRM's: default pairs, fields, roles of fields. */
     SourceDefaults defaults();
 
@@ -54,6 +57,11 @@ public interface CrmSource extends AutoCloseable {
     @FunctionalInterface
     interface RecordSink {
         boolean accept(Map<String, String> record);
+
+        /** The read has sent every record (a sink that holds some back passes them on now). */
+        default boolean done() {
+            return true;
+        }
     }
 
     /** Ids deleted in the source since a time, and whether the source remembers the whole span. */

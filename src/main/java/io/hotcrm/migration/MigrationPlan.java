@@ -64,12 +64,15 @@ public record MigrationPlan(int version, String source, Slice slice, String fall
      * One source field and the HotCRM field it fills. {@code kind}: {@code value}, {@code picklist} ({@code values}
      * maps every source value; {@code otherwise} is used for values not listed — null: such a record fails),
      * {@code lookup} (to the source object {@code lookup}), {@code polymorphic} ({@code targets}: source object →
-     * HotCRM field), {@code owner} and {@code createdBy} (a source user, by email), {@code createdAt}.
+     * HotCRM field), {@code owner} and {@code createdBy} (a source user, by email), {@code createdAt}, {@code parent}
+     * (a note's or file's record, of any type: {@code targets} maps source object → HotCRM object; the record's id goes
+     * to {@code target}, its object to {@code typeTarget}), {@code content} (a file's bytes, copied into HotCRM's
+     * file store: {@code target} gets the storage key, and size and checksum are filled too).
      * {@code create}: the HotCRM custom field to add before the first commit.
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record PlanField(String source, String target, String kind, String lookup, Map<String, String> targets,
-                            Map<String, String> values, String otherwise, NewField create) {
+                            Map<String, String> values, String otherwise, NewField create, String typeTarget) {
         public static final String VALUE = "value";
         public static final String PICKLIST = "picklist";
         public static final String LOOKUP = "lookup";
@@ -77,6 +80,13 @@ public record MigrationPlan(int version, String source, Slice slice, String fall
         public static final String OWNER = "owner";
         public static final String CREATED_BY = "createdBy";
         public static final String CREATED_AT = "createdAt";
+        public static final String PARENT = "parent";
+        public static final String CONTENT = "content";
+
+        public PlanField(String source, String target, String kind, String lookup, Map<String, String> targets,
+                         Map<String, String> values, String otherwise, NewField create) {
+            this(source, target, kind, lookup, targets, values, otherwise, create, null);
+        }
 
         public PlanField {
             targets = targets == null ? Map.of() : Map.copyOf(targets);

@@ -16,6 +16,7 @@ import io.hotcrm.importing.ImportState;
 import io.hotcrm.importing.ImportSummary;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.importing.Uploaded;
+import io.hotcrm.files.FileStore;
 import io.hotcrm.mapping.ColumnMapping;
 import io.hotcrm.mapping.LookupBy;
 import io.hotcrm.mapping.Mapping;
@@ -81,9 +82,11 @@ public final class Migrations {
     private final Runs runs;
     private final Work work;
     private final Path scratch;
+    private final FileStore files;
 
     public Migrations(Database db, Schema schema, Importer importer, Security security, RecordStore records,
-                      List<SourceKind> kinds, Secrets secrets, Work work, Path scratch) {
+                      List<SourceKind> kinds, Secrets secrets, Work work, Path scratch, FileStore files) {
+        this.files = files;
         this.db = db;
         this.schema = schema;
         this.importer = importer;
@@ -334,7 +337,18 @@ public final class Migrations {
                 }
             });
             Set<String> emails = security.users().list().stream().map(u -> u.email().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-            Staging staging = new Staging(d, plan, sourceUsers(source, plan, emails), prefixes);
+            // a dry-run writes nothing: notes and files find the parents earlier steps would create among what they staged
+            Map<String, Set<String>> staged = new HashMap<>();
+            Staging.Links links = dry ? (object, ids) -> {
+                Map<String, UUID> found = hotcrmIds(object, ids);
+                for (String id : ids) {
+                    if (!found.containsKey(id) && staged.getOrDefault(object, Set.of()).contains(id)) {
+                        found.put(id, UUID.nameUUIDFromBytes((object + ":" + id).getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+                return found;
+            } : this::hotcrmIds;
+            Staging staging = new Staging(d, plan, sourceUsers(source, plan, emails), prefixes, links, dry ? null : this::copy);
             Map<String, UUID> expected = new HashMap<>();
             List<Runs.Step> steps = runs.steps(runId);
             for (Runs.Step step : steps) {
@@ -353,7 +367,8 @@ public final class Migrations {
                 PlanObject o = plan.object(step.source()).orElseThrow();
                 progress(ctx, step.position(), steps.size(), "Reading " + o.source() + " from the source");
                 runs.step(runId, step.position(), Runs.Step.STAGING, null, 0, 0, null);
-                ObjectNode result = runStep(p, source, staging, o, slice, dry, expected, emails, run, step, ctx, steps.size());
+                ObjectNode result = runStep(p, source, staging, o, slice, dry, expected, emails, run, step, ctx, steps.size(),
+                        dry ? staged.computeIfAbsent(o.target(), k -> new java.util.HashSet<>()) : null);
                 failures.put(o.source(), failedRows(p, result));
                 if (result.hasNonNull("keys")) {
                     expected.put(o.target(), UUID.fromString(result.get("keys").asText()));
@@ -387,7 +402,7 @@ public final class Migrations {
 
     private ObjectNode runStep(Principal p, CrmSource source, Staging staging, PlanObject o, Slice slice, boolean dry,
                                Map<String, UUID> expected, Set<String> emails, Runs.Run run, Runs.Step step, Work.Context ctx,
-                               int steps) {
+                               int steps, Set<String> stagedKeys) {
         Staging.Staged st;
         try {
             Files.createDirectories(scratch);
@@ -407,6 +422,13 @@ public final class Migrations {
             if (st.rows() == 0) {
                 result.put("message", "Nothing to import.");
                 return result;
+            }
+            if (stagedKeys != null) {
+                try (java.util.stream.Stream<String> lines = Files.lines(st.keys(), StandardCharsets.UTF_8)) {
+                    lines.filter(l -> !l.isBlank()).forEach(stagedKeys::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
             Uploaded keys = upload(p, st.keys(), "keys-" + o.source() + ".txt");
             result.put("keys", keys.id().toString());
@@ -613,12 +635,48 @@ public final class Migrations {
                 }
             });
             Set<String> emails = security.users().list().stream().map(u -> u.email().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-            Staging staging = new Staging(source.defaults(), plan, sourceUsers(source, plan, emails), prefixes);
+            Staging staging = new Staging(source.defaults(), plan, sourceUsers(source, plan, emails), prefixes, this::hotcrmIds, null);
             return new Reconciler(db, schema, new Random()).check(source, plan, staging, Map.of());
         }
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** HotCRM's records of the object with these source ids (external ids), in one query. */
+    private Map<String, UUID> hotcrmIds(String object, java.util.Collection<String> externalIds) {
+        ObjectDef o = schema.object(object);
+        Map<String, UUID> out = new HashMap<>();
+        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(externalIds));
+        for (int i = 0; i < all.size(); i += 1000) {
+            List<String> part = all.subList(i, Math.min(all.size(), i + 1000));
+            db.jdbi().useHandle(h -> h.createQuery("select external_id, id from " + o.tableName()
+                            + " where deleted_at is null and external_id in (<ids>)").bindList("ids", part)
+                    .map((rs, c) -> Map.entry(rs.getString(1), rs.getObject(2, UUID.class))).forEach(e -> out.put(e.getKey(), e.getValue())));
+        }
+        return out;
+    }
+
+    /**
+     * Streams a file's bytes from the source into the file store ({@code files/migrated/<source id>}: a re-run writes
+     * the same key, not a second copy), counting them and taking their SHA-256 on the way.
+     */
+    private Staging.StoredContent copy(CrmSource source, String object, String id, String field) {
+        String key = FileStore.key("files", "migrated", id);
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        long size;
+        try (InputStream in = new java.security.DigestInputStream(source.content(object, id, field), sha)) {
+            size = files.put(key, in);
+        } catch (IOException e) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "The content of " + object + " " + id + " could not be copied: "
+                    + e.getMessage() + ". Run the migration again; it goes on where it stopped.", e);
+        }
+        return new Staging.StoredContent(key, size, java.util.HexFormat.of().formatHex(sha.digest()));
+    }
 
     private Principal principal(String email) {
         return Principal.SYSTEM_EMAIL.equals(email) ? Principal.system() : security.users().principal(email);

@@ -102,6 +102,25 @@ final class PlanMaker {
             }
             used.add(fp.source());
             used.add(root);
+            if (FieldPair.PARENT.equals(fp.role())) {
+                Map<String, String> targets = new LinkedHashMap<>();
+                fp.byType().forEach((type, object) -> {
+                    if (mapped.contains(type)) {
+                        targets.put(type, object);
+                    }
+                });
+                if (!targets.isEmpty() && target.field(fp.target()).isPresent()) {
+                    fields.add(new PlanField(fp.source(), fp.target(), PlanField.PARENT, null, targets, null, null, null, fp.typeTarget()));
+                    targetsTaken.add(fp.target());
+                    targetsTaken.add(fp.typeTarget());
+                }
+                continue;
+            }
+            if (FieldPair.CONTENT.equals(fp.role())) {
+                fields.add(new PlanField(fp.source(), fp.target(), PlanField.CONTENT, null, null, null, null, null));
+                targetsTaken.addAll(List.of(fp.target(), Staging.SIZE, Staging.CHECKSUM));
+                continue;
+            }
             if (!fp.byType().isEmpty()) {
                 Map<String, String> targets = new LinkedHashMap<>();
                 fp.byType().forEach((type, field) -> {

@@ -45,7 +45,8 @@ final class Reconciler {
         this.random = random;
     }
 
-    ReconcileReport check(CrmSource source, MigrationPlan plan, Staging staging, Map<String, Map<String, String>> failures) {
+    ReconcileReport check(CrmSource source, MigrationPlan plan, Staging anyStaging, Map<String, Map<String, String>> failures) {
+        Staging staging = anyStaging.withoutContents();
         SourceDefaults d = source.defaults();
         List<ObjectCheck> out = new ArrayList<>();
         for (PlanObject o : plan.included()) {
@@ -124,6 +125,7 @@ final class Reconciler {
         }
         for (Map<String, String> rec : source.byIds(o.source(), Staging.sourceFields(o), sample)) {
             Map<String, String> expected = staging.row(o, rec, new long[5], new HashMap<>());
+            staging.settle(source, o, List.of(expected), new HashMap<>());
             String id = expected.get(Staging.EXTERNAL_ID);
             Map<String, Object> actual = db.jdbi().withHandle(h -> h.createQuery("select * from " + target.tableName()
                     + " where external_id = :x and deleted_at is null").bind("x", id).mapToMap().findOne()).orElse(Map.of());
@@ -210,6 +212,7 @@ final class Reconciler {
                 case DATETIME -> Instant.parse(want).equals(Instant.parse(have));
                 case BOOLEAN -> Boolean.parseBoolean(want) == Boolean.parseBoolean(have);
                 case MULTI_PICKLIST -> parts(want).equals(parts(have));
+                case PICKLIST -> want.equalsIgnoreCase(have);
                 case EMAIL -> want.equalsIgnoreCase(have);
                 default -> want.equals(have) || want.strip().equals(have.strip());
             };

@@ -25,15 +25,32 @@ public record SourceDefaults(String idField, String ownerField, String createdAt
 
     /**
      * A source field and the HotCRM field it fills. A polymorphic reference names a target field per object type
-     * it may point at ({@code byType}); its types not named there are not kept, and counted.
+     * it may point at ({@code byType}); its types not named there are not kept, and counted. {@code role}
+     * {@code parent}: the record a note or file belongs to, of any type ({@code byType}: source object → HotCRM
+     * object; {@code typeTarget} gets the object); {@code content}: a file's bytes.
      */
-    public record FieldPair(String source, String target, Map<String, String> byType) {
+    public record FieldPair(String source, String target, Map<String, String> byType, String role, String typeTarget) {
+        public static final String PARENT = "parent";
+        public static final String CONTENT = "content";
+
         public FieldPair {
             byType = byType == null ? Map.of() : Map.copyOf(byType);
         }
 
+        public FieldPair(String source, String target, Map<String, String> byType) {
+            this(source, target, byType, null, null);
+        }
+
         public static FieldPair of(String source, String target) {
             return new FieldPair(source, target, Map.of());
+        }
+
+        public static FieldPair parent(String source, String target, String typeTarget, Map<String, String> objects) {
+            return new FieldPair(source, target, objects, PARENT, typeTarget);
+        }
+
+        public static FieldPair content(String source, String target) {
+            return new FieldPair(source, target, Map.of(), CONTENT, null);
         }
     }
 }

@@ -28,6 +28,27 @@ import java.util.TreeMap;
  */
 final class Staging {
     static final String EXTERNAL_ID = "external_id";
+    /** The columns a file's content fills besides its storage key. */
+    static final String SIZE = "size_bytes";
+    static final String CHECKSUM = "checksum_sha256";
+    /** Records staged together when their parents are looked up or their content copied. */
+    static final int BATCH = 200;
+
+    /** Finds HotCRM records by their source id: object → (external id → record id), one query per object and batch. */
+    @FunctionalInterface
+    interface Links {
+        Map<String, java.util.UUID> ids(String object, java.util.Collection<String> externalIds);
+    }
+
+    /** Copies a file's bytes from the source into HotCRM's file store. */
+    @FunctionalInterface
+    interface Contents {
+        StoredContent copy(CrmSource source, String object, String id, String field);
+    }
+
+    /** Where a copied file's bytes are, how many there are, and their SHA-256. */
+    record StoredContent(String key, long size, String sha256) {
+    }
 
     /** What a source user is to the migration: their email, and whether HotCRM has (or will have) them. */
     record SourceUser(String email, boolean inHotCrm) {
@@ -42,16 +63,22 @@ final class Staging {
     private final MigrationPlan plan;
     private final Map<String, SourceUser> users;
     private final Map<String, String> prefixes;
+    private final Links links;
+    private final Contents contents;
 
     /**
      * @param users the source's users by id
      * @param prefixes source object by id prefix (polymorphic references)
+     * @param contents copies file contents; null (a dry-run) copies none
      */
-    Staging(SourceDefaults defaults, MigrationPlan plan, Map<String, SourceUser> users, Map<String, String> prefixes) {
+    Staging(SourceDefaults defaults, MigrationPlan plan, Map<String, SourceUser> users, Map<String, String> prefixes, Links links,
+            Contents contents) {
         this.defaults = defaults;
         this.plan = plan;
         this.users = users;
         this.prefixes = prefixes;
+        this.links = links;
+        this.contents = contents;
     }
 
     /** The columns the staged file has, in order. */
@@ -66,6 +93,13 @@ final class Staging {
             } else if (f.target() != null) {
                 cols.add(f.target());
             }
+            if (f.kind().equals(PlanField.PARENT)) {
+                cols.add(f.typeTarget());
+            }
+            if (f.kind().equals(PlanField.CONTENT)) {
+                cols.add(SIZE);
+                cols.add(CHECKSUM);
+            }
         }
         o.fill().keySet().forEach(cols::add);
         if (users) {
@@ -78,7 +112,8 @@ final class Staging {
     static List<String> sourceFields(PlanObject o) {
         List<String> out = new ArrayList<>();
         for (PlanField f : o.fields()) {
-            if (!out.contains(f.source())) {
+            // a file's bytes are fetched one by one, never in a query (Bulk API queries refuse binary fields)
+            if (!out.contains(f.source()) && !f.kind().equals(PlanField.CONTENT)) {
                 out.add(f.source());
             }
         }
@@ -102,26 +137,41 @@ final class Staging {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8); CsvWriter csv = CsvWriter.builder().build(w);
              Writer k = Files.newBufferedWriter(keys, StandardCharsets.UTF_8)) {
             csv.writeRecord(columns);
+            List<Map<String, String>> batch = new ArrayList<>(BATCH);
+            Runnable flush = () -> {
+                List<Map<String, String>> rows = new ArrayList<>(batch.size());
+                for (Map<String, String> rec : batch) {
+                    Map<String, String> row = userObject ? userRow(o, rec, hotcrmEmails, counts) : row(o, rec, counts, orphans);
+                    if (row != null) {
+                        rows.add(row);
+                    }
+                }
+                settle(source, o, rows, orphans);
+                for (Map<String, String> row : rows) {
+                    List<String> out = new ArrayList<>(columns.size());
+                    for (String c : columns) {
+                        String v = row.get(c);
+                        out.add(v == null ? "" : v);
+                    }
+                    try {
+                        csv.writeRecord(out);
+                        k.write(userObject ? row.get("email") : row.get(EXTERNAL_ID));
+                        k.write('\n');
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    counts[0]++;
+                }
+                batch.clear();
+            };
             source.read(o.source(), sourceFields(o), userObject ? Slice.ALL : slice, rec -> {
-                Map<String, String> row = userObject ? userRow(o, rec, hotcrmEmails, counts) : row(o, rec, counts, orphans);
-                if (row == null) {
-                    return true;
+                batch.add(rec);
+                if (batch.size() >= BATCH) {
+                    flush.run();
                 }
-                List<String> out = new ArrayList<>(columns.size());
-                for (String c : columns) {
-                    String v = row.get(c);
-                    out.add(v == null ? "" : v);
-                }
-                csv.writeRecord(out);
-                try {
-                    k.write(userObject ? row.get("email") : rec.get(defaults.idField()));
-                    k.write('\n');
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                counts[0]++;
                 return true;
             });
+            flush.run();
         }
         return new Staged(file, keys, columns, counts[0], counts[1], counts[2], counts[3], orphans);
     }
@@ -150,6 +200,21 @@ final class Staging {
                         }
                     }
                 }
+                case PlanField.PARENT -> {
+                    if (v != null) {
+                        String type = prefixes.get(v.length() >= 3 ? v.substring(0, 3) : v);
+                        String object = type == null ? null : f.targets().get(type);
+                        if (object != null) {
+                            row.put(f.target(), PENDING + object + ":" + v);
+                            row.put(f.typeTarget(), object);
+                        } else {
+                            orphans.merge(f.source() + " → " + (type == null ? "an unknown object" : type), 1L, Long::sum);
+                        }
+                    }
+                }
+                case PlanField.CONTENT -> {
+                    // copied when the batch is settled
+                }
                 case PlanField.OWNER -> row.put(f.target(), owner(v, counts));
                 case PlanField.CREATED_BY -> {
                     SourceUser u = v == null ? null : users.get(v);
@@ -164,6 +229,55 @@ final class Staging {
             }
         });
         return row;
+    }
+
+    /** The same staging, copying no file contents (for dry-runs and spot-checks). */
+    Staging withoutContents() {
+        return new Staging(defaults, plan, users, prefixes, links, null);
+    }
+
+    /** Marks a parent not yet resolved to its HotCRM record: {@code @object:sourceId}. */
+    static final String PENDING = "@";
+
+    /**
+     * Finishes staged rows: parents (notes', files') become the HotCRM record ids of their source records, one query
+     * per object; a parent HotCRM does not hold is left blank and counted. File contents are copied unless this is a
+     * dry-run.
+     */
+    void settle(CrmSource source, PlanObject o, List<Map<String, String>> rows, Map<String, Long> orphans) {
+        for (PlanField f : o.fields()) {
+            if (f.kind().equals(PlanField.PARENT)) {
+                Map<String, List<String>> wanted = new java.util.HashMap<>();
+                for (Map<String, String> row : rows) {
+                    String v = row.get(f.target());
+                    if (v != null && v.startsWith(PENDING)) {
+                        int colon = v.indexOf(':');
+                        wanted.computeIfAbsent(v.substring(1, colon), x -> new ArrayList<>()).add(v.substring(colon + 1));
+                    }
+                }
+                Map<String, Map<String, java.util.UUID>> found = new java.util.HashMap<>();
+                wanted.forEach((object, ids) -> found.put(object, links.ids(object, ids)));
+                for (Map<String, String> row : rows) {
+                    String v = row.get(f.target());
+                    if (v != null && v.startsWith(PENDING)) {
+                        int colon = v.indexOf(':');
+                        java.util.UUID id = found.get(v.substring(1, colon)).get(v.substring(colon + 1));
+                        row.put(f.target(), id == null ? null : id.toString());
+                        if (id == null) {
+                            orphans.merge(f.source() + " → a " + v.substring(1, colon) + " not in HotCRM", 1L, Long::sum);
+                        }
+                    }
+                }
+            }
+            if (f.kind().equals(PlanField.CONTENT) && contents != null) {
+                for (Map<String, String> row : rows) {
+                    StoredContent c = contents.copy(source, o.source(), row.get(EXTERNAL_ID), f.source());
+                    row.put(f.target(), c.key());
+                    row.put(SIZE, Long.toString(c.size()));
+                    row.put(CHECKSUM, c.sha256());
+                }
+            }
+        }
     }
 
     private Map<String, String> userRow(PlanObject o, Map<String, String> rec, Set<String> hotcrmEmails, long[] counts) {

@@ -143,6 +143,7 @@ public final class Schema {
             return;
         }
         changeSeqDefault(h, o);
+        widen(h, o);
         List<FieldDef> added = new ArrayList<>();
         for (FieldDef f : o.fields()) {
             if (!existing.contains(f.name())) {
@@ -190,6 +191,25 @@ public final class Schema {
     static String indexName(ObjectDef o, String column) {
         String name = "ix_" + o.name() + "_" + column;
         return name.length() <= 60 ? name : name.substring(0, 50) + "_" + Integer.toHexString(name.hashCode());
+    }
+
+    /**
+     * Text columns the catalogue now allows longer values in (a note's parent id held 18 characters, a Salesforce id,
+     * before it held HotCRM's 36-character ids) are widened; values are kept.
+     */
+    private void widen(Handle h, ObjectDef o) {
+        Map<String, Integer> lengths = new java.util.HashMap<>();
+        h.createQuery("select column_name, character_maximum_length from information_schema.columns"
+                        + " where table_schema = current_schema() and table_name = :t and character_maximum_length is not null")
+                .bind("t", o.tableName()).map((rs, c) -> Map.entry(rs.getString(1), rs.getInt(2)))
+                .forEach(e -> lengths.put(e.getKey(), e.getValue()));
+        for (FieldDef f : o.fields()) {
+            Integer now = lengths.get(f.name());
+            if (now != null && f.type().isText() && f.type() != FieldType.TEXTAREA && f.maxLength() > now) {
+                h.execute("alter table " + o.tableName() + " alter column " + q(f.name()) + " set data type "
+                        + db.dialect().columnType(f));
+            }
+        }
     }
 
     private static Set<String> columns(Handle h, String table) {

@@ -148,6 +148,20 @@ class SalesforceMigrationTest {
             assertThat(leads.queueOwned()).isPositive();
             RunSummary.Step tasks = s.steps().stream().filter(x -> x.source().equals("Task")).findFirst().orElseThrow();
             assertThat(tasks.orphans()).containsKey("WhatId → Campaign");
+            // notes and files, each on the record it belonged to; a file's latest version, its bytes in the file store
+            assertThat(count("note")).isEqualTo(sf.live("Note").size());
+            long latest = sf.live("ContentVersion").stream().filter(v -> Boolean.TRUE.equals(v.get("IsLatest"))).count();
+            assertThat(count("file")).isEqualTo(sf.live("Attachment").size() + latest);
+            Map<String, Object> file = t.db.jdbi().withHandle(h -> h.createQuery("select * from obj_file where name like 'vertrag-%'"
+                    + " order by name limit 1").mapToMap().one());
+            assertThat(file.get("parent_object")).isEqualTo("account");
+            assertThat(t.text((String) file.get("storage_key"))).contains("latest version").doesNotContain("old version");
+            Map<String, Object> note = t.db.jdbi().withHandle(h -> h.createQuery("select * from obj_note order by title limit 1")
+                    .mapToMap().one());
+            String parentType = String.valueOf(note.get("parent_type")).toLowerCase(java.util.Locale.ROOT);
+            long parentExists = t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from obj_" + parentType + " where cast(id as varchar(36)) = :id")
+                    .bind("id", String.valueOf(note.get("parent_id"))).mapTo(Long.class).one());
+            assertThat(parentExists).isEqualTo(1);
             // the same run again creates nothing twice
             RunSummary again = migrations.get(t.admin, migrations.start(t.admin, "acme", Migrations.RUN, null, Work.Run.here(null)).id());
             assertThat(again.steps()).allSatisfy(x -> assertThat(x.created()).as(x.source()).isZero());

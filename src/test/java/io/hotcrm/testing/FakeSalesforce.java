@@ -231,7 +231,8 @@ public final class FakeSalesforce implements AutoCloseable {
         String[][] prefixList = {{"Account", "001"}, {"Contact", "003"}, {"Lead", "00Q"}, {"Opportunity", "006"}, {"Case", "500"},
             {"Event", "00U"}, {"Task", "00T"}, {"User", "005"}, {"Group", "00G"}, {"Product2", "01t"}, {"Pricebook2", "01s"},
             {"PricebookEntry", "01u"}, {"OpportunityLineItem", "00k"}, {"Campaign", "701"}, {"CampaignMember", "00v"},
-            {"Contract", "800"}, {"Organization", "00D"}, {"Asset", "02i"}};
+            {"Contract", "800"}, {"Organization", "00D"}, {"Asset", "02i"}, {"Note", "002"}, {"Attachment", "00P"},
+            {"ContentVersion", "068"}, {"ContentDocument", "069"}, {"ContentDocumentLink", "06A"}};
         for (String[] p : prefixList) {
             prefix(p[0], p[1]);
         }
@@ -256,6 +257,14 @@ public final class FakeSalesforce implements AutoCloseable {
                 "StartDate:date", "EndDate:date", "ContractTerm:int", "Description:textarea", "OwnerId:reference:User");
         spec("Organization", "Name:string", "IsSandbox:boolean", "TimeZoneSidKey:string");
         spec("Asset", "Name:string", "AccountId:reference:Account");
+        spec("Note", "ParentId:reference:Account", "Title:string", "Body:textarea", "IsPrivate:boolean", "OwnerId:reference:User");
+        spec("Attachment", "ParentId:reference:Account", "Name:string", "ContentType:string", "BodyLength:int", "Body:base64",
+                "Description:textarea", "OwnerId:reference:User");
+        spec("ContentVersion", "ContentDocumentId:reference:ContentDocument", "Title:string", "PathOnClient:string",
+                "VersionData:base64", "IsLatest:boolean", "ContentSize:int", "FileType:string", "Description:textarea",
+                "OwnerId:reference:User");
+        spec("ContentDocumentLink", "ContentDocumentId:reference:ContentDocument", "LinkedEntityId:reference:Account",
+                "ShareType:picklist:V,C,I");
         addField("Contact", "Loyalty_Tier__c", "Loyalty Tier", "picklist", List.of("Gold", "Silver", "Bronze"));
         addField("Opportunity", "Renewal_Date__c", "Renewal Date", "date", List.of());
     }
@@ -328,7 +337,14 @@ public final class FakeSalesforce implements AutoCloseable {
     // ------------------------------------------------------------------ HTTP
 
     private void handle(HttpExchange x) throws IOException {
+        // the exchange is closed after an error is answered (a try-with-resources would close it before its catch ran)
         try (x) {
+            answer(x);
+        }
+    }
+
+    private void answer(HttpExchange x) throws IOException {
+        try {
             String path = x.getRequestURI().getPath();
             hits.computeIfAbsent(path.replaceAll("/[0-9A-Za-z]{15,18}(?=/|$)", "/ID"), k -> new AtomicInteger()).incrementAndGet();
             Map<String, String> q = query(x.getRequestURI().getRawQuery());
@@ -381,6 +397,18 @@ public final class FakeSalesforce implements AutoCloseable {
                 } else {
                     send(x, 200, d.toString(), "application/json");
                 }
+            } else if (rest.matches("/sobjects/\\w+/\\w{15,18}/(Body|VersionData)")) {
+                String[] parts = rest.split("/");
+                Map<String, Object> r = find(parts[2], parts[3]);
+                if (r == null || !(r.get(parts[4]) instanceof byte[] bytes)) {
+                    send(x, 404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]", "application/json");
+                } else {
+                    x.getResponseHeaders().add("Content-Type", "application/octetstream");
+                    x.sendResponseHeaders(200, bytes.length);
+                    try (OutputStream out = x.getResponseBody()) {
+                        out.write(bytes);
+                    }
+                }
             } else if (rest.matches("/sobjects/\\w+/deleted/?")) {
                 deleted(x, rest.split("/")[2], q);
             } else if (rest.equals("/limits") || rest.equals("/limits/")) {
@@ -399,8 +427,13 @@ public final class FakeSalesforce implements AutoCloseable {
             } else {
                 send(x, 404, "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]", "application/json");
             }
-        } catch (RuntimeException e) {
+        } catch (IllegalArgumentException e) {
             send(x, 400, "[{\"errorCode\":\"MALFORMED_QUERY\",\"message\":" + JSON.writeValueAsString(String.valueOf(e.getMessage())) + "}]",
+                    "application/json");
+        } catch (RuntimeException | Error e) {
+            // a fault of the fake itself: say so loudly, as a 500 Salesforce would never send
+            e.printStackTrace();
+            send(x, 500, "[{\"errorCode\":\"FAKE_FAILED\",\"message\":" + JSON.writeValueAsString(String.valueOf(e)) + "}]",
                     "application/json");
         }
     }
@@ -509,6 +542,10 @@ public final class FakeSalesforce implements AutoCloseable {
         String object = m.group(2);
         if (!describes.containsKey(object)) {
             throw new IllegalArgumentException("sObject type '" + object + "' is not supported.");
+        }
+        if (object.equals("ContentDocumentLink") && (m.group(3) == null || !m.group(3).matches("(?is).*(ContentDocumentId|LinkedEntityId)\\s*(=|IN).*"))) {
+            throw new IllegalArgumentException("Implementation restriction: ContentDocumentLink requires a filter by a single Id on"
+                    + " ContentDocumentId or LinkedEntityId using the equals operator or multiple Id's using the IN operator.");
         }
         boolean count = m.group(1).strip().equalsIgnoreCase("COUNT()");
         List<String> fields = count ? List.of() : List.of(m.group(1).split("\\s*,\\s*"));
@@ -658,6 +695,8 @@ public final class FakeSalesforce implements AutoCloseable {
             o.put(k, i);
         } else if (v instanceof Instant t) {
             o.put(k, REST_TIME.format(t));
+        } else if (v instanceof byte[]) {
+            o.put(k, "(binary: fetch it from its own URL)");
         } else {
             o.put(k, v.toString());
         }

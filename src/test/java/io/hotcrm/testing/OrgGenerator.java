@@ -164,6 +164,25 @@ final class OrgGenerator {
                     "WhatId", i % 2 == 0 ? opps.get(r.nextInt(opps.size())) : accounts.get(r.nextInt(accounts.size())),
                     "IsAllDayEvent", false, "OwnerId", user())));
         }
+        // notes and files on the records they belong to; a file shared with a user and an account belongs to the account
+        for (int i = 0; i < 20 * scale; i++) {
+            String parent = i % 2 == 0 ? accounts.get(r.nextInt(accounts.size())) : opps.get(r.nextInt(opps.size()));
+            sf.insert("Note", stamp(map("ParentId", parent, "Title", "Notiz " + i, "Body", "Besprochen: Preise für " + i
+                    + " Lizenzen.\nNächster Schritt: Angebot.", "IsPrivate", false, "OwnerId", user())));
+            sf.insert("Attachment", stamp(map("ParentId", cases.get(r.nextInt(cases.size())), "Name", "screenshot-" + i + ".png",
+                    "ContentType", "image/png", "Body", ("PNG bytes of screenshot " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "OwnerId", user())));
+            String doc = sf.newId("ContentDocument");
+            sf.insert("ContentVersion", stamp(map("ContentDocumentId", doc, "Title", "Vertrag " + i, "PathOnClient", "vertrag-" + i + ".pdf",
+                    "VersionData", ("%PDF-1.4 old version " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8), "IsLatest", false,
+                    "OwnerId", user())));
+            sf.insert("ContentVersion", stamp(map("ContentDocumentId", doc, "Title", "Vertrag " + i, "PathOnClient", "vertrag-" + i + ".pdf",
+                    "VersionData", ("%PDF-1.4 latest version " + i + " – unterschrieben").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "IsLatest", true, "OwnerId", user())));
+            sf.insert("ContentDocumentLink", map("ContentDocumentId", doc, "LinkedEntityId", users.get(0), "ShareType", "I"));
+            sf.insert("ContentDocumentLink", map("ContentDocumentId", doc, "LinkedEntityId", accounts.get(r.nextInt(accounts.size())),
+                    "ShareType", "V"));
+        }
         // the recycle bin: records deleted before the migration starts are never migrated
         sf.delete("Contact", sf.insert("Contact", stamp(map("LastName", "Gelöscht", "Email", "deleted@example.com", "OwnerId", user()))));
         sf.delete("Lead", sf.insert("Lead", stamp(map("LastName", "Gelöscht", "Company", "Weg AG", "OwnerId", user()))));

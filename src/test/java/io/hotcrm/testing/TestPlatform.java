@@ -78,7 +78,7 @@ public final class TestPlatform implements AutoCloseable {
         jobs.register(new io.hotcrm.app.ImportUndoJob(importer, notifier::notify));
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
                 java.util.List.of(new io.hotcrm.migration.salesforce.SalesforceKind()),
-                io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), new io.hotcrm.app.JobsWork(jobs), workDir.resolve("migrations"));
+                io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), new io.hotcrm.app.JobsWork(jobs), workDir.resolve("migrations"), files);
         jobs.register(new io.hotcrm.app.MigrationJob(migrations, notifier::notify));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");

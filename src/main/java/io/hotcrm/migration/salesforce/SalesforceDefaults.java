@@ -68,6 +68,20 @@ final class SalesforceDefaults {
                 "Location", "location", "Description", "description");
         FIELDS.get("Event").add(new FieldPair("WhoId", null, who));
         FIELDS.get("Event").add(new FieldPair("WhatId", null, what));
+        // the playbook's last step: notes and files, each linked to the record it belonged to
+        Map<String, String> parents = new LinkedHashMap<>();
+        for (String[] p : new String[][] {{"Account", "account"}, {"Contact", "contact"}, {"Lead", "lead"}, {"Opportunity", "opportunity"},
+            {"Case", "case"}, {"Contract", "contract"}, {"Campaign", "campaign"}, {"Product2", "product"}, {"Task", "task"}}) {
+            parents.put(p[0], p[1]);
+        }
+        pairs("Note", "Title", "title", "Body", "body", "IsPrivate", "is_private");
+        FIELDS.get("Note").add(FieldPair.parent("ParentId", "parent_id", "parent_type", parents));
+        pairs("Attachment", "Name", "name", "ContentType", "content_type", "Description", "description");
+        FIELDS.get("Attachment").add(FieldPair.parent("ParentId", "parent_id", "parent_object", parents));
+        FIELDS.get("Attachment").add(FieldPair.content("Body", "storage_key"));
+        pairs("ContentVersion", "PathOnClient", "name", "Description", "description");
+        FIELDS.get("ContentVersion").add(FieldPair.parent(SalesforceSource.LINKED, "parent_id", "parent_object", parents));
+        FIELDS.get("ContentVersion").add(FieldPair.content("VersionData", "storage_key"));
     }
 
     private static void pairs(String object, String... sourceThenTarget) {
@@ -93,6 +107,9 @@ final class SalesforceDefaults {
                     new ObjectPair("Case", "case", null),
                     new ObjectPair("Task", "task", null),
                     new ObjectPair("Event", "event", null),
+                    new ObjectPair("Note", "note", null),
+                    new ObjectPair("Attachment", "file", null),
+                    new ObjectPair("ContentVersion", "file", null),
                     new ObjectPair("Pricebook2", null, "Line items keep their list and unit prices; HotCRM's price books are"
                             + " set up per currency in HotCRM."),
                     new ObjectPair("PricebookEntry", null, "Read through the line items it prices (their product); prices stay"
@@ -108,7 +125,9 @@ final class SalesforceDefaults {
                     "Name@Lead", "IsClosed", "IsWon", "ForecastCategory", "FiscalYear", "FiscalQuarter", "Fiscal",
                     "HasOpportunityLineItem", "HasOpenActivity", "HasOverdueTask", "LastStageChangeDate",
                     "LastAmountChangedHistoryId", "LastCloseDateChangedHistoryId", "IsArchived", "IsChild", "IsGroupEvent",
-                    "RecurrenceActivityId", "DandbCompanyId", "IndividualId", "OwnerId", "CreatedDate", "CreatedById"));
+                    "RecurrenceActivityId", "DandbCompanyId", "IndividualId", "OwnerId", "CreatedDate", "CreatedById", "ParentId@ContentVersion",
+                    "ContentDocumentId", "IsLatest", "VersionNumber", "ContentSize", "FileType", "FileExtension", "Checksum",
+                    "BodyLength", "Title@ContentVersion"));
 
     private SalesforceDefaults() {
     }

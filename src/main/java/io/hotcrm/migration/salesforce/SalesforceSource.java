@@ -36,6 +36,9 @@ import java.util.stream.Collectors;
  * Salesforce said it would send; a cursor that expires mid-read continues after the last id read.
  */
 final class SalesforceSource implements CrmSource {
+    static final String CONTENT_VERSION = "ContentVersion";
+    /** The virtual field of a file version: the first record (not a user) its document is linked to. */
+    static final String LINKED = "LinkedEntityId";
     private static final DateTimeFormatter SF_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX");
     private final SalesforceClient client;
     private final long bulkThreshold;
@@ -82,6 +85,10 @@ final class SalesforceSource implements CrmSource {
             for (JsonNode f : d.path("fields")) {
                 fields.add(field(f));
             }
+            if (o.equals(CONTENT_VERSION)) {
+                // a file belongs to the records it is shared with (ContentDocumentLink), not to a field of its own
+                fields.add(new SourceField(LINKED, "Linked record", SourceType.REFERENCE, 18, 0, false, true, false, List.of(), List.of()));
+            }
             return new SourceObject(d.path("name").asText(o), d.path("label").asText(o), d.path("keyPrefix").asText(null),
                     d.path("custom").asBoolean(false), fields);
         });
@@ -126,22 +133,73 @@ final class SalesforceSource implements CrmSource {
     }
 
     @Override
-    public long read(String object, List<String> fields, Slice slice, RecordSink sink) {
+    public long read(String object, List<String> fields, Slice slice, RecordSink given) {
+        RecordSink sink = given;
         SourceObject d = describe(object);
         Set<String> select = new LinkedHashSet<>();
         select.add("Id");
         select.addAll(fields);
+        if (object.equals(CONTENT_VERSION) && select.remove(LINKED)) {
+            select.add("ContentDocumentId");
+            sink = linked(sink);
+        }
         boolean stamped = d.field("SystemModstamp").isPresent();
         if (stamped) {
             select.add("SystemModstamp");
         }
         long expected = count(object, slice);
         long read = expected > bulkThreshold ? readBulk(d, select, slice, sink, stamped) : readRest(d, select, slice, sink, stamped);
+        sink.done();
         if (read < expected) {
             throw new HotCrmException(ErrorCode.UNAVAILABLE, "Salesforce counted " + expected + " " + object + " records but sent "
                     + read + "; the object is read again on the next run.");
         }
         return read;
+    }
+
+    /**
+     * Adds each file version's linked record: ContentDocumentLink can only be queried by document ids, so the versions
+     * are passed on in batches of 200 with one query for their links.
+     */
+    private RecordSink linked(RecordSink sink) {
+        List<Map<String, String>> batch = new ArrayList<>();
+        return new RecordSink() {
+            @Override
+            public boolean accept(Map<String, String> rec) {
+                batch.add(rec);
+                if (batch.size() >= 200) {
+                    return flush();
+                }
+                return true;
+            }
+
+            @Override
+            public boolean done() {
+                return flush();
+            }
+
+            private boolean flush() {
+                if (batch.isEmpty()) {
+                    return true;
+                }
+                String in = batch.stream().map(r -> literal(r.get("ContentDocumentId"))).distinct().collect(Collectors.joining(", "));
+                Map<String, String> links = new HashMap<>();
+                client.query("SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId IN (" + in + ")",
+                        false, l -> {
+                            String entity = l.path("LinkedEntityId").asText();
+                            if (!entity.startsWith("005")) {
+                                links.merge(l.path("ContentDocumentId").asText(), entity, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                            }
+                        });
+                boolean go = true;
+                for (Map<String, String> r : batch) {
+                    r.put(LINKED, links.get(r.get("ContentDocumentId")));
+                    go = go && sink.accept(r);
+                }
+                batch.clear();
+                return go;
+            }
+        };
     }
 
     /** SOQL paging in id order; an expired cursor ({@code INVALID_QUERY_LOCATOR}) continues after the last id read. */
@@ -208,12 +266,19 @@ final class SalesforceSource implements CrmSource {
         select.add("Id");
         select.addAll(fields);
         List<Map<String, String>> out = new ArrayList<>();
+        RecordSink sink = out::add;
+        if (object.equals(CONTENT_VERSION) && select.remove(LINKED)) {
+            select.add("ContentDocumentId");
+            sink = linked(sink);
+        }
+        RecordSink to = sink;
         for (int i = 0; i < ids.size(); i += 200) {
             String in = ids.subList(i, Math.min(ids.size(), i + 200)).stream().map(SalesforceSource::literal)
                     .collect(Collectors.joining(", "));
             client.query("SELECT " + String.join(", ", select) + " FROM " + object + " WHERE Id IN (" + in + ")", false,
-                    r -> out.add(normalise(d, select, r)));
+                    r -> to.accept(normalise(d, select, r)));
         }
+        to.done();
         return out;
     }
 
@@ -237,6 +302,18 @@ final class SalesforceSource implements CrmSource {
         Instant earliest = n.hasNonNull("earliestDateAvailable") ? instant(n.get("earliestDateAvailable").asText()) : null;
         boolean complete = !start.isAfter(since) && (earliest == null || !earliest.isAfter(since));
         return new Deletions(ids, complete, earliest);
+    }
+
+    @Override
+    public java.io.InputStream content(String object, String id, String field) {
+        return client.getCsv(client.base() + "/sobjects/" + enc(object) + "/" + literal(id).replace("'", "") + "/" + enc(field), r -> {
+            try {
+                return SalesforceClient.body(r);
+            } catch (java.io.IOException e) {
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "The content of " + object + " " + id + " could not be read: "
+                        + e.getMessage(), e);
+            }
+        });
     }
 
     @Override
@@ -269,6 +346,9 @@ final class SalesforceSource implements CrmSource {
             if (slice.changedSince() != null) {
                 c.add("SystemModstamp > " + soqlTime(slice.changedSince()));
             }
+        }
+        if (object.equals(CONTENT_VERSION)) {
+            c.add("IsLatest = true");
         }
         if (afterId != null) {
             c.add("Id > " + literal(afterId));
