@@ -39,13 +39,13 @@ public final class ImportJob implements JobHandler {
         try {
             s = importer.execute(id, ctx.jobId(), ctx.attempt(), listener(ctx));
         } catch (RuntimeException e) {
-            if (ctx.lastAttempt()) {
+            if (ctx.lastAttempt() && importer.get(io.hotcrm.security.Principal.system(), id).partOf() == null) {
                 tell(notices, ctx.createdBy(), "HotCRM import failed", "Your import " + id + " stopped: " + e.getMessage()
                         + "\n\nResume it (hotcrm import resume " + id + ") or undo it (hotcrm import undo " + id + ").");
             }
             throw e;
         }
-        if (!s.dryRun()) {
+        if (!s.dryRun() && s.partOf() == null) {
             tell(notices, ctx.createdBy(), "HotCRM import of " + s.fileName() + " " + s.stateText(), s.message()
                     + "\n\nObject: " + s.object() + "\nImport: " + s.id() + (s.errorFile() != null
                     ? "\nThe rows that failed are in the error file (download it from the import's page)." : ""));
@@ -100,7 +100,7 @@ public final class ImportJob implements JobHandler {
         };
         String reason = job.message() == null ? "Its process stopped" : job.message();
         importer.stopped(id, state, reason).ifPresent(s -> {
-            if (state == ImportState.FAILED || (state == ImportState.INTERRUPTED && job.inlineJob())) {
+            if (s.partOf() == null && (state == ImportState.FAILED || (state == ImportState.INTERRUPTED && job.inlineJob()))) {
                 tell(notices, job.createdBy(), "HotCRM import " + state.id(), "Your import " + id + " of " + s.fileName()
                         + " stopped: " + s.message());
             }

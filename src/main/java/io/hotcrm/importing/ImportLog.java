@@ -187,7 +187,8 @@ final class ImportLog {
             return new ImportSummary(id, object, mode, match, dryRun, state, fileName, source, createdBy, createdAt,
                     finishedAt, jobId, totalRows == null ? -1 : totalRows, counts.done(), counts.created(), counts.updated(),
                     counts.unchanged(), counts.skipped(), counts.failed(), ignored, resultFile(), errorFile(), message,
-                    f.groups(), f.first(), f.changes(), ImportSummary.UndoResult.parse(undoResult), undoJobId);
+                    f.groups(), f.first(), f.changes(), ImportSummary.UndoResult.parse(undoResult), undoJobId,
+                    asked.hasNonNull("partOf") ? asked.get("partOf").asText() : null);
         }
 
         /** How the import was asked for: mapping, read options, blanks, source description, ignored columns. */

@@ -14,11 +14,14 @@ import java.nio.file.Path;
  * {@code created_by}) and fill read-only fields — only for roles allowed to migrate data.
  * {@code expected}: for a dry-run that is one step of several (a migration), records that earlier steps would
  * create — per object, an upload listing their keys (external ids; emails for users), one per line — count as
- * found by lookups, so the dry-run does not fail rows for references a real run would resolve.
+ * found by lookups, so the dry-run does not fail rows for references a real run would resolve. {@code partOf}: the
+ * larger piece of work this import is a step of (a migration run), shown with it; its user hears of that work once,
+ * not of each import.
  */
 public record ImportRequest(String object, ImportMode mode, String matchField, Mapping mapping, String mappingName,
                             String saveMappingAs, SourceOptions source, Formats.Overrides formats, boolean dryRun,
-                            boolean blanksClear, ImportFile file, boolean migration, java.util.Map<String, java.util.UUID> expected) {
+                            boolean blanksClear, ImportFile file, boolean migration, java.util.Map<String, java.util.UUID> expected,
+                            String partOf) {
     public ImportRequest {
         expected = expected == null ? java.util.Map.of() : java.util.Map.copyOf(expected);
         mode = mode == null ? ImportMode.UPSERT : mode;
@@ -45,7 +48,7 @@ public record ImportRequest(String object, ImportMode mode, String matchField, M
     public Builder toBuilder() {
         return new Builder(object, file).mode(mode).match(matchField).mapping(mapping).mappingName(mappingName)
                 .saveMappingAs(saveMappingAs).source(source).formats(formats).dryRun(dryRun).blanksClear(blanksClear)
-                .migration(migration).expected(expected);
+                .migration(migration).expected(expected).partOf(partOf);
     }
 
     public ImportRequest withMode(ImportMode m) {
@@ -87,6 +90,7 @@ public record ImportRequest(String object, ImportMode mode, String matchField, M
         private boolean blanksClear;
         private boolean migration;
         private java.util.Map<String, java.util.UUID> expected = java.util.Map.of();
+        private String partOf;
 
         private Builder(String object, ImportFile file) {
             this.object = object;
@@ -149,9 +153,15 @@ public record ImportRequest(String object, ImportMode mode, String matchField, M
             return this;
         }
 
+        /** The larger work this import is a step of (a migration run): its user is told of that, not of this import. */
+        public Builder partOf(String what) {
+            this.partOf = what;
+            return this;
+        }
+
         public ImportRequest build() {
             return new ImportRequest(object, mode, matchField, mapping, mappingName, saveMappingAs, source, formats, dryRun,
-                    blanksClear, file, migration, expected);
+                    blanksClear, file, migration, expected, partOf);
         }
     }
 }

@@ -21,7 +21,7 @@ public record ImportSummary(UUID id, String object, ImportMode mode, String matc
                             OffsetDateTime finishedAt, UUID jobId, long rows, long rowsDone, long created, long updated,
                             long unchanged, long skipped, long failed, List<String> ignoredColumns, String resultFile,
                             String errorFile, String message, List<ProblemGroup> problemGroups, List<RowProblem> problems,
-                            List<Change> changes, UndoResult undo, UUID undoJobId) {
+                            List<Change> changes, UndoResult undo, UUID undoJobId, String partOf) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One field a (dry-run) update changes: the row, the record, old and new values as text. */
@@ -95,6 +95,7 @@ public record ImportSummary(UUID id, String object, ImportMode mode, String matc
         m.put("stateText", stateText());
         m.put("file", fileName);
         m.put("source", source);
+        m.put("partOf", partOf);
         m.put("createdBy", createdBy);
         m.put("createdAt", createdAt);
         m.put("finishedAt", finishedAt);

@@ -264,7 +264,7 @@ public final class Importer {
                 .mapping(Mapping.parse(settings.get("mapping").toString(), "of import " + row.id()))
                 .source(optionsOf(settings)).dryRun(row.dryRun()).blanksClear(settings.path("blanksClear").asBoolean(false))
                 .migration(settings.path("migration").asBoolean(false))
-                .expected(expectedOf(settings));
+                .expected(expectedOf(settings)).partOf(settings.hasNonNull("partOf") ? settings.get("partOf").asText() : null);
     }
 
     private static Map<String, UUID> expectedOf(JsonNode settings) {
@@ -377,6 +377,9 @@ public final class Importer {
         }
         n.put("blanksClear", r.blanksClear());
         n.put("migration", r.migration());
+        if (r.partOf() != null) {
+            n.put("partOf", r.partOf());
+        }
         if (!r.expected().isEmpty()) {
             ObjectNode e = n.putObject("expected");
             r.expected().forEach((object, upload) -> e.put(object, upload.toString()));

@@ -159,8 +159,12 @@ public final class Migrations {
         return k.authorizeUrl(connections.decrypted(m, k.secretSettings()), redirectUri, state, challenge(verifier));
     }
 
-    /** The callback: exchanges the code, keeps the refresh token, and returns the org now reachable. */
-    public SourceOrg completeAuthorization(Principal p, String state, String code) {
+    /** A migration whose sign-in completed, and the org it reaches. */
+    public record Authorized(String migration, SourceOrg org) {
+    }
+
+    /** The callback: exchanges the code, keeps the refresh token, and returns the migration and the org now reachable. */
+    public Authorized completeAuthorization(Principal p, String state, String code) {
         AccessGuard.requireMigration(p, "connect a source");
         Connections.Oauth o = connections.takeOauth(state);
         if (!o.createdBy().equalsIgnoreCase(p.email())) {
@@ -170,7 +174,7 @@ public final class Migrations {
         SourceKind k = kind(m.kind());
         Map<String, String> added = k.exchangeCode(connections.decrypted(m, k.secretSettings()), code, o.redirectUri(), o.verifier());
         connections.update(m.id(), added, k.secretSettings());
-        return org(p, m.name());
+        return new Authorized(m.name(), org(p, m.name()));
     }
 
     private static String challenge(String verifier) {
@@ -437,7 +441,7 @@ public final class Migrations {
             boolean users = o.target().equals("user");
             ImportRequest request = ImportRequest.builder(o.target(), ImportFile.upload(staged))
                     .mapping(mapping(o, st.columns())).match(users ? "email" : Staging.EXTERNAL_ID).migration(!users)
-                    .dryRun(dry).expected(dry ? expected : Map.of()).build();
+                    .dryRun(dry).expected(dry ? expected : Map.of()).partOf("migration " + run.id()).build();
             ImportSummary s = importer.start(p, request, Work.Run.here((done, total, message) ->
                     progress(ctx, step.position(), steps, o.source() + ": " + done + " of " + st.rows() + " records")));
             ArrayNode imports = result.putArray("imports");

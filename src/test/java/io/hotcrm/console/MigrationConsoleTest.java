@@ -1,0 +1,115 @@
+package io.hotcrm.console;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import io.hotcrm.app.Config;
+import io.hotcrm.app.HotCrm;
+import io.hotcrm.security.Principal;
+import io.hotcrm.testing.Chromium;
+import io.hotcrm.testing.FakeSalesforce;
+import io.hotcrm.testing.TestPlatform;
+import io.hotcrm.web.WebServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Setup → Data → Migrate from Salesforce in a real browser: connect with the OAuth web-server flow (the browser goes
+ * to the org's login host and comes back), make and review the plan (unmapped picklist values chosen, required values
+ * filled), dry-run, run with live progress, and read the reconcile report.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MigrationConsoleTest {
+    @TempDir
+    static Path data;
+    HotCrm hc;
+    WebServer web;
+    Chromium chromium;
+    FakeSalesforce sf;
+    String base;
+
+    @BeforeAll
+    void start() throws Exception {
+        sf = new FakeSalesforce(1);
+        hc = HotCrm.open(Config.from(data, Map.of(io.hotcrm.common.Secrets.ENV, TestPlatform.SECRET_KEY)));
+        hc.security().users().add(Principal.system(), "admin@example.com", "Ada Admin", "admin", "a long console password");
+        web = hc.start(0);
+        base = "http://localhost:" + web.port();
+        chromium = new Chromium();
+        Files.createDirectories(Chromium.screenshot("x").getParent());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        chromium.close();
+        web.stop();
+        hc.close();
+        sf.close();
+    }
+
+    @Test
+    void anAdminConnectsAnOrgReviewsThePlanDryRunsRunsAndReadsTheReconcileReport() {
+        BrowserContext context = chromium.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 900));
+        Page page = context.newPage();
+        page.navigate(base + "/");
+        page.getByLabel("Email").fill("admin@example.com");
+        page.getByLabel("Password").fill("a long console password");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        page.navigate(base + "/setup/data");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Migrate from Salesforce").setExact(true)).first().click();
+
+        page.getByLabel("Name of this migration").fill("acme");
+        page.getByLabel("My Domain or another login URL").check();
+        page.getByLabel("Login URL", new Page.GetByLabelOptions().setExact(true)).fill(sf.url());
+        page.getByLabel("Consumer key of the connected app").fill(FakeSalesforce.CLIENT_ID);
+        ConsoleTest.shot(page, "migrate-connect");
+        page.locator("#connect").click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Connected to Acme Fake Org (a sandbox)");
+        assertThat(page.locator("#org")).containsText("Europe/Berlin");
+
+        page.locator("#make-plan").click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Review the plan of acme"))).isVisible();
+        Locator unmapped = page.locator("select.unmapped");
+        assertThat(unmapped.count()).isPositive();
+        for (int i = 0; i < unmapped.count(); i++) {
+            unmapped.nth(i).selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
+        }
+        Locator fills = page.locator("input[name^='fill.']");
+        for (int i = 0; i < fills.count(); i++) {
+            if (fills.nth(i).inputValue().isBlank()) {
+                fills.nth(i).fill("0");
+            }
+        }
+        ConsoleTest.shot(page, "migrate-review");
+        page.locator("#save-plan").click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("It is ready");
+        assertThat(page.locator("#plan-objects")).containsText("OpportunityLineItem");
+        ConsoleTest.shot(page, "migrate-plan");
+
+        page.locator("#dry-run").click();
+        assertThat(page.locator("#run-state")).hasText("succeeded", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(120_000));
+        assertThat(page.locator("#run-steps")).containsText("Contact → contact");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to the migration")).click();
+
+        page.locator("#run").click();
+        assertThat(page.locator("#run-state")).hasText("succeeded", new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(120_000));
+        assertThat(page.locator("#reconcile-summary")).containsText("No gap");
+        assertThat(page.locator("#reconcile-summary")).containsText("without differences");
+        ConsoleTest.shot(page, "migrate-run");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to the migration")).click();
+        assertThat(page.locator("#delta")).isVisible();
+        page.locator("#reconcile").click();
+        assertThat(page.locator("#reconcile-summary")).containsText("No gap");
+        context.close();
+    }
+}
