@@ -92,7 +92,7 @@ final class MigrateCommand {
         @Option(names = "--api-reserve", paramLabel = "CALLS", description = "API calls left to the org's other users (default 1000).")
         Long apiReserve;
 
-        @Option(names = "--bulk-threshold", paramLabel = "RECORDS", description = "Objects larger than this are read with Bulk API 2.0 (default 50000).")
+        @Option(names = "--bulk-threshold", paramLabel = "RECORDS", description = "Objects larger than this are read with Bulk API 2.0 (default 10000).")
         Long bulkThreshold;
 
         @Option(names = "--no-check", description = "Save without logging in (to finish the sign-in from the console).")

@@ -176,6 +176,11 @@ public final class Importer {
         return uploads.stored(p, id).uploaded();
     }
 
+    /** An upload's bytes, streamed from the file store (the principal's own, or any for setup roles). */
+    public InputStream openUpload(Principal p, UUID id) {
+        return files.open(uploads.stored(p, id).key());
+    }
+
     private static boolean writable(Principal p, ObjectDef o, String field) {
         return field.equals(SystemField.EXTERNAL_ID) || field.equals(CompiledMapping.ID)
                 || o.field(field).map(f -> p.role().fieldAccess(o.name(), f.name()).edit()).orElse(false);

@@ -385,7 +385,18 @@ public final class Migrations {
             ReconcileReport report = null;
             if (!dry) {
                 progress(ctx, steps.size(), steps.size(), "Reconciling with the source");
-                report = new Reconciler(db, schema, new Random()).check(source, plan, staging, failures);
+                Map<String, UUID> keysOf = new HashMap<>();
+                for (Runs.Step st : runs.steps(runId)) {
+                    JsonNode res = json(st.result());
+                    if (res.hasNonNull("keys")) {
+                        keysOf.put(st.source(), UUID.fromString(res.get("keys").asText()));
+                    }
+                }
+                // after a full run, the ids it read are the source's; a delta read only changes, so it reads them all
+                Reconciler.ReadIds readIds = run.mode().equals(RUN) ? object -> keysOf.containsKey(object)
+                        ? new InputStreamReader(importer.openUpload(p, keysOf.get(object)), StandardCharsets.UTF_8)
+                        : new java.io.StringReader("") : null;
+                report = new Reconciler(db, schema, new Random()).check(source, plan, staging, failures, readIds);
             }
             RunSummary sofar = summary(runs.get(runId), m.name());
             long failed = sofar.failed();
@@ -408,6 +419,7 @@ public final class Migrations {
                                Map<String, UUID> expected, Set<String> emails, Runs.Run run, Runs.Step step, Work.Context ctx,
                                int steps, Set<String> stagedKeys) {
         Staging.Staged st;
+        long started = System.nanoTime();
         try {
             Files.createDirectories(scratch);
             st = staging.stage(source, o, slice, scratch, emails);
@@ -416,6 +428,7 @@ public final class Migrations {
         }
         ObjectNode result = MigrationPlan.JSON.createObjectNode();
         try {
+            result.put("readMillis", (System.nanoTime() - started) / 1_000_000);
             result.put("read", st.rows() + st.skipped());
             result.put("staged", st.rows());
             result.put("skipped", st.skipped());
@@ -442,8 +455,10 @@ public final class Migrations {
             ImportRequest request = ImportRequest.builder(o.target(), ImportFile.upload(staged))
                     .mapping(mapping(o, st.columns())).match(users ? "email" : Staging.EXTERNAL_ID).migration(!users)
                     .dryRun(dry).expected(dry ? expected : Map.of()).partOf("migration " + run.id()).build();
+            long importing = System.nanoTime();
             ImportSummary s = importer.start(p, request, Work.Run.here((done, total, message) ->
                     progress(ctx, step.position(), steps, o.source() + ": " + done + " of " + st.rows() + " records")));
+            result.put("importMillis", (System.nanoTime() - importing) / 1_000_000);
             ArrayNode imports = result.putArray("imports");
             json(step.result()).path("imports").forEach(imports::add);
             imports.add(s.id().toString());
@@ -708,7 +723,7 @@ public final class Migrations {
                     res.path("created").asLong(), res.path("updated").asLong(), res.path("unchanged").asLong(),
                     res.path("failed").asLong(), res.path("skipped").asLong(), res.path("queueOwned").asLong(),
                     res.path("unmatchedOwners").asLong(), orphans, s.deleted(), res.path("errorFile").asText(null),
-                    res.path("message").asText(null)));
+                    res.path("message").asText(null), res.path("readMillis").asLong(), res.path("importMillis").asLong()));
         }
         ReconcileReport report = null;
         if (r.report() != null) {

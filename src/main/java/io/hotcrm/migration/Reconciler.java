@@ -45,7 +45,27 @@ final class Reconciler {
         this.random = random;
     }
 
+    /**
+     * The ids a run read, per source object, streamed (one per line) — so a reconcile right after a run compares
+     * what the run read with what HotCRM holds, without reading the source twice; null: read the source.
+     */
+    @FunctionalInterface
+    interface ReadIds {
+        java.io.Reader open(String sourceObject) throws java.io.IOException;
+    }
+
     ReconcileReport check(CrmSource source, MigrationPlan plan, Staging anyStaging, Map<String, Map<String, String>> failures) {
+        return check(source, plan, anyStaging, failures, null);
+    }
+
+    /**
+     * Reconciles the plan's objects. With {@code readIds} (right after a full run), the source's ids are the ones the
+     * run read — the source said how many there were, and the run checked it read them all — and the source is only
+     * asked for its count now, to see records created since; otherwise every id is read from the source. Memory does
+     * not grow with the object: ids are checked a thousand at a time.
+     */
+    ReconcileReport check(CrmSource source, MigrationPlan plan, Staging anyStaging, Map<String, Map<String, String>> failures,
+                          ReadIds readIds) {
         Staging staging = anyStaging.withoutContents();
         SourceDefaults d = source.defaults();
         List<ObjectCheck> out = new ArrayList<>();
@@ -55,31 +75,72 @@ final class Reconciler {
                 continue;
             }
             ObjectDef target = schema.object(o.target());
-            Set<String> ids = new HashSet<>();
-            source.read(o.source(), List.of(), plan.slice(), r -> {
-                ids.add(r.get(d.idField()));
-                return true;
-            });
-            Set<String> present = present(target, ids);
-            List<Missing> missing = new ArrayList<>();
             Map<String, String> failed = failures.getOrDefault(o.source(), Map.of());
-            long gap = 0;
-            for (String id : new TreeSet<>(ids)) {
-                if (!present.contains(id)) {
-                    gap++;
-                    if (missing.size() < MISSING_LISTED) {
-                        missing.add(new Missing(id, failed.getOrDefault(id, "Not in HotCRM: it was not imported (created in the"
-                                + " source after the run read it, or the run stopped before it); run the migration again.")));
+            List<Missing> missing = new ArrayList<>();
+            long[] counts = new long[3];
+            List<String> sample = new ArrayList<>();
+            List<String> batch = new ArrayList<>(1000);
+            java.util.function.Consumer<List<String>> settle = ids -> {
+                Set<String> present = present(target, ids);
+                for (String id : ids) {
+                    counts[0]++;
+                    if (present.contains(id)) {
+                        counts[1]++;
+                        // reservoir sample of the records HotCRM holds, for the spot-check
+                        if (sample.size() < SPOT_CHECKS) {
+                            sample.add(id);
+                        } else {
+                            int j = random.nextInt((int) Math.min(Integer.MAX_VALUE, counts[1]));
+                            if (j < SPOT_CHECKS) {
+                                sample.set(j, id);
+                            }
+                        }
+                    } else {
+                        counts[2]++;
+                        if (missing.size() < MISSING_LISTED) {
+                            missing.add(new Missing(id, failed.getOrDefault(id, "Not in HotCRM: it was not imported (created in"
+                                    + " the source after the run read it, or the run stopped before it); run the migration again.")));
+                        }
                     }
                 }
+                ids.clear();
+            };
+            if (readIds != null) {
+                try (java.io.BufferedReader in = new java.io.BufferedReader(readIds.open(o.source()))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        if (!line.isBlank()) {
+                            batch.add(line.strip());
+                            if (batch.size() == 1000) {
+                                settle.accept(batch);
+                            }
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                settle.accept(batch);
+                long now = source.count(o.source(), plan.slice());
+                if (now > counts[0]) {
+                    counts[2] += now - counts[0];
+                    missing.add(new Missing("(" + (now - counts[0]) + " records)", "Created in the source after the run read "
+                            + o.source() + ": a delta run brings them (hotcrm migrate run --delta)."));
+                    counts[0] = now;
+                }
+            } else {
+                source.read(o.source(), List.of(), plan.slice(), r -> {
+                    batch.add(r.get(d.idField()));
+                    if (batch.size() == 1000) {
+                        settle.accept(batch);
+                    }
+                    return true;
+                });
+                settle.accept(batch);
             }
-            List<String> sample = new ArrayList<>(present);
             java.util.Collections.sort(sample);
-            java.util.Collections.shuffle(sample, random);
-            sample = sample.subList(0, Math.min(SPOT_CHECKS, sample.size()));
             List<Difference> diffs = spotCheck(source, o, target, staging, sample);
-            out.add(new ObjectCheck(o.source(), o.target(), ids.size(), present.size(), gap,
-                    ids.isEmpty() ? gap > 0 : gap * 1000 > ids.size(), missing, sample.size(), diffs));
+            long gap = counts[2];
+            out.add(new ObjectCheck(o.source(), o.target(), counts[0], counts[1], gap,
+                    counts[0] == 0 ? gap > 0 : gap * 1000 > counts[0], missing, sample.size(), diffs));
         }
         return new ReconcileReport(Instant.now(), out);
     }
@@ -107,15 +168,12 @@ final class Reconciler {
                 missing, 0, List.of());
     }
 
-    private Set<String> present(ObjectDef target, Set<String> ids) {
-        Set<String> out = new HashSet<>();
-        List<String> all = new ArrayList<>(ids);
-        for (int i = 0; i < all.size(); i += 1000) {
-            List<String> part = all.subList(i, Math.min(all.size(), i + 1000));
-            out.addAll(db.jdbi().withHandle(h -> h.createQuery("select external_id from " + target.tableName()
-                    + " where deleted_at is null and external_id in (<ids>)").bindList("ids", part).mapTo(String.class).list()));
+    private Set<String> present(ObjectDef target, List<String> ids) {
+        if (ids.isEmpty()) {
+            return Set.of();
         }
-        return out;
+        return new HashSet<>(db.jdbi().withHandle(h -> h.createQuery("select external_id from " + target.tableName()
+                + " where deleted_at is null and external_id in (<ids>)").bindList("ids", ids).mapTo(String.class).list()));
     }
 
     private List<Difference> spotCheck(CrmSource source, PlanObject o, ObjectDef target, Staging staging, List<String> sample) {

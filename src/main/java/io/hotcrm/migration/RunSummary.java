@@ -16,11 +16,13 @@ public record RunSummary(UUID id, String migration, String mode, MigrationState 
     /**
      * One object of the run. {@code skipped}: source records left out on purpose (users HotCRM already has);
      * {@code queueOwned}/{@code unmatchedOwners}: records given the fallback owner; {@code orphans}: references the
-     * plan cannot keep, by field and target type; {@code deleted}: records a delta sent to the recycle bin.
+     * plan cannot keep, by field and target type; {@code deleted}: records a delta sent to the recycle bin;
+     * {@code readMillis}/{@code importMillis}: how long reading it from the source and importing it took.
      */
     public record Step(int position, String source, String target, String state, UUID importId, long read, long created,
                        long updated, long unchanged, long failed, long skipped, long queueOwned, long unmatchedOwners,
-                       Map<String, Long> orphans, long deleted, String errorFile, String message) {
+                       Map<String, Long> orphans, long deleted, String errorFile, String message, long readMillis,
+                       long importMillis) {
     }
 
     public long failed() {

@@ -236,6 +236,29 @@ final class Staging {
         return new Staging(defaults, plan, users, prefixes, links, null);
     }
 
+    /** Downloads of file contents in flight at once (Salesforce allows 25 long-running requests per org). */
+    static final int PARALLEL_DOWNLOADS = 4;
+    private static final java.util.concurrent.ExecutorService DOWNLOADS = java.util.concurrent.Executors.newFixedThreadPool(
+            PARALLEL_DOWNLOADS, r -> {
+                Thread t = new Thread(r, "hotcrm-migration-download");
+                t.setDaemon(true);
+                return t;
+            });
+
+    private static StoredContent await(java.util.concurrent.Future<StoredContent> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.hotcrm.common.HotCrmException(io.hotcrm.common.ErrorCode.UNAVAILABLE, "Stopped while copying files.", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
     /** Marks a parent not yet resolved to its HotCRM record: {@code @object:sourceId}. */
     static final String PENDING = "@";
 
@@ -270,8 +293,14 @@ final class Staging {
                 }
             }
             if (f.kind().equals(PlanField.CONTENT) && contents != null) {
+                // files are fetched a few at a time: each is one request, and Salesforce serves several at once
+                List<java.util.concurrent.Future<StoredContent>> copies = new ArrayList<>(rows.size());
                 for (Map<String, String> row : rows) {
-                    StoredContent c = contents.copy(source, o.source(), row.get(EXTERNAL_ID), f.source());
+                    copies.add(DOWNLOADS.submit(() -> contents.copy(source, o.source(), row.get(EXTERNAL_ID), f.source())));
+                }
+                for (int i = 0; i < rows.size(); i++) {
+                    StoredContent c = await(copies.get(i));
+                    Map<String, String> row = rows.get(i);
                     row.put(f.target(), c.key());
                     row.put(SIZE, Long.toString(c.size()));
                     row.put(CHECKSUM, c.sha256());

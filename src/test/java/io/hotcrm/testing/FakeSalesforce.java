@@ -81,6 +81,12 @@ public final class FakeSalesforce implements AutoCloseable {
     private volatile Instant deletionsKeptSince = Instant.parse("2000-01-01T00:00:00Z");
     private final Map<String, Instant> deletedAt = new ConcurrentHashMap<>();
 
+    static {
+        // answer without Nagle's delay: the JDK server writes headers and body apart, and the client's delayed ACK
+        // would hold every response ~40 ms — a wait no real Salesforce adds (read once, when the first server starts)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private record Job(String id, String object, List<Map<String, Object>> rows, List<String> fields, AtomicInteger polls) {
     }
 

@@ -41,10 +41,11 @@ final class SalesforceClient {
     private final long reserve;
     private final long retryBaseMillis;
     private final HttpClient http;
-    private SalesforceAuth.Session session;
-    private long apiUsed;
-    private long apiMax;
-    private int calls;
+    // a migration copies files on a few threads at once: the session and the usage figures are shared
+    private volatile SalesforceAuth.Session session;
+    private volatile long apiUsed;
+    private volatile long apiMax;
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
 
     SalesforceClient(SalesforceAuth auth, String apiVersion, long reserve, long retryBaseMillis) {
         this.auth = auth;
@@ -73,14 +74,21 @@ final class SalesforceClient {
 
     /** Data calls made by this client (each one counts against the org's daily allowance). */
     int calls() {
-        return calls;
+        return calls.get();
     }
 
-    private SalesforceAuth.Session session() {
+    private synchronized SalesforceAuth.Session session() {
         if (session == null) {
             session = auth.login();
         }
         return session;
+    }
+
+    /** Logs in again unless another thread already did since {@code expired} was sent. */
+    private synchronized void loginAgain(SalesforceAuth.Session expired) {
+        if (session == expired) {
+            session = auth.login();
+        }
     }
 
     /** GET of a data path ({@code /services/data/…}) or of a {@code nextRecordsUrl}; the JSON answer. */
@@ -122,9 +130,10 @@ final class SalesforceClient {
     private <T> T send(String method, String path, String body, String contentType, Function<HttpResponse<InputStream>, T> reader) {
         boolean loggedInAgain = false;
         for (int attempt = 1; ; attempt++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : instanceUrl() + path))
+            SalesforceAuth.Session used = session();
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : used.instanceUrl() + path))
                     .timeout(Duration.ofMinutes(5))
-                    .header("Authorization", "Bearer " + session().accessToken())
+                    .header("Authorization", "Bearer " + used.accessToken())
                     .header("Accept-Encoding", "gzip")
                     .header("Sforce-Query-Options", "batchSize=2000");
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -133,7 +142,7 @@ final class SalesforceClient {
             }
             HttpResponse<InputStream> r;
             try {
-                calls++;
+                calls.incrementAndGet();
                 r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
                 if (attempt < ATTEMPTS) {
@@ -156,7 +165,7 @@ final class SalesforceClient {
             if (status == 401 && !loggedInAgain) {
                 // the session expired or was revoked: one new login, then the same call once more
                 loggedInAgain = true;
-                session = auth.login();
+                loginAgain(used);
                 attempt--;
                 continue;
             }

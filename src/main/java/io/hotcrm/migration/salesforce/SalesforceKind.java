@@ -90,7 +90,7 @@ public final class SalesforceKind implements SourceKind {
         SalesforceAuth auth = new SalesforceAuth(settings, saver);
         SalesforceClient client = new SalesforceClient(auth, settings.getOrDefault(API_VERSION, DEFAULT_VERSION),
                 number(settings, API_RESERVE, 1000), number(settings, RETRY_MILLIS, 1000));
-        return new SalesforceSource(client, number(settings, BULK_THRESHOLD, 50_000), number(settings, RETRY_MILLIS, 1000));
+        return new SalesforceSource(client, number(settings, BULK_THRESHOLD, 10_000), number(settings, RETRY_MILLIS, 1000));
     }
 
     @Override
