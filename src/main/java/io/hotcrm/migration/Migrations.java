@@ -355,31 +355,65 @@ public final class Migrations {
             Staging staging = new Staging(d, plan, sourceUsers(source, plan, emails), prefixes, links, dry ? null : this::copy);
             Map<String, UUID> expected = new HashMap<>();
             List<Runs.Step> steps = runs.steps(runId);
-            for (Runs.Step step : steps) {
-                if (step.state().equals(Runs.Step.DONE)) {
-                    JsonNode res = json(step.result());
-                    if (res.hasNonNull("keys")) {
-                        expected.put(step.target(), UUID.fromString(res.get("keys").asText()));
+            // the next object is read from the source while this one is imported (not for notes and files, whose
+            // parents the object before may still be writing, nor in a delta, which also asks the source for deletions)
+            java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "hotcrm-migration-read-ahead");
+                t.setDaemon(true);
+                return t;
+            });
+            java.util.concurrent.Future<Prepared> next = null;
+            try {
+                for (int i = 0; i < steps.size(); i++) {
+                    Runs.Step step = steps.get(i);
+                    if (step.state().equals(Runs.Step.DONE)) {
+                        JsonNode res = json(step.result());
+                        if (res.hasNonNull("keys")) {
+                            expected.put(step.target(), UUID.fromString(res.get("keys").asText()));
+                        }
+                        continue;
                     }
-                    continue;
+                    PlanObject o = plan.object(step.source()).orElseThrow();
+                    Prepared prepared;
+                    if (next != null) {
+                        prepared = await(next);
+                        next = null;
+                    } else {
+                        progress(ctx, step.position(), steps.size(), "Reading " + o.source() + " from the source");
+                        prepared = prepare(source, staging, o, slice, emails, run, step);
+                    }
+                    if (ctx != null && ctx.cancelRequested()) {
+                        prepared.discard();
+                        runs.finish(runId, MigrationState.CANCELLED, "Cancelled before " + step.source() + "; what earlier steps"
+                                + " wrote is kept (undo removes it).", null, null);
+                        return summary(runs.get(runId), m.name());
+                    }
+                    Runs.Step following = i + 1 < steps.size() ? steps.get(i + 1) : null;
+                    if (following != null && !following.state().equals(Runs.Step.DONE) && !run.mode().equals(DELTA)
+                            && !o.target().equals("user") && readsAlone(plan.object(following.source()).orElseThrow())) {
+                        PlanObject fo = plan.object(following.source()).orElseThrow();
+                        next = ahead.submit(() -> prepare(source, staging, fo, slice, emails, run, following));
+                    }
+                    ObjectNode result = runStep(p, prepared, o, dry, expected, run, step, ctx, steps.size(),
+                            dry ? staged.computeIfAbsent(o.target(), k -> new java.util.HashSet<>()) : null);
+                    failures.put(o.source(), failedRows(p, result));
+                    if (result.hasNonNull("keys")) {
+                        expected.put(o.target(), UUID.fromString(result.get("keys").asText()));
+                    }
+                    long deleted = run.mode().equals(DELTA) ? deleteRemoved(p, source, o, run.since()) : 0;
+                    result.put("deleted", deleted);
+                    runs.step(runId, step.position(), Runs.Step.DONE, null, result.path("read").asLong(), deleted, result.toString());
                 }
-                if (ctx != null && ctx.cancelRequested()) {
-                    runs.finish(runId, MigrationState.CANCELLED, "Cancelled before " + step.source() + "; what earlier steps"
-                            + " wrote is kept (undo removes it).", null, null);
-                    return summary(runs.get(runId), m.name());
+            } finally {
+                if (next != null) {
+                    next.cancel(true);
+                    try {
+                        next.get().discard();
+                    } catch (Exception e) {
+                        // it was stopped or failed: nothing to clean up
+                    }
                 }
-                PlanObject o = plan.object(step.source()).orElseThrow();
-                progress(ctx, step.position(), steps.size(), "Reading " + o.source() + " from the source");
-                runs.step(runId, step.position(), Runs.Step.STAGING, null, 0, 0, null);
-                ObjectNode result = runStep(p, source, staging, o, slice, dry, expected, emails, run, step, ctx, steps.size(),
-                        dry ? staged.computeIfAbsent(o.target(), k -> new java.util.HashSet<>()) : null);
-                failures.put(o.source(), failedRows(p, result));
-                if (result.hasNonNull("keys")) {
-                    expected.put(o.target(), UUID.fromString(result.get("keys").asText()));
-                }
-                long deleted = run.mode().equals(DELTA) ? deleteRemoved(p, source, o, run.since()) : 0;
-                result.put("deleted", deleted);
-                runs.step(runId, step.position(), Runs.Step.DONE, null, result.path("read").asLong(), deleted, result.toString());
+                ahead.shutdownNow();
             }
             Instant highWater = source.highWater() == null ? m.highWater() : source.highWater();
             ReconcileReport report = null;
@@ -415,20 +449,51 @@ public final class Migrations {
         }
     }
 
-    private ObjectNode runStep(Principal p, CrmSource source, Staging staging, PlanObject o, Slice slice, boolean dry,
-                               Map<String, UUID> expected, Set<String> emails, Runs.Run run, Runs.Step step, Work.Context ctx,
-                               int steps, Set<String> stagedKeys) {
-        Staging.Staged st;
+    /** An object read from the source into a staged file, waiting to be imported. */
+    private record Prepared(Staging.Staged staged, long readMillis) {
+        void discard() {
+            deleteQuietly(staged.file());
+            deleteQuietly(staged.keys());
+        }
+    }
+
+    /** Whether an object can be read before the one before it is imported: its records point at no record by lookup. */
+    private static boolean readsAlone(PlanObject o) {
+        return o.fields().stream().noneMatch(f -> f.kind().equals(PlanField.PARENT));
+    }
+
+    private Prepared prepare(CrmSource source, Staging staging, PlanObject o, Slice slice, Set<String> emails, Runs.Run run,
+                             Runs.Step step) {
+        runs.step(run.id(), step.position(), Runs.Step.STAGING, null, 0, 0, null);
         long started = System.nanoTime();
         try {
             Files.createDirectories(scratch);
-            st = staging.stage(source, o, slice, scratch, emails);
+            return new Prepared(staging.stage(source, o, slice, scratch, emails), (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Prepared await(java.util.concurrent.Future<Prepared> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Stopped while reading from the source.", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private ObjectNode runStep(Principal p, Prepared prepared, PlanObject o, boolean dry, Map<String, UUID> expected,
+                               Runs.Run run, Runs.Step step, Work.Context ctx, int steps, Set<String> stagedKeys) {
+        Staging.Staged st = prepared.staged();
         ObjectNode result = MigrationPlan.JSON.createObjectNode();
         try {
-            result.put("readMillis", (System.nanoTime() - started) / 1_000_000);
+            result.put("readMillis", prepared.readMillis());
             result.put("read", st.rows() + st.skipped());
             result.put("staged", st.rows());
             result.put("skipped", st.skipped());
@@ -450,7 +515,7 @@ public final class Migrations {
             Uploaded keys = upload(p, st.keys(), "keys-" + o.source() + ".txt");
             result.put("keys", keys.id().toString());
             runs.step(run.id(), step.position(), Runs.Step.IMPORTING, null, st.rows(), 0, null);
-            Uploaded staged = upload(p, st.file(), kindName(run) + "-" + o.source() + ".csv");
+            Uploaded staged = upload(p, st.file(), run.mode() + "-" + o.source() + ".csv");
             boolean users = o.target().equals("user");
             ImportRequest request = ImportRequest.builder(o.target(), ImportFile.upload(staged))
                     .mapping(mapping(o, st.columns())).match(users ? "email" : Staging.EXTERNAL_ID).migration(!users)
@@ -475,13 +540,8 @@ public final class Migrations {
             result.put("message", s.message());
             return result;
         } finally {
-            deleteQuietly(st.file());
-            deleteQuietly(st.keys());
+            prepared.discard();
         }
-    }
-
-    private static String kindName(Runs.Run run) {
-        return run.mode();
     }
 
     /**

@@ -43,7 +43,7 @@ final class SalesforceSource implements CrmSource {
     private final SalesforceClient client;
     private final long bulkThreshold;
     private final long pollMillis;
-    private final Map<String, SourceObject> described = new HashMap<>();
+    private final Map<String, SourceObject> described = new java.util.concurrent.ConcurrentHashMap<>();
     private Instant highWater;
 
     SalesforceSource(SalesforceClient client, long bulkThreshold, long pollMillis) {
@@ -247,7 +247,7 @@ final class SalesforceSource implements CrmSource {
         });
     }
 
-    private void stamp(Map<String, String> rec, boolean stamped) {
+    private synchronized void stamp(Map<String, String> rec, boolean stamped) {
         if (stamped && rec.get("SystemModstamp") != null) {
             Instant t = Instant.parse(rec.get("SystemModstamp"));
             if (highWater == null || t.isAfter(highWater)) {
@@ -322,7 +322,7 @@ final class SalesforceSource implements CrmSource {
     }
 
     @Override
-    public Instant highWater() {
+    public synchronized Instant highWater() {
         return highWater;
     }
 
