@@ -637,24 +637,80 @@ public final class FakeSalesforce implements AutoCloseable {
     private void page(HttpExchange x, String cursor, int offset, String object) throws IOException {
         List<Map<String, Object>> rows = cursors.get(cursor);
         int end = Math.min(rows.size(), offset + pageSize);
-        ObjectNode n = JSON.createObjectNode().put("totalSize", rows.size()).put("done", end >= rows.size());
-        if (end < rows.size()) {
-            n.put("nextRecordsUrl", "/services/data/" + VERSION + "/query/" + cursor + "-" + end);
-        } else {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("totalSize", rows.size());
+            g.writeBooleanField("done", end >= rows.size());
+            if (end < rows.size()) {
+                g.writeStringField("nextRecordsUrl", "/services/data/" + VERSION + "/query/" + cursor + "-" + end);
+            }
+            g.writeArrayFieldStart("records");
+            for (Map<String, Object> r : rows.subList(offset, end)) {
+                String type = (String) r.get("@type");
+                g.writeStartObject();
+                g.writeObjectFieldStart("attributes");
+                g.writeStringField("type", type);
+                g.writeStringField("url", "/services/data/" + VERSION + "/sobjects/" + type + "/" + r.get("Id"));
+                g.writeEndObject();
+                Map<String, Map<String, Object>> parents = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> e : r.entrySet()) {
+                    String k = e.getKey();
+                    if (k.startsWith("@")) {
+                        continue;
+                    }
+                    int dot = k.indexOf('.');
+                    if (dot > 0) {
+                        parents.computeIfAbsent(k.substring(0, dot), p -> new LinkedHashMap<>()).put(k.substring(dot + 1), e.getValue());
+                    } else {
+                        g.writeFieldName(k);
+                        write(g, e.getValue());
+                    }
+                }
+                // a parent relationship: an object with its own attributes, or null when the lookup is empty
+                for (Map.Entry<String, Map<String, Object>> rel : parents.entrySet()) {
+                    g.writeFieldName(rel.getKey());
+                    if (rel.getValue().values().stream().allMatch(java.util.Objects::isNull)) {
+                        g.writeNull();
+                        continue;
+                    }
+                    g.writeStartObject();
+                    g.writeObjectFieldStart("attributes");
+                    g.writeStringField("type", rel.getKey());
+                    g.writeEndObject();
+                    for (Map.Entry<String, Object> f : rel.getValue().entrySet()) {
+                        g.writeFieldName(f.getKey());
+                        write(g, f.getValue());
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        if (end >= rows.size()) {
             cursors.remove(cursor);
         }
-        ArrayNode a = n.putArray("records");
-        for (Map<String, Object> r : rows.subList(offset, end)) {
-            ObjectNode o = a.addObject();
-            String type = (String) r.get("@type");
-            o.putObject("attributes").put("type", type).put("url", "/services/data/" + VERSION + "/sobjects/" + type + "/" + r.get("Id"));
-            r.forEach((k, v) -> {
-                if (!k.startsWith("@")) {
-                    put(o, k, v);
-                }
-            });
+        send(x, 200, out.toString(), "application/json");
+    }
+
+    private static void write(com.fasterxml.jackson.core.JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof BigDecimal d) {
+            g.writeNumber(d);
+        } else if (v instanceof Integer i) {
+            g.writeNumber(i);
+        } else if (v instanceof Instant t) {
+            g.writeString(REST_TIME.format(t));
+        } else if (v instanceof byte[]) {
+            g.writeString("(binary: fetch it from its own URL)");
+        } else {
+            g.writeString(v.toString());
         }
-        send(x, 200, n.toString(), "application/json");
     }
 
     /** The row as the query asks for it: its fields, relationship paths ({@code PricebookEntry.Product2Id}) followed. */
@@ -676,36 +732,6 @@ public final class FakeSalesforce implements AutoCloseable {
 
     private synchronized Map<String, Object> find(String object, String id) {
         return records(object).stream().filter(r -> id.equals(r.get("Id"))).findFirst().orElse(null);
-    }
-
-    private static void put(ObjectNode o, String k, Object v) {
-        if (k.contains(".")) {
-            String rel = k.substring(0, k.indexOf('.'));
-            if (v == null) {
-                if (!o.has(rel)) {
-                    o.putNull(rel);
-                }
-                return;
-            }
-            ObjectNode parent = o.has(rel) && o.get(rel).isObject() ? (ObjectNode) o.get(rel) : o.putObject(rel);
-            put(parent, k.substring(k.indexOf('.') + 1), v);
-            return;
-        }
-        if (v == null) {
-            o.putNull(k);
-        } else if (v instanceof Boolean b) {
-            o.put(k, b);
-        } else if (v instanceof BigDecimal d) {
-            o.put(k, d);
-        } else if (v instanceof Integer i) {
-            o.put(k, i);
-        } else if (v instanceof Instant t) {
-            o.put(k, REST_TIME.format(t));
-        } else if (v instanceof byte[]) {
-            o.put(k, "(binary: fetch it from its own URL)");
-        } else {
-            o.put(k, v.toString());
-        }
     }
 
     // ------------------------------------------------------------------ Bulk API 2.0

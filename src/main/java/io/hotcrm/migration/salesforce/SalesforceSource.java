@@ -204,6 +204,7 @@ final class SalesforceSource implements CrmSource {
 
     /** SOQL paging in id order; an expired cursor ({@code INVALID_QUERY_LOCATOR}) continues after the last id read. */
     private long readRest(SourceObject d, Set<String> select, Slice slice, RecordSink sink, boolean stamped) {
+        Map<String, SourceField> types = types(d, select);
         String[] lastId = {null};
         long[] read = {0};
         boolean[] stop = {false};
@@ -214,7 +215,7 @@ final class SalesforceSource implements CrmSource {
                     if (stop[0]) {
                         return;
                     }
-                    Map<String, String> rec = normalise(d, select, r);
+                    Map<String, String> rec = normalise(types, select, r);
                     lastId[0] = rec.get("Id");
                     read[0]++;
                     stamp(rec, stamped);
@@ -235,8 +236,7 @@ final class SalesforceSource implements CrmSource {
     private long readBulk(SourceObject d, Set<String> select, Slice slice, RecordSink sink, boolean stamped) {
         String soql = "SELECT " + String.join(", ", select) + " FROM " + d.name() + where(d.name(), slice, null);
         SalesforceClient.BulkJob job = client.bulkQuery(soql, false, pollMillis);
-        Map<String, SourceField> types = new HashMap<>();
-        d.fields().forEach(f -> types.put(f.name(), f));
+        Map<String, SourceField> types = types(d, select);
         return client.bulkResults(job, row -> {
             Map<String, String> rec = new LinkedHashMap<>();
             for (String name : select) {
@@ -272,11 +272,12 @@ final class SalesforceSource implements CrmSource {
             sink = linked(sink);
         }
         RecordSink to = sink;
+        Map<String, SourceField> types = types(d, select);
         for (int i = 0; i < ids.size(); i += 200) {
             String in = ids.subList(i, Math.min(ids.size(), i + 200)).stream().map(SalesforceSource::literal)
                     .collect(Collectors.joining(", "));
             client.query("SELECT " + String.join(", ", select) + " FROM " + object + " WHERE Id IN (" + in + ")", false,
-                    r -> to.accept(normalise(d, select, r)));
+                    r -> to.accept(normalise(types, select, r)));
         }
         to.done();
         return out;
@@ -356,15 +357,28 @@ final class SalesforceSource implements CrmSource {
         return c.isEmpty() ? "" : " WHERE " + String.join(" AND ", c);
     }
 
-    private Map<String, String> normalise(SourceObject d, Set<String> select, JsonNode r) {
+    /** The fields of a select, looked up in the describe once per read (not once per record). */
+    private static Map<String, SourceField> types(SourceObject d, Set<String> select) {
+        Map<String, SourceField> out = new HashMap<>();
+        for (String name : select) {
+            d.field(name).ifPresent(f -> out.put(name, f));
+        }
+        return out;
+    }
+
+    private static Map<String, String> normalise(Map<String, SourceField> types, Set<String> select, JsonNode r) {
         Map<String, String> rec = new LinkedHashMap<>();
         for (String name : select) {
             JsonNode v = r;
-            for (String part : name.split("\\.")) {
-                v = v == null || v.isNull() ? null : v.get(part);
+            if (name.indexOf('.') < 0) {
+                v = r.get(name);
+            } else {
+                for (String part : name.split("\\.")) {
+                    v = v == null || v.isNull() ? null : v.get(part);
+                }
             }
             String text = v == null || v.isNull() || v.isMissingNode() ? null : v.isNumber() ? v.decimalValue().toPlainString() : v.asText();
-            rec.put(name, normalise(d.field(name).orElse(null), text, name));
+            rec.put(name, normalise(types.get(name), text, name));
         }
         return rec;
     }
