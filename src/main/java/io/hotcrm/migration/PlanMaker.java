@@ -35,6 +35,9 @@ final class PlanMaker {
             "QuoteLineItem", "Entitlement", "ServiceContract", "WorkOrder", "Individual", "AccountContactRelation", "Note",
             "Attachment", "ContentVersion", "Pricebook2", "PricebookEntry", "OpportunityContactRole", "Group", "RecordType");
 
+    /** The custom field that keeps when a record was last changed in the source. */
+    static final String SOURCE_MODIFIED = "source_last_modified";
+
     private final Catalogue catalogue;
 
     PlanMaker(Catalogue catalogue) {
@@ -149,6 +152,13 @@ final class PlanMaker {
         }
         if (!users && so.field(d.createdByField()).isPresent()) {
             fields.add(new PlanField(d.createdByField(), "created_by", PlanField.CREATED_BY, null, null, null, null, null));
+        }
+        if (!users && d.modifiedAtField() != null && so.field(d.modifiedAtField()).isPresent()) {
+            // the source's last change by a person is history worth keeping; updated_at stays HotCRM's own
+            used.add(d.modifiedAtField());
+            fields.add(new PlanField(d.modifiedAtField(), SOURCE_MODIFIED, PlanField.VALUE, null, null, null, null,
+                    target.field(SOURCE_MODIFIED).isPresent() ? null : new NewField("datetime", "Last Modified in Source", List.of())));
+            targetsTaken.add(SOURCE_MODIFIED);
         }
         for (SourceField f : so.fields()) {
             if (used.contains(f.name()) || f.compound() || f.type() == SourceType.ID || d.ignored().contains(f.name())

@@ -10,12 +10,14 @@ import java.util.Set;
  * and queues, its objects paired with HotCRM's in the order a migration loads them, and the default field
  * pairs per object. Fields not paired here are matched by the engine (custom fields become custom fields).
  *
+ * @param modifiedAtField when a user last changed a record in the source: kept in a field of its own (HotCRM's
+ *        {@code updated_at} records HotCRM's own writes)
  * @param objects the source's objects in load order; a pair without a target is skipped with its reason
  * @param fields per source object, its standard fields' HotCRM counterparts
  * @param ignored fields never offered (system bookkeeping, compound parents, values derived from others)
  */
 public record SourceDefaults(String idField, String ownerField, String createdAtField, String createdByField,
-                             String changedAtField, String userObject, String userEmailField, String userActiveField,
+                             String changedAtField, String modifiedAtField, String userObject, String userEmailField, String userActiveField,
                              Set<String> queuePrefixes, List<ObjectPair> objects, Map<String, List<FieldPair>> fields,
                              Set<String> ignored) {
 

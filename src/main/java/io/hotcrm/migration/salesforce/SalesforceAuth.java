@@ -159,7 +159,7 @@ final class SalesforceAuth {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String header = b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8));
         String claims = b64.encodeToString(SalesforceClient.JSON.createObjectNode()
-                .put("iss", settings.get(SalesforceKind.CLIENT_ID)).put("sub", username).put("aud", loginUrl())
+                .put("iss", settings.get(SalesforceKind.CLIENT_ID)).put("sub", username).put("aud", audience())
                 .put("exp", Instant.now().plusSeconds(180).getEpochSecond()).toString().getBytes(StandardCharsets.UTF_8));
         try {
             Signature sig = Signature.getInstance("SHA256withRSA");
@@ -169,6 +169,26 @@ final class SalesforceAuth {
         } catch (GeneralSecurityException e) {
             throw new HotCrmException(ErrorCode.CONFIGURATION, "The JWT could not be signed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JWT's audience: login.salesforce.com or test.salesforce.com — never a My Domain, which Salesforce refuses as
+     * an audience even when the token is requested there — or the login URL itself for any other host (an Experience
+     * Cloud site, a test server); {@code audience} in the settings overrides it.
+     */
+    String audience() {
+        String given = settings.get(SalesforceKind.AUDIENCE);
+        if (given != null && !given.isBlank()) {
+            return trimSlash(given);
+        }
+        String host = java.net.URI.create(loginUrl()).getHost().toLowerCase(java.util.Locale.ROOT);
+        if (host.endsWith(".sandbox.my.salesforce.com") || host.equals("test.salesforce.com")) {
+            return "https://test.salesforce.com";
+        }
+        if (host.endsWith(".my.salesforce.com") || host.equals("login.salesforce.com")) {
+            return "https://login.salesforce.com";
+        }
+        return loginUrl();
     }
 
     /** A PKCS #8 PEM private key ({@code -----BEGIN PRIVATE KEY-----}); an RSA-only PKCS #1 key is refused with the fix. */

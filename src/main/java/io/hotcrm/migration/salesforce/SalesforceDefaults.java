@@ -33,7 +33,8 @@ final class SalesforceDefaults {
                 "Description", "description", "ParentId", "parent_id");
         pairs("Contact", "FirstName", "first_name", "LastName", "last_name", "Salutation", "salutation",
                 "AccountId", "account_id", "ReportsToId", "reports_to_id", "Title", "title", "Department", "department",
-                "Email", "email", "Phone", "phone", "MobilePhone", "mobile_phone", "Fax", "fax", "Description", "notes");
+                "Email", "email", "Phone", "phone", "MobilePhone", "mobile_phone", "Fax", "fax", "Description", "notes",
+                "LastActivityDate", "last_contact_date");
         pairs("Lead", "FirstName", "first_name", "LastName", "last_name", "Company", "company", "Title", "title",
                 "Email", "email", "Phone", "phone", "MobilePhone", "mobile_phone", "Website", "website", "Status", "status",
                 "Rating", "rating", "Industry", "industry", "NumberOfEmployees", "number_of_employees",
@@ -93,6 +94,7 @@ final class SalesforceDefaults {
     }
 
     static final SourceDefaults DEFAULTS = new SourceDefaults("Id", "OwnerId", "CreatedDate", "CreatedById", "SystemModstamp",
+            "LastModifiedDate",
             "User", "Email", "IsActive", Set.of("00G"),
             List.of(new ObjectPair("User", "user", null),
                     new ObjectPair("Product2", "product", null),

@@ -25,6 +25,8 @@ public final class SalesforceKind implements SourceKind {
     public static final String PRIVATE_KEY = "privateKey";
     public static final String REFRESH_TOKEN = "refreshToken";
     public static final String API_VERSION = "apiVersion";
+    /** The JWT bearer flow's audience, when it is not login.salesforce.com / test.salesforce.com as the login URL implies. */
+    public static final String AUDIENCE = "audience";
     /** API calls left to the org's other users: the migration stops before the daily allowance falls under it. */
     public static final String API_RESERVE = "apiReserve";
     /** Objects with more records than this are read with Bulk API 2.0 query jobs; smaller ones with SOQL paging. */

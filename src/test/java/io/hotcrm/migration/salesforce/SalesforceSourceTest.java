@@ -169,6 +169,21 @@ class SalesforceSourceTest {
         }
     }
 
+    @Test
+    void theJwtAudienceIsTheLoginHostNeverAMyDomain() {
+        Map<String, String> s = new HashMap<>();
+        s.put(SalesforceKind.LOGIN_URL, "https://acme.my.salesforce.com");
+        assertThat(new SalesforceAuth(s, SourceKind.SettingsSaver.NONE).audience()).isEqualTo("https://login.salesforce.com");
+        s.put(SalesforceKind.LOGIN_URL, "https://acme--uat.sandbox.my.salesforce.com/");
+        assertThat(new SalesforceAuth(s, SourceKind.SettingsSaver.NONE).audience()).isEqualTo("https://test.salesforce.com");
+        s.put(SalesforceKind.LOGIN_URL, "https://test.salesforce.com");
+        assertThat(new SalesforceAuth(s, SourceKind.SettingsSaver.NONE).audience()).isEqualTo("https://test.salesforce.com");
+        s.put(SalesforceKind.LOGIN_URL, "https://partners.acme.com/portal");
+        assertThat(new SalesforceAuth(s, SourceKind.SettingsSaver.NONE).audience()).isEqualTo("https://partners.acme.com/portal");
+        s.put(SalesforceKind.AUDIENCE, "https://login.salesforce.com/");
+        assertThat(new SalesforceAuth(s, SourceKind.SettingsSaver.NONE).audience()).isEqualTo("https://login.salesforce.com");
+    }
+
     static String s256(String verifier) throws Exception {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
