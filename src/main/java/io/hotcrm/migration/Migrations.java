@@ -65,6 +65,7 @@ import java.util.stream.Collectors;
  * dry-run, journal, undo and result files are the importer's. The command line, REST and the console call this.
  */
 public final class Migrations {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Migrations.class);
     public static final String JOB_TYPE = "migration";
     public static final String DRY_RUN = "dry-run";
     public static final String RUN = "run";
@@ -329,10 +330,13 @@ public final class Migrations {
         boolean dry = run.mode().equals(DRY_RUN);
         Slice slice = run.since() == null ? plan.slice() : plan.slice().changedSince(run.since());
         Map<String, Map<String, String>> failures = new HashMap<>();
+        long t0 = System.nanoTime();
+        long[] phases = new long[4];
         try (CrmSource source = open(m)) {
             if (!dry) {
                 createFields(p, plan);
             }
+            phases[0] = System.nanoTime();
             SourceDefaults d = source.defaults();
             Map<String, String> prefixes = new HashMap<>();
             source.objects().forEach(o -> {
@@ -353,6 +357,7 @@ public final class Migrations {
                 return found;
             } : this::hotcrmIds;
             Staging staging = new Staging(d, plan, sourceUsers(source, plan, emails), prefixes, links, dry ? null : this::copy);
+            phases[1] = System.nanoTime();
             Map<String, UUID> expected = new HashMap<>();
             List<Runs.Step> steps = runs.steps(runId);
             // the next object is read from the source while this one is imported (not for notes and files, whose
@@ -415,6 +420,7 @@ public final class Migrations {
                 }
                 ahead.shutdownNow();
             }
+            phases[2] = System.nanoTime();
             Instant highWater = source.highWater() == null ? m.highWater() : source.highWater();
             ReconcileReport report = null;
             if (!dry) {
@@ -432,6 +438,10 @@ public final class Migrations {
                         : new java.io.StringReader("") : null;
                 report = new Reconciler(db, schema, new Random()).check(source, plan, staging, failures, readIds);
             }
+            phases[3] = System.nanoTime();
+            LOG.debug("Migration run {} ({}): custom fields {} ms, source objects and users {} ms, steps {} ms, reconcile {} ms",
+                    runId, run.mode(), (phases[0] - t0) / 1_000_000, (phases[1] - phases[0]) / 1_000_000,
+                    (phases[2] - phases[1]) / 1_000_000, (phases[3] - phases[2]) / 1_000_000);
             RunSummary sofar = summary(runs.get(runId), m.name());
             long failed = sofar.failed();
             MigrationState end = failed > 0 || (report != null && !report.clean()) ? MigrationState.COMPLETED_WITH_FAILURES

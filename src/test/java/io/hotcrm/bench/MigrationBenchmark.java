@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 public final class MigrationBenchmark {
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Migrations.class)).setLevel(ch.qos.logback.classic.Level.DEBUG);
         Dialect dialect = "h2".equalsIgnoreCase(System.getProperty("bench.db", "")) ? Dialect.H2 : Dialect.POSTGRES;
         int scale = Math.max(1, rows / 2330);
         try (FakeSalesforce sf = new FakeSalesforce(scale)) {

@@ -249,7 +249,7 @@ final class SalesforceSource implements CrmSource {
 
     private synchronized void stamp(Map<String, String> rec, boolean stamped) {
         if (stamped && rec.get("SystemModstamp") != null) {
-            Instant t = Instant.parse(rec.get("SystemModstamp"));
+            Instant t = instant(rec.get("SystemModstamp"));
             if (highWater == null || t.isAfter(highWater)) {
                 highWater = t;
             }
@@ -410,13 +410,64 @@ final class SalesforceSource implements CrmSource {
         return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
     }
 
-    /** {@code 2011-07-07T00:37:00.000+0000} (REST) or {@code 2011-07-07T00:37:00.000Z} (Bulk API) as an instant. */
+    /**
+     * {@code 2011-07-07T00:37:00.000+0000} (REST) or {@code 2011-07-07T00:37:00.000Z} (Bulk API) as an instant. Read by
+     * hand: three date-times per record, and a formatter's parse cost a quarter of reading an object.
+     */
     static Instant instant(String text) {
+        int n = text.length();
+        if (n >= 20 && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':'
+                && text.charAt(16) == ':') {
+            int i = 19;
+            int nanos = 0;
+            if (text.charAt(i) == '.') {
+                int scale = 100_000_000;
+                for (i++; i < n && Character.isDigit(text.charAt(i)); i++) {
+                    nanos += (text.charAt(i) - '0') * scale;
+                    scale /= 10;
+                }
+            }
+            int offsetSeconds = 0;
+            boolean ok = i < n;
+            if (ok && text.charAt(i) == 'Z' && i == n - 1) {
+                offsetSeconds = 0;
+            } else if (ok && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                String off = text.substring(i + 1).replace(":", "");
+                ok = off.length() == 4 && off.chars().allMatch(Character::isDigit);
+                if (ok) {
+                    offsetSeconds = (text.charAt(i) == '-' ? -1 : 1) * (Integer.parseInt(off.substring(0, 2)) * 3600
+                            + Integer.parseInt(off.substring(2)) * 60);
+                }
+            } else {
+                ok = false;
+            }
+            if (ok) {
+                try {
+                    long epoch = java.time.LocalDateTime.of(num(text, 0, 4), num(text, 5, 7), num(text, 8, 10), num(text, 11, 13),
+                            num(text, 14, 16), num(text, 17, 19)).toEpochSecond(ZoneOffset.ofTotalSeconds(offsetSeconds));
+                    return Instant.ofEpochSecond(epoch, nanos);
+                } catch (java.time.DateTimeException e) {
+                    // not a valid date-time: the formatter below says why
+                }
+            }
+        }
         try {
             return OffsetDateTime.parse(text, SF_DATETIME).toInstant();
         } catch (DateTimeParseException e) {
             return OffsetDateTime.parse(text).toInstant();
         }
+    }
+
+    private static int num(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new DateTimeParseException("not a date-time", s, i);
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     static String soqlTime(Instant t) {

@@ -170,6 +170,21 @@ class SalesforceSourceTest {
     }
 
     @Test
+    void dateTimesInEveryFormSalesforceSendsAreReadAsTheSameInstant() {
+        Instant t = Instant.parse("2011-07-07T00:37:00.120Z");
+        assertThat(SalesforceSource.instant("2011-07-07T00:37:00.120+0000")).isEqualTo(t);
+        assertThat(SalesforceSource.instant("2011-07-07T00:37:00.120Z")).isEqualTo(t);
+        assertThat(SalesforceSource.instant("2011-07-07T02:37:00.120+02:00")).isEqualTo(t);
+        assertThat(SalesforceSource.instant("2011-07-06T19:37:00.12-0500")).isEqualTo(t);
+        assertThat(SalesforceSource.instant("2011-07-07T00:37:00Z")).isEqualTo(Instant.parse("2011-07-07T00:37:00Z"));
+        assertThatThrownBy(() -> SalesforceSource.instant("2011-13-07T00:37:00.000Z"))
+                .isInstanceOf(java.time.format.DateTimeParseException.class);
+        assertThatThrownBy(() -> SalesforceSource.normalise(new io.hotcrm.migration.SourceField("CreatedDate", "Created",
+                io.hotcrm.migration.SourceField.SourceType.DATETIME, 0, 0, false, true, false, null, null), "yesterday", "CreatedDate"))
+                .hasMessageContaining("\"yesterday\" for CreatedDate");
+    }
+
+    @Test
     void theJwtAudienceIsTheLoginHostNeverAMyDomain() {
         Map<String, String> s = new HashMap<>();
         s.put(SalesforceKind.LOGIN_URL, "https://acme.my.salesforce.com");
