@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminEmail, String node,
                      int jobWorkers, int recycleBinDays, int uploadMaxMb, Notifier.Smtp smtp, String secretKey,
-                     List<Path> exportDirs, Map<String, String> fileBucket) {
+                     List<Path> exportDirs, Map<String, String> fileBucket, List<String> migrationHosts) {
     public static final String DEFAULT_ADMIN = "admin@hotcrm.local";
 
     public static Config from(Path dataDirOption, Map<String, String> env) {
@@ -36,7 +36,8 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
                 node == null || node.isBlank() ? Jobs.defaultNodeName() : node.trim(),
                 intSetting(env, "HOTCRM_JOB_WORKERS", 2, 0, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650),
                 intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000), smtp(env), env.get(io.hotcrm.common.Secrets.ENV),
-                exportDirs(env.get("HOTCRM_EXPORT_DIRS"), data.toAbsolutePath().normalize()), fileBucket(env));
+                exportDirs(env.get("HOTCRM_EXPORT_DIRS"), data.toAbsolutePath().normalize()), fileBucket(env),
+                hosts(env.get("HOTCRM_MIGRATION_HOSTS")));
     }
 
     /**
@@ -71,6 +72,22 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
      * The directories local export destinations may write under: HOTCRM_EXPORT_DIRS (absolute paths separated
      * by the platform's path separator, ':' on Linux), by default only DATA/exports.
      */
+    /**
+     * Hosts besides Salesforce's own that migrations may connect to (a proxy, a test server): names or {@code *.domain},
+     * comma-separated. Unset: only Salesforce's hosts.
+     */
+    static List<String> hosts(String setting) {
+        List<String> out = new ArrayList<>();
+        if (setting != null) {
+            for (String h : setting.split(",")) {
+                if (!h.isBlank()) {
+                    out.add(h.strip().toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+        }
+        return out;
+    }
+
     static List<Path> exportDirs(String setting, Path data) {
         if (setting == null || setting.isBlank()) {
             return List.of(data.resolve("exports"));

@@ -44,7 +44,7 @@ class MigrationApiTest {
     @BeforeAll
     void start() {
         sf = new FakeSalesforce(1);
-        hc = HotCrm.open(Config.from(data, Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY)));
+        hc = HotCrm.open(Config.from(data, Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY, "HOTCRM_MIGRATION_HOSTS", "127.0.0.1")));
         hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
         hc.security().users().add(Principal.system(), "sam@example.com", "Sam Sales", "standard", null);
         token = hc.security().tokens().create(Principal.system(), "ann@example.com", "test").token();

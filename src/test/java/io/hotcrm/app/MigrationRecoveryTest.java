@@ -37,7 +37,7 @@ class MigrationRecoveryTest {
     void aRunKilledMidwayResumesWithNothingLostOrTwice() throws Exception {
         String url = TestDb.url(Dialect.POSTGRES);
         Map<String, String> env = Map.of("HOTCRM_DB_URL", url, "HOTCRM_DB_USER", "postgres", "HOTCRM_DB_PASSWORD", "postgres",
-                "HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY);
+                "HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY, "HOTCRM_MIGRATION_HOSTS", "127.0.0.1");
         Path data = dir.resolve("data");
         CliRun cli = new CliRun();
         try (FakeSalesforce sf = new FakeSalesforce(2)) {

@@ -25,7 +25,7 @@ class MigrateCliTest {
     @Test
     void connectPlanDryRunRunReconcileDeltaAndUndoFromTheCommandLine() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        Map<String, String> env = Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY);
+        Map<String, String> env = Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY, "HOTCRM_MIGRATION_HOSTS", "127.0.0.1");
         Path data = dir.resolve("data");
         CliRun cli = new CliRun();
         try (FakeSalesforce sf = new FakeSalesforce(1)) {

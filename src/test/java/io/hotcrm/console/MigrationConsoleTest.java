@@ -41,7 +41,7 @@ class MigrationConsoleTest {
     @BeforeAll
     void start() throws Exception {
         sf = new FakeSalesforce(1);
-        hc = HotCrm.open(Config.from(data, Map.of(io.hotcrm.common.Secrets.ENV, TestPlatform.SECRET_KEY)));
+        hc = HotCrm.open(Config.from(data, Map.of(io.hotcrm.common.Secrets.ENV, TestPlatform.SECRET_KEY, "HOTCRM_MIGRATION_HOSTS", "127.0.0.1")));
         hc.security().users().add(Principal.system(), "admin@example.com", "Ada Admin", "admin", "a long console password");
         web = hc.start(0);
         base = "http://localhost:" + web.port();

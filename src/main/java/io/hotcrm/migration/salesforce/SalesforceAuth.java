@@ -36,15 +36,22 @@ final class SalesforceAuth {
 
     private final Map<String, String> settings;
     private final SourceKind.SettingsSaver saver;
+    private final java.util.function.Consumer<String> instanceCheck;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
 
     /** An access token and the instance that serves the org's data. */
     record Session(String accessToken, String instanceUrl, String refreshToken) {
     }
 
-    SalesforceAuth(Map<String, String> settings, SourceKind.SettingsSaver saver) {
+    /** @param instanceCheck refuses an instance URL HotCRM may not connect to (a token answer names where data lives) */
+    SalesforceAuth(Map<String, String> settings, SourceKind.SettingsSaver saver, java.util.function.Consumer<String> instanceCheck) {
         this.settings = new LinkedHashMap<>(settings);
         this.saver = saver;
+        this.instanceCheck = instanceCheck;
+    }
+
+    SalesforceAuth(Map<String, String> settings, SourceKind.SettingsSaver saver) {
+        this(settings, saver, url -> { });
     }
 
     String loginUrl() {
@@ -71,6 +78,7 @@ final class SalesforceAuth {
         }
         JsonNode n = token(form);
         Session s = session(n);
+        instanceCheck.accept(s.instanceUrl());
         if (s.refreshToken() != null && !s.refreshToken().equals(settings.get(SalesforceKind.REFRESH_TOKEN))) {
             // refresh-token rotation: the old token is dead now, keep the new one
             settings.put(SalesforceKind.REFRESH_TOKEN, s.refreshToken());
@@ -88,7 +96,9 @@ final class SalesforceAuth {
         form.put("redirect_uri", redirectUri);
         form.put("code_verifier", verifier);
         putSecret(form);
-        return session(token(form));
+        Session s = session(token(form));
+        instanceCheck.accept(s.instanceUrl());
+        return s;
     }
 
     private void putSecret(Map<String, String> form) {

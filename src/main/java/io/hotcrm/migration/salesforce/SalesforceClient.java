@@ -131,6 +131,10 @@ final class SalesforceClient {
         boolean loggedInAgain = false;
         for (int attempt = 1; ; attempt++) {
             SalesforceAuth.Session used = session();
+            if (path.startsWith("http") && !URI.create(path).getHost().equalsIgnoreCase(URI.create(used.instanceUrl()).getHost())) {
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "Salesforce pointed to " + URI.create(path).getHost()
+                        + ", another host than its instance " + used.instanceUrl() + "; HotCRM does not follow it.");
+            }
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : used.instanceUrl() + path))
                     .timeout(Duration.ofMinutes(5))
                     .header("Authorization", "Bearer " + used.accessToken())

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -35,6 +36,58 @@ public final class SalesforceKind implements SourceKind {
     public static final String RETRY_MILLIS = "retryMillis";
 
     static final String DEFAULT_VERSION = "62.0";
+    /** Salesforce's own hosts: login and sandbox login, My Domains, instances, Experience Cloud sites. */
+    static final List<String> SALESFORCE_HOSTS = List.of("login.salesforce.com", "test.salesforce.com", "*.salesforce.com",
+            "*.force.com", "*.cloudforce.com", "*.site.com", "*.salesforce.mil", "*.cloudforce.mil");
+
+    private final List<String> extraHosts;
+
+    /** @param extraHosts hosts besides Salesforce's own an administrator allows ({@code HOTCRM_MIGRATION_HOSTS}) */
+    public SalesforceKind(List<String> extraHosts) {
+        this.extraHosts = List.copyOf(extraHosts);
+    }
+
+    public SalesforceKind() {
+        this(List.of());
+    }
+
+    /**
+     * Whether HotCRM may connect to the URL: https on one of Salesforce's hosts, or a host an administrator allowed
+     * (for those, http too). No user picks a network target an administrator has not allowed.
+     */
+    boolean allowed(URI u) {
+        if (u.getHost() == null) {
+            return false;
+        }
+        String host = u.getHost().toLowerCase(java.util.Locale.ROOT);
+        if (matches(host, extraHosts)) {
+            return "https".equals(u.getScheme()) || "http".equals(u.getScheme());
+        }
+        return "https".equals(u.getScheme()) && matches(host, SALESFORCE_HOSTS);
+    }
+
+    private static boolean matches(String host, List<String> patterns) {
+        for (String p : patterns) {
+            if (p.startsWith("*.") ? host.endsWith(p.substring(1)) : host.equals(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void requireAllowed(String url, String what) {
+        URI u;
+        try {
+            u = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw HotCrmException.invalid(what + " \"" + url + "\" is not a URL like https://login.salesforce.com.");
+        }
+        if (!allowed(u)) {
+            throw HotCrmException.invalid(what + " " + url + " is not one of Salesforce's hosts (https://login.salesforce.com,"
+                    + " https://test.salesforce.com, a My Domain …my.salesforce.com). An administrator can allow another host"
+                    + " with HOTCRM_MIGRATION_HOSTS.");
+        }
+    }
 
     @Override
     public String kind() {
@@ -53,14 +106,7 @@ public final class SalesforceKind implements SourceKind {
             throw HotCrmException.invalid("A Salesforce connection needs its login host (--login-url): https://login.salesforce.com"
                     + " for production, https://test.salesforce.com for a sandbox, or the org's My Domain URL.");
         }
-        try {
-            URI u = URI.create(login.trim());
-            if (u.getScheme() == null || !(u.getScheme().equals("https") || u.getScheme().equals("http")) || u.getHost() == null) {
-                throw new IllegalArgumentException("not an http(s) URL");
-            }
-        } catch (IllegalArgumentException e) {
-            throw HotCrmException.invalid("The login host \"" + login + "\" is not a URL like https://login.salesforce.com.");
-        }
+        requireAllowed(login, "The login host");
         if (blank(s.get(CLIENT_ID))) {
             throw HotCrmException.invalid("A Salesforce connection needs the connected app's consumer key (--client-id).");
         }
@@ -89,7 +135,8 @@ public final class SalesforceKind implements SourceKind {
 
     @Override
     public CrmSource open(Map<String, String> settings, SettingsSaver saver) {
-        SalesforceAuth auth = new SalesforceAuth(settings, saver);
+        requireAllowed(settings.get(LOGIN_URL), "The login host");
+        SalesforceAuth auth = new SalesforceAuth(settings, saver, url -> requireAllowed(url, "The instance Salesforce named"));
         SalesforceClient client = new SalesforceClient(auth, settings.getOrDefault(API_VERSION, DEFAULT_VERSION),
                 number(settings, API_RESERVE, 1000), number(settings, RETRY_MILLIS, 1000));
         return new SalesforceSource(client, number(settings, BULK_THRESHOLD, 10_000), number(settings, RETRY_MILLIS, 1000));
@@ -97,6 +144,7 @@ public final class SalesforceKind implements SourceKind {
 
     @Override
     public String authorizeUrl(Map<String, String> settings, String redirectUri, String state, String codeChallenge) {
+        requireAllowed(settings.get(LOGIN_URL), "The login host");
         Map<String, String> q = new LinkedHashMap<>();
         q.put("response_type", "code");
         q.put("client_id", settings.get(CLIENT_ID));
@@ -114,7 +162,9 @@ public final class SalesforceKind implements SourceKind {
 
     @Override
     public Map<String, String> exchangeCode(Map<String, String> settings, String code, String redirectUri, String codeVerifier) {
-        SalesforceAuth.Session s = new SalesforceAuth(settings, SettingsSaver.NONE).exchange(code, redirectUri, codeVerifier);
+        requireAllowed(settings.get(LOGIN_URL), "The login host");
+        SalesforceAuth.Session s = new SalesforceAuth(settings, SettingsSaver.NONE, url -> requireAllowed(url, "The instance"
+                + " Salesforce named")).exchange(code, redirectUri, codeVerifier);
         if (s.refreshToken() == null) {
             throw HotCrmException.invalid("Salesforce granted no refresh token: give the connected app the \"refresh_token,"
                     + " offline_access\" scope and connect again.");

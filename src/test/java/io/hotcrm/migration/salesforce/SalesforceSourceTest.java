@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SalesforceSourceTest {
     final FakeSalesforce sf = new FakeSalesforce(1);
-    final SalesforceKind kind = new SalesforceKind();
+    final SalesforceKind kind = new SalesforceKind(List.of("127.0.0.1"));
 
     @AfterAll
     void stop() {
@@ -166,6 +166,29 @@ class SalesforceSourceTest {
             assertThat(s.deletedSince("Lead", Instant.now().minus(1, ChronoUnit.HOURS)).complete()).isFalse();
         } finally {
             sf.keepDeletionsSince(Instant.parse("2000-01-01T00:00:00Z"));
+        }
+    }
+
+    @Test
+    void onlySalesforcesHostsAndHostsAnAdministratorAllowedAreReached() {
+        SalesforceKind strict = new SalesforceKind();
+        assertThatThrownBy(() -> strict.check(jwt())).hasMessageContaining("is not one of Salesforce's hosts")
+                .hasMessageContaining("HOTCRM_MIGRATION_HOSTS");
+        assertThatThrownBy(() -> strict.open(jwt(), SourceKind.SettingsSaver.NONE)).hasMessageContaining("HOTCRM_MIGRATION_HOSTS");
+        Map<String, String> prod = jwt();
+        prod.put(SalesforceKind.LOGIN_URL, "https://acme.my.salesforce.com");
+        strict.check(prod);
+        prod.put(SalesforceKind.LOGIN_URL, "http://acme.my.salesforce.com");
+        assertThatThrownBy(() -> strict.check(prod)).hasMessageContaining("is not one of Salesforce's hosts");
+        prod.put(SalesforceKind.LOGIN_URL, "https://169.254.169.254/latest");
+        assertThatThrownBy(() -> strict.check(prod)).hasMessageContaining("is not one of Salesforce's hosts");
+        // a token answer naming an instance HotCRM may not reach is refused before any data call
+        SalesforceKind localhostOnly = new SalesforceKind(List.of("localhost"));
+        Map<String, String> viaLocalhost = jwt();
+        viaLocalhost.put(SalesforceKind.LOGIN_URL, sf.url().replace("127.0.0.1", "localhost"));
+        viaLocalhost.put(SalesforceKind.AUDIENCE, sf.url());
+        try (CrmSource s = localhostOnly.open(viaLocalhost, SourceKind.SettingsSaver.NONE)) {
+            assertThatThrownBy(() -> s.count("Lead", Slice.ALL)).hasMessageContaining("The instance Salesforce named");
         }
     }
 
