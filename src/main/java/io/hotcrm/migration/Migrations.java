@@ -374,7 +374,18 @@ public final class Migrations {
                     if (step.state().equals(Runs.Step.DONE)) {
                         JsonNode res = json(step.result());
                         if (res.hasNonNull("keys")) {
-                            expected.put(step.target(), UUID.fromString(res.get("keys").asText()));
+                            UUID keys = UUID.fromString(res.get("keys").asText());
+                            expected.put(step.target(), keys);
+                            if (dry) {
+                                // a resumed dry-run: what the finished steps staged counts as there for notes and files
+                                Set<String> into = staged.computeIfAbsent(step.target(), k -> new java.util.HashSet<>());
+                                try (java.io.BufferedReader in = new java.io.BufferedReader(new InputStreamReader(
+                                        importer.openUpload(p, keys), StandardCharsets.UTF_8))) {
+                                    in.lines().filter(l -> !l.isBlank()).forEach(into::add);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            }
                         }
                         continue;
                     }
