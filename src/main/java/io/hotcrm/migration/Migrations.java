@@ -346,7 +346,7 @@ public final class Migrations {
             });
             Set<String> emails = security.users().list().stream().map(u -> u.email().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
             // a dry-run writes nothing: notes and files find the parents earlier steps would create among what they staged
-            Map<String, Set<String>> staged = new HashMap<>();
+            Map<String, Set<String>> staged = new java.util.concurrent.ConcurrentHashMap<>();
             Staging.Links links = dry ? (object, ids) -> {
                 Map<String, UUID> found = hotcrmIds(object, ids);
                 for (String id : ids) {
@@ -360,8 +360,8 @@ public final class Migrations {
             phases[1] = System.nanoTime();
             Map<String, UUID> expected = new HashMap<>();
             List<Runs.Step> steps = runs.steps(runId);
-            // the next object is read from the source while this one is imported (not for notes and files, whose
-            // parents the object before may still be writing, nor in a delta, which also asks the source for deletions)
+            // the next object is read from the source while this one is imported (not notes and files whose parents may be
+            // of the object still being written, nor in a delta, which also asks the source for deletions)
             java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "hotcrm-migration-read-ahead");
                 t.setDaemon(true);
@@ -378,7 +378,7 @@ public final class Migrations {
                             expected.put(step.target(), keys);
                             if (dry) {
                                 // a resumed dry-run: what the finished steps staged counts as there for notes and files
-                                Set<String> into = staged.computeIfAbsent(step.target(), k -> new java.util.HashSet<>());
+                                Set<String> into = staged.computeIfAbsent(step.target(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet());
                                 try (java.io.BufferedReader in = new java.io.BufferedReader(new InputStreamReader(
                                         importer.openUpload(p, keys), StandardCharsets.UTF_8))) {
                                     in.lines().filter(l -> !l.isBlank()).forEach(into::add);
@@ -406,12 +406,12 @@ public final class Migrations {
                     }
                     Runs.Step following = i + 1 < steps.size() ? steps.get(i + 1) : null;
                     if (following != null && !following.state().equals(Runs.Step.DONE) && !run.mode().equals(DELTA)
-                            && !o.target().equals("user") && readsAlone(plan.object(following.source()).orElseThrow())) {
+                            && !o.target().equals("user") && readsAlone(plan.object(following.source()).orElseThrow(), o)) {
                         PlanObject fo = plan.object(following.source()).orElseThrow();
                         next = ahead.submit(() -> prepare(source, staging, fo, slice, emails, run, following));
                     }
                     ObjectNode result = runStep(p, prepared, o, dry, expected, run, step, ctx, steps.size(),
-                            dry ? staged.computeIfAbsent(o.target(), k -> new java.util.HashSet<>()) : null);
+                            dry ? staged.computeIfAbsent(o.target(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()) : null);
                     failures.put(o.source(), failedRows(p, result));
                     if (result.hasNonNull("keys")) {
                         expected.put(o.target(), UUID.fromString(result.get("keys").asText()));
@@ -478,9 +478,13 @@ public final class Migrations {
         }
     }
 
-    /** Whether an object can be read before the one before it is imported: its records point at no record by lookup. */
-    private static boolean readsAlone(PlanObject o) {
-        return o.fields().stream().noneMatch(f -> f.kind().equals(PlanField.PARENT));
+    /**
+     * Whether an object can be read while {@code importing} is imported: staging looks up the parents of notes and
+     * files in HotCRM, so their parents must not be of the object still being written. (Lookups are resolved by the
+     * import itself, after the object before it ended.)
+     */
+    private static boolean readsAlone(PlanObject o, PlanObject importing) {
+        return o.fields().stream().noneMatch(f -> f.kind().equals(PlanField.PARENT) && f.targets().containsKey(importing.source()));
     }
 
     private Prepared prepare(CrmSource source, Staging staging, PlanObject o, Slice slice, Set<String> emails, Runs.Run run,
