@@ -91,6 +91,7 @@ public final class HotCrm implements Platform {
                 List.of(new io.hotcrm.migration.salesforce.SalesforceKind(config.migrationHosts())), Secrets.fromBase64(config.secretKey()), work,
                 config.dataDir().resolve("tmp").resolve("migrations"), files);
         jobs.register(new MigrationJob(migrations, notifier::notify));
+        jobs.register(new MigrationUndoJob(migrations, notifier::notify));
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();
     }

@@ -34,7 +34,10 @@ public final class ImportUndoJob implements JobHandler {
         if (s.state() != ImportState.UNDONE) {
             ctx.checkCancelled();
         }
-        ImportJob.tell(notices, ctx.createdBy(), "HotCRM import of " + s.fileName() + " undone", s.message());
+        if (s.partOf() == null) {
+            // an import that is a step of a migration: the migration's undo tells its user once
+            ImportJob.tell(notices, ctx.createdBy(), "HotCRM import of " + s.fileName() + " undone", s.message());
+        }
         ctx.message(s.message());
         return ImportJob.JSON.writeValueAsString(s.view());
     }

@@ -426,7 +426,10 @@ final class MigrateCommand {
         @Override
         public Integer call() throws Exception {
             return parent.guarded(() -> {
-                RunSummary s = parent.migrations().undo(parent.cli.actor(), run);
+                try (JobProgress bar = JobProgress.forTerminal("Undoing")) {
+                    parent.migrations().undo(parent.cli.actor(), run, Work.Run.here(bar));
+                }
+                RunSummary s = parent.migrations().get(parent.cli.actor(), run);
                 parent.cli.out.println("Run " + s.id() + " is undone: " + s.message());
                 return 0;
             });

@@ -67,6 +67,7 @@ import java.util.stream.Collectors;
 public final class Migrations {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Migrations.class);
     public static final String JOB_TYPE = "migration";
+    public static final String UNDO_JOB_TYPE = "migration-undo";
     public static final String DRY_RUN = "dry-run";
     public static final String RUN = "run";
     public static final String DELTA = "delta";
@@ -693,10 +694,11 @@ public final class Migrations {
     }
 
     /**
-     * Takes a run back: undoes each of its imports, last first (records it created are removed, records it changed
-     * get their values back). Returns the run, now undone.
+     * Takes a run back, as a job ({@code migration-undo}; in the background, or here): each of its imports is undone,
+     * last first (records it created are removed, records it changed get their values back; records changed since by
+     * someone else are left alone, as for any import undo). Returns the undo's job (here: once it ended).
      */
-    public RunSummary undo(Principal p, UUID runId) {
+    public UUID undo(Principal p, UUID runId, Work.Run how) {
         AccessGuard.requireMigration(p, "undo a migration");
         Runs.Run r = runs.get(runId);
         if (r.mode().equals(DRY_RUN)) {
@@ -706,20 +708,45 @@ public final class Migrations {
             throw new HotCrmException(ErrorCode.CONFLICT, "Run " + runId + " is " + r.state().id() + "; cancel it first"
                     + (r.jobId() == null ? "." : " (hotcrm jobs cancel " + r.jobId() + ")."));
         }
+        if (r.state() == MigrationState.UNDONE) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Run " + runId + " is already undone.");
+        }
+        return work.dispatch(how, UNDO_JOB_TYPE, runId.toString(), p.email());
+    }
+
+    /** The job side of an undo: the run's imports, last first, each undone in one transaction of its own. */
+    public RunSummary executeUndo(UUID runId, String by, Work.Context ctx) {
+        Principal p = principal(by);
+        List<UUID> imports = new ArrayList<>();
         List<Runs.Step> steps = new ArrayList<>(runs.steps(runId));
         java.util.Collections.reverse(steps);
         for (Runs.Step s : steps) {
-            List<UUID> imports = new ArrayList<>();
-            json(s.result()).path("imports").forEach(i -> imports.add(UUID.fromString(i.asText())));
-            if (imports.isEmpty() && s.importId() != null) {
-                imports.add(s.importId());
+            List<UUID> ofStep = new ArrayList<>();
+            json(s.result()).path("imports").forEach(i -> ofStep.add(UUID.fromString(i.asText())));
+            if (ofStep.isEmpty() && s.importId() != null) {
+                ofStep.add(s.importId());
             }
-            java.util.Collections.reverse(imports);
-            for (UUID i : imports) {
-                ImportSummary is = importer.get(p, i);
-                if (is.state() != ImportState.UNDONE) {
-                    importer.undo(p, i, Work.Run.here(null));
-                }
+            java.util.Collections.reverse(ofStep);
+            imports.addAll(ofStep);
+        }
+        if (ctx != null) {
+            ctx.total(imports.size());
+        }
+        int done = 0;
+        for (UUID i : imports) {
+            if (ctx != null && ctx.cancelRequested()) {
+                runs.state(runId, runs.get(runId).state(), "The undo was cancelled after " + done + " of " + imports.size()
+                        + " imports; undo it again to take back the rest.");
+                return get(p, runId);
+            }
+            ImportSummary is = importer.get(p, i);
+            if (is.state() != ImportState.UNDONE) {
+                importer.undo(p, i, Work.Run.here(null));
+            }
+            done++;
+            if (ctx != null) {
+                ctx.progress(done);
+                ctx.message("Undone " + done + " of " + imports.size() + " imports");
             }
         }
         runs.state(runId, MigrationState.UNDONE, "Undone by " + p.email() + ": every import of the run was taken back.");

@@ -273,7 +273,8 @@ public final class MigrationPages {
         UUID id = Ids.parse(ctx.pathParam("id"), "Migration run id");
         String notice;
         try {
-            notice = migrations.undo(p, id).message();
+            migrations.undo(p, id, Work.Run.inBackground(null));
+            notice = "The undo runs as a job: this page shows the run as undone when it has ended.";
         } catch (HotCrmException e) {
             notice = e.getMessage();
         }

@@ -44,7 +44,7 @@ final class MigrationRoutes {
         r.get("/api/v1/migrations/runs/{id}", ctx -> ctx.json(migrations.get(auth.require(ctx), runId(ctx))));
         r.post("/api/v1/migrations/runs/{id}/resume", ctx -> accepted(ctx, migrations.resume(auth.require(ctx), runId(ctx),
                 Work.Run.inBackground(null))));
-        r.post("/api/v1/migrations/runs/{id}/undo", ctx -> ctx.json(migrations.undo(auth.require(ctx), runId(ctx))));
+        r.post("/api/v1/migrations/runs/{id}/undo", this::undo);
         r.get("/api/v1/migrations/{name}", ctx -> ctx.json(migrations.show(auth.require(ctx), ctx.pathParam("name"))));
         r.get("/api/v1/migrations/{name}/org", ctx -> ctx.json(migrations.org(auth.require(ctx), ctx.pathParam("name"))));
         r.post("/api/v1/migrations/{name}/plan", this::makePlan);
@@ -92,6 +92,16 @@ final class MigrationRoutes {
         MigrationPlan plan = b.hasNonNull("plan") ? MigrationPlan.parse(b.get("plan").toString(), "in the request") : null;
         String key = ctx.header("Idempotency-Key");
         accepted(ctx, migrations.start(p, ctx.pathParam("name"), b.path("mode").asText(Migrations.RUN), plan, Work.Run.inBackground(key)));
+    }
+
+    /** 202 with the run and the undo job (its progress: the job's events). */
+    private void undo(Context ctx) {
+        Principal p = auth.require(ctx);
+        java.util.UUID job = migrations.undo(p, runId(ctx), Work.Run.inBackground(null));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("run", migrations.get(p, runId(ctx)));
+        out.put("job", jobs.find(job).map(Job::view).orElse(null));
+        ctx.status(202).json(out);
     }
 
     private void accepted(Context ctx, RunSummary s) {

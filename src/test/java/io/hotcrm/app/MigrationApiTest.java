@@ -117,5 +117,22 @@ class MigrationApiTest {
         assertThat(JSON.readTree(r.body()).path("objects").findValues("gap")).allSatisfy(g -> assertThat(g.asLong()).isZero());
         r = send(token, "GET", "/api/v1/migrations", null);
         assertThat(r.body()).contains("acme").doesNotContain("PRIVATE KEY");
+
+        // undo is a job too: the run's imports are taken back, last first
+        String runId = run.path("id").asText();
+        r = send(token, "POST", "/api/v1/migrations/runs/" + runId + "/undo", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(JSON.readTree(r.body()).at("/job/type").asText()).isEqualTo("migration-undo");
+        JsonNode undone = null;
+        for (int i = 0; i < 300 && (undone == null || !undone.path("state").asText().equals("undone")); i++) {
+            Thread.sleep(200);
+            undone = JSON.readTree(send(token, "GET", "/api/v1/migrations/runs/" + runId, null).body());
+        }
+        assertThat(undone.path("state").asText()).isEqualTo("undone");
+        long contacts = hc.database().jdbi().withHandle(h -> h.createQuery("select count(*) from obj_contact where deleted_at is null")
+                .mapTo(Long.class).one());
+        assertThat(contacts).isZero();
+        r = send(token, "POST", "/api/v1/migrations/runs/" + runId + "/undo", null);
+        assertThat(r.statusCode()).isEqualTo(409);
     }
 }

@@ -80,6 +80,7 @@ public final class TestPlatform implements AutoCloseable {
                 java.util.List.of(new io.hotcrm.migration.salesforce.SalesforceKind(java.util.List.of("127.0.0.1"))),
                 io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), new io.hotcrm.app.JobsWork(jobs), workDir.resolve("migrations"), files);
         jobs.register(new io.hotcrm.app.MigrationJob(migrations, notifier::notify));
+        jobs.register(new io.hotcrm.app.MigrationUndoJob(migrations, notifier::notify));
         security.users().add(Principal.system(), "admin@example.com", "Admin", "admin", "correct horse battery");
         this.admin = security.users().principal("admin@example.com");
     }
