@@ -448,7 +448,7 @@ public final class Migrations {
                 Reconciler.ReadIds readIds = run.mode().equals(RUN) ? object -> keysOf.containsKey(object)
                         ? new InputStreamReader(importer.openUpload(p, keysOf.get(object)), StandardCharsets.UTF_8)
                         : new java.io.StringReader("") : null;
-                report = new Reconciler(db, schema, new Random()).check(source, plan, staging, failures, readIds);
+                report = new Reconciler(db, schema, new Random(), this::storedSha256).check(source, plan, staging, failures, readIds);
             }
             phases[3] = System.nanoTime();
             LOG.debug("Migration run {} ({}): custom fields {} ms, source objects and users {} ms, steps {} ms, reconcile {} ms",
@@ -767,11 +767,19 @@ public final class Migrations {
             });
             Set<String> emails = security.users().list().stream().map(u -> u.email().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
             Staging staging = new Staging(source.defaults(), plan, sourceUsers(source, plan, emails), prefixes, this::hotcrmIds, null);
-            return new Reconciler(db, schema, new Random()).check(source, plan, staging, Map.of());
+            return new Reconciler(db, schema, new Random(), this::storedSha256).check(source, plan, staging, Map.of());
         }
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** The SHA-256 of what the file store holds under the key, or null when it holds nothing there. */
+    private String storedSha256(String key) {
+        if (!files.exists(key)) {
+            return null;
+        }
+        return Reconciler.sha256(files.open(key));
+    }
 
     /** HotCRM's records of the object with these source ids (external ids), in one query. */
     private Map<String, UUID> hotcrmIds(String object, java.util.Collection<String> externalIds) {

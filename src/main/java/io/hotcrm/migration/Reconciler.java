@@ -3,6 +3,7 @@ package io.hotcrm.migration;
 import io.hotcrm.metadata.FieldDef;
 import io.hotcrm.metadata.FieldType;
 import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.migration.MigrationPlan.PlanField;
 import io.hotcrm.migration.MigrationPlan.PlanObject;
 import io.hotcrm.migration.ReconcileReport.Difference;
 import io.hotcrm.migration.ReconcileReport.Missing;
@@ -38,11 +39,14 @@ final class Reconciler {
     private final Database db;
     private final Schema schema;
     private final Random random;
+    private final java.util.function.Function<String, String> storedSha256;
 
-    Reconciler(Database db, Schema schema, Random random) {
+    /** @param storedSha256 the SHA-256 of a file store key's bytes, read back (null when the key holds nothing) */
+    Reconciler(Database db, Schema schema, Random random, java.util.function.Function<String, String> storedSha256) {
         this.db = db;
         this.schema = schema;
         this.random = random;
+        this.storedSha256 = storedSha256;
     }
 
     /**
@@ -187,6 +191,18 @@ final class Reconciler {
             String id = expected.get(Staging.EXTERNAL_ID);
             Map<String, Object> actual = db.jdbi().withHandle(h -> h.createQuery("select * from " + target.tableName()
                     + " where external_id = :x and deleted_at is null").bind("x", id).mapToMap().findOne()).orElse(Map.of());
+            for (PlanField f : o.fields()) {
+                if (f.kind().equals(PlanField.CONTENT)) {
+                    // a file's bytes: the source's again, HotCRM's recorded checksum, and what the file store holds
+                    String want = sha256(source.content(o.source(), id, f.source()));
+                    Object key = actual.get(f.target());
+                    String recorded = actual.get(Staging.CHECKSUM) == null ? null : actual.get(Staging.CHECKSUM).toString();
+                    String stored = key == null ? null : storedSha256.apply(key.toString());
+                    if (!want.equals(recorded) || !want.equals(stored)) {
+                        diffs.add(new Difference(id, f.target(), "SHA-256 " + want, "recorded " + recorded + ", stored " + stored));
+                    }
+                }
+            }
             for (Map.Entry<String, String> e : expected.entrySet()) {
                 String field = e.getKey();
                 if (field.equals(Staging.EXTERNAL_ID)) {
@@ -276,6 +292,19 @@ final class Reconciler {
             };
         } catch (RuntimeException e) {
             return want.equals(have);
+        }
+    }
+
+    static String sha256(java.io.InputStream in) {
+        try (in) {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[65536];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(d.digest());
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot read a file to check it: " + e.getMessage(), e);
         }
     }
 

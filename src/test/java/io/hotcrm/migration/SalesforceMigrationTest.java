@@ -189,5 +189,21 @@ class SalesforceMigrationTest {
             assertThat(title).isEqualTo("Chief Happiness Officer");
             assertThat(count("lead")).isEqualTo(sf.live("Lead").size());
         }
+
+        @Test
+        @Order(6)
+        void theSpotCheckReadsFilesAgainAndFindsBytesThatChanged() {
+            List<String> keys = t.db.jdbi().withHandle(h -> h.createQuery("select storage_key from obj_file where storage_key is not null")
+                    .mapTo(String.class).list());
+            assertThat(keys).isNotEmpty();
+            for (String key : keys) {
+                t.files.put(key, new java.io.ByteArrayInputStream("tampered".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            ReconcileReport r = migrations.reconcile(t.admin, "acme");
+            assertThat(r.gap()).isZero();
+            assertThat(r.objects()).filteredOn(o -> o.source().equals("Attachment")).singleElement()
+                    .satisfies(o -> assertThat(o.differences()).isNotEmpty()
+                            .allSatisfy(d -> assertThat(d.field()).isEqualTo("storage_key")));
+        }
     }
 }
