@@ -142,7 +142,7 @@ final class PlanMaker {
                 continue;
             }
             targetsTaken.add(fp.target());
-            fields.add(field(fp.source(), sf.get(), tf.get(), mapped));
+            fields.add(field(fp.source(), sf.get(), tf.get()));
         }
         if (!users && target.ownerField().isPresent() && so.field(d.ownerField()).isPresent()) {
             fields.add(new PlanField(d.ownerField(), target.ownerField().get().name(), PlanField.OWNER, null, null, null, null, null));
@@ -166,7 +166,7 @@ final class PlanMaker {
                 continue;
             }
             if (f.custom() && !users) {
-                PlanField custom = customField(so, f, target, targetsTaken, mapped, skippedFields);
+                PlanField custom = customField(f, target, targetsTaken, skippedFields);
                 if (custom != null) {
                     fields.add(custom);
                     targetsTaken.add(custom.target());
@@ -200,7 +200,7 @@ final class PlanMaker {
         return f.values().isEmpty() ? "" : f.values().get(0).value();
     }
 
-    private PlanField field(String sourceName, SourceField sf, FieldDef tf, Set<String> mapped) {
+    private PlanField field(String sourceName, SourceField sf, FieldDef tf) {
         if (tf.type() == FieldType.LOOKUP) {
             String lookup = sourceName.contains(".") ? sourceName.substring(sourceName.lastIndexOf('.') + 1).replaceAll("Id$", "")
                     : sf.referenceTo().isEmpty() ? null : sf.referenceTo().get(0);
@@ -238,8 +238,7 @@ final class PlanMaker {
         return tf.picklistValue(v.value()).or(() -> tf.picklistValue(v.label())).map(PicklistValue::value);
     }
 
-    private PlanField customField(SourceObject so, SourceField f, ObjectDef target, Set<String> taken, Set<String> mapped,
-                                  List<Skipped> skipped) {
+    private PlanField customField(SourceField f, ObjectDef target, Set<String> taken, List<Skipped> skipped) {
         if (f.readOnly()) {
             skipped.add(new Skipped(f.name(), -1, f.label() + " is computed by the source (a formula or roll-up); HotCRM has no"
                     + " formulas."));

@@ -89,7 +89,7 @@ final class Staging {
         }
         for (PlanField f : o.fields()) {
             if (f.kind().equals(PlanField.POLYMORPHIC)) {
-                cols.addAll(new TreeMap<>(invert(f.targets())).keySet());
+                cols.addAll(new java.util.TreeSet<>(f.targets().values()));
             } else if (f.target() != null) {
                 cols.add(f.target());
             }
@@ -117,12 +117,6 @@ final class Staging {
                 out.add(f.source());
             }
         }
-        return out;
-    }
-
-    private static Map<String, String> invert(Map<String, String> m) {
-        Map<String, String> out = new LinkedHashMap<>();
-        m.forEach((k, v) -> out.put(v, k));
         return out;
     }
 
