@@ -23,12 +23,14 @@ import io.hotcrm.mapping.Mapping;
 import io.hotcrm.metadata.FieldDef;
 import io.hotcrm.metadata.FieldType;
 import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.metadata.SystemField;
 import io.hotcrm.migration.MigrationPlan.PlanField;
 import io.hotcrm.migration.MigrationPlan.PlanObject;
 import io.hotcrm.security.AccessGuard;
 import io.hotcrm.security.Principal;
 import io.hotcrm.security.Security;
 import io.hotcrm.store.Database;
+import io.hotcrm.store.RecordBatch;
 import io.hotcrm.store.RecordStore;
 import io.hotcrm.store.Schema;
 import java.io.IOException;
@@ -85,10 +87,12 @@ public final class Migrations {
     private final Work work;
     private final Path scratch;
     private final FileStore files;
+    private final RecordBatch batch;
 
     public Migrations(Database db, Schema schema, Importer importer, Security security, RecordStore records,
                       List<SourceKind> kinds, Secrets secrets, Work work, Path scratch, FileStore files) {
         this.files = files;
+        this.batch = new RecordBatch(db, schema);
         this.db = db;
         this.schema = schema;
         this.importer = importer;
@@ -338,14 +342,7 @@ public final class Migrations {
                 createFields(p, plan);
             }
             phases[0] = System.nanoTime();
-            SourceDefaults d = source.defaults();
-            Map<String, String> prefixes = new HashMap<>();
-            source.objects().forEach(o -> {
-                if (o.keyPrefix() != null) {
-                    prefixes.put(o.keyPrefix(), o.name());
-                }
-            });
-            Set<String> emails = security.users().list().stream().map(u -> u.email().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+            Set<String> emails = hotcrmEmails();
             // a dry-run writes nothing: notes and files find the parents earlier steps would create among what they staged
             Map<String, Set<String>> staged = new java.util.concurrent.ConcurrentHashMap<>();
             Staging.Links links = dry ? (object, ids) -> {
@@ -357,9 +354,11 @@ public final class Migrations {
                 }
                 return found;
             } : this::hotcrmIds;
-            Staging staging = new Staging(d, plan, sourceUsers(source, plan, emails), prefixes, links, dry ? null : this::copy);
+            Staging staging = staging(source, plan, emails, links, dry ? null : this::copy);
             phases[1] = System.nanoTime();
             Map<String, UUID> expected = new HashMap<>();
+            // the keys each step staged, by source object: a reconcile right after the run compares them with HotCRM
+            Map<String, UUID> keysBySource = new HashMap<>();
             List<Runs.Step> steps = runs.steps(runId);
             // the next object is read from the source while this one is imported (not notes and files whose parents may be
             // of the object still being written, nor in a delta, which also asks the source for deletions)
@@ -377,6 +376,7 @@ public final class Migrations {
                         if (res.hasNonNull("keys")) {
                             UUID keys = UUID.fromString(res.get("keys").asText());
                             expected.put(step.target(), keys);
+                            keysBySource.put(step.source(), keys);
                             if (dry) {
                                 // a resumed dry-run: what the finished steps staged counts as there for notes and files
                                 Set<String> into = staged.computeIfAbsent(step.target(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet());
@@ -416,6 +416,7 @@ public final class Migrations {
                     failures.put(o.source(), failedRows(p, result));
                     if (result.hasNonNull("keys")) {
                         expected.put(o.target(), UUID.fromString(result.get("keys").asText()));
+                        keysBySource.put(o.source(), UUID.fromString(result.get("keys").asText()));
                     }
                     long deleted = run.mode().equals(DELTA) ? deleteRemoved(p, source, o, run.since()) : 0;
                     result.put("deleted", deleted);
@@ -437,18 +438,11 @@ public final class Migrations {
             ReconcileReport report = null;
             if (!dry) {
                 progress(ctx, steps.size(), steps.size(), "Reconciling with the source");
-                Map<String, UUID> keysOf = new HashMap<>();
-                for (Runs.Step st : runs.steps(runId)) {
-                    JsonNode res = json(st.result());
-                    if (res.hasNonNull("keys")) {
-                        keysOf.put(st.source(), UUID.fromString(res.get("keys").asText()));
-                    }
-                }
                 // after a full run, the ids it read are the source's; a delta read only changes, so it reads them all
-                Reconciler.ReadIds readIds = run.mode().equals(RUN) ? object -> keysOf.containsKey(object)
-                        ? new InputStreamReader(importer.openUpload(p, keysOf.get(object)), StandardCharsets.UTF_8)
+                Reconciler.ReadIds readIds = run.mode().equals(RUN) ? object -> keysBySource.containsKey(object)
+                        ? new InputStreamReader(importer.openUpload(p, keysBySource.get(object)), StandardCharsets.UTF_8)
                         : new java.io.StringReader("") : null;
-                report = new Reconciler(db, schema, new Random(), this::storedSha256).check(source, plan, staging, failures, readIds);
+                report = new Reconciler(db, schema, new Random(), this::hotcrmIds, this::storedSha256).check(source, plan, staging, failures, readIds);
             }
             phases[3] = System.nanoTime();
             LOG.debug("Migration run {} ({}): custom fields {} ms, source objects and users {} ms, steps {} ms, reconcile {} ms",
@@ -635,16 +629,10 @@ public final class Migrations {
             return 0;
         }
         CrmSource.Deletions gone = source.deletedSince(o.source(), since);
-        ObjectDef target = schema.object(o.target());
         long n = 0;
-        for (int i = 0; i < gone.ids().size(); i += 1000) {
-            List<String> part = gone.ids().subList(i, Math.min(gone.ids().size(), i + 1000));
-            List<UUID> ids = db.jdbi().withHandle(h -> h.createQuery("select id from " + target.tableName()
-                    + " where deleted_at is null and external_id in (<ids>)").bindList("ids", part).mapTo(UUID.class).list());
-            for (UUID id : ids) {
-                records.delete(p, o.target(), id);
-                n++;
-            }
+        for (UUID id : hotcrmIds(o.target(), gone.ids()).values()) {
+            records.delete(p, o.target(), id);
+            n++;
         }
         if (!gone.complete()) {
             throw new HotCrmException(ErrorCode.VALIDATION_FAILED, "The source no longer remembers every " + o.source()
@@ -759,19 +747,28 @@ public final class Migrations {
         Connections.Stored m = connections.get(name);
         MigrationPlan plan = currentPlan(p, name);
         try (CrmSource source = open(m)) {
-            Map<String, String> prefixes = new HashMap<>();
-            source.objects().forEach(o -> {
-                if (o.keyPrefix() != null) {
-                    prefixes.put(o.keyPrefix(), o.name());
-                }
-            });
-            Set<String> emails = security.users().list().stream().map(u -> u.email().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
-            Staging staging = new Staging(source.defaults(), plan, sourceUsers(source, plan, emails), prefixes, this::hotcrmIds, null);
-            return new Reconciler(db, schema, new Random(), this::storedSha256).check(source, plan, staging, Map.of());
+            Staging staging = staging(source, plan, hotcrmEmails(), this::hotcrmIds, null);
+            return new Reconciler(db, schema, new Random(), this::hotcrmIds, this::storedSha256).check(source, plan, staging, Map.of());
         }
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** How the source's records become staged rows: its users by id, its objects by id prefix, and the plan. */
+    private Staging staging(CrmSource source, MigrationPlan plan, Set<String> emails, Staging.Links links, Staging.Contents contents) {
+        Map<String, String> prefixes = new HashMap<>();
+        source.objects().forEach(o -> {
+            if (o.keyPrefix() != null) {
+                prefixes.put(o.keyPrefix(), o.name());
+            }
+        });
+        return new Staging(source.defaults(), plan, sourceUsers(source, plan, emails), prefixes, links, contents);
+    }
+
+    /** The emails of HotCRM's users, lower-cased. */
+    private Set<String> hotcrmEmails() {
+        return security.users().list().stream().map(u -> u.email().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+    }
 
     /** The SHA-256 of what the file store holds under the key, or null when it holds nothing there. */
     private String storedSha256(String key) {
@@ -781,17 +778,11 @@ public final class Migrations {
         return Reconciler.sha256(files.open(key));
     }
 
-    /** HotCRM's records of the object with these source ids (external ids), in one query. */
+    /** HotCRM's records of the object with these source ids (its external ids), looked up as the importer does. */
     private Map<String, UUID> hotcrmIds(String object, java.util.Collection<String> externalIds) {
-        ObjectDef o = schema.object(object);
         Map<String, UUID> out = new HashMap<>();
-        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(externalIds));
-        for (int i = 0; i < all.size(); i += 1000) {
-            List<String> part = all.subList(i, Math.min(all.size(), i + 1000));
-            db.jdbi().useHandle(h -> h.createQuery("select external_id, id from " + o.tableName()
-                            + " where deleted_at is null and external_id in (<ids>)").bindList("ids", part)
-                    .map((rs, c) -> Map.entry(rs.getString(1), rs.getObject(2, UUID.class))).forEach(e -> out.put(e.getKey(), e.getValue())));
-        }
+        db.jdbi().withHandle(h -> batch.resolve(h, schema.object(object), SystemField.EXTERNAL_ID, externalIds, false))
+                .forEach((k, ids) -> out.put(k, ids.get(0)));
         return out;
     }
 

@@ -39,13 +39,19 @@ final class Reconciler {
     private final Database db;
     private final Schema schema;
     private final Random random;
+    private final Staging.Links links;
     private final java.util.function.Function<String, String> storedSha256;
 
-    /** @param storedSha256 the SHA-256 of a file store key's bytes, read back (null when the key holds nothing) */
-    Reconciler(Database db, Schema schema, Random random, java.util.function.Function<String, String> storedSha256) {
+    /**
+     * @param links finds HotCRM's records by their source ids
+     * @param storedSha256 the SHA-256 of a file store key's bytes, read back (null when the key holds nothing)
+     */
+    Reconciler(Database db, Schema schema, Random random, Staging.Links links,
+               java.util.function.Function<String, String> storedSha256) {
         this.db = db;
         this.schema = schema;
         this.random = random;
+        this.links = links;
         this.storedSha256 = storedSha256;
     }
 
@@ -173,11 +179,7 @@ final class Reconciler {
     }
 
     private Set<String> present(ObjectDef target, List<String> ids) {
-        if (ids.isEmpty()) {
-            return Set.of();
-        }
-        return new HashSet<>(db.jdbi().withHandle(h -> h.createQuery("select external_id from " + target.tableName()
-                + " where deleted_at is null and external_id in (<ids>)").bindList("ids", ids).mapTo(String.class).list()));
+        return ids.isEmpty() ? Set.of() : links.ids(target.name(), ids).keySet();
     }
 
     private List<Difference> spotCheck(CrmSource source, PlanObject o, ObjectDef target, Staging staging, List<String> sample) {
