@@ -14,10 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -183,7 +179,7 @@ final class MigrateCommand {
         public Integer call() throws Exception {
             return parent.guarded(() -> {
                 Slice slice = since == null && until == null ? Slice.ALL
-                        : new Slice(sliceOn, instant(since, "--since"), instant(until, "--until"), null);
+                        : new Slice(sliceOn, Slice.time(since, "--since"), Slice.time(until, "--until"), null);
                 MigrationPlan plan = show ? parent.migrations().currentPlan(parent.cli.actor(), name)
                         : parent.migrations().plan(parent.cli.actor(), name, objects, slice);
                 if (output != null) {
@@ -214,17 +210,6 @@ final class MigrateCommand {
         if (!plan.unsettled().isEmpty()) {
             cli.out.println("To settle before a run (a dry-run shows the rest):");
             plan.unsettled().forEach(u -> cli.out.println("  - " + u));
-        }
-    }
-
-    static Instant instant(String text, String option) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return text.length() <= 10 ? LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC) : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw HotCrmException.invalid(option + " \"" + text + "\" is not a date like 2024-05-01 or 2024-05-01T00:00:00Z.");
         }
     }
 

@@ -30,6 +30,22 @@ public record Slice(String field, Instant from, Instant until, Instant changedSi
         return new Slice(field, from, until, since);
     }
 
+    /**
+     * A slice's end as people give it: a date ({@code 2024-05-01}, its start in UTC) or an instant
+     * ({@code 2024-05-01T00:00:00Z}); null for null or blank. {@code what} names it in the message (the option, the field).
+     */
+    public static Instant time(String text, String what) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return text.length() <= 10 ? java.time.LocalDate.parse(text).atStartOfDay().toInstant(java.time.ZoneOffset.UTC)
+                    : Instant.parse(text);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw HotCrmException.invalid(what + " \"" + text + "\" is not a date like 2024-05-01 or 2024-05-01T00:00:00Z.");
+        }
+    }
+
     public boolean bounded() {
         return from != null || until != null;
     }

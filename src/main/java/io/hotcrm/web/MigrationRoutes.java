@@ -1,7 +1,6 @@
 package io.hotcrm.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
 import io.hotcrm.common.Work;
 import io.hotcrm.jobs.Job;
@@ -14,9 +13,6 @@ import io.hotcrm.security.Principal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -75,8 +71,8 @@ final class MigrationRoutes {
         JsonNode b = ctx.body().isBlank() ? Json.MAPPER.createObjectNode() : Json.object(ctx);
         Set<String> objects = new LinkedHashSet<>();
         b.path("objects").forEach(o -> objects.add(o.asText()));
-        Instant since = instant(b, "since");
-        Instant until = instant(b, "until");
+        Instant since = Slice.time(b.path("since").asText(null), "\"since\"");
+        Instant until = Slice.time(b.path("until").asText(null), "\"until\"");
         Slice slice = since == null && until == null ? Slice.ALL : new Slice(b.path("sliceOn").asText(Slice.CREATED), since, until, null);
         plan(ctx, migrations.plan(p, ctx.pathParam("name"), objects, slice));
     }
@@ -113,17 +109,5 @@ final class MigrationRoutes {
 
     private static java.util.UUID runId(Context ctx) {
         return Ids.parse(ctx.pathParam("id"), "Migration run id");
-    }
-
-    private static Instant instant(JsonNode b, String field) {
-        String text = b.path(field).asText(null);
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        try {
-            return text.length() <= 10 ? LocalDate.parse(text).atStartOfDay().toInstant(ZoneOffset.UTC) : Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw HotCrmException.invalid("\"" + field + "\" is not a date like 2024-05-01 or 2024-05-01T00:00:00Z: \"" + text + "\".");
-        }
     }
 }

@@ -134,15 +134,10 @@ final class SalesforceSource implements CrmSource {
 
     @Override
     public long read(String object, List<String> fields, Slice slice, RecordSink given) {
-        RecordSink sink = given;
         SourceObject d = describe(object);
-        Set<String> select = new LinkedHashSet<>();
-        select.add("Id");
-        select.addAll(fields);
-        if (object.equals(CONTENT_VERSION) && select.remove(LINKED)) {
-            select.add("ContentDocumentId");
-            sink = linked(sink);
-        }
+        Selection selection = select(object, fields, given);
+        Set<String> select = selection.fields();
+        RecordSink sink = selection.sink();
         boolean stamped = d.field("SystemModstamp").isPresent();
         if (stamped) {
             select.add("SystemModstamp");
@@ -155,6 +150,25 @@ final class SalesforceSource implements CrmSource {
                     + read + "; the object is read again on the next run.");
         }
         return read;
+    }
+
+    /** The fields a query selects (the id first) and the sink its records go to. */
+    private record Selection(Set<String> fields, RecordSink sink) {
+    }
+
+    /**
+     * What to select for the fields asked: the id and the fields; a file version's linked record is not a field of its
+     * own, so its document is selected instead and the records pass through {@link #linked} on their way.
+     */
+    private Selection select(String object, List<String> fields, RecordSink sink) {
+        Set<String> select = new LinkedHashSet<>();
+        select.add("Id");
+        select.addAll(fields);
+        if (object.equals(CONTENT_VERSION) && select.remove(LINKED)) {
+            select.add("ContentDocumentId");
+            return new Selection(select, linked(sink));
+        }
+        return new Selection(select, sink);
     }
 
     /**
@@ -262,16 +276,10 @@ final class SalesforceSource implements CrmSource {
             return List.of();
         }
         SourceObject d = describe(object);
-        Set<String> select = new LinkedHashSet<>();
-        select.add("Id");
-        select.addAll(fields);
         List<Map<String, String>> out = new ArrayList<>();
-        RecordSink sink = out::add;
-        if (object.equals(CONTENT_VERSION) && select.remove(LINKED)) {
-            select.add("ContentDocumentId");
-            sink = linked(sink);
-        }
-        RecordSink to = sink;
+        Selection selection = select(object, fields, out::add);
+        Set<String> select = selection.fields();
+        RecordSink to = selection.sink();
         Map<String, SourceField> types = types(d, select);
         for (int i = 0; i < ids.size(); i += 200) {
             String in = ids.subList(i, Math.min(ids.size(), i + 200)).stream().map(SalesforceSource::literal)
