@@ -17,7 +17,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -123,7 +122,8 @@ public final class Schema {
     }
 
     private void syncTable(Handle h, ObjectDef o) {
-        Set<String> existing = columns(h, o.tableName());
+        Map<String, Integer> columns = columns(h, o.tableName());
+        Set<String> existing = columns.keySet();
         if (existing.isEmpty()) {
             h.execute(createTable(o));
             changeSeqDefault(h, o);
@@ -143,7 +143,7 @@ public final class Schema {
             return;
         }
         changeSeqDefault(h, o);
-        widen(h, o);
+        widen(h, o, columns);
         List<FieldDef> added = new ArrayList<>();
         for (FieldDef f : o.fields()) {
             if (!existing.contains(f.name())) {
@@ -197,12 +197,7 @@ public final class Schema {
      * Text columns the catalogue now allows longer values in (a note's parent id held 18 characters, a Salesforce id,
      * before it held HotCRM's 36-character ids) are widened; values are kept.
      */
-    private void widen(Handle h, ObjectDef o) {
-        Map<String, Integer> lengths = new java.util.HashMap<>();
-        h.createQuery("select column_name, character_maximum_length from information_schema.columns"
-                        + " where table_schema = current_schema() and table_name = :t and character_maximum_length is not null")
-                .bind("t", o.tableName()).map((rs, c) -> Map.entry(rs.getString(1), rs.getInt(2)))
-                .forEach(e -> lengths.put(e.getKey(), e.getValue()));
+    private void widen(Handle h, ObjectDef o, Map<String, Integer> lengths) {
         for (FieldDef f : o.fields()) {
             Integer now = lengths.get(f.name());
             if (now != null && f.type().isText() && f.type() != FieldType.TEXTAREA && f.maxLength() > now) {
@@ -212,9 +207,13 @@ public final class Schema {
         }
     }
 
-    private static Set<String> columns(Handle h, String table) {
-        return new HashSet<>(h.createQuery("select column_name from information_schema.columns"
+    /** The table's columns with their character length (null for columns that have none), in one query. */
+    private static Map<String, Integer> columns(Handle h, String table) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        h.createQuery("select column_name, character_maximum_length from information_schema.columns"
                         + " where table_schema = current_schema() and table_name = :t")
-                .bind("t", table).mapTo(String.class).list());
+                .bind("t", table).map((rs, c) -> new Object[] {rs.getString(1), rs.getObject(2)})
+                .forEach(r -> out.put((String) r[0], r[1] == null ? null : ((Number) r[1]).intValue()));
+        return out;
     }
 }

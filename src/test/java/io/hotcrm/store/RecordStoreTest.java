@@ -42,6 +42,23 @@ class RecordStoreTest {
         }
 
         @Test
+        void aTextColumnTheCatalogueLengthenedIsWidenedOnTheNextStartWithItsValuesKept() {
+            t.db.jdbi().useHandle(h -> {
+                h.execute("alter table obj_note alter column parent_id set data type varchar(18)");
+                h.execute("insert into obj_note (id, title, body, parent_id, parent_type, owner_id, created_at, updated_at, change_seq)"
+                        + " values ('01a20000-0000-7000-8000-000000000001', 'T', 'B', '001Rz0000000001AAA', 'Account', null,"
+                        + " current_timestamp, current_timestamp, 1)");
+            });
+            new Schema(t.db, io.hotcrm.metadata.Catalogue.standard()).sync();
+            int length = t.db.jdbi().withHandle(h -> h.createQuery("select character_maximum_length from information_schema.columns"
+                    + " where table_schema = current_schema() and table_name = 'obj_note' and column_name = 'parent_id'")
+                    .mapTo(Integer.class).one());
+            assertThat(length).isEqualTo(36);
+            String kept = t.db.jdbi().withHandle(h -> h.createQuery("select parent_id from obj_note").mapTo(String.class).one());
+            assertThat(kept).isEqualTo("001Rz0000000001AAA");
+        }
+
+        @Test
         void loadsTheStandardCatalogueIntoOneTablePerObject() {
             assertThat(t.schema.catalogue().objects()).hasSize(22);
             int tables = t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from information_schema.tables"
