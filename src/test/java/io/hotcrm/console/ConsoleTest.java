@@ -75,7 +75,12 @@ class ConsoleTest {
     }
 
     Page signIn(String email, String password) {
-        BrowserContext context = chromium.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 800));
+        return signIn(chromium, base, email, password, 800);
+    }
+
+    /** A new browser context signed in to the console at {@code base}. */
+    static Page signIn(Chromium chromium, String base, String email, String password, int height) {
+        BrowserContext context = chromium.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, height));
         Page page = context.newPage();
         page.navigate(base + "/");
         page.getByLabel("Email").fill(email);

@@ -3,7 +3,6 @@ package io.hotcrm.console;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
@@ -59,12 +58,7 @@ class MigrationConsoleTest {
 
     @Test
     void anAdminConnectsAnOrgReviewsThePlanDryRunsRunsAndReadsTheReconcileReport() {
-        BrowserContext context = chromium.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 900));
-        Page page = context.newPage();
-        page.navigate(base + "/");
-        page.getByLabel("Email").fill("admin@example.com");
-        page.getByLabel("Password").fill("a long console password");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        Page page = ConsoleTest.signIn(chromium, base, "admin@example.com", "a long console password", 900);
         page.navigate(base + "/setup/data");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Migrate from Salesforce").setExact(true)).first().click();
 
@@ -110,6 +104,6 @@ class MigrationConsoleTest {
         assertThat(page.locator("#delta")).isVisible();
         page.locator("#reconcile").click();
         assertThat(page.locator("#reconcile-summary")).containsText("No gap");
-        context.close();
+        page.context().close();
     }
 }

@@ -495,7 +495,8 @@ public final class FakeSalesforce implements AutoCloseable {
         }
     }
 
-    static String s256(String verifier) {
+    /** The PKCE code challenge of a verifier (S256: base64url of its SHA-256). */
+    public static String s256(String verifier) {
         try {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
                     .digest(verifier.getBytes(StandardCharsets.US_ASCII)));

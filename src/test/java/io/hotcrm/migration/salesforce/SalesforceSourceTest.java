@@ -131,7 +131,7 @@ class SalesforceSourceTest {
         settings.put(SalesforceKind.CLIENT_ID, FakeSalesforce.CLIENT_ID);
         String verifier = "v".repeat(50);
         String url = kind.authorizeUrl(settings, "http://localhost:8080/setup/migrate/salesforce/callback", "st4te",
-                s256(verifier));
+                FakeSalesforce.s256(verifier));
         assertThat(url).startsWith(sf.url() + "/services/oauth2/authorize?response_type=code&client_id=")
                 .contains("code_challenge_method=S256", "state=st4te");
         HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
@@ -220,10 +220,5 @@ class SalesforceSourceTest {
         assertThat(new SalesforceAuth(s, SourceKind.SettingsSaver.NONE).audience()).isEqualTo("https://partners.acme.com/portal");
         s.put(SalesforceKind.AUDIENCE, "https://login.salesforce.com/");
         assertThat(new SalesforceAuth(s, SourceKind.SettingsSaver.NONE).audience()).isEqualTo("https://login.salesforce.com");
-    }
-
-    static String s256(String verifier) throws Exception {
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(verifier.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
     }
 }
