@@ -188,7 +188,7 @@ final class Reconciler {
             return diffs;
         }
         for (Map<String, String> rec : source.byIds(o.source(), Staging.sourceFields(o), sample)) {
-            Map<String, String> expected = staging.row(o, rec, new long[5], new HashMap<>());
+            Map<String, String> expected = staging.row(o, rec, new long[4], new HashMap<>());
             staging.settle(source, o, List.of(expected), new HashMap<>());
             String id = expected.get(Staging.EXTERNAL_ID);
             Map<String, Object> actual = db.jdbi().withHandle(h -> h.createQuery("select * from " + target.tableName()

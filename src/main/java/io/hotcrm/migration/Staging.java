@@ -126,7 +126,7 @@ final class Staging {
         List<String> columns = columns(o, userObject);
         Path file = Files.createTempFile(dir, "staged-" + o.target() + "-", ".csv");
         Path keys = Files.createTempFile(dir, "keys-" + o.target() + "-", ".txt");
-        long[] counts = new long[5];
+        long[] counts = new long[4];
         Map<String, Long> orphans = new TreeMap<>();
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8); CsvWriter csv = CsvWriter.builder().build(w);
              Writer k = Files.newBufferedWriter(keys, StandardCharsets.UTF_8)) {

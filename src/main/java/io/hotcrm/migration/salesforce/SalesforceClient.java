@@ -104,8 +104,8 @@ final class SalesforceClient {
         return send("PATCH", path, json, "application/json", this::readJson);
     }
 
-    /** GET of a CSV body, handed to {@code body} with the response's headers. */
-    <T> T getCsv(String path, Function<HttpResponse<InputStream>, T> body) {
+    /** GET of a body to read as a stream (a Bulk API results page, a file.s bytes), handed to {@code body} with the headers. */
+    <T> T getStream(String path, Function<HttpResponse<InputStream>, T> body) {
         return send("GET", path, null, null, body);
     }
 
@@ -313,7 +313,7 @@ final class SalesforceClient {
             String path = base() + "/jobs/query/" + job.id() + "/results?maxRecords=50000"
                     + (locator == null ? "" : "&locator=" + URLEncoder.encode(locator, StandardCharsets.UTF_8));
             long[] page = new long[2];
-            String next = getCsv(path, r -> {
+            String next = getStream(path, r -> {
                 page[0] = r.headers().firstValue("Sforce-NumberOfRecords").map(Long::parseLong).orElse(-1L);
                 try (Reader in = new InputStreamReader(body(r), StandardCharsets.UTF_8)) {
                     page[1] = readCsv(in, each);

@@ -315,7 +315,7 @@ final class SalesforceSource implements CrmSource {
 
     @Override
     public java.io.InputStream content(String object, String id, String field) {
-        return client.getCsv(client.base() + "/sobjects/" + enc(object) + "/" + literal(id).replace("'", "") + "/" + enc(field), r -> {
+        return client.getStream(client.base() + "/sobjects/" + enc(object) + "/" + literal(id).replace("'", "") + "/" + enc(field), r -> {
             try {
                 return SalesforceClient.body(r);
             } catch (java.io.IOException e) {
