@@ -104,7 +104,7 @@ final class SalesforceClient {
         return send("PATCH", path, json, "application/json", this::readJson);
     }
 
-    /** GET of a body to read as a stream (a Bulk API results page, a file.s bytes), handed to {@code body} with the headers. */
+    /** GET of a body to read as a stream (a Bulk API results page, a file's bytes), handed to {@code body} with the headers. */
     <T> T getStream(String path, Function<HttpResponse<InputStream>, T> body) {
         return send("GET", path, null, null, body);
     }
