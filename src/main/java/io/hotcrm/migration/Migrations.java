@@ -360,14 +360,17 @@ public final class Migrations {
             // the keys each step staged, by source object: a reconcile right after the run compares them with HotCRM
             Map<String, UUID> keysBySource = new HashMap<>();
             List<Runs.Step> steps = runs.steps(runId);
-            // the next object is read from the source while this one is imported (not notes and files whose parents may be
-            // of the object still being written, nor in a delta, which also asks the source for deletions)
+            // the objects after the one being imported are read from the source on a thread of their own, in order and up to
+            // READ_AHEAD of them staged at once (staging needs nothing imported: owners were settled from the plan's users
+            // policy, and the parents of notes and files are looked up in HotCRM when their turn comes). Not in a delta,
+            // which also asks the source for deletions.
             java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "hotcrm-migration-read-ahead");
                 t.setDaemon(true);
                 return t;
             });
-            java.util.concurrent.Future<Prepared> next = null;
+            Map<Integer, java.util.concurrent.Future<Prepared>> readAhead = new HashMap<>();
+            java.util.concurrent.Semaphore stagedAhead = new java.util.concurrent.Semaphore(READ_AHEAD);
             try {
                 for (int i = 0; i < steps.size(); i++) {
                     Runs.Step step = steps.get(i);
@@ -392,12 +395,24 @@ public final class Migrations {
                     }
                     PlanObject o = plan.object(step.source()).orElseThrow();
                     Prepared prepared;
-                    if (next != null) {
-                        prepared = await(next);
-                        next = null;
+                    java.util.concurrent.Future<Prepared> wasRead = readAhead.remove(i);
+                    if (wasRead != null) {
+                        prepared = await(wasRead);
+                        stagedAhead.release();
                     } else {
                         progress(ctx, step.position(), steps.size(), "Reading " + o.source() + " from the source");
                         prepared = prepare(source, staging, o, slice, emails, run, step);
+                    }
+                    if (Staging.hasParents(o) && !(ctx != null && ctx.cancelRequested())) {
+                        // the parents of notes and files are imported by now: they are looked up in HotCRM
+                        long started = System.nanoTime();
+                        try {
+                            prepared = new Prepared(staging.resolveParents(prepared.staged(), o, scratch),
+                                    prepared.readMillis() + (System.nanoTime() - started) / 1_000_000);
+                        } catch (IOException | RuntimeException e) {
+                            prepared.discard();
+                            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+                        }
                     }
                     if (ctx != null && ctx.cancelRequested()) {
                         prepared.discard();
@@ -405,11 +420,18 @@ public final class Migrations {
                                 + " wrote is kept (undo removes it).", null, null);
                         return summary(runs.get(runId), m.name());
                     }
-                    Runs.Step following = i + 1 < steps.size() ? steps.get(i + 1) : null;
-                    if (following != null && !following.state().equals(Runs.Step.DONE) && !run.mode().equals(DELTA)
-                            && !o.target().equals("user") && readsAlone(plan.object(following.source()).orElseThrow(), o)) {
-                        PlanObject fo = plan.object(following.source()).orElseThrow();
-                        next = ahead.submit(() -> prepare(source, staging, fo, slice, emails, run, following));
+                    if (readAhead.isEmpty() && !run.mode().equals(DELTA)) {
+                        for (int j = i + 1; j < steps.size(); j++) {
+                            Runs.Step later = steps.get(j);
+                            if (later.state().equals(Runs.Step.DONE) || readAhead.containsKey(j)) {
+                                continue;
+                            }
+                            PlanObject lo = plan.object(later.source()).orElseThrow();
+                            readAhead.put(j, ahead.submit(() -> {
+                                stagedAhead.acquire();
+                                return prepare(source, staging, lo, slice, emails, run, later);
+                            }));
+                        }
                     }
                     ObjectNode result = runStep(p, prepared, o, dry, expected, run, step, ctx, steps.size(),
                             dry ? staged.computeIfAbsent(o.target(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet()) : null);
@@ -423,15 +445,15 @@ public final class Migrations {
                     runs.step(runId, step.position(), Runs.Step.DONE, null, result.path("read").asLong(), deleted, result.toString());
                 }
             } finally {
-                if (next != null) {
-                    next.cancel(true);
+                ahead.shutdownNow();
+                for (java.util.concurrent.Future<Prepared> f : readAhead.values()) {
+                    f.cancel(true);
                     try {
-                        next.get().discard();
+                        f.get().discard();
                     } catch (Exception e) {
                         // it was stopped or failed: nothing to clean up
                     }
                 }
-                ahead.shutdownNow();
             }
             phases[2] = System.nanoTime();
             Instant highWater = source.highWater() == null ? m.highWater() : source.highWater();
@@ -473,14 +495,10 @@ public final class Migrations {
         }
     }
 
-    /**
-     * Whether an object can be read while {@code importing} is imported: staging looks up the parents of notes and
-     * files in HotCRM, so their parents must not be of the object still being written. (Lookups are resolved by the
-     * import itself, after the object before it ended.)
-     */
-    private static boolean readsAlone(PlanObject o, PlanObject importing) {
-        return o.fields().stream().noneMatch(f -> f.kind().equals(PlanField.PARENT) && f.targets().containsKey(importing.source()));
-    }
+    /** Source objects read ahead of their import at most, each staged in a file of the scratch directory. */
+    static final int READ_AHEAD = 4;
+
+
 
     private Prepared prepare(CrmSource source, Staging staging, PlanObject o, Slice slice, Set<String> emails, Runs.Run run,
                              Runs.Step step) {

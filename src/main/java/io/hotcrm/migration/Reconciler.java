@@ -78,81 +78,115 @@ final class Reconciler {
                           ReadIds readIds) {
         Staging staging = anyStaging.withoutContents();
         SourceDefaults d = source.defaults();
-        List<ObjectCheck> out = new ArrayList<>();
-        for (PlanObject o : plan.included()) {
-            if (o.source().equals(d.userObject())) {
-                out.add(users(source, d, o));
-                continue;
+        // objects are checked a few at a time: most of a check is waiting for the source (a count, a spot-check's reads)
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL, r -> {
+            Thread t = new Thread(r, "hotcrm-migration-reconcile");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<ObjectCheck>> checks = new ArrayList<>();
+            for (PlanObject o : plan.included()) {
+                checks.add(pool.submit(() -> o.source().equals(d.userObject()) ? users(source, d, o)
+                        : check(source, plan, staging, failures, readIds, o)));
             }
-            ObjectDef target = schema.object(o.target());
-            Map<String, String> failed = failures.getOrDefault(o.source(), Map.of());
-            List<Missing> missing = new ArrayList<>();
-            long[] counts = new long[3];
-            List<String> sample = new ArrayList<>();
-            List<String> batch = new ArrayList<>(1000);
-            java.util.function.Consumer<List<String>> settle = ids -> {
-                Set<String> present = present(target, ids);
-                for (String id : ids) {
-                    counts[0]++;
-                    if (present.contains(id)) {
-                        counts[1]++;
-                        // reservoir sample of the records HotCRM holds, for the spot-check
-                        if (sample.size() < SPOT_CHECKS) {
-                            sample.add(id);
-                        } else {
-                            int j = random.nextInt((int) Math.min(Integer.MAX_VALUE, counts[1]));
-                            if (j < SPOT_CHECKS) {
-                                sample.set(j, id);
-                            }
-                        }
-                    } else {
-                        counts[2]++;
-                        if (missing.size() < MISSING_LISTED) {
-                            missing.add(new Missing(id, failed.getOrDefault(id, "Not in HotCRM: it was not imported (created in"
-                                    + " the source after the run read it, or the run stopped before it); run the migration again.")));
-                        }
-                    }
-                }
-                ids.clear();
-            };
-            if (readIds != null) {
-                try (java.io.BufferedReader in = new java.io.BufferedReader(readIds.open(o.source()))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        if (!line.isBlank()) {
-                            batch.add(line.strip());
-                            if (batch.size() == 1000) {
-                                settle.accept(batch);
-                            }
-                        }
-                    }
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                settle.accept(batch);
-                long now = source.count(o.source(), plan.slice());
-                if (now > counts[0]) {
-                    counts[2] += now - counts[0];
-                    missing.add(new Missing("(" + (now - counts[0]) + " records)", "Created in the source after the run read "
-                            + o.source() + ": a delta run brings them (hotcrm migrate run --delta)."));
-                    counts[0] = now;
-                }
-            } else {
-                source.read(o.source(), List.of(), plan.slice(), r -> {
-                    batch.add(r.get(d.idField()));
-                    if (batch.size() == 1000) {
-                        settle.accept(batch);
-                    }
-                    return true;
-                });
-                settle.accept(batch);
+            List<ObjectCheck> out = new ArrayList<>();
+            for (java.util.concurrent.Future<ObjectCheck> c : checks) {
+                out.add(await(c));
             }
-            java.util.Collections.sort(sample);
-            List<Difference> diffs = spotCheck(source, o, target, staging, sample);
-            long gap = counts[2];
-            out.add(new ObjectCheck(o.source(), o.target(), counts[0], counts[1], gap,
-                    counts[0] == 0 ? gap > 0 : gap * 1000 > counts[0], missing, sample.size(), diffs));
+            return new ReconcileReport(Instant.now(), out);
+        } finally {
+            pool.shutdownNow();
         }
-        return new ReconcileReport(Instant.now(), out);
+    }
+
+    /** Objects checked at once. */
+    private static final int PARALLEL = 4;
+
+    private static ObjectCheck await(java.util.concurrent.Future<ObjectCheck> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.hotcrm.common.HotCrmException(io.hotcrm.common.ErrorCode.UNAVAILABLE, "Stopped while reconciling.", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private ObjectCheck check(CrmSource source, MigrationPlan plan, Staging staging, Map<String, Map<String, String>> failures,
+                              ReadIds readIds, PlanObject o) {
+        SourceDefaults d = source.defaults();
+        ObjectDef target = schema.object(o.target());
+        Map<String, String> failed = failures.getOrDefault(o.source(), Map.of());
+        List<Missing> missing = new ArrayList<>();
+        long[] counts = new long[3];
+        List<String> sample = new ArrayList<>();
+        List<String> batch = new ArrayList<>(1000);
+        java.util.function.Consumer<List<String>> settle = ids -> {
+            Set<String> present = present(target, ids);
+            for (String id : ids) {
+                counts[0]++;
+                if (present.contains(id)) {
+                    counts[1]++;
+                    // reservoir sample of the records HotCRM holds, for the spot-check
+                    if (sample.size() < SPOT_CHECKS) {
+                        sample.add(id);
+                    } else {
+                        int j = random.nextInt((int) Math.min(Integer.MAX_VALUE, counts[1]));
+                        if (j < SPOT_CHECKS) {
+                            sample.set(j, id);
+                        }
+                    }
+                } else {
+                    counts[2]++;
+                    if (missing.size() < MISSING_LISTED) {
+                        missing.add(new Missing(id, failed.getOrDefault(id, "Not in HotCRM: it was not imported (created in"
+                                + " the source after the run read it, or the run stopped before it); run the migration again.")));
+                    }
+                }
+            }
+            ids.clear();
+        };
+        if (readIds != null) {
+            try (java.io.BufferedReader in = new java.io.BufferedReader(readIds.open(o.source()))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (!line.isBlank()) {
+                        batch.add(line.strip());
+                        if (batch.size() == 1000) {
+                            settle.accept(batch);
+                        }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            settle.accept(batch);
+            long now = source.count(o.source(), plan.slice());
+            if (now > counts[0]) {
+                counts[2] += now - counts[0];
+                missing.add(new Missing("(" + (now - counts[0]) + " records)", "Created in the source after the run read "
+                        + o.source() + ": a delta run brings them (hotcrm migrate run --delta)."));
+                counts[0] = now;
+            }
+        } else {
+            source.read(o.source(), List.of(), plan.slice(), r -> {
+                batch.add(r.get(d.idField()));
+                if (batch.size() == 1000) {
+                    settle.accept(batch);
+                }
+                return true;
+            });
+            settle.accept(batch);
+        }
+        java.util.Collections.sort(sample);
+        List<Difference> diffs = spotCheck(source, o, target, staging, sample);
+        long gap = counts[2];
+        return new ObjectCheck(o.source(), o.target(), counts[0], counts[1], gap,
+                counts[0] == 0 ? gap > 0 : gap * 1000 > counts[0], missing, sample.size(), diffs);
     }
 
     private ObjectCheck users(CrmSource source, SourceDefaults d, PlanObject o) {

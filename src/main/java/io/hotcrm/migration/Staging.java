@@ -120,7 +120,10 @@ final class Staging {
         return out;
     }
 
-    /** Reads the object from the source into a new staged file in {@code dir}. */
+    /**
+     * Reads the object from the source into a new staged file in {@code dir}, copying file contents; the parents of
+     * notes and files stay source ids until {@link #resolveParents(Staged, PlanObject, Path)} looks them up.
+     */
     Staged stage(CrmSource source, PlanObject o, Slice slice, Path dir, Set<String> hotcrmEmails) throws IOException {
         boolean userObject = o.source().equals(defaults.userObject());
         List<String> columns = columns(o, userObject);
@@ -140,7 +143,7 @@ final class Staging {
                         rows.add(row);
                     }
                 }
-                settle(source, o, rows, orphans);
+                copyContents(source, o, rows);
                 for (Map<String, String> row : rows) {
                     List<String> out = new ArrayList<>(columns.size());
                     for (String c : columns) {
@@ -230,8 +233,11 @@ final class Staging {
         return new Staging(defaults, plan, users, prefixes, links, null);
     }
 
-    /** Downloads of file contents in flight at once (Salesforce allows 25 long-running requests per org). */
-    static final int PARALLEL_DOWNLOADS = 4;
+    /**
+     * Downloads of file contents in flight at once. Each file is one round trip, so the copy is bound by the
+     * source's latency, not by bandwidth; eight stay well under Salesforce's 25 concurrent long-running requests.
+     */
+    static final int PARALLEL_DOWNLOADS = 8;
     private static final java.util.concurrent.ExecutorService DOWNLOADS = java.util.concurrent.Executors.newFixedThreadPool(
             PARALLEL_DOWNLOADS, r -> {
                 Thread t = new Thread(r, "hotcrm-migration-download");
@@ -257,11 +263,73 @@ final class Staging {
     static final String PENDING = "@";
 
     /**
-     * Finishes staged rows: parents (notes', files') become the HotCRM record ids of their source records, one query
-     * per object; a parent HotCRM does not hold is left blank and counted. File contents are copied unless this is a
-     * dry-run.
+     * Finishes staged rows: parents (notes', files') become the HotCRM record ids of their source records, and file
+     * contents are copied unless this is a dry-run.
      */
     void settle(CrmSource source, PlanObject o, List<Map<String, String>> rows, Map<String, Long> orphans) {
+        resolveParents(o, rows, orphans);
+        copyContents(source, o, rows);
+    }
+
+    /** Whether the object's staged file names parents still to be looked up in HotCRM ({@link #resolveParents(Staged, PlanObject, Path)}). */
+    static boolean hasParents(PlanObject o) {
+        return o.fields().stream().anyMatch(f -> f.kind().equals(PlanField.PARENT));
+    }
+
+    /**
+     * Looks up the parents a staged file names (notes', files'), once the objects they belong to are imported: a new
+     * staged file with HotCRM record ids in their place, the same rows in the same order. A parent HotCRM does not
+     * hold is left blank and counted among the orphans.
+     */
+    Staged resolveParents(Staged st, PlanObject o, Path dir) throws IOException {
+        if (!hasParents(o)) {
+            return st;
+        }
+        Path file = Files.createTempFile(dir, "settled-" + o.target() + "-", ".csv");
+        Map<String, Long> orphans = new TreeMap<>(st.orphans());
+        try (java.io.Reader r = Files.newBufferedReader(st.file(), StandardCharsets.UTF_8);
+             Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8); CsvWriter csv = CsvWriter.builder().build(w)) {
+            csv.writeRecord(st.columns());
+            List<Map<String, String>> batch = new ArrayList<>(BATCH);
+            Runnable flush = () -> {
+                resolveParents(o, batch, orphans);
+                for (Map<String, String> row : batch) {
+                    List<String> out = new ArrayList<>(st.columns().size());
+                    for (String c : st.columns()) {
+                        String v = row.get(c);
+                        out.add(v == null ? "" : v);
+                    }
+                    csv.writeRecord(out);
+                }
+                batch.clear();
+            };
+            boolean header = true;
+            for (de.siegmar.fastcsv.reader.CsvRecord rec : de.siegmar.fastcsv.reader.CsvReader.builder().ofCsvRecord(r)) {
+                if (header) {
+                    header = false;
+                    continue;
+                }
+                Map<String, String> row = new java.util.HashMap<>(st.columns().size() * 2);
+                for (int i = 0; i < st.columns().size() && i < rec.getFieldCount(); i++) {
+                    String v = rec.getField(i);
+                    row.put(st.columns().get(i), v.isEmpty() ? null : v);
+                }
+                batch.add(row);
+                if (batch.size() >= BATCH) {
+                    flush.run();
+                }
+            }
+            flush.run();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        Files.deleteIfExists(st.file());
+        return new Staged(file, st.keys(), st.columns(), st.rows(), st.skipped(), st.queueOwned(), st.unmatchedOwners(), orphans);
+    }
+
+    /** Parents become the HotCRM record ids of their source records, one query per object and batch. */
+    private void resolveParents(PlanObject o, List<Map<String, String>> rows, Map<String, Long> orphans) {
         for (PlanField f : o.fields()) {
             if (f.kind().equals(PlanField.PARENT)) {
                 Map<String, List<String>> wanted = new java.util.HashMap<>();
@@ -286,7 +354,16 @@ final class Staging {
                     }
                 }
             }
-            if (f.kind().equals(PlanField.CONTENT) && contents != null) {
+        }
+    }
+
+    /** File contents are copied into the file store, a few at a time (none in a dry-run). */
+    private void copyContents(CrmSource source, PlanObject o, List<Map<String, String>> rows) {
+        if (contents == null) {
+            return;
+        }
+        for (PlanField f : o.fields()) {
+            if (f.kind().equals(PlanField.CONTENT)) {
                 // files are fetched a few at a time: each is one request, and Salesforce serves several at once
                 List<java.util.concurrent.Future<StoredContent>> copies = new ArrayList<>(rows.size());
                 for (Map<String, String> row : rows) {

@@ -20,7 +20,6 @@ import java.security.Signature;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -53,18 +52,17 @@ public final class FakeSalesforce implements AutoCloseable {
     public static final String CLIENT_ID = "3MVG9fake.consumer.key";
     public static final String VERSION = "v62.0";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final DateTimeFormatter REST_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSxx").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter BULK_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final HttpServer server;
     private final String url;
     public final KeyPair jwtKey;
     private final Map<String, List<Map<String, Object>>> data = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> byId = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> describes = new LinkedHashMap<>();
     private final Map<String, String> prefixes = new LinkedHashMap<>();
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Map<String, String> codes = new ConcurrentHashMap<>();
-    private final Map<String, List<Map<String, Object>>> cursors = new ConcurrentHashMap<>();
+    private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final AtomicInteger counter = new AtomicInteger();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
@@ -87,7 +85,18 @@ public final class FakeSalesforce implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
-    private record Job(String id, String object, List<Map<String, Object>> rows, List<String> fields, AtomicInteger polls) {
+    /** A query's matching records, each projected to the query's fields as its page is written. */
+    private record Cursor(Soql soql, List<Map<String, Object>> rows) {
+    }
+
+    private record Job(String id, String object, Cursor cursor, AtomicInteger polls) {
+        List<Map<String, Object>> rows() {
+            return cursor.rows();
+        }
+
+        List<String> fields() {
+            return cursor.soql().fields();
+        }
     }
 
     public FakeSalesforce(int scale) {
@@ -109,6 +118,27 @@ public final class FakeSalesforce implements AutoCloseable {
 
     public String url() {
         return url;
+    }
+
+    /**
+     * The fake org in a process of its own (the migration benchmark's source, so its records and its work do not
+     * share the migrating JVM's heap): {@code FakeSalesforce SCALE PAGE_SIZE}. Prints one line of JSON (url, private
+     * key, live records per object) and serves until its standard input closes.
+     */
+    public static void main(String[] args) throws IOException {
+        try (FakeSalesforce sf = new FakeSalesforce(Integer.parseInt(args[0]))) {
+            sf.pageSize = args.length > 1 ? Integer.parseInt(args[1]) : sf.pageSize;
+            ObjectNode hello = JSON.createObjectNode().put("url", sf.url()).put("privateKey", sf.privateKeyPem());
+            ObjectNode counts = hello.putObject("records");
+            for (String object : sf.data.keySet()) {
+                counts.put(object, sf.live(object).size());
+            }
+            System.out.println(hello);
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until the benchmark goes away
+            }
+        }
     }
 
     /** The connected app's private key in PKCS #8 PEM, as an admin downloads it. */
@@ -159,7 +189,7 @@ public final class FakeSalesforce implements AutoCloseable {
 
     /** Changes a record's field as a user would (SystemModstamp moves on). */
     public synchronized void update(String object, String id, String field, Object value) {
-        Map<String, Object> r = records(object).stream().filter(x -> x.get("Id").equals(id)).findFirst().orElseThrow();
+        Map<String, Object> r = java.util.Objects.requireNonNull(find(object, id), id);
         r.put(field, value);
         r.put("LastModifiedDate", Instant.now().truncatedTo(ChronoUnit.MILLIS));
         r.put("SystemModstamp", Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -167,7 +197,7 @@ public final class FakeSalesforce implements AutoCloseable {
 
     /** Deletes a record as a user would: it goes to the recycle bin (IsDeleted, seen by queryAll and getDeleted). */
     public synchronized void delete(String object, String id) {
-        Map<String, Object> r = records(object).stream().filter(x -> x.get("Id").equals(id)).findFirst().orElseThrow();
+        Map<String, Object> r = java.util.Objects.requireNonNull(find(object, id), id);
         r.put("IsDeleted", true);
         r.put("SystemModstamp", Instant.now().truncatedTo(ChronoUnit.MILLIS));
         deletedAt.put(id, Instant.now());
@@ -184,6 +214,7 @@ public final class FakeSalesforce implements AutoCloseable {
         r.putIfAbsent("LastModifiedDate", now);
         r.putIfAbsent("SystemModstamp", now);
         records(object).add(r);
+        byId.put(object + "/" + id, r);
         return id;
     }
 
@@ -524,11 +555,11 @@ public final class FakeSalesforce implements AutoCloseable {
             for (Map<String, Object> r : records(object)) {
                 Instant at = deletedAt.get((String) r.get("Id"));
                 if (Boolean.TRUE.equals(r.get("IsDeleted")) && at != null && !at.isBefore(start) && !at.isBefore(deletionsKeptSince)) {
-                    a.addObject().put("id", (String) r.get("Id")).put("deletedDate", REST_TIME.format(at));
+                    a.addObject().put("id", (String) r.get("Id")).put("deletedDate", stamp(at, "+0000"));
                 }
             }
         }
-        n.put("earliestDateAvailable", REST_TIME.format(deletionsKeptSince)).put("latestDateCovered", REST_TIME.format(Instant.now()));
+        n.put("earliestDateAvailable", stamp(deletionsKeptSince, "+0000")).put("latestDateCovered", stamp(Instant.now(), "+0000"));
         send(x, 200, n.toString(), "application/json");
     }
 
@@ -604,7 +635,7 @@ public final class FakeSalesforce implements AutoCloseable {
     }
 
     private synchronized List<Map<String, Object>> select(Soql s) {
-        List<Map<String, Object>> rows = records(s.object()).stream().filter(s.where()).map(LinkedHashMap::new)
+        List<Map<String, Object>> rows = records(s.object()).stream().filter(s.where())
                 .collect(Collectors.toCollection(ArrayList::new));
         if ("Id".equalsIgnoreCase(s.orderBy())) {
             rows.sort((a, b) -> ((String) a.get("Id")).compareTo((String) b.get("Id")));
@@ -620,8 +651,7 @@ public final class FakeSalesforce implements AutoCloseable {
             return;
         }
         String cursor = "01gRz" + counter.incrementAndGet();
-        List<Map<String, Object>> projected = rows.stream().map(r -> project(s, r)).toList();
-        cursors.put(cursor, projected);
+        cursors.put(cursor, new Cursor(s, rows));
         page(x, cursor, 0, s.object());
     }
 
@@ -636,9 +666,11 @@ public final class FakeSalesforce implements AutoCloseable {
     }
 
     private void page(HttpExchange x, String cursor, int offset, String object) throws IOException {
-        List<Map<String, Object>> rows = cursors.get(cursor);
+        Cursor c = cursors.get(cursor);
+        List<Map<String, Object>> rows = c.rows();
         int end = Math.min(rows.size(), offset + pageSize);
-        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 20);
+        Map<String, Map<String, Object>> parentsSeen = new HashMap<>();
         try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("totalSize", rows.size());
@@ -647,7 +679,8 @@ public final class FakeSalesforce implements AutoCloseable {
                 g.writeStringField("nextRecordsUrl", "/services/data/" + VERSION + "/query/" + cursor + "-" + end);
             }
             g.writeArrayFieldStart("records");
-            for (Map<String, Object> r : rows.subList(offset, end)) {
+            for (Map<String, Object> stored : rows.subList(offset, end)) {
+                Map<String, Object> r = project(c.soql(), stored, parentsSeen);
                 String type = (String) r.get("@type");
                 g.writeStartObject();
                 g.writeObjectFieldStart("attributes");
@@ -693,7 +726,7 @@ public final class FakeSalesforce implements AutoCloseable {
         if (end >= rows.size()) {
             cursors.remove(cursor);
         }
-        send(x, 200, out.toString(), "application/json");
+        send(x, 200, out.toByteArray(), "application/json");
     }
 
     private static void write(com.fasterxml.jackson.core.JsonGenerator g, Object v) throws IOException {
@@ -706,7 +739,7 @@ public final class FakeSalesforce implements AutoCloseable {
         } else if (v instanceof Integer i) {
             g.writeNumber(i);
         } else if (v instanceof Instant t) {
-            g.writeString(REST_TIME.format(t));
+            g.writeString(stamp(t, "+0000"));
         } else if (v instanceof byte[]) {
             g.writeString("(binary: fetch it from its own URL)");
         } else {
@@ -715,14 +748,14 @@ public final class FakeSalesforce implements AutoCloseable {
     }
 
     /** The row as the query asks for it: its fields, relationship paths ({@code PricebookEntry.Product2Id}) followed. */
-    private Map<String, Object> project(Soql s, Map<String, Object> r) {
+    private Map<String, Object> project(Soql s, Map<String, Object> r, Map<String, Map<String, Object>> parentsSeen) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("@type", s.object());
         for (String f : s.fields()) {
             if (f.contains(".")) {
                 String rel = f.substring(0, f.indexOf('.'));
                 Object parentId = r.get(rel + "Id");
-                Map<String, Object> parent = parentId == null ? null : find(rel, (String) parentId);
+                Map<String, Object> parent = parentId == null ? null : parentsSeen.computeIfAbsent(rel + "/" + parentId, k -> find(rel, (String) parentId));
                 out.put(f, parent == null ? null : parent.get(f.substring(f.indexOf('.') + 1)));
             } else {
                 out.put(f, r.get(f));
@@ -731,8 +764,8 @@ public final class FakeSalesforce implements AutoCloseable {
         return out;
     }
 
-    private synchronized Map<String, Object> find(String object, String id) {
-        return records(object).stream().filter(r -> id.equals(r.get("Id"))).findFirst().orElse(null);
+    private Map<String, Object> find(String object, String id) {
+        return byId.get(object + "/" + id);
     }
 
     // ------------------------------------------------------------------ Bulk API 2.0
@@ -744,15 +777,14 @@ public final class FakeSalesforce implements AutoCloseable {
             return;
         }
         String id = "750Rz" + String.format("%010d", counter.incrementAndGet()) + "AAA";
-        List<Map<String, Object>> rows = select(s).stream().map(r -> project(s, r)).toList();
-        Job j = new Job(id, s.object(), rows, s.fields(), new AtomicInteger());
+        Job j = new Job(id, s.object(), new Cursor(s, select(s)), new AtomicInteger());
         jobs.put(id, j);
         send(x, 200, jobNode(j, "UploadComplete").toString(), "application/json");
     }
 
     private ObjectNode jobNode(Job j, String state) {
         ObjectNode n = JSON.createObjectNode().put("id", j.id()).put("operation", "query").put("object", j.object())
-                .put("createdById", "005Rz0000000001AAA").put("createdDate", REST_TIME.format(Instant.now()))
+                .put("createdById", "005Rz0000000001AAA").put("createdDate", stamp(Instant.now(), "+0000"))
                 .put("state", state).put("concurrencyMode", "Parallel").put("contentType", "CSV").put("apiVersion", 62.0)
                 .put("lineEnding", "LF").put("columnDelimiter", "COMMA").put("jobType", "V2Query");
         if (state.equals("JobComplete")) {
@@ -777,11 +809,27 @@ public final class FakeSalesforce implements AutoCloseable {
         int offset = q.containsKey("locator") ? Integer.parseInt(new String(Base64.getDecoder().decode(q.get("locator")), StandardCharsets.UTF_8)) : 0;
         int max = Math.min(Integer.parseInt(q.getOrDefault("maxRecords", "50000")), pageSize * 3);
         int end = Math.min(j.rows().size(), offset + max);
-        StringBuilder csv = new StringBuilder();
+        StringBuilder csv = new StringBuilder(1 << 20);
         csv.append(j.fields().stream().map(f -> "\"" + f + "\"").collect(Collectors.joining(","))).append('\n');
-        for (Map<String, Object> r : j.rows().subList(offset, end)) {
-            csv.append(j.fields().stream().map(f -> "\"" + csvValue(r.get(f)).replace("\"", "\"\"") + "\"").collect(Collectors.joining(",")))
-                    .append('\n');
+        Map<String, Map<String, Object>> parentsSeen = new HashMap<>();
+        for (Map<String, Object> stored : j.rows().subList(offset, end)) {
+            Map<String, Object> r = project(j.cursor().soql(), stored, parentsSeen);
+            boolean first = true;
+            for (String f : j.fields()) {
+                if (!first) {
+                    csv.append(',');
+                }
+                first = false;
+                String v = csvValue(r.get(f));
+                csv.append('"');
+                if (v.indexOf('"') >= 0) {
+                    csv.append(v.replace("\"", "\"\""));
+                } else {
+                    csv.append(v);
+                }
+                csv.append('"');
+            }
+            csv.append('\n');
         }
         x.getResponseHeaders().add("Sforce-NumberOfRecords", Integer.toString(end - offset));
         x.getResponseHeaders().add("Sforce-Locator", end >= j.rows().size() ? "null"
@@ -789,12 +837,31 @@ public final class FakeSalesforce implements AutoCloseable {
         send(x, 200, csv.toString(), "text/csv");
     }
 
+    /** An instant as Salesforce writes it, to the millisecond in UTC: {@code 2024-05-01T09:30:00.000} and the zone's suffix. */
+    static String stamp(Instant t, String zone) {
+        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
+        StringBuilder b = new StringBuilder(28);
+        b.append(d.getYear()).append('-');
+        two(b, d.getMonthValue()).append('-');
+        two(b, d.getDayOfMonth()).append('T');
+        two(b, d.getHour()).append(':');
+        two(b, d.getMinute()).append(':');
+        two(b, d.getSecond()).append('.');
+        int ms = d.getNano() / 1_000_000;
+        b.append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10)).append((char) ('0' + ms % 10));
+        return b.append(zone).toString();
+    }
+
+    private static StringBuilder two(StringBuilder b, int v) {
+        return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
+    }
+
     private static String csvValue(Object v) {
         if (v == null) {
             return "";
         }
         if (v instanceof Instant t) {
-            return BULK_TIME.format(t);
+            return stamp(t, "Z");
         }
         if (v instanceof BigDecimal d && d.compareTo(BigDecimal.valueOf(100_000_000)) >= 0) {
             return String.format(java.util.Locale.ROOT, "%.6E", d).replaceAll("\\.?0+E", "E").replace("E+", "E");
@@ -826,7 +893,10 @@ public final class FakeSalesforce implements AutoCloseable {
     }
 
     private static void send(HttpExchange x, int status, String body, String type) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        send(x, status, body.getBytes(StandardCharsets.UTF_8), type);
+    }
+
+    private static void send(HttpExchange x, int status, byte[] b, String type) throws IOException {
         x.getResponseHeaders().add("Content-Type", type + "; charset=UTF-8");
         x.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
         if (b.length > 0) {

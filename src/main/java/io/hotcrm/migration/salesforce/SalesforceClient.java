@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -117,13 +120,40 @@ final class SalesforceClient {
         JsonNode page = get(base() + (all ? "/queryAll" : "/query") + "?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
         long total = page.path("totalSize").asLong();
         while (true) {
+            boolean last = page.path("done").asBoolean(true) || !page.hasNonNull("nextRecordsUrl");
+            // the next page is asked for before this one is handed on, so Salesforce prepares it meanwhile
+            String url = last ? null : page.get("nextRecordsUrl").asText();
+            CompletableFuture<JsonNode> next = last ? null : ahead(() -> get(url));
             for (JsonNode r : page.path("records")) {
                 each.accept(r);
             }
-            if (page.path("done").asBoolean(true) || !page.hasNonNull("nextRecordsUrl")) {
+            if (next == null) {
                 return total;
             }
-            page = get(page.get("nextRecordsUrl").asText());
+            page = await(next);
+        }
+    }
+
+    /** Pages asked for ahead of the one being read: one per read at a time, so at most a page each is held. */
+    private static final ExecutorService AHEAD = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "hotcrm-salesforce-ahead");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private static <T> CompletableFuture<T> ahead(java.util.function.Supplier<T> call) {
+        return CompletableFuture.supplyAsync(call, AHEAD);
+    }
+
+    /** The page asked for ahead; its failure is thrown as it was (a Salesforce error, a stop). */
+    private static <T> T await(CompletableFuture<T> next) {
+        try {
+            return next.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 
@@ -306,37 +336,59 @@ final class SalesforceClient {
      * {@code Sforce-NumberOfRecords} summed, or the read fails.
      */
     long bulkResults(BulkJob job, Consumer<Map<String, String>> each) {
-        String locator = null;
         long rows = 0;
         long announced = 0;
-        do {
-            String path = base() + "/jobs/query/" + job.id() + "/results?maxRecords=50000"
-                    + (locator == null ? "" : "&locator=" + URLEncoder.encode(locator, StandardCharsets.UTF_8));
-            long[] page = new long[2];
-            String next = getStream(path, r -> {
-                page[0] = r.headers().firstValue("Sforce-NumberOfRecords").map(Long::parseLong).orElse(-1L);
-                try (Reader in = new InputStreamReader(body(r), StandardCharsets.UTF_8)) {
-                    page[1] = readCsv(in, each);
-                } catch (IOException e) {
-                    throw new HotCrmException(ErrorCode.UNAVAILABLE, "A page of Bulk API job " + job.id()
-                            + "'s results broke off: " + e.getMessage() + ". Run the migration again.", e);
+        CompletableFuture<HttpResponse<InputStream>> next = CompletableFuture.completedFuture(resultsPage(job, null));
+        while (next != null) {
+            HttpResponse<InputStream> r = await(next);
+            long said = r.headers().firstValue("Sforce-NumberOfRecords").map(Long::parseLong).orElse(-1L);
+            String locator = r.headers().firstValue("Sforce-Locator").filter(v -> !v.isBlank() && !v.equals("null")).orElse(null);
+            // the next page is asked for as soon as this one's locator is known, and prepared while this one is read
+            next = locator == null ? null : ahead(() -> resultsPage(job, locator));
+            long read;
+            try (Reader in = new InputStreamReader(body(r), StandardCharsets.UTF_8)) {
+                read = readCsv(in, each);
+            } catch (IOException | RuntimeException e) {
+                drop(next);
+                if (e instanceof RuntimeException re) {
+                    throw re;
                 }
-                return r.headers().firstValue("Sforce-Locator").orElse("null");
-            });
-            if (page[0] >= 0 && page[0] != page[1]) {
-                throw new HotCrmException(ErrorCode.UNAVAILABLE, "A page of Bulk API job " + job.id() + " announced "
-                        + page[0] + " records but held " + page[1] + "; nothing of it is used. Run the migration again.");
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "A page of Bulk API job " + job.id()
+                        + "'s results broke off: " + e.getMessage() + ". Run the migration again.", e);
             }
-            rows += page[1];
-            announced += Math.max(0, page[0]);
-            locator = next.isBlank() || next.equals("null") ? null : next;
-        } while (locator != null);
+            if (said >= 0 && said != read) {
+                drop(next);
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "A page of Bulk API job " + job.id() + " announced "
+                        + said + " records but held " + read + "; nothing of it is used. Run the migration again.");
+            }
+            rows += read;
+            announced += Math.max(0, said);
+        }
         if (job.records() >= 0 && job.records() != rows) {
             throw new HotCrmException(ErrorCode.UNAVAILABLE, "Bulk API job " + job.id() + " processed " + job.records()
                     + " records but its results held " + rows + " (pages announced " + announced + "); the object is read"
                     + " again on the next run.");
         }
         return rows;
+    }
+
+    /** A page of a job's results, its body not read yet (the caller reads and closes it). */
+    private HttpResponse<InputStream> resultsPage(BulkJob job, String locator) {
+        return getStream(base() + "/jobs/query/" + job.id() + "/results?maxRecords=50000"
+                + (locator == null ? "" : "&locator=" + URLEncoder.encode(locator, StandardCharsets.UTF_8)), r -> r);
+    }
+
+    /** A page asked for ahead that will not be read: its connection is given back. */
+    private static void drop(CompletableFuture<HttpResponse<InputStream>> next) {
+        if (next != null) {
+            next.thenAccept(r -> {
+                try {
+                    r.body().close();
+                } catch (IOException ignored) {
+                    // the connection is dropped either way
+                }
+            });
+        }
     }
 
     private static long readCsv(Reader in, Consumer<Map<String, String>> each) {
