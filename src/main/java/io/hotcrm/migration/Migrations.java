@@ -334,7 +334,7 @@ public final class Migrations {
         MigrationPlan plan = MigrationPlan.parse(run.plan(), "of run " + runId);
         boolean dry = run.mode().equals(DRY_RUN);
         Slice slice = run.since() == null ? plan.slice() : plan.slice().changedSince(run.since());
-        Map<String, Map<String, String>> failures = new HashMap<>();
+        Map<String, Map<String, String>> failures = new java.util.concurrent.ConcurrentHashMap<>();
         long t0 = System.nanoTime();
         long[] phases = new long[4];
         try (CrmSource source = open(m)) {
@@ -358,19 +358,27 @@ public final class Migrations {
             phases[1] = System.nanoTime();
             Map<String, UUID> expected = new HashMap<>();
             // the keys each step staged, by source object: a reconcile right after the run compares them with HotCRM
-            Map<String, UUID> keysBySource = new HashMap<>();
+            Map<String, UUID> keysBySource = new java.util.concurrent.ConcurrentHashMap<>();
             List<Runs.Step> steps = runs.steps(runId);
             // the objects after the one being imported are read from the source on a thread of their own, in order and up to
             // READ_AHEAD of them staged at once (staging needs nothing imported: owners were settled from the plan's users
             // policy, and the parents of notes and files are looked up in HotCRM when their turn comes). Not in a delta,
             // which also asks the source for deletions.
-            java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newFixedThreadPool(READERS, r -> {
                 Thread t = new Thread(r, "hotcrm-migration-read-ahead");
                 t.setDaemon(true);
                 return t;
             });
             Map<Integer, java.util.concurrent.Future<Prepared>> readAhead = new HashMap<>();
             java.util.concurrent.Semaphore stagedAhead = new java.util.concurrent.Semaphore(READ_AHEAD);
+            // each object is reconciled once its step is done, while the next ones are imported: after a full run, the ids
+            // it read are the source's; a delta read only changes, so its reconcile reads them all
+            Reconciler.ReadIds readIds = run.mode().equals(RUN) ? object -> keysBySource.containsKey(object)
+                    ? new InputStreamReader(importer.openUpload(p, keysBySource.get(object)), StandardCharsets.UTF_8)
+                    : new java.io.StringReader("") : null;
+            Reconciler.Checks checks = dry ? null : new Reconciler(db, schema, new Random(), this::hotcrmIds, this::storedSha256)
+                    .start(source, plan, staging, failures, readIds);
+            ReconcileReport report = null;
             try {
                 for (int i = 0; i < steps.size(); i++) {
                     Runs.Step step = steps.get(i);
@@ -390,6 +398,9 @@ public final class Migrations {
                                     throw new UncheckedIOException(e);
                                 }
                             }
+                        }
+                        if (checks != null) {
+                            checks.object(plan.object(step.source()).orElseThrow());
                         }
                         continue;
                     }
@@ -443,8 +454,19 @@ public final class Migrations {
                     long deleted = run.mode().equals(DELTA) ? deleteRemoved(p, source, o, run.since()) : 0;
                     result.put("deleted", deleted);
                     runs.step(runId, step.position(), Runs.Step.DONE, null, result.path("read").asLong(), deleted, result.toString());
+                    if (checks != null) {
+                        checks.object(o);
+                    }
+                }
+                phases[2] = System.nanoTime();
+                if (checks != null) {
+                    progress(ctx, steps.size(), steps.size(), "Reconciling with the source");
+                    report = checks.report();
                 }
             } finally {
+                if (checks != null) {
+                    checks.close();
+                }
                 ahead.shutdownNow();
                 for (java.util.concurrent.Future<Prepared> f : readAhead.values()) {
                     f.cancel(true);
@@ -455,19 +477,9 @@ public final class Migrations {
                     }
                 }
             }
-            phases[2] = System.nanoTime();
-            Instant highWater = source.highWater() == null ? m.highWater() : source.highWater();
-            ReconcileReport report = null;
-            if (!dry) {
-                progress(ctx, steps.size(), steps.size(), "Reconciling with the source");
-                // after a full run, the ids it read are the source's; a delta read only changes, so it reads them all
-                Reconciler.ReadIds readIds = run.mode().equals(RUN) ? object -> keysBySource.containsKey(object)
-                        ? new InputStreamReader(importer.openUpload(p, keysBySource.get(object)), StandardCharsets.UTF_8)
-                        : new java.io.StringReader("") : null;
-                report = new Reconciler(db, schema, new Random(), this::hotcrmIds, this::storedSha256).check(source, plan, staging, failures, readIds);
-            }
             phases[3] = System.nanoTime();
-            LOG.debug("Migration run {} ({}): custom fields {} ms, source objects and users {} ms, steps {} ms, reconcile {} ms",
+            Instant highWater = source.highWater() == null ? m.highWater() : source.highWater();
+            LOG.debug("Migration run {} ({}): custom fields {} ms, source objects and users {} ms, steps {} ms, rest of the reconcile {} ms",
                     runId, run.mode(), (phases[0] - t0) / 1_000_000, (phases[1] - phases[0]) / 1_000_000,
                     (phases[2] - phases[1]) / 1_000_000, (phases[3] - phases[2]) / 1_000_000);
             RunSummary sofar = summary(runs.get(runId), m.name());
@@ -497,6 +509,8 @@ public final class Migrations {
 
     /** Source objects read ahead of their import at most, each staged in a file of the scratch directory. */
     static final int READ_AHEAD = 4;
+    /** Source objects read at once: much of a read is waiting for the source (its pages, file contents). */
+    static final int READERS = 2;
 
 
 

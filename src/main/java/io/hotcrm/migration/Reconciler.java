@@ -76,26 +76,63 @@ final class Reconciler {
      */
     ReconcileReport check(CrmSource source, MigrationPlan plan, Staging anyStaging, Map<String, Map<String, String>> failures,
                           ReadIds readIds) {
-        Staging staging = anyStaging.withoutContents();
-        SourceDefaults d = source.defaults();
+        try (Checks checks = start(source, plan, anyStaging, failures, readIds)) {
+            return checks.report();
+        }
+    }
+
+    /**
+     * A reconcile whose objects are checked as they are handed over — a run hands each over once it is imported, so
+     * the checks of the first objects overlap the imports of the later ones. {@code failures} (source object →
+     * record id → reason) must hold an object's failures when it is handed over.
+     */
+    Checks start(CrmSource source, MigrationPlan plan, Staging anyStaging, Map<String, Map<String, String>> failures, ReadIds readIds) {
+        return new Checks(source, plan, anyStaging.withoutContents(), failures, readIds);
+    }
+
+    /** The checks of one reconcile; closing it stops those still running. */
+    final class Checks implements AutoCloseable {
+        private final CrmSource source;
+        private final MigrationPlan plan;
+        private final Staging staging;
+        private final Map<String, Map<String, String>> failures;
+        private final ReadIds readIds;
+        private final Map<String, java.util.concurrent.Future<ObjectCheck>> started = new java.util.concurrent.ConcurrentHashMap<>();
         // objects are checked a few at a time: most of a check is waiting for the source (a count, a spot-check's reads)
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL, r -> {
+        private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL, r -> {
             Thread t = new Thread(r, "hotcrm-migration-reconcile");
             t.setDaemon(true);
             return t;
         });
-        try {
-            List<java.util.concurrent.Future<ObjectCheck>> checks = new ArrayList<>();
-            for (PlanObject o : plan.included()) {
-                checks.add(pool.submit(() -> o.source().equals(d.userObject()) ? users(source, d, o)
-                        : check(source, plan, staging, failures, readIds, o)));
-            }
+
+        private Checks(CrmSource source, MigrationPlan plan, Staging staging, Map<String, Map<String, String>> failures,
+                       ReadIds readIds) {
+            this.source = source;
+            this.plan = plan;
+            this.staging = staging;
+            this.failures = failures;
+            this.readIds = readIds;
+        }
+
+        /** Starts checking the object (once; its records are all written). */
+        void object(PlanObject o) {
+            SourceDefaults d = source.defaults();
+            started.computeIfAbsent(o.source(), k -> pool.submit(() -> o.source().equals(d.userObject()) ? users(source, d, o)
+                    : check(source, plan, staging, failures, readIds, o)));
+        }
+
+        /** Every object of the plan checked (those not handed over yet, now), in the plan's order. */
+        ReconcileReport report() {
+            plan.included().forEach(this::object);
             List<ObjectCheck> out = new ArrayList<>();
-            for (java.util.concurrent.Future<ObjectCheck> c : checks) {
-                out.add(await(c));
+            for (PlanObject o : plan.included()) {
+                out.add(await(started.get(o.source())));
             }
             return new ReconcileReport(Instant.now(), out);
-        } finally {
+        }
+
+        @Override
+        public void close() {
             pool.shutdownNow();
         }
     }

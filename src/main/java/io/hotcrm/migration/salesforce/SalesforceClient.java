@@ -1,5 +1,7 @@
 package io.hotcrm.migration.salesforce;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import de.siegmar.fastcsv.reader.CsvReader;
@@ -113,24 +115,77 @@ final class SalesforceClient {
     }
 
     /**
-     * Pages through a SOQL query ({@code queryAll}: deleted and archived records too), each record to
-     * {@code each}. Returns {@code totalSize} as Salesforce reported it.
+     * Pages through a SOQL query ({@code queryAll}: deleted and archived records too), each record to {@code each} as
+     * it is parsed from the page: field → text, a parent's fields as {@code Parent.Field}, numbers written out plainly,
+     * null for null. The next page is asked for as soon as a page names it, and prepared by Salesforce while this one
+     * is read. Returns {@code totalSize} as Salesforce reported it.
      */
-    long query(String soql, boolean all, Consumer<JsonNode> each) {
-        JsonNode page = get(base() + (all ? "/queryAll" : "/query") + "?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8));
-        long total = page.path("totalSize").asLong();
-        while (true) {
-            boolean last = page.path("done").asBoolean(true) || !page.hasNonNull("nextRecordsUrl");
-            // the next page is asked for before this one is handed on, so Salesforce prepares it meanwhile
-            String url = last ? null : page.get("nextRecordsUrl").asText();
-            CompletableFuture<JsonNode> next = last ? null : ahead(() -> get(url));
-            for (JsonNode r : page.path("records")) {
-                each.accept(r);
+    long query(String soql, boolean all, Consumer<Map<String, String>> each) {
+        String first = base() + (all ? "/queryAll" : "/query") + "?q=" + URLEncoder.encode(soql, StandardCharsets.UTF_8);
+        CompletableFuture<HttpResponse<InputStream>> next = CompletableFuture.completedFuture(getStream(first, r -> r));
+        long total = -1;
+        while (next != null) {
+            HttpResponse<InputStream> r = await(next);
+            next = null;
+            String nextUrl = null;
+            boolean done = true;
+            try (InputStream in = body(r); JsonParser p = JSON.getFactory().createParser(in)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IOException("the answer is not a JSON object");
+                }
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken t = p.nextToken();
+                    switch (name) {
+                        case "totalSize" -> total = total < 0 ? p.getLongValue() : total;
+                        case "done" -> done = t == JsonToken.VALUE_TRUE;
+                        case "nextRecordsUrl" -> {
+                            nextUrl = p.getValueAsString();
+                            String url = nextUrl;
+                            next = ahead(() -> getStream(url, page -> page));
+                        }
+                        case "records" -> {
+                            while (p.nextToken() == JsonToken.START_OBJECT) {
+                                Map<String, String> rec = new HashMap<>();
+                                flatten(p, "", rec);
+                                each.accept(rec);
+                            }
+                        }
+                        default -> p.skipChildren();
+                    }
+                }
+            } catch (IOException e) {
+                drop(next);
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "A page of a Salesforce query broke off or could not be read: "
+                        + e.getMessage() + ". Run the migration again; it goes on where it stopped.", e);
+            } catch (RuntimeException e) {
+                drop(next);
+                throw e;
             }
-            if (next == null) {
-                return total;
+            if (done || nextUrl == null) {
+                drop(next);
+                return Math.max(total, 0);
             }
-            page = await(next);
+        }
+        return Math.max(total, 0);
+    }
+
+    /** A record object of a query page, its parents' fields under {@code Parent.}; the parser stands on its start. */
+    private static void flatten(JsonParser p, String prefix, Map<String, String> into) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (name.equals("attributes") || t == JsonToken.START_ARRAY) {
+                p.skipChildren();
+            } else if (t == JsonToken.START_OBJECT) {
+                flatten(p, prefix + name + ".", into);
+            } else {
+                into.put(prefix + name, switch (t) {
+                    case VALUE_NULL -> null;
+                    case VALUE_NUMBER_FLOAT -> p.getDecimalValue().toPlainString();
+                    default -> p.getText();
+                });
+            }
         }
     }
 

@@ -54,14 +54,14 @@ final class SalesforceSource implements CrmSource {
 
     @Override
     public SourceOrg org() {
-        List<JsonNode> org = new ArrayList<>();
+        List<Map<String, String>> org = new ArrayList<>();
         client.query("SELECT Id, Name, IsSandbox, TimeZoneSidKey FROM Organization", false, org::add);
-        JsonNode o = org.isEmpty() ? SalesforceClient.JSON.createObjectNode() : org.get(0);
+        Map<String, String> o = org.isEmpty() ? Map.of() : org.get(0);
         JsonNode limits = client.get(client.base() + "/limits").path("DailyApiRequests");
         long max = limits.path("Max").asLong(client.apiMax());
         long used = limits.has("Remaining") ? max - limits.path("Remaining").asLong() : client.apiUsed();
-        return new SourceOrg(o.path("Name").asText(""), o.path("Id").asText(""), o.path("IsSandbox").asBoolean(false),
-                o.path("TimeZoneSidKey").asText(""), used, max, client.instanceUrl());
+        return new SourceOrg(o.getOrDefault("Name", ""), o.getOrDefault("Id", ""), "true".equals(o.get("IsSandbox")),
+                o.getOrDefault("TimeZoneSidKey", ""), used, max, client.instanceUrl());
     }
 
     @Override
@@ -200,9 +200,9 @@ final class SalesforceSource implements CrmSource {
                 Map<String, String> links = new HashMap<>();
                 client.query("SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId IN (" + in + ")",
                         false, l -> {
-                            String entity = l.path("LinkedEntityId").asText();
-                            if (!entity.startsWith("005")) {
-                                links.merge(l.path("ContentDocumentId").asText(), entity, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                            String entity = l.get("LinkedEntityId");
+                            if (entity != null && !entity.startsWith("005")) {
+                                links.merge(l.get("ContentDocumentId"), entity, (a, b) -> a.compareTo(b) <= 0 ? a : b);
                             }
                         });
                 boolean go = true;
@@ -252,10 +252,7 @@ final class SalesforceSource implements CrmSource {
         SalesforceClient.BulkJob job = client.bulkQuery(soql, false, pollMillis);
         Map<String, SourceField> types = types(d, select);
         return client.bulkResults(job, row -> {
-            Map<String, String> rec = new LinkedHashMap<>();
-            for (String name : select) {
-                rec.put(name, normalise(types.get(name), row.get(name), name));
-            }
+            Map<String, String> rec = normalise(types, select, row);
             stamp(rec, stamped);
             sink.accept(rec);
         });
@@ -303,7 +300,7 @@ final class SalesforceSource implements CrmSource {
             // objects getDeleted does not serve: the recycle bin through queryAll
             List<String> ids = new ArrayList<>();
             client.query("SELECT Id FROM " + object + " WHERE IsDeleted = true AND SystemModstamp > " + soqlTime(since), true,
-                    r -> ids.add(r.path("Id").asText()));
+                    r -> ids.add(r.get("Id")));
             return new Deletions(ids, !since.isBefore(now.minus(15, ChronoUnit.DAYS)), null);
         }
         List<String> ids = new ArrayList<>();
@@ -374,19 +371,11 @@ final class SalesforceSource implements CrmSource {
         return out;
     }
 
-    private static Map<String, String> normalise(Map<String, SourceField> types, Set<String> select, JsonNode r) {
+    /** The selected fields of a record as the wire gave them (a query page's or a Bulk API row's), in normal form. */
+    private static Map<String, String> normalise(Map<String, SourceField> types, Set<String> select, Map<String, String> row) {
         Map<String, String> rec = new LinkedHashMap<>();
         for (String name : select) {
-            JsonNode v = r;
-            if (name.indexOf('.') < 0) {
-                v = r.get(name);
-            } else {
-                for (String part : name.split("\\.")) {
-                    v = v == null || v.isNull() ? null : v.get(part);
-                }
-            }
-            String text = v == null || v.isNull() || v.isMissingNode() ? null : v.isNumber() ? v.decimalValue().toPlainString() : v.asText();
-            rec.put(name, normalise(types.get(name), text, name));
+            rec.put(name, normalise(types.get(name), row.get(name), name));
         }
         return rec;
     }
