@@ -88,7 +88,7 @@ final class MigrateCommand {
         @Option(names = "--api-reserve", paramLabel = "CALLS", description = "API calls left to the org's other users (default 1000).")
         Long apiReserve;
 
-        @Option(names = "--bulk-threshold", paramLabel = "RECORDS", description = "Objects larger than this are read with Bulk API 2.0 (default 10000).")
+        @Option(names = "--bulk-threshold", paramLabel = "RECORDS", description = "Objects larger than this are read with Bulk API 2.0 (default 2000).")
         Long bulkThreshold;
 
         @Option(names = "--no-check", description = "Save without logging in (to finish the sign-in from the console).")
@@ -146,6 +146,9 @@ final class MigrateCommand {
         cli.out.println("Org:       " + o.name() + " (" + o.id() + ")" + (o.sandbox() ? ", a sandbox" : ", production"));
         cli.out.println("Instance:  " + o.instanceUrl());
         cli.out.println("Time zone: " + o.timeZone());
+        if (o.currency() != null) {
+            cli.out.println("Currency:  " + o.currency());
+        }
         cli.out.println("API calls: " + o.apiUsed() + " of " + o.apiMax() + " used in the last 24 hours");
     }
 

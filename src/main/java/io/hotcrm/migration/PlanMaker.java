@@ -31,9 +31,9 @@ import java.util.Set;
  */
 final class PlanMaker {
     /** Standard objects worth counting when skipped (business data people ask about); system objects are not listed. */
-    private static final Set<String> BUSINESS = Set.of("Asset", "Order", "OrderItem", "Solution", "Idea", "Document", "Quote",
-            "QuoteLineItem", "Entitlement", "ServiceContract", "WorkOrder", "Individual", "AccountContactRelation", "Note",
-            "Attachment", "ContentVersion", "Pricebook2", "PricebookEntry", "OpportunityContactRole", "Group", "RecordType");
+    private static final Set<String> BUSINESS = Set.of("Asset", "Order", "OrderItem", "Solution", "Idea", "Document",
+            "Entitlement", "ServiceContract", "WorkOrder", "Individual", "AccountContactRelation", "Note", "Attachment",
+            "ContentVersion", "PricebookEntry", "OpportunityContactRole", "Group", "RecordType");
 
     /** The custom field that keeps when a record was last changed in the source. */
     static final String SOURCE_MODIFIED = "source_last_modified";
@@ -62,8 +62,9 @@ final class PlanMaker {
         Set<String> mapped = new HashSet<>();
         pairs.forEach(p -> mapped.add(p.source()));
         List<PlanObject> objects = new ArrayList<>();
+        String currency = source.org().currency();
         for (ObjectPair p : pairs) {
-            objects.add(object(source, d, p, catalogue.object(p.target()), slice, mapped));
+            objects.add(object(source, d, p, catalogue.object(p.target()), slice, mapped, currency));
         }
         List<Skipped> skipped = new ArrayList<>();
         for (ObjectPair p : d.objects()) {
@@ -89,7 +90,8 @@ final class PlanMaker {
         }
     }
 
-    private PlanObject object(CrmSource source, SourceDefaults d, ObjectPair pair, ObjectDef target, Slice slice, Set<String> mapped) {
+    private PlanObject object(CrmSource source, SourceDefaults d, ObjectPair pair, ObjectDef target, Slice slice, Set<String> mapped,
+                              String currency) {
         SourceObject so = source.describe(pair.source());
         long count = source.count(pair.source(), pair.source().equals(d.userObject()) ? Slice.ALL : slice);
         List<PlanField> fields = new ArrayList<>();
@@ -178,9 +180,14 @@ final class PlanMaker {
         }
         Map<String, String> fill = new LinkedHashMap<>();
         for (FieldDef f : target.fields()) {
-            if (f.required() && !f.computed() && f.type() != FieldType.OWNER && !targetsTaken.contains(f.name())
-                    && !(users && (f.name().equals("role") || f.name().equals("active")))) {
-                fill.put(f.name(), f.type() == FieldType.PICKLIST ? defaultValue(f) : "");
+            if (f.computed() || targetsTaken.contains(f.name())) {
+                continue;
+            }
+            if (f.required() && f.type() != FieldType.OWNER && !(users && (f.name().equals("role") || f.name().equals("active")))) {
+                fill.put(f.name(), f.type() == FieldType.PICKLIST ? fillValue(f, currency) : "");
+            } else if (currencyOf(f, currency) != null) {
+                // a currency the source does not give per record (a single-currency org): the org's, not the field's default
+                fill.put(f.name(), currencyOf(f, currency));
             }
         }
         List<String> depends = new ArrayList<>();
@@ -191,6 +198,21 @@ final class PlanMaker {
             f.targets().keySet().stream().filter(t -> !t.equals(pair.source()) && !depends.contains(t)).forEach(depends::add);
         }
         return new PlanObject(pair.source(), pair.target(), true, count, depends, fields, fill, skippedFields);
+    }
+
+    /** What fills a required picklist the source has no field for: the source's currency where it lists currencies, else its default. */
+    private static String fillValue(FieldDef f, String currency) {
+        String c = currencyOf(f, currency);
+        return c != null ? c : defaultValue(f);
+    }
+
+    /** The picklist's value for the source's currency (ISO code) when the picklist lists currencies; else null. */
+    private static String currencyOf(FieldDef f, String currency) {
+        if (currency == null || f.type() != FieldType.PICKLIST) {
+            return null;
+        }
+        return f.values().stream().map(io.hotcrm.metadata.PicklistValue::value).filter(v -> v.equalsIgnoreCase(currency))
+                .findFirst().orElse(null);
     }
 
     private static String defaultValue(FieldDef f) {

@@ -30,11 +30,27 @@ import java.util.stream.Stream;
  * pages and Bulk API 2.0 jobs, file contents, the reconcile and spot-check included), against importing the same
  * records — the files the migration staged — from CSV with the importer, object by object in the same order, into a
  * new database in the same run. The fake org serves from a JVM of its own (as Salesforce does), on the same cores;
- * the migration's heap is HotCRM's alone. Rounds of both ({@code -Dbench.rounds}, 3 by default), the first a warm-up.
+ * the migration's heap is HotCRM's alone. Rounds of both: {@code -Dbench.warmups} (2) not counted, then
+ * {@code -Dbench.rounds} (3) counted, with their median.
  * Run: {@code mvn -B -Pbench verify -Dbench.name=MigrationBenchmark -Dbench.rows=100000} ({@code -Dbench.db=h2} for the
  * embedded database; PostgreSQL by default).
  */
 public final class MigrationBenchmark {
+    /** Lookups and owners the plan's target objects have set (both imports must resolve the same ones). */
+    private static long links(TestPlatform t, MigrationPlan plan) {
+        long n = 0;
+        for (MigrationPlan.PlanObject o : plan.included()) {
+            io.hotcrm.metadata.ObjectDef d = t.schema.object(o.target());
+            for (io.hotcrm.metadata.FieldDef f : d.fields()) {
+                if (f.type() == io.hotcrm.metadata.FieldType.LOOKUP || f.type() == io.hotcrm.metadata.FieldType.OWNER) {
+                    n += t.db.jdbi().withHandle(h -> h.createQuery("select count(" + f.name() + ") from " + d.tableName())
+                            .mapTo(Long.class).one());
+                }
+            }
+        }
+        return n;
+    }
+
     /** CPU time a process has used so far, in milliseconds. */
     private static long cpu(ProcessHandle p) {
         return p.info().totalCpuDuration().map(java.time.Duration::toMillis).orElse(0L);
@@ -70,13 +86,16 @@ public final class MigrationBenchmark {
             settings.put(SalesforceKind.PRIVATE_KEY, sf.path("privateKey").asText());
             settings.put(SalesforceKind.RETRY_MILLIS, "50");
             // every round migrates into a new database and then imports what it staged, from CSV, into another; the first
-            // round warms both JVMs up (as a server that has run a while is) and is not counted
-            int rounds = Integer.getInteger("bench.rounds", 3);
-            List<String> ratios = new java.util.ArrayList<>();
+            // rounds warm both JVMs up (as a server that has run a while is) and are not counted
+            int warmups = Integer.getInteger("bench.warmups", 2);
+            int rounds = warmups + Integer.getInteger("bench.rounds", 3);
+            List<Double> ratios = new java.util.ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
-                System.out.printf("Round %d of %d%s%n", round, rounds, round == 1 ? " (warm-up, not counted)" : "");
+                System.out.printf("Round %d of %d%s%n", round, rounds, round <= warmups ? " (warm-up, not counted)" : "");
                 Path staged = Files.createTempDirectory("hotcrm-bench-staged");
                 double migrate;
+                long migratedLinks;
+                long csvLinks;
                 double cpu;
                 double fakeCpu;
                 long peak;
@@ -99,6 +118,7 @@ public final class MigrationBenchmark {
                     fakeCpu = (cpu(fake.toHandle()) - fakeCpu0) / 1e3;
                     peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1024 / 1024;
                     run = t.migrations.get(t.admin, started.id());
+                    migratedLinks = links(t, plan);
                     // the files the run staged, one per object, as the reference imports them
                     try (Stream<Path> files = Files.walk(t.workDir.resolve("uploads"))) {
                         for (Path f : files.filter(p -> p.getFileName().toString().startsWith("run-")).toList()) {
@@ -120,7 +140,9 @@ public final class MigrationBenchmark {
                         + " imports)%n", readMs / 1e3, importMs / 1e3);
                 double csv = 0;
                 long imported = 0;
+                long csvCpu = 0;
                 try (TestPlatform t = new TestPlatform(dialect)) {
+                    long cpu0 = cpu(ProcessHandle.current());
                     for (MigrationPlan.PlanObject o : plan.included()) {
                         Path file = staged.resolve("run-" + o.source() + ".csv");
                         if (!Files.exists(file)) {
@@ -133,18 +155,24 @@ public final class MigrationBenchmark {
                         csv += (System.nanoTime() - t0) / 1e9;
                         imported += s.created();
                     }
+                    csvCpu = cpu(ProcessHandle.current()) - cpu0;
+                    csvLinks = links(t, plan);
                 }
                 try (Stream<Path> files = Files.walk(staged)) {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
                 }
-                System.out.printf("  the same records from CSV (the staged files, imported object by object): %.2f s, %,d created%n",
-                        csv, imported);
+                System.out.printf("  the same records from CSV (the staged files, imported object by object): %.2f s (CPU %.2f s), %,d"
+                        + " created; lookups and owners set: %,d by the migration, %,d from CSV%n", csv, csvCpu / 1e3, imported,
+                        migratedLinks, csvLinks);
                 System.out.printf("  migration / CSV import: %.2f×%n", migrate / csv);
-                if (round > 1) {
-                    ratios.add(String.format("%.2f×", migrate / csv));
+                if (round > warmups) {
+                    ratios.add(migrate / csv);
                 }
             }
-            System.out.printf("Migration / CSV import over the counted rounds: %s (target ≤ 2×)%n", String.join(", ", ratios));
+            List<Double> sorted = ratios.stream().sorted().toList();
+            System.out.printf("Migration / CSV import over the counted rounds: %s; median %.2f× (target ≤ 2×)%n",
+                    ratios.stream().map(r -> String.format("%.2f×", r)).collect(java.util.stream.Collectors.joining(", ")),
+                    sorted.get(sorted.size() / 2));
         } finally {
             fake.destroy();
         }

@@ -113,7 +113,13 @@ class SalesforceMigrationTest {
             PlanObject task = plan.object("Task").orElseThrow();
             assertThat(task.field("WhatId").orElseThrow().targets()).containsEntry("Opportunity", "opportunity_id")
                     .containsEntry("Case", "case_id").containsEntry("Account", "what_id");
-            assertThat(plan.skipped()).anySatisfy(s -> assertThat(s.name()).isEqualTo("Pricebook2"));
+            assertThat(order.indexOf("Pricebook2")).isLessThan(order.indexOf("Quote"));
+            assertThat(order.indexOf("Opportunity")).isLessThan(order.indexOf("Quote"));
+            assertThat(order.indexOf("Quote")).isLessThan(order.indexOf("QuoteLineItem"));
+            // a single-currency org's price books are in its currency (the org's, not the catalogue's default)
+            assertThat(plan.object("Pricebook2").orElseThrow().fill()).containsEntry("currency", "EUR");
+            assertThat(plan.object("Quote").orElseThrow().fill()).containsEntry("currency_code", "EUR");
+            assertThat(plan.skipped()).anySatisfy(s -> assertThat(s.name()).isEqualTo("PricebookEntry"));
             assertThat(plan.unsettled()).isNotEmpty();
             assertThatThrownBy(() -> migrations.start(t.admin, "acme", Migrations.RUN, null, Work.Run.here(null)))
                     .isInstanceOf(HotCrmException.class).hasMessageContaining("not ready to run");
@@ -144,6 +150,18 @@ class SalesforceMigrationTest {
             assertThat(s.state()).isEqualTo(MigrationState.SUCCEEDED);
             assertThat(count("contact")).isEqualTo(sf.live("Contact").size());
             assertThat(count("task")).isEqualTo(sf.live("Task").size());
+            // quotes with their price book and lines; a line's product is its price book entry's
+            assertThat(count("quote")).isEqualTo(sf.live("Quote").size());
+            assertThat(count("quote_line_item")).isEqualTo(sf.live("QuoteLineItem").size());
+            Map<String, Object> line = t.db.jdbi().withHandle(h -> h.createQuery("select l.line_number, l.unit_price, p.product_code,"
+                    + " q.quote_number, b.currency from obj_quote_line_item l join obj_product p on p.id = l.product_id"
+                    + " join obj_quote q on q.id = l.quote_id join obj_pricebook b on b.id = q.pricebook_id"
+                    + " order by q.quote_number, l.line_number limit 1").mapToMap().one());
+            assertThat(line.get("quote_number")).isEqualTo("00000001");
+            assertThat(((Number) line.get("line_number")).intValue()).isEqualTo(1);
+            assertThat(new java.math.BigDecimal(line.get("unit_price").toString())).isEqualByComparingTo("89.50");
+            assertThat((String) line.get("product_code")).startsWith("W-");
+            assertThat(line.get("currency")).isEqualTo("EUR");
             RunSummary.Step leads = s.steps().stream().filter(x -> x.source().equals("Lead")).findFirst().orElseThrow();
             assertThat(leads.queueOwned()).isPositive();
             RunSummary.Step tasks = s.steps().stream().filter(x -> x.source().equals("Task")).findFirst().orElseThrow();

@@ -78,6 +78,8 @@ public final class FakeSalesforce implements AutoCloseable {
     private volatile boolean expireCursors;
     private volatile Instant deletionsKeptSince = Instant.parse("2000-01-01T00:00:00Z");
     private final Map<String, Instant> deletedAt = new ConcurrentHashMap<>();
+    /** Objects the Bulk API will not query (job creation answers 400), as it refuses some of Salesforce's objects. */
+    public final Set<String> bulkRefused = ConcurrentHashMap.newKeySet();
 
     static {
         // answer without Nagle's delay: the JDK server writes headers and body apart, and the client's delayed ACK
@@ -269,7 +271,8 @@ public final class FakeSalesforce implements AutoCloseable {
             {"Event", "00U"}, {"Task", "00T"}, {"User", "005"}, {"Group", "00G"}, {"Product2", "01t"}, {"Pricebook2", "01s"},
             {"PricebookEntry", "01u"}, {"OpportunityLineItem", "00k"}, {"Campaign", "701"}, {"CampaignMember", "00v"},
             {"Contract", "800"}, {"Organization", "00D"}, {"Asset", "02i"}, {"Note", "002"}, {"Attachment", "00P"},
-            {"ContentVersion", "068"}, {"ContentDocument", "069"}, {"ContentDocumentLink", "06A"}};
+            {"ContentVersion", "068"}, {"ContentDocument", "069"}, {"ContentDocumentLink", "06A"}, {"Quote", "0Q0"},
+            {"QuoteLineItem", "0QL"}};
         for (String[] p : prefixList) {
             prefix(p[0], p[1]);
         }
@@ -292,7 +295,16 @@ public final class FakeSalesforce implements AutoCloseable {
                 "Status:picklist:Sent,Responded", "HasResponded:boolean");
         spec("Contract", "AccountId:reference:Account", "ContractNumber:string", "Status:picklist:Draft,In Approval Process,Activated",
                 "StartDate:date", "EndDate:date", "ContractTerm:int", "Description:textarea", "OwnerId:reference:User");
-        spec("Organization", "Name:string", "IsSandbox:boolean", "TimeZoneSidKey:string");
+        spec("Organization", "Name:string", "IsSandbox:boolean", "TimeZoneSidKey:string", "DefaultCurrencyIsoCode:string");
+        spec("Quote", "Name:string", "QuoteNumber:string", "OpportunityId:reference:Opportunity", "AccountId:reference:Account",
+                "ContactId:reference:Contact", "Pricebook2Id:reference:Pricebook2",
+                "Status:picklist:Draft,Needs Review,In Review,Approved,Rejected,Presented,Accepted,Denied", "ExpirationDate:date",
+                "ShippingHandling:currency", "Tax:currency", "GrandTotal:currency", "IsSyncing:boolean", "Description:textarea",
+                "BillingStreet:textarea", "BillingCity:string", "BillingPostalCode:string", "BillingCountry:string",
+                "Email:email", "Phone:phone", "OwnerId:reference:User");
+        spec("QuoteLineItem", "QuoteId:reference:Quote", "PricebookEntryId:reference:PricebookEntry", "Product2Id:reference:Product2",
+                "LineNumber:string", "Quantity:double", "UnitPrice:currency", "ListPrice:currency", "TotalPrice:currency",
+                "Discount:percent", "ServiceDate:date", "Description:string");
         spec("Asset", "Name:string", "AccountId:reference:Account");
         spec("Note", "ParentId:reference:Account", "Title:string", "Body:textarea", "IsPrivate:boolean", "OwnerId:reference:User");
         spec("Attachment", "ParentId:reference:Account", "Name:string", "ContentType:string", "BodyLength:int", "Body:base64",
@@ -774,6 +786,11 @@ public final class FakeSalesforce implements AutoCloseable {
         Soql s = parse(body.path("query").asText(), body.path("operation").asText().equals("queryAll"));
         if (s.count()) {
             send(x, 400, "[{\"errorCode\":\"API_ERROR\",\"message\":\"Aggregate queries are not supported by the Bulk API\"}]", "application/json");
+            return;
+        }
+        if (bulkRefused.contains(s.object())) {
+            send(x, 400, "[{\"errorCode\":\"INVALIDENTITY\",\"message\":\"Entity '" + s.object()
+                    + "' is not supported by the Bulk API.\"}]", "application/json");
             return;
         }
         String id = "750Rz" + String.format("%010d", counter.incrementAndGet()) + "AAA";

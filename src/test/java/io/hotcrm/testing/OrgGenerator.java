@@ -33,7 +33,7 @@ final class OrgGenerator {
 
     void generate() {
         sf.insert("Organization", map("Id", "00DRz0000000001AAA", "Name", "Acme Fake Org", "IsSandbox", true, "TimeZoneSidKey",
-                "Europe/Berlin"));
+                "Europe/Berlin", "DefaultCurrencyIsoCode", "EUR"));
         for (int i = 1; i <= 12; i++) {
             users.add(sf.insert("User", map("Username", "user" + i + "@acme.example.sf", "FirstName", FIRST[i % FIRST.length],
                     "LastName", LAST[i % LAST.length], "Name", FIRST[i % FIRST.length] + " " + LAST[i % LAST.length],
@@ -112,8 +112,10 @@ final class OrgGenerator {
                     "BudgetedCost", new BigDecimal(1000 * (1 + i)), "OwnerId", user()))));
         }
         List<String> opps = new ArrayList<>();
+        List<String> oppAccounts = new ArrayList<>();
         for (int i = 0; i < 250 * scale; i++) {
-            opps.add(sf.insert("Opportunity", stamp(map("Name", "Deal " + i, "AccountId", accounts.get(r.nextInt(accounts.size())),
+            oppAccounts.add(accounts.get(r.nextInt(accounts.size())));
+            opps.add(sf.insert("Opportunity", stamp(map("Name", "Deal " + i, "AccountId", oppAccounts.get(i),
                     "StageName", pick("Opportunity", "StageName"), "CloseDate", FakeSalesforce.day(r),
                     "Amount", new BigDecimal(r.nextInt(500000) + ".00"), "Probability", new BigDecimal(r.nextInt(101)),
                     "Type", pick("Opportunity", "Type"), "LeadSource", pick("Opportunity", "LeadSource"), "OwnerId", user(),
@@ -124,6 +126,22 @@ final class OrgGenerator {
             sf.insert("OpportunityLineItem", stamp(map("OpportunityId", opps.get(r.nextInt(opps.size())), "PricebookEntryId",
                     entries.get(p), "Product2Id", products.get(p), "Quantity", new BigDecimal(1 + r.nextInt(20)),
                     "UnitPrice", new BigDecimal("99.90"), "ListPrice", new BigDecimal("120.00"), "ServiceDate", FakeSalesforce.day(r))));
+        }
+        // quotes of some deals, each with a few lines priced from the price book
+        for (int i = 0; i < 20 * scale; i++) {
+            int o = r.nextInt(opps.size());
+            String quote = sf.insert("Quote", stamp(map("Name", "Angebot " + i + (i % 5 == 0 ? " – Größe XL" : ""),
+                    "QuoteNumber", String.format("%08d", i + 1), "OpportunityId", opps.get(o), "AccountId", oppAccounts.get(o),
+                    "ContactId", i % 3 == 0 ? null : contacts.get(r.nextInt(contacts.size())), "Pricebook2Id", book,
+                    "Status", pick("Quote", "Status"), "ExpirationDate", FakeSalesforce.day(r),
+                    "ShippingHandling", new BigDecimal("25.00"), "IsSyncing", i % 4 == 0, "BillingCity", CITIES[r.nextInt(CITIES.length)],
+                    "OwnerId", i % 6 == 0 ? queue : user())));
+            for (int line = 1; line <= 1 + r.nextInt(3); line++) {
+                int p = r.nextInt(entries.size());
+                sf.insert("QuoteLineItem", stamp(map("QuoteId", quote, "PricebookEntryId", entries.get(p), "Product2Id", products.get(p),
+                        "LineNumber", String.format("%08d", line), "Quantity", new BigDecimal(1 + r.nextInt(10)),
+                        "UnitPrice", new BigDecimal("89.50"), "ListPrice", new BigDecimal("99.00"), "Discount", new BigDecimal("10"))));
+            }
         }
         for (int i = 0; i < 150 * scale; i++) {
             boolean lead = i % 2 == 0;

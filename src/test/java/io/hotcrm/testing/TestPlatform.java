@@ -104,5 +104,11 @@ public final class TestPlatform implements AutoCloseable {
     public void close() {
         jobs.close();
         db.close();
+        // the work directory (uploads, results, the file store) goes with the platform: suites and benchmarks make many
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(workDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // a file still open elsewhere: the temporary directory is the system's to clear
+        }
     }
 }

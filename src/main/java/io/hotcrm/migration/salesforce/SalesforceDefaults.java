@@ -11,9 +11,9 @@ import java.util.Set;
 
 /**
  * What HotCRM knows of Salesforce's standard objects: the seed's object pairs in the order that keeps references
- * intact (users, products, accounts, contacts, leads, opportunities and their line items, campaigns and members,
- * contracts, cases, tasks and events), each standard field's HotCRM counterpart, the polymorphic WhoId/WhatId by
- * target type, and the bookkeeping fields no plan needs.
+ * intact (users, products, accounts, contacts, leads, opportunities and their line items, price books, quotes and
+ * their line items, campaigns and members, contracts, cases, tasks and events), each standard field's HotCRM
+ * counterpart, the polymorphic WhoId/WhatId by target type, and the bookkeeping fields no plan needs.
  */
 final class SalesforceDefaults {
     private static final Map<String, List<FieldPair>> FIELDS = new LinkedHashMap<>();
@@ -48,6 +48,22 @@ final class SalesforceDefaults {
         pairs("OpportunityLineItem", "OpportunityId", "opportunity_id", "PricebookEntry.Product2Id", "product_id",
                 "Quantity", "quantity", "ListPrice", "list_price", "UnitPrice", "unit_price", "Discount", "discount",
                 "TotalPrice", "total_price", "ServiceDate", "service_date", "Description", "description");
+        // price books in a multi-currency org carry their currency; a single-currency org's is filled in from the org's
+        pairs("Pricebook2", "Name", "name", "IsActive", "is_active", "IsStandard", "is_standard", "Description", "description",
+                "CurrencyIsoCode", "currency");
+        // a quote is dated the day it was made (Salesforce has no quote date); it is the primary quote when it syncs
+        // with its opportunity
+        pairs("Quote", "Name", "name", "QuoteNumber", "quote_number", "OpportunityId", "opportunity_id", "AccountId", "account_id",
+                "ContactId", "contact_id", "Pricebook2Id", "pricebook_id", "Status", "status", "CreatedDate", "quote_date",
+                "ExpirationDate", "expiration_date", "ShippingHandling", "shipping_handling", "IsSyncing", "is_primary_quote",
+                "CurrencyIsoCode", "currency_code", "Description", "description",
+                "BillingStreet", "billing_street", "BillingCity", "billing_city", "BillingState", "billing_state",
+                "BillingPostalCode", "billing_postal_code", "BillingCountry", "billing_country",
+                "ShippingStreet", "shipping_street", "ShippingCity", "shipping_city", "ShippingState", "shipping_state",
+                "ShippingPostalCode", "shipping_postal_code", "ShippingCountry", "shipping_country");
+        pairs("QuoteLineItem", "QuoteId", "quote_id", "PricebookEntry.Product2Id", "product_id", "LineNumber", "line_number",
+                "Quantity", "quantity", "ListPrice", "list_price", "UnitPrice", "unit_price", "Discount", "discount_percent",
+                "ServiceDate", "service_start_date", "Description", "description");
         pairs("Campaign", "Name", "name", "Type", "type", "Status", "status", "StartDate", "start_date", "EndDate", "end_date",
                 "BudgetedCost", "budgeted_cost", "ActualCost", "actual_cost", "ExpectedRevenue", "expected_revenue",
                 "Description", "description", "IsActive", "is_active", "ParentId", "parent_campaign_id");
@@ -104,6 +120,9 @@ final class SalesforceDefaults {
                     new ObjectPair("Campaign", "campaign", null),
                     new ObjectPair("Opportunity", "opportunity", null),
                     new ObjectPair("OpportunityLineItem", "opportunity_line_item", null),
+                    new ObjectPair("Pricebook2", "pricebook", null),
+                    new ObjectPair("Quote", "quote", null),
+                    new ObjectPair("QuoteLineItem", "quote_line_item", null),
                     new ObjectPair("CampaignMember", "campaign_member", null),
                     new ObjectPair("Contract", "contract", null),
                     new ObjectPair("Case", "case", null),
@@ -112,8 +131,6 @@ final class SalesforceDefaults {
                     new ObjectPair("Note", "note", null),
                     new ObjectPair("Attachment", "file", null),
                     new ObjectPair("ContentVersion", "file", null),
-                    new ObjectPair("Pricebook2", null, "Line items keep their list and unit prices; HotCRM's price books are"
-                            + " set up per currency in HotCRM."),
                     new ObjectPair("PricebookEntry", null, "Read through the line items it prices (their product); prices stay"
                             + " on the line items."),
                     new ObjectPair("OpportunityContactRole", null, "HotCRM has no contact roles; an opportunity keeps its"

@@ -30,12 +30,16 @@ public final class SalesforceKind implements SourceKind {
     public static final String AUDIENCE = "audience";
     /** API calls left to the org's other users: the migration stops before the daily allowance falls under it. */
     public static final String API_RESERVE = "apiReserve";
-    /** Objects with more records than this are read with Bulk API 2.0 query jobs; smaller ones with SOQL paging. */
+    /**
+     * Objects with more records than this are read with Bulk API 2.0 query jobs; smaller ones with SOQL paging.
+     * Salesforce's own guidance: operations on more than 2,000 records are candidates for Bulk API 2.0.
+     */
     public static final String BULK_THRESHOLD = "bulkThreshold";
     /** First wait between retries and Bulk API polls, in milliseconds (doubling). */
     public static final String RETRY_MILLIS = "retryMillis";
 
     static final String DEFAULT_VERSION = "62.0";
+    static final long DEFAULT_BULK_THRESHOLD = 2_000;
     /** Salesforce's own hosts: login and sandbox login, My Domains, instances, Experience Cloud sites. */
     static final List<String> SALESFORCE_HOSTS = List.of("login.salesforce.com", "test.salesforce.com", "*.salesforce.com",
             "*.force.com", "*.cloudforce.com", "*.site.com", "*.salesforce.mil", "*.cloudforce.mil");
@@ -139,7 +143,7 @@ public final class SalesforceKind implements SourceKind {
         SalesforceAuth auth = new SalesforceAuth(settings, saver, url -> requireAllowed(url, "The instance Salesforce named"));
         SalesforceClient client = new SalesforceClient(auth, settings.getOrDefault(API_VERSION, DEFAULT_VERSION),
                 number(settings, API_RESERVE, 1000), number(settings, RETRY_MILLIS, 1000));
-        return new SalesforceSource(client, number(settings, BULK_THRESHOLD, 10_000), number(settings, RETRY_MILLIS, 1000));
+        return new SalesforceSource(client, number(settings, BULK_THRESHOLD, DEFAULT_BULK_THRESHOLD), number(settings, RETRY_MILLIS, 1000));
     }
 
     @Override

@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
  * Salesforce said it would send; a cursor that expires mid-read continues after the last id read.
  */
 final class SalesforceSource implements CrmSource {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SalesforceSource.class);
     static final String CONTENT_VERSION = "ContentVersion";
     /** The virtual field of a file version: the first record (not a user) its document is linked to. */
     static final String LINKED = "LinkedEntityId";
@@ -55,13 +56,13 @@ final class SalesforceSource implements CrmSource {
     @Override
     public SourceOrg org() {
         List<Map<String, String>> org = new ArrayList<>();
-        client.query("SELECT Id, Name, IsSandbox, TimeZoneSidKey FROM Organization", false, org::add);
+        client.query("SELECT Id, Name, IsSandbox, TimeZoneSidKey, DefaultCurrencyIsoCode FROM Organization", false, org::add);
         Map<String, String> o = org.isEmpty() ? Map.of() : org.get(0);
         JsonNode limits = client.get(client.base() + "/limits").path("DailyApiRequests");
         long max = limits.path("Max").asLong(client.apiMax());
         long used = limits.has("Remaining") ? max - limits.path("Remaining").asLong() : client.apiUsed();
         return new SourceOrg(o.getOrDefault("Name", ""), o.getOrDefault("Id", ""), "true".equals(o.get("IsSandbox")),
-                o.getOrDefault("TimeZoneSidKey", ""), used, max, client.instanceUrl());
+                o.getOrDefault("TimeZoneSidKey", ""), o.get("DefaultCurrencyIsoCode"), used, max, client.instanceUrl());
     }
 
     @Override
@@ -249,7 +250,17 @@ final class SalesforceSource implements CrmSource {
 
     private long readBulk(SourceObject d, Set<String> select, Slice slice, RecordSink sink, boolean stamped) {
         String soql = "SELECT " + String.join(", ", select) + " FROM " + d.name() + where(d.name(), slice, null);
-        SalesforceClient.BulkJob job = client.bulkQuery(soql, false, pollMillis);
+        SalesforceClient.BulkJob job;
+        try {
+            job = client.bulkQuery(soql, false, pollMillis);
+        } catch (SalesforceException e) {
+            if (e.status() != 400) {
+                throw e;
+            }
+            // the Bulk API does not serve every object (nor every query); SOQL pages do, only with more calls
+            LOG.info("Salesforce refused a Bulk API query job for {} ({}); it is read with SOQL pages instead.", d.name(), e.getMessage());
+            return readRest(d, select, slice, sink, stamped);
+        }
         Map<String, SourceField> types = types(d, select);
         return client.bulkResults(job, row -> {
             Map<String, String> rec = normalise(types, select, row);

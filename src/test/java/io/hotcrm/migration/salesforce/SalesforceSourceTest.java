@@ -84,6 +84,22 @@ class SalesforceSourceTest {
     }
 
     @Test
+    void anObjectTheBulkApiRefusesIsReadWithSoqlPages() {
+        Map<String, String> settings = jwt();
+        settings.put(SalesforceKind.BULK_THRESHOLD, "10");
+        sf.bulkRefused.add("Lead");
+        try (CrmSource s = kind.open(settings, SourceKind.SettingsSaver.NONE)) {
+            int jobs = sf.hits("/jobs/query");
+            List<Map<String, String>> leads = readAll(s, "Lead", List.of("LastName", "Company"));
+            assertThat(leads).hasSize(sf.live("Lead").size());
+            assertThat(leads.stream().map(r -> r.get("Id")).distinct()).hasSize(leads.size());
+            assertThat(sf.hits("/jobs/query")).as("the refused job was asked for once").isEqualTo(jobs + 1);
+        } finally {
+            sf.bulkRefused.clear();
+        }
+    }
+
+    @Test
     void anExpiredSessionLogsInOnceMoreAndBusyAnswersAreRetried() {
         try (CrmSource s = kind.open(jwt(), SourceKind.SettingsSaver.NONE)) {
             assertThat(s.count("Lead", Slice.ALL)).isPositive();
