@@ -67,7 +67,8 @@ public record MigrationPlan(int version, String source, Slice slice, String fall
      * HotCRM field), {@code owner} and {@code createdBy} (a source user, by email), {@code createdAt}, {@code parent}
      * (a note's or file's record, of any type: {@code targets} maps source object → HotCRM object; the record's id goes
      * to {@code target}, its object to {@code typeTarget}), {@code content} (a file's bytes, copied into HotCRM's
-     * file store: {@code target} gets the storage key, and size and checksum are filled too).
+     * file store: {@code target} gets the storage key, and size and checksum are filled too), {@code text} (a note's
+     * body the source keeps as a binary field, fetched like a file's bytes and stored as text in {@code target}).
      * {@code create}: the HotCRM custom field to add before the first commit.
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -82,6 +83,7 @@ public record MigrationPlan(int version, String source, Slice slice, String fall
         public static final String CREATED_AT = "createdAt";
         public static final String PARENT = "parent";
         public static final String CONTENT = "content";
+        public static final String TEXT = "text";
 
         public PlanField(String source, String target, String kind, String lookup, Map<String, String> targets,
                          Map<String, String> values, String otherwise, NewField create) {

@@ -121,6 +121,12 @@ final class PlanMaker {
                 }
                 continue;
             }
+            if (FieldPair.TEXT.equals(fp.role())) {
+                if (target.field(fp.target()).isPresent() && targetsTaken.add(fp.target())) {
+                    fields.add(new PlanField(fp.source(), fp.target(), PlanField.TEXT, null, null, null, null, null));
+                }
+                continue;
+            }
             if (FieldPair.CONTENT.equals(fp.role())) {
                 fields.add(new PlanField(fp.source(), fp.target(), PlanField.CONTENT, null, null, null, null, null));
                 targetsTaken.addAll(List.of(fp.target(), Staging.SIZE, Staging.CHECKSUM));

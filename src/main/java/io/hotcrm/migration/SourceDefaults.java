@@ -29,11 +29,13 @@ public record SourceDefaults(String idField, String ownerField, String createdAt
      * A source field and the HotCRM field it fills. A polymorphic reference names a target field per object type
      * it may point at ({@code byType}); its types not named there are not kept, and counted. {@code role}
      * {@code parent}: the record a note or file belongs to, of any type ({@code byType}: source object → HotCRM
-     * object; {@code typeTarget} gets the object); {@code content}: a file's bytes.
+     * object; {@code typeTarget} gets the object); {@code content}: a file's bytes; {@code text}: a note's body kept
+     * as a binary field of the source, read as text.
      */
     public record FieldPair(String source, String target, Map<String, String> byType, String role, String typeTarget) {
         public static final String PARENT = "parent";
         public static final String CONTENT = "content";
+        public static final String TEXT = "text";
 
         public FieldPair {
             byType = byType == null ? Map.of() : Map.copyOf(byType);
@@ -53,6 +55,10 @@ public record SourceDefaults(String idField, String ownerField, String createdAt
 
         public static FieldPair content(String source, String target) {
             return new FieldPair(source, target, Map.of(), CONTENT, null);
+        }
+
+        public static FieldPair text(String source, String target) {
+            return new FieldPair(source, target, Map.of(), TEXT, null);
         }
     }
 }

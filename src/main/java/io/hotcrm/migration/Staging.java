@@ -112,8 +112,9 @@ final class Staging {
     static List<String> sourceFields(PlanObject o) {
         List<String> out = new ArrayList<>();
         for (PlanField f : o.fields()) {
-            // a file's bytes are fetched one by one, never in a query (Bulk API queries refuse binary fields)
-            if (!out.contains(f.source()) && !f.kind().equals(PlanField.CONTENT)) {
+            // a file's bytes (and a note's body kept as one) are fetched one by one, never in a query (Bulk API queries
+            // refuse binary fields)
+            if (!out.contains(f.source()) && !f.kind().equals(PlanField.CONTENT) && !f.kind().equals(PlanField.TEXT)) {
                 out.add(f.source());
             }
         }
@@ -209,8 +210,8 @@ final class Staging {
                         }
                     }
                 }
-                case PlanField.CONTENT -> {
-                    // copied when the batch is settled
+                case PlanField.CONTENT, PlanField.TEXT -> {
+                    // fetched when the batch is settled
                 }
                 case PlanField.OWNER -> row.put(f.target(), owner(v, counts));
                 case PlanField.CREATED_BY -> {
@@ -245,7 +246,16 @@ final class Staging {
                 return t;
             });
 
-    private static StoredContent await(java.util.concurrent.Future<StoredContent> f) {
+    private static String text(CrmSource source, String object, String id, String field) {
+        try (java.io.InputStream in = source.content(object, id, field)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.isBlank() ? null : text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -357,13 +367,22 @@ final class Staging {
         }
     }
 
-    /** File contents are copied into the file store, a few at a time (none in a dry-run). */
+    /**
+     * File contents are copied into the file store, a few at a time (none in a dry-run); notes' bodies kept as binary
+     * fields are read as text (in a dry-run and a spot-check too: they are values like any other).
+     */
     private void copyContents(CrmSource source, PlanObject o, List<Map<String, String>> rows) {
-        if (contents == null) {
-            return;
-        }
         for (PlanField f : o.fields()) {
-            if (f.kind().equals(PlanField.CONTENT)) {
+            if (f.kind().equals(PlanField.TEXT)) {
+                List<java.util.concurrent.Future<String>> texts = new ArrayList<>(rows.size());
+                for (Map<String, String> row : rows) {
+                    texts.add(DOWNLOADS.submit(() -> text(source, o.source(), row.get(EXTERNAL_ID), f.source())));
+                }
+                for (int i = 0; i < rows.size(); i++) {
+                    rows.get(i).put(f.target(), await(texts.get(i)));
+                }
+            }
+            if (f.kind().equals(PlanField.CONTENT) && contents != null) {
                 // files are fetched a few at a time: each is one request, and Salesforce serves several at once
                 List<java.util.concurrent.Future<StoredContent>> copies = new ArrayList<>(rows.size());
                 for (Map<String, String> row : rows) {

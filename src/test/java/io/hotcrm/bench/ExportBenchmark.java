@@ -39,7 +39,7 @@ public final class ExportBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rows = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        Path dir = Files.createTempDirectory("hotcrm-export-bench");
+        Path dir = BenchFiles.tempDir("hotcrm-export-bench");
         ImportBenchmark.generate(dir.resolve("users.csv"), dir.resolve("accounts.csv"), dir.resolve("contacts.csv"),
                 dir.resolve("changed.csv"), rows, Math.max(1, rows / 10));
         System.out.printf("Export benchmark: %,d contacts; heap limit %d MB%n", rows, Runtime.getRuntime().maxMemory() / 1024 / 1024);
@@ -48,7 +48,7 @@ public final class ExportBenchmark {
             if (!only.isEmpty() && !only.equalsIgnoreCase(d.name())) {
                 continue;
             }
-            Path h2 = d == Dialect.H2 ? Files.createTempDirectory("hotcrm-export-bench-h2") : null;
+            Path h2 = d == Dialect.H2 ? BenchFiles.tempDir("hotcrm-export-bench-h2") : null;
             try (TestPlatform t = h2 == null ? ImportBenchmark.platform(d, null)
                     : ImportBenchmark.platform(d, h2)) {
                 for (String[] f : new String[][] {{"users.csv", "user"}, {"accounts.csv", "account"}, {"contacts.csv", "contact"}}) {

@@ -37,7 +37,7 @@ public final class H2Ceiling {
     }
 
     static void run(int rows, boolean ordered) throws Exception {
-        Path dir = Files.createTempDirectory("hotcrm-h2-ceiling");
+        Path dir = BenchFiles.tempDir("hotcrm-h2-ceiling");
         try (TestPlatform t = new TestPlatform(Database.open(Database.embeddedUrl(dir), "sa", "", 8))) {
             t.schema.addCustomField(Principal.system(), "contact", FieldDef.custom("birthdate", FieldType.DATE, "Birthdate",
                     null, null, false, false, 0, 0));

@@ -55,7 +55,7 @@ public final class ImportBenchmark {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.hotcrm.importing.Importer"))
                 .setLevel(ch.qos.logback.classic.Level.DEBUG);
         int accounts = Math.max(1, rows / 10);
-        Path dir = Files.createTempDirectory("hotcrm-import-bench");
+        Path dir = BenchFiles.tempDir("hotcrm-import-bench");
         Path users = dir.resolve("users.csv");
         Path accountsCsv = dir.resolve("accounts.csv");
         Path contacts = dir.resolve("contacts.csv");
@@ -89,7 +89,7 @@ public final class ImportBenchmark {
             }
         }
         if (!only.equalsIgnoreCase("postgres")) {
-            Path h2Dir = Files.createTempDirectory("hotcrm-bench-h2");
+            Path h2Dir = BenchFiles.tempDir("hotcrm-bench-h2");
             try (TestPlatform h2 = platform(Dialect.H2, h2Dir)) {
                 runAll(h2, users, accountsCsv, contacts, changed, true, 0, rows);
             }
@@ -118,7 +118,7 @@ public final class ImportBenchmark {
     static void asRun(Path users, Path accounts, Path contacts, int rows, double shapedCopy, String javaOpts)
             throws Exception {
         String url = io.hotcrm.testing.TestDb.url(Dialect.POSTGRES);
-        Path data = Files.createTempDirectory("hotcrm-bench-cli");
+        Path data = BenchFiles.tempDir("hotcrm-bench-cli");
         Path log = data.resolve("cli.log");
         cli(url, data, log, javaOpts, "import", users.toString(), "--object", "user");
         cli(url, data, log, javaOpts, "fields", "add", "contact", "birthdate", "date", "--label", "Birthdate");

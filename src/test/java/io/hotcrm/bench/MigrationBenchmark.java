@@ -92,7 +92,7 @@ public final class MigrationBenchmark {
             List<Double> ratios = new java.util.ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf("Round %d of %d%s%n", round, rounds, round <= warmups ? " (warm-up, not counted)" : "");
-                Path staged = Files.createTempDirectory("hotcrm-bench-staged");
+                Path staged = BenchFiles.tempDir("hotcrm-bench-staged");
                 double migrate;
                 long migratedLinks;
                 long csvLinks;
@@ -158,9 +158,7 @@ public final class MigrationBenchmark {
                     csvCpu = cpu(ProcessHandle.current()) - cpu0;
                     csvLinks = links(t, plan);
                 }
-                try (Stream<Path> files = Files.walk(staged)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
+                BenchFiles.delete(staged);
                 System.out.printf("  the same records from CSV (the staged files, imported object by object): %.2f s (CPU %.2f s), %,d"
                         + " created; lookups and owners set: %,d by the migration, %,d from CSV%n", csv, csvCpu / 1e3, imported,
                         migratedLinks, csvLinks);

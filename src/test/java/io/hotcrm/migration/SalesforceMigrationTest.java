@@ -167,7 +167,13 @@ class SalesforceMigrationTest {
             RunSummary.Step tasks = s.steps().stream().filter(x -> x.source().equals("Task")).findFirst().orElseThrow();
             assertThat(tasks.orphans()).containsKey("WhatId → Campaign");
             // notes and files, each on the record it belonged to; a file's latest version, its bytes in the file store
-            assertThat(count("note")).isEqualTo(sf.live("Note").size());
+            assertThat(count("note")).isEqualTo(sf.live("Note").size() + sf.live("ContentNote").size());
+            // a Lightning note's HTML body becomes text; it belongs to the record it is shared with (not the user)
+            Map<String, Object> lightning = t.db.jdbi().withHandle(h -> h.createQuery("select * from obj_note where title ="
+                    + " 'Gesprächsnotiz 3'").mapToMap().one());
+            assertThat(lightning.get("body")).isEqualTo("Anruf mit Müller & Co.\n- Preise für 3 Lizenzen\n- Angebot <Q3>\n"
+                    + "Nächster Schritt:\nVertrag");
+            assertThat(String.valueOf(lightning.get("parent_type")).toLowerCase(java.util.Locale.ROOT)).isIn("contact", "opportunity");
             long latest = sf.live("ContentVersion").stream().filter(v -> Boolean.TRUE.equals(v.get("IsLatest"))).count();
             assertThat(count("file")).isEqualTo(sf.live("Attachment").size() + latest);
             Map<String, Object> file = t.db.jdbi().withHandle(h -> h.createQuery("select * from obj_file where name like 'vertrag-%'"

@@ -272,7 +272,7 @@ public final class FakeSalesforce implements AutoCloseable {
             {"PricebookEntry", "01u"}, {"OpportunityLineItem", "00k"}, {"Campaign", "701"}, {"CampaignMember", "00v"},
             {"Contract", "800"}, {"Organization", "00D"}, {"Asset", "02i"}, {"Note", "002"}, {"Attachment", "00P"},
             {"ContentVersion", "068"}, {"ContentDocument", "069"}, {"ContentDocumentLink", "06A"}, {"Quote", "0Q0"},
-            {"QuoteLineItem", "0QL"}};
+            {"QuoteLineItem", "0QL"}, {"ContentNote", "069"}};
         for (String[] p : prefixList) {
             prefix(p[0], p[1]);
         }
@@ -312,6 +312,8 @@ public final class FakeSalesforce implements AutoCloseable {
         spec("ContentVersion", "ContentDocumentId:reference:ContentDocument", "Title:string", "PathOnClient:string",
                 "VersionData:base64", "IsLatest:boolean", "ContentSize:int", "FileType:string", "Description:textarea",
                 "OwnerId:reference:User");
+        spec("ContentNote", "Title:string", "Content:base64", "TextPreview:string", "FileType:string", "ContentSize:int",
+                "LatestPublishedVersionId:reference:ContentVersion", "OwnerId:reference:User");
         spec("ContentDocumentLink", "ContentDocumentId:reference:ContentDocument", "LinkedEntityId:reference:Account",
                 "ShareType:picklist:V,C,I");
         addField("Contact", "Loyalty_Tier__c", "Loyalty Tier", "picklist", List.of("Gold", "Silver", "Bronze"));
@@ -446,7 +448,7 @@ public final class FakeSalesforce implements AutoCloseable {
                 } else {
                     send(x, 200, d.toString(), "application/json");
                 }
-            } else if (rest.matches("/sobjects/\\w+/\\w{15,18}/(Body|VersionData)")) {
+            } else if (rest.matches("/sobjects/\\w+/\\w{15,18}/(Body|VersionData|Content)")) {
                 String[] parts = rest.split("/");
                 Map<String, Object> r = find(parts[2], parts[3]);
                 if (r == null || !(r.get(parts[4]) instanceof byte[] bytes)) {

@@ -198,6 +198,13 @@ final class OrgGenerator {
                     "VersionData", ("%PDF-1.4 latest version " + i + " – unterschrieben").getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     "IsLatest", true, "OwnerId", user())));
             sf.insert("ContentDocumentLink", map("ContentDocumentId", doc, "LinkedEntityId", users.get(0), "ShareType", "I"));
+            // a Lightning note: its own document, its body HTML
+            String note = sf.insert("ContentNote", stamp(map("Title", "Gesprächsnotiz " + i, "FileType", "SNOTE", "OwnerId", user(),
+                    "Content", ("<p>Anruf mit <b>Müller</b> &amp; Co.</p><ul><li>Preise für " + i + " Lizenzen</li><li>Angebot &lt;Q" + i
+                            + "&gt;</li></ul><p>Nächster Schritt:<br>Vertrag</p>").getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            sf.insert("ContentDocumentLink", map("ContentDocumentId", note, "LinkedEntityId", users.get(0), "ShareType", "I"));
+            sf.insert("ContentDocumentLink", map("ContentDocumentId", note, "LinkedEntityId", i % 2 == 0
+                    ? contacts.get(r.nextInt(contacts.size())) : opps.get(r.nextInt(opps.size())), "ShareType", "V"));
             sf.insert("ContentDocumentLink", map("ContentDocumentId", doc, "LinkedEntityId", accounts.get(r.nextInt(accounts.size())),
                     "ShareType", "V"));
         }

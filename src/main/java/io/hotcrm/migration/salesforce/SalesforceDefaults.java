@@ -93,6 +93,10 @@ final class SalesforceDefaults {
         }
         pairs("Note", "Title", "title", "Body", "body", "IsPrivate", "is_private");
         FIELDS.get("Note").add(FieldPair.parent("ParentId", "parent_id", "parent_type", parents));
+        // Lightning notes: their body is an HTML blob, read as text; they belong to the records they are shared with
+        pairs("ContentNote", "Title", "title");
+        FIELDS.get("ContentNote").add(FieldPair.parent(SalesforceSource.LINKED, "parent_id", "parent_type", parents));
+        FIELDS.get("ContentNote").add(FieldPair.text("Content", "body"));
         pairs("Attachment", "Name", "name", "ContentType", "content_type", "Description", "description");
         FIELDS.get("Attachment").add(FieldPair.parent("ParentId", "parent_id", "parent_object", parents));
         FIELDS.get("Attachment").add(FieldPair.content("Body", "storage_key"));
@@ -129,6 +133,7 @@ final class SalesforceDefaults {
                     new ObjectPair("Task", "task", null),
                     new ObjectPair("Event", "event", null),
                     new ObjectPair("Note", "note", null),
+                    new ObjectPair("ContentNote", "note", null),
                     new ObjectPair("Attachment", "file", null),
                     new ObjectPair("ContentVersion", "file", null),
                     new ObjectPair("PricebookEntry", null, "Read through the line items it prices (their product); prices stay"
@@ -146,7 +151,7 @@ final class SalesforceDefaults {
                     "LastAmountChangedHistoryId", "LastCloseDateChangedHistoryId", "IsArchived", "IsChild", "IsGroupEvent",
                     "RecurrenceActivityId", "DandbCompanyId", "IndividualId", "OwnerId", "CreatedDate", "CreatedById", "ParentId@ContentVersion",
                     "ContentDocumentId", "IsLatest", "VersionNumber", "ContentSize", "FileType", "FileExtension", "Checksum",
-                    "BodyLength", "Title@ContentVersion"));
+                    "BodyLength", "Title@ContentVersion", "TextPreview", "LatestPublishedVersionId", "IsReadOnly", "SharingPrivacy"));
 
     private SalesforceDefaults() {
     }

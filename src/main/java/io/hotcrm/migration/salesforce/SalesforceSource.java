@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
 final class SalesforceSource implements CrmSource {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SalesforceSource.class);
     static final String CONTENT_VERSION = "ContentVersion";
+    /** A note of Lightning Notes: a document of its own (its id is the document's), its body an HTML blob. */
+    static final String CONTENT_NOTE = "ContentNote";
     /** The virtual field of a file version: the first record (not a user) its document is linked to. */
     static final String LINKED = "LinkedEntityId";
     private static final DateTimeFormatter SF_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX");
@@ -86,8 +88,8 @@ final class SalesforceSource implements CrmSource {
             for (JsonNode f : d.path("fields")) {
                 fields.add(field(f));
             }
-            if (o.equals(CONTENT_VERSION)) {
-                // a file belongs to the records it is shared with (ContentDocumentLink), not to a field of its own
+            if (documentField(o) != null) {
+                // a file or note belongs to the records it is shared with (ContentDocumentLink), not to a field of its own
                 fields.add(new SourceField(LINKED, "Linked record", SourceType.REFERENCE, 18, 0, false, true, false, List.of(), List.of()));
             }
             return new SourceObject(d.path("name").asText(o), d.path("label").asText(o), d.path("keyPrefix").asText(null),
@@ -165,18 +167,24 @@ final class SalesforceSource implements CrmSource {
         Set<String> select = new LinkedHashSet<>();
         select.add("Id");
         select.addAll(fields);
-        if (object.equals(CONTENT_VERSION) && select.remove(LINKED)) {
-            select.add("ContentDocumentId");
-            return new Selection(select, linked(sink));
+        String document = documentField(object);
+        if (document != null && select.remove(LINKED)) {
+            select.add(document);
+            return new Selection(select, linked(sink, document));
         }
         return new Selection(select, sink);
+    }
+
+    /** The field holding the document id of a file version or a note (a note is its document), else null. */
+    private static String documentField(String object) {
+        return object.equals(CONTENT_VERSION) ? "ContentDocumentId" : object.equals(CONTENT_NOTE) ? "Id" : null;
     }
 
     /**
      * Adds each file version's linked record: ContentDocumentLink can only be queried by document ids, so the versions
      * are passed on in batches of 200 with one query for their links.
      */
-    private RecordSink linked(RecordSink sink) {
+    private RecordSink linked(RecordSink sink, String document) {
         List<Map<String, String>> batch = new ArrayList<>();
         return new RecordSink() {
             @Override
@@ -197,7 +205,7 @@ final class SalesforceSource implements CrmSource {
                 if (batch.isEmpty()) {
                     return true;
                 }
-                String in = batch.stream().map(r -> literal(r.get("ContentDocumentId"))).distinct().collect(Collectors.joining(", "));
+                String in = batch.stream().map(r -> literal(r.get(document))).distinct().collect(Collectors.joining(", "));
                 Map<String, String> links = new HashMap<>();
                 client.query("SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId IN (" + in + ")",
                         false, l -> {
@@ -208,7 +216,7 @@ final class SalesforceSource implements CrmSource {
                         });
                 boolean go = true;
                 for (Map<String, String> r : batch) {
-                    r.put(LINKED, links.get(r.get("ContentDocumentId")));
+                    r.put(LINKED, links.get(r.get(document)));
                     go = go && sink.accept(r);
                 }
                 batch.clear();
@@ -323,6 +331,19 @@ final class SalesforceSource implements CrmSource {
 
     @Override
     public java.io.InputStream content(String object, String id, String field) {
+        if (object.equals(CONTENT_NOTE)) {
+            // a note's body is kept as HTML: HotCRM's notes hold text
+            try (java.io.InputStream html = blob(object, id, field)) {
+                return new java.io.ByteArrayInputStream(noteText(new String(html.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "The body of note " + id + " could not be read: " + e.getMessage(), e);
+            }
+        }
+        return blob(object, id, field);
+    }
+
+    private java.io.InputStream blob(String object, String id, String field) {
         return client.getStream(client.base() + "/sobjects/" + enc(object) + "/" + literal(id).replace("'", "") + "/" + enc(field), r -> {
             try {
                 return SalesforceClient.body(r);
@@ -331,6 +352,28 @@ final class SalesforceSource implements CrmSource {
                         + e.getMessage(), e);
             }
         });
+    }
+
+    private static final java.util.regex.Pattern BREAK = java.util.regex.Pattern.compile(
+            "(?i)<br\\s*/?>|</(p|div|li|h[1-6]|tr)>");
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("<[^>]*>");
+    private static final java.util.regex.Pattern ENTITY = java.util.regex.Pattern.compile("&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);");
+    private static final Map<String, String> ENTITIES = Map.of("amp", "&", "lt", "<", "gt", ">", "quot", "\"", "apos", "'",
+            "nbsp", " ");
+
+    /** A note's HTML body as text: line and paragraph breaks kept, list items marked, tags dropped, entities decoded. */
+    static String noteText(String html) {
+        String text = BREAK.matcher(html).replaceAll("\n");
+        text = text.replaceAll("(?i)<li[^>]*>", "- ");
+        text = TAG.matcher(text).replaceAll("");
+        text = ENTITY.matcher(text).replaceAll(m -> {
+            String e = m.group(1);
+            String decoded = e.startsWith("#x") ? new String(Character.toChars(Integer.parseInt(e.substring(2), 16)))
+                    : e.startsWith("#") ? new String(Character.toChars(Integer.parseInt(e.substring(1))))
+                    : ENTITIES.getOrDefault(e.toLowerCase(Locale.ROOT), m.group());
+            return java.util.regex.Matcher.quoteReplacement(decoded);
+        });
+        return text.strip();
     }
 
     @Override
