@@ -73,8 +73,9 @@ public final class MigrationBenchmark {
         try {
             JsonNode sf = new ObjectMapper().readTree(new java.io.BufferedReader(new java.io.InputStreamReader(fake.getInputStream(),
                     java.nio.charset.StandardCharsets.UTF_8)).readLine());
-            long records = Stream.of("User", "Product2", "Account", "Contact", "Lead", "Campaign", "Opportunity", "OpportunityLineItem",
-                    "CampaignMember", "Contract", "Case", "Task", "Event", "Note", "Attachment", "ContentVersion")
+            long records = Stream.of("User", "Product2", "Pricebook2", "Account", "Contact", "Lead", "Campaign", "Opportunity",
+                    "OpportunityLineItem", "Quote", "QuoteLineItem", "CampaignMember", "Contract", "Case", "Task", "Event", "Note",
+                    "ContentNote", "Attachment", "ContentVersion")
                     .mapToLong(o -> sf.path("records").path(o).asLong()).sum();
             System.out.printf("Migration benchmark: a generated org of %,d records (scale %d), %s; heap limit %d MB%n", records, scale,
                     dialect == Dialect.H2 ? "H2" : "PostgreSQL", Runtime.getRuntime().maxMemory() / 1024 / 1024);
