@@ -88,7 +88,8 @@ public final class HotCrm implements Platform {
                 Secrets.fromBase64(config.secretKey()), work, notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new ScheduledExportJob(schedules));
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
-                List.of(new io.hotcrm.migration.salesforce.SalesforceKind(config.migrationHosts())), Secrets.fromBase64(config.secretKey()), work,
+                List.of(new io.hotcrm.migration.salesforce.SalesforceKind(config.migrationHosts()),
+                        new io.hotcrm.migration.salesforce.SalesforceExportKind(files)), Secrets.fromBase64(config.secretKey()), work,
                 config.dataDir().resolve("tmp").resolve("migrations"), files);
         jobs.register(new MigrationJob(migrations, notifier::notify));
         jobs.register(new MigrationUndoJob(migrations, notifier::notify));

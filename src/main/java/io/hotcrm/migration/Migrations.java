@@ -115,6 +115,7 @@ public final class Migrations {
         AccessGuard.requireMigration(p, "connect a source");
         checkName(name);
         SourceKind k = kind(kind);
+        settings = keepFiles(p, name, k, settings);
         k.check(settings);
         SourceOrg org = null;
         if (check) {
@@ -124,6 +125,40 @@ public final class Migrations {
         }
         connections.save(name, kind, settings, k.secretSettings(), p.email());
         return Optional.ofNullable(org);
+    }
+
+    /**
+     * The settings with the uploads a file setting names replaced by the keys of copies kept for the connection
+     * ({@code migrations/NAME/FILE}); only the user's own uploads are taken.
+     */
+    private Map<String, String> keepFiles(Principal p, String name, SourceKind k, Map<String, String> settings) {
+        Map<String, String> out = new LinkedHashMap<>(settings);
+        for (String setting : k.fileSettings()) {
+            String ids = settings.get(setting);
+            if (ids == null || ids.isBlank()) {
+                continue;
+            }
+            List<String> keys = new ArrayList<>();
+            for (String id : ids.split(",")) {
+                UUID upload;
+                try {
+                    upload = UUID.fromString(id.strip());
+                } catch (IllegalArgumentException e) {
+                    throw HotCrmException.invalid("\"" + id.strip() + "\" is not an upload id: upload the file first"
+                            + " (POST /api/v1/uploads) and give the id it returns.");
+                }
+                Uploaded u = importer.uploaded(p, upload);
+                String key = FileStore.key("migrations", name, u.name());
+                try (InputStream in = importer.openUpload(p, upload)) {
+                    files.put(key, in);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                keys.add(key);
+            }
+            out.put(setting, String.join(",", keys));
+        }
+        return out;
     }
 
     /** Logs in with a saved connection and returns the org: name, id, sandbox or not, time zone, API usage. */

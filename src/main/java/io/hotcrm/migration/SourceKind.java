@@ -14,6 +14,14 @@ public interface SourceKind {
     /** The settings that are secrets (encrypted at rest, never returned). */
     Set<String> secretSettings();
 
+    /**
+     * Settings that name files the user uploaded (their upload ids, comma-separated): the engine keeps a copy of each
+     * in the file store for the connection and hands the source the copies' keys instead (a Data Export's ZIP files).
+     */
+    default Set<String> fileSettings() {
+        return Set.of();
+    }
+
     /** Checks a connection's settings before they are saved: what is missing or malformed, and what to give. */
     void check(Map<String, String> settings);
 
