@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -61,16 +63,17 @@ final class MigrateCommand {
         @ParentCommand
         MigrateCommand parent;
 
-        @Parameters(index = "0", paramLabel = "KIND", description = "salesforce")
+        @Parameters(index = "0", paramLabel = "KIND", description = "salesforce (an org, over its API) or salesforce-export"
+                + " (the ZIP files of its weekly Data Export)")
         String kind;
 
         @Parameters(index = "1", paramLabel = "NAME", description = "A name for this migration (e.g. acme-prod).")
         String name;
 
-        @Option(names = "--login-url", required = true, description = "https://login.salesforce.com (production), https://test.salesforce.com (sandbox), or the org's My Domain.")
+        @Option(names = "--login-url", description = "https://login.salesforce.com (production), https://test.salesforce.com (sandbox), or the org's My Domain.")
         String loginUrl;
 
-        @Option(names = "--client-id", required = true, description = "The connected app's consumer key.")
+        @Option(names = "--client-id", description = "The connected app's consumer key.")
         String clientId;
 
         @Option(names = "--jwt-key", paramLabel = "FILE", description = "The connected app's private key (PEM), for the JWT bearer flow.")
@@ -94,9 +97,23 @@ final class MigrateCommand {
         @Option(names = "--no-check", description = "Save without logging in (to finish the sign-in from the console).")
         boolean noCheck;
 
+        @Option(names = "--file", paramLabel = "ZIP", description = "salesforce-export: a ZIP file of the Data Export (once per file).")
+        List<Path> files = new ArrayList<>();
+
+        @Option(names = "--encoding", paramLabel = "E", description = "salesforce-export: the CSVs' encoding, UTF-8 or ISO-8859-1"
+                + " (found out when left out).")
+        String encoding;
+
         @Override
         public Integer call() throws Exception {
+            if ("salesforce-export".equalsIgnoreCase(kind)) {
+                return export();
+            }
             return parent.guarded(() -> {
+                if (loginUrl == null || clientId == null) {
+                    throw HotCrmException.invalid("A Salesforce connection needs --login-url URL and --client-id ID (for a Data"
+                            + " Export's ZIP files: hotcrm migrate connect salesforce-export NAME --file WE_…_1.ZIP).");
+                }
                 Map<String, String> s = new LinkedHashMap<>();
                 s.put("loginUrl", loginUrl);
                 s.put("clientId", clientId);
@@ -127,6 +144,37 @@ final class MigrateCommand {
                 }
                 var org = parent.migrations().connect(parent.cli.actor(), name, kind, s, !noCheck);
                 parent.cli.out.println("Saved the connection " + name + " (" + kind + ", " + loginUrl + ").");
+                org.ifPresent(o -> printOrg(parent.cli, o));
+                parent.cli.out.println("Next: hotcrm migrate plan " + name + " --output plan.json");
+                return 0;
+            });
+        }
+
+        /** A Data Export: each ZIP file uploaded as the user's, then the connection made of them. */
+        private Integer export() throws Exception {
+            return parent.guarded(() -> {
+                if (files.isEmpty()) {
+                    throw HotCrmException.invalid("Give the export's ZIP files: --file WE_…_1.ZIP --file WE_…_2.ZIP (every part the"
+                            + " Data Export page offers).");
+                }
+                List<String> uploads = new ArrayList<>();
+                for (Path f : files) {
+                    if (!Files.isRegularFile(f)) {
+                        throw HotCrmException.invalid("There is no file " + f + ".");
+                    }
+                    try (java.io.InputStream in = Files.newInputStream(f)) {
+                        uploads.add(parent.cli.platform().importer().upload(parent.cli.actor(), f.getFileName().toString(), in,
+                                Long.MAX_VALUE).id().toString());
+                    }
+                }
+                Map<String, String> s = new LinkedHashMap<>();
+                s.put("files", String.join(",", uploads));
+                if (encoding != null) {
+                    s.put("encoding", encoding);
+                }
+                var org = parent.migrations().connect(parent.cli.actor(), name, "salesforce-export", s, true);
+                parent.cli.out.println("Saved the connection " + name + " (salesforce-export, " + files.size() + " ZIP file"
+                        + (files.size() == 1 ? "" : "s") + ").");
                 org.ifPresent(o -> printOrg(parent.cli, o));
                 parent.cli.out.println("Next: hotcrm migrate plan " + name + " --output plan.json");
                 return 0;

@@ -70,4 +70,29 @@ class MigrateCliTest {
             assertThat(cli.run(data, env, "migrate", "--help")).isZero();
         }
     }
+
+    @Test
+    void aDataExportsZipFilesAreMigratedFromTheCommandLine() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, String> env = Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY);
+        Path data = dir.resolve("data");
+        CliRun cli = new CliRun();
+        java.util.List<Path> zips;
+        try (FakeSalesforce sf = new FakeSalesforce(1)) {
+            zips = io.hotcrm.testing.DataExport.write(sf, Files.createDirectories(dir.resolve("export")), StandardCharsets.ISO_8859_1, 2);
+        }
+        assertThat(cli.run(data, env, "migrate", "connect", "salesforce-export", "acme-zip", "--file", zips.get(0).toString(),
+                "--file", zips.get(1).toString(), "--encoding", "ISO-8859-1")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("2 ZIP files", "Salesforce Data Export of 00DRz0000000001AAA", "Currency:  EUR");
+        Path planFile = dir.resolve("zip-plan.json");
+        assertThat(cli.run(data, env, "migrate", "plan", "acme-zip", "--output", planFile.toString())).as(cli.err()).isZero();
+        MigrationPlan plan = MigrationPlan.parse(Files.readString(planFile), "test");
+        Files.writeString(planFile, PlanReview.settle(plan, Catalogue.standard()).toJson(), StandardCharsets.UTF_8);
+        assertThat(cli.run(data, env, "migrate", "run", "acme-zip", "--plan", planFile.toString(), "--json")).as(cli.out() + cli.err())
+                .isZero();
+        JsonNode run = json.readTree(cli.out());
+        assertThat(run.path("reconcile").path("objects").size()).isGreaterThan(10);
+        assertThat(cli.run(data, env, "migrate", "connect", "salesforce-export", "nothing")).isEqualTo(2);
+        assertThat(cli.err()).contains("--file");
+    }
 }
