@@ -145,7 +145,7 @@ public final class Migrations {
                     upload = UUID.fromString(id.strip());
                 } catch (IllegalArgumentException e) {
                     throw HotCrmException.invalid("\"" + id.strip() + "\" is not an upload id: upload the file first"
-                            + " (POST /api/v1/uploads) and give the id it returns.");
+                            + " (POST /api/v1/imports/files) and give the id it returns.");
                 }
                 Uploaded u = importer.uploaded(p, upload);
                 String key = FileStore.key("migrations", name, u.name());

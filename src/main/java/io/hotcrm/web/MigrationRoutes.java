@@ -51,13 +51,22 @@ final class MigrationRoutes {
         r.post("/api/v1/migrations/{name}/reconcile", ctx -> ctx.json(migrations.reconcile(auth.require(ctx), ctx.pathParam("name"))));
     }
 
-    /** {@code {"name", "kind", "settings": {…}, "check": true}} → 201 with the migration and the org it reaches. */
+    /**
+     * {@code {"name", "kind", "settings": {…}, "check": true}} → 201 with the migration and the org it reaches. A setting
+     * given as an array (a Data Export's {@code "files": [fileId, …]}, uploaded with {@code POST /api/v1/imports/files})
+     * is its values joined by commas.
+     */
     private void connect(Context ctx) {
         Principal p = auth.require(ctx);
         JsonNode b = Json.object(ctx);
         String name = b.path("name").asText(null);
         Map<String, String> settings = new LinkedHashMap<>();
-        b.path("settings").properties().forEach(e -> settings.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        b.path("settings").properties().forEach(e -> {
+            JsonNode v = e.getValue();
+            java.util.List<String> values = new java.util.ArrayList<>();
+            v.forEach(x -> values.add(x.asText()));
+            settings.put(e.getKey(), v.isNull() ? null : v.isArray() ? String.join(",", values) : v.asText());
+        });
         var org = migrations.connect(p, name, b.path("kind").asText("salesforce"), settings, b.path("check").asBoolean(true));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("migration", migrations.show(p, name));

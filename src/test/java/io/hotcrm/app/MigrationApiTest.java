@@ -17,7 +17,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,5 +136,34 @@ class MigrationApiTest {
         assertThat(contacts).isZero();
         r = send(token, "POST", "/api/v1/migrations/runs/" + runId + "/undo", null);
         assertThat(r.statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void aDataExportIsUploadedAndConnectedOverRest() throws Exception {
+        List<Path> zips = io.hotcrm.testing.DataExport.write(sf, Files.createDirectories(data.resolve("export")), StandardCharsets.UTF_8, 2);
+        List<String> ids = new java.util.ArrayList<>();
+        for (Path zip : zips) {
+            HttpResponse<String> up = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.port()
+                    + "/api/v1/imports/files?name=" + zip.getFileName())).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofFile(zip)).build(),
+                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+            ids.add(JSON.readTree(up.body()).path("fileId").asText());
+        }
+        ObjectNode body = JSON.createObjectNode().put("name", "acme-zip").put("kind", "salesforce-export");
+        ids.forEach(body.putObject("settings").putArray("files")::add);
+        HttpResponse<String> r = send(salesToken, "POST", "/api/v1/migrations", body.toString());
+        assertThat(r.statusCode()).isEqualTo(403);
+        r = send(token, "POST", "/api/v1/migrations", body.toString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(JSON.readTree(r.body()).path("org").path("currency").asText()).isEqualTo("EUR");
+        // another user's upload is not taken
+        ObjectNode theirs = JSON.createObjectNode().put("name", "not-mine").put("kind", "salesforce-export");
+        theirs.putObject("settings").put("files", ids.get(0));
+        r = send(salesToken, "POST", "/api/v1/migrations", theirs.toString());
+        assertThat(r.statusCode()).isIn(403, 404);
+        r = send(token, "POST", "/api/v1/migrations/acme-zip/plan", "{}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("\"Account\"", "\"QuoteLineItem\"");
     }
 }
