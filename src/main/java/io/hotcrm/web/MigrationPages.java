@@ -40,8 +40,14 @@ public final class MigrationPages {
     private final Schema schema;
     private final Security security;
 
-    MigrationPages(Auth auth, Migrations migrations, Schema schema, Security security) {
+    private final io.hotcrm.importing.Importer importer;
+    private final long maxUpload;
+
+    MigrationPages(Auth auth, Migrations migrations, Schema schema, Security security, io.hotcrm.importing.Importer importer,
+                   long maxUpload) {
         this.auth = auth;
+        this.importer = importer;
+        this.maxUpload = maxUpload;
         this.migrations = migrations;
         this.schema = schema;
         this.security = security;
@@ -58,6 +64,7 @@ public final class MigrationPages {
     void register(RoutesConfig r) {
         r.get("/setup/data/migrate", this::list);
         r.post("/setup/data/migrate", this::connect);
+        r.post("/setup/data/migrate/export", this::connectExport);
         r.get("/setup/data/migrate/{name}", this::show);
         r.post("/setup/data/migrate/{name}/authorize", ctx -> {
             Principal p = auth.require(ctx);
@@ -103,6 +110,35 @@ public final class MigrationPages {
         try {
             migrations.connect(p, name, "salesforce", settings, false);
             ctx.redirect(migrations.authorizeUrl(p, name, callbackUrl(ctx)));
+        } catch (HotCrmException e) {
+            Sessions.Session s = auth.session(ctx).orElseThrow();
+            ConsoleRoutes.render(ctx, "migrations.jte", ConsoleRoutes.model("name", p.name(), "csrf", s.csrfToken(),
+                    "migrations", migrations.list(p), "notice", null, "error", e.getMessage()));
+        }
+    }
+
+    /** The Data Export form: the export's ZIP files uploaded as the admin's, then connected (no sign-in). */
+    private void connectExport(Context ctx) {
+        Principal p = auth.require(ctx);
+        String name = Optional.ofNullable(ctx.formParam("migration")).orElse("").strip();
+        try {
+            List<io.javalin.http.UploadedFile> zips = ctx.uploadedFiles("zips").stream().filter(f -> f.size() > 0).toList();
+            if (zips.isEmpty()) {
+                throw HotCrmException.invalid("Choose the export's ZIP files (every part the Data Export page offers).");
+            }
+            List<String> ids = new java.util.ArrayList<>();
+            for (io.javalin.http.UploadedFile f : zips) {
+                ids.add(importer.upload(p, f.filename(), f.content(), maxUpload).id().toString());
+            }
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("files", String.join(",", ids));
+            String encoding = ctx.formParam("encoding");
+            if (encoding != null && !encoding.isBlank() && !encoding.equals("auto")) {
+                settings.put("encoding", encoding);
+            }
+            SourceOrg org = migrations.connect(p, name, "salesforce-export", settings, true).orElseThrow();
+            ctx.redirect("/setup/data/migrate/" + ConsoleRoutes.enc(name) + "?notice=" + ConsoleRoutes.enc("Read " + org.name()
+                    + " from " + zips.size() + " ZIP file" + (zips.size() == 1 ? "" : "s") + "."));
         } catch (HotCrmException e) {
             Sessions.Session s = auth.session(ctx).orElseThrow();
             ConsoleRoutes.render(ctx, "migrations.jte", ConsoleRoutes.model("name", p.name(), "csrf", s.csrfToken(),

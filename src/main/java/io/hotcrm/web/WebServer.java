@@ -71,7 +71,7 @@ public final class WebServer {
             wizard.register(cfg.routes);
             recordPages.register(cfg.routes);
             schedulePages.register(cfg.routes);
-            new MigrationPages(auth, f.migrations(), f.schema(), f.security()).register(cfg.routes);
+            new MigrationPages(auth, f.migrations(), f.schema(), f.security(), f.importer(), f.maxUploadBytes()).register(cfg.routes);
             securityPages.register(cfg.routes);
             new NoticePages(auth, f.notifier()).register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);

@@ -106,4 +106,20 @@ class MigrationConsoleTest {
         assertThat(page.locator("#reconcile-summary")).containsText("No gap");
         page.context().close();
     }
+
+    @Test
+    void anAdminUploadsADataExportsZipFilesAndGetsAPlan() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("hotcrm-console-export");
+        java.util.List<java.nio.file.Path> zips = io.hotcrm.testing.DataExport.write(sf, dir, java.nio.charset.StandardCharsets.UTF_8, 2);
+        Page page = ConsoleTest.signIn(chromium, base, "admin@example.com", "a long console password", 900);
+        page.navigate(base + "/setup/data/migrate");
+        page.getByLabel("Name of the migration from the export").fill("acme-export");
+        page.getByLabel("The export's ZIP files").setInputFiles(zips.toArray(java.nio.file.Path[]::new));
+        ConsoleTest.shot(page, "migrate-export");
+        page.locator("#connect-export").click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("from 2 ZIP files");
+        page.locator("#make-plan").click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Review the plan of acme-export"))).isVisible();
+        page.context().close();
+    }
 }
