@@ -129,10 +129,12 @@ public final class Migrations {
 
     /**
      * The settings with the uploads a file setting names replaced by the keys of copies kept for the connection
-     * ({@code migrations/NAME/FILE}); only the user's own uploads are taken.
+     * ({@code migrations/NAME/UPLOAD/FILE}); only the user's own uploads are taken. Files that a connection of the name
+     * already had stay as {@code SETTING + "Before"} (a newer export's deletions are what the older one had more).
      */
     private Map<String, String> keepFiles(Principal p, String name, SourceKind k, Map<String, String> settings) {
         Map<String, String> out = new LinkedHashMap<>(settings);
+        Optional<Connections.Stored> before = k.fileSettings().isEmpty() ? Optional.empty() : connections.find(name);
         for (String setting : k.fileSettings()) {
             String ids = settings.get(setting);
             if (ids == null || ids.isBlank()) {
@@ -148,7 +150,7 @@ public final class Migrations {
                             + " (POST /api/v1/imports/files) and give the id it returns.");
                 }
                 Uploaded u = importer.uploaded(p, upload);
-                String key = FileStore.key("migrations", name, u.name());
+                String key = FileStore.key("migrations", name, upload.toString(), u.name());
                 try (InputStream in = importer.openUpload(p, upload)) {
                     files.put(key, in);
                 } catch (IOException e) {
@@ -157,6 +159,7 @@ public final class Migrations {
                 keys.add(key);
             }
             out.put(setting, String.join(",", keys));
+            before.map(b -> b.settings().get(setting)).filter(v -> !v.isBlank()).ifPresent(v -> out.put(setting + "Before", v));
         }
         return out;
     }

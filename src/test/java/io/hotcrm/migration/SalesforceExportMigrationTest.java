@@ -146,9 +146,44 @@ class SalesforceExportMigrationTest {
         }
 
         @Test
+        @Order(6)
+        void aNewerExportBringsChangesAndDeletionsAcrossAsADelta() throws Exception {
+            String changed = (String) sf.live("Contact").get(3).get("Id");
+            String deleted = (String) sf.live("Contact").get(4).get("Id");
+            sf.update("Contact", changed, "Title", "Chief Happiness Officer");
+            sf.delete("Contact", deleted);
+            Map<String, Object> lead = new java.util.LinkedHashMap<>();
+            lead.put("LastName", "Neu");
+            lead.put("Company", "Neukunde AG");
+            lead.put("Status", sf.live("Lead").get(0).get("Status"));
+            lead.put("OwnerId", sf.live("User").get(0).get("Id"));
+            sf.insert("Lead", lead);
+            List<String> uploads = new ArrayList<>();
+            for (Path zip : DataExport.write(sf, Files.createTempDirectory("hotcrm-export-newer"), charset, 2)) {
+                try (InputStream in = Files.newInputStream(zip)) {
+                    uploads.add(t.importer.upload(t.admin, zip.getFileName().toString(), in, Long.MAX_VALUE).id().toString());
+                }
+            }
+            migrations.connect(t.admin, "acme-export", SalesforceExportKind.KIND, Map.of(SalesforceExportKind.FILES,
+                    String.join(",", uploads)), true);
+            RunSummary s = migrations.get(t.admin, migrations.start(t.admin, "acme-export", Migrations.DELTA, null,
+                    Work.Run.here(null)).id());
+            assertThat(s.failed()).as(s.steps().toString()).isZero();
+            assertThat(s.reconcile().objects()).allSatisfy(o -> assertThat(o.gap()).as(o.source() + " " + o.missing()).isZero());
+            assertThat(count("contact")).isEqualTo(sf.live("Contact").size());
+            assertThat(count("lead")).isEqualTo(sf.live("Lead").size());
+            String title = t.db.jdbi().withHandle(h -> h.createQuery("select title from obj_contact where external_id = :x")
+                    .bind("x", changed).mapTo(String.class).one());
+            assertThat(title).isEqualTo("Chief Happiness Officer");
+            long binned = t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from obj_contact where external_id = :x"
+                    + " and deleted_at is not null").bind("x", deleted).mapTo(Long.class).one());
+            assertThat(binned).isEqualTo(1);
+        }
+
+        @Test
         @Order(5)
         void whatADescribeWouldSayIsReadFromTheValues() {
-            String keys = String.join(",", zips.stream().map(z -> io.hotcrm.files.FileStore.key("migrations", "acme-export", z)).toList());
+            String keys = migrations.show(t.admin, "acme-export").settings().get(SalesforceExportKind.FILES);
             try (CrmSource s = new SalesforceExportKind(t.files).open(Map.of(SalesforceExportKind.FILES, keys),
                     SourceKind.SettingsSaver.NONE)) {
                 SourceObject opp = s.describe("Opportunity");

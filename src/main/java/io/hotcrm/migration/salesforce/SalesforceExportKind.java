@@ -20,6 +20,8 @@ public final class SalesforceExportKind implements SourceKind {
     /** The export's ZIP files: upload ids when connecting, the kept copies' file store keys after. */
     public static final String FILES = "files";
     public static final String ENCODING = "encoding";
+    /** The export the connection read before this one (kept when a newer export is connected): what it had more was deleted. */
+    public static final String FILES_BEFORE = FILES + "Before";
 
     private final FileStore files;
 
@@ -54,18 +56,29 @@ public final class SalesforceExportKind implements SourceKind {
     @Override
     public CrmSource open(Map<String, String> settings, SettingsSaver saver) {
         check(settings);
+        ExportArchive archive = archive(settings.get(FILES), settings.get(ENCODING));
+        String before = settings.get(FILES_BEFORE);
+        try {
+            return new SalesforceExportSource(archive, before == null || before.isBlank() ? null : archive(before, settings.get(ENCODING)));
+        } catch (RuntimeException e) {
+            archive.close();
+            throw e;
+        }
+    }
+
+    /** The ZIP files of the keys (comma-separated) as one export. */
+    private ExportArchive archive(String keys, String encoding) {
         List<FileStore.LocalCopy> copies = new ArrayList<>();
         List<Path> paths = new ArrayList<>();
         List<String> names = new ArrayList<>();
         try {
-            for (String key : settings.get(FILES).split(",")) {
+            for (String key : keys.split(",")) {
                 FileStore.LocalCopy c = files.local(key.strip());
                 copies.add(c);
                 paths.add(c.path());
                 names.add(key.substring(key.lastIndexOf('/') + 1).strip());
             }
-            ExportArchive archive = new ExportArchive(paths, names, ExportArchive.encoding(settings.get(ENCODING)), copies);
-            return new SalesforceExportSource(archive);
+            return new ExportArchive(paths, names, ExportArchive.encoding(encoding), copies);
         } catch (RuntimeException e) {
             copies.forEach(FileStore.LocalCopy::close);
             throw e;

@@ -49,13 +49,16 @@ final class SalesforceExportSource implements CrmSource {
     private static final int PICKLIST_VALUES = 30;
 
     private final ExportArchive archive;
+    /** The export read before this one, or null. */
+    private final SalesforceExportSource before;
     private final Map<String, SourceObject> described = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, String> prefixes;
     private final Map<String, Map<String, String>> parents = new java.util.concurrent.ConcurrentHashMap<>();
     private Instant highWater;
 
-    SalesforceExportSource(ExportArchive archive) {
+    SalesforceExportSource(ExportArchive archive, ExportArchive before) {
         this.archive = archive;
+        this.before = before == null ? null : new SalesforceExportSource(before, null);
         Map<String, String> p = new HashMap<>();
         for (String o : archive.objects()) {
             String first = firstId(o);
@@ -239,13 +242,26 @@ final class SalesforceExportSource implements CrmSource {
         return out;
     }
 
+    /**
+     * Records deleted since the export read before: those it had that this one has not, and those this one marks
+     * deleted. Without an earlier export only the marked ones are known, so the answer says it is not complete.
+     */
     @Override
     public Deletions deletedSince(String object, Instant since) {
-        // an export holds what the org held that day; records it marks deleted are the recycle bin's, others are gone
-        // without a trace: only a full reconcile against the newer export finds them
-        List<String> ids = new ArrayList<>();
-        rows(object, r -> "true".equals(r.get("IsDeleted")), r -> ids.add(r.get("Id")), Long.MAX_VALUE, true);
-        return new Deletions(ids, false, null);
+        Set<String> ids = new java.util.TreeSet<>();
+        Set<String> here = new HashSet<>();
+        rows(object, r -> true, r -> {
+            if ("true".equalsIgnoreCase(r.get("IsDeleted"))) {
+                ids.add(r.get("Id"));
+            } else {
+                here.add(r.get("Id"));
+            }
+        }, Long.MAX_VALUE, true);
+        if (before == null || !before.archive.has(object)) {
+            return new Deletions(new ArrayList<>(ids), false, null);
+        }
+        before.rows(object, r -> !here.contains(r.get("Id")), r -> ids.add(r.get("Id")), Long.MAX_VALUE);
+        return new Deletions(new ArrayList<>(ids), true, null);
     }
 
     @Override
@@ -284,6 +300,9 @@ final class SalesforceExportSource implements CrmSource {
     @Override
     public void close() {
         archive.close();
+        if (before != null) {
+            before.close();
+        }
     }
 
     // ------------------------------------------------------------------ rows and values
