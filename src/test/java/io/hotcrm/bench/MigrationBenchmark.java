@@ -66,6 +66,11 @@ public final class MigrationBenchmark {
         // printed): it takes the cycles HotCRM leaves, as a remote org costs HotCRM's machine none
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx4g", "-cp", System.getProperty("java.class.path"), FakeSalesforce.class.getName(), Integer.toString(scale), "2000"));
+        // -Dbench.source=export: the same org from its Data Export's ZIP files instead of the API
+        boolean export = "export".equalsIgnoreCase(System.getProperty("bench.source", "api"));
+        if (export) {
+            command.add(BenchFiles.tempDir("hotcrm-bench-export").toString());
+        }
         if (Files.isExecutable(Path.of("/usr/bin/nice"))) {
             command.addAll(0, List.of("/usr/bin/nice", "-n", "19"));
         }
@@ -77,7 +82,8 @@ public final class MigrationBenchmark {
                     "OpportunityLineItem", "Quote", "QuoteLineItem", "CampaignMember", "Contract", "Case", "Task", "Event", "Note",
                     "ContentNote", "Attachment", "ContentVersion")
                     .mapToLong(o -> sf.path("records").path(o).asLong()).sum();
-            System.out.printf("Migration benchmark: a generated org of %,d records (scale %d), %s; heap limit %d MB%n", records, scale,
+            System.out.printf("Migration benchmark: a generated org of %,d records (scale %d) %s, %s; heap limit %d MB%n", records, scale,
+                    export ? "from its Data Export's ZIP files" : "over the API",
                     dialect == Dialect.H2 ? "H2" : "PostgreSQL", Runtime.getRuntime().maxMemory() / 1024 / 1024);
             Map<String, String> settings = new LinkedHashMap<>();
             settings.put(SalesforceKind.LOGIN_URL, sf.path("url").asText());
@@ -103,7 +109,18 @@ public final class MigrationBenchmark {
                 RunSummary run;
                 MigrationPlan plan;
                 try (TestPlatform t = new TestPlatform(dialect)) {
-                    t.migrations.connect(t.admin, "bench", "salesforce", settings, true);
+                    if (export) {
+                        List<String> uploads = new java.util.ArrayList<>();
+                        for (JsonNode zip : sf.path("export")) {
+                            try (java.io.InputStream in = Files.newInputStream(Path.of(zip.asText()))) {
+                                uploads.add(t.importer.upload(t.admin, Path.of(zip.asText()).getFileName().toString(), in,
+                                        Long.MAX_VALUE).id().toString());
+                            }
+                        }
+                        t.migrations.connect(t.admin, "bench", "salesforce-export", Map.of("files", String.join(",", uploads)), true);
+                    } else {
+                        t.migrations.connect(t.admin, "bench", "salesforce", settings, true);
+                    }
                     plan = PlanReview.settle(t.migrations.plan(t.admin, "bench", java.util.Set.of(), null), t.schema.catalogue());
                     t.migrations.savePlan(t.admin, "bench", plan);
                     System.gc();

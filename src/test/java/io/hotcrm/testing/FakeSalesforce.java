@@ -124,8 +124,9 @@ public final class FakeSalesforce implements AutoCloseable {
 
     /**
      * The fake org in a process of its own (the migration benchmark's source, so its records and its work do not
-     * share the migrating JVM's heap): {@code FakeSalesforce SCALE PAGE_SIZE}. Prints one line of JSON (url, private
-     * key, live records per object) and serves until its standard input closes.
+     * share the migrating JVM's heap): {@code FakeSalesforce SCALE PAGE_SIZE [EXPORT_DIR]}. Prints one line of JSON
+     * (url, private key, live records per object, and the Data Export's ZIP files when a directory is given) and serves
+     * until its standard input closes.
      */
     public static void main(String[] args) throws IOException {
         try (FakeSalesforce sf = new FakeSalesforce(Integer.parseInt(args[0]))) {
@@ -134,6 +135,10 @@ public final class FakeSalesforce implements AutoCloseable {
             ObjectNode counts = hello.putObject("records");
             for (String object : sf.data.keySet()) {
                 counts.put(object, sf.live(object).size());
+            }
+            if (args.length > 2) {
+                com.fasterxml.jackson.databind.node.ArrayNode zips = hello.putArray("export");
+                DataExport.write(sf, java.nio.file.Path.of(args[2]), StandardCharsets.UTF_8, 2).forEach(z -> zips.add(z.toString()));
             }
             System.out.println(hello);
             System.out.flush();
