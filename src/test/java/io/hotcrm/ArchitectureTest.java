@@ -98,6 +98,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theMigrationEngineKnowsNoSource() {
+        // sources (Salesforce's API, its Data Export, HubSpot) plug in behind CrmSource and SourceKind; the engine names none
+        noClasses().that().resideInAPackage("io.hotcrm.migration").should().dependOnClassesThat()
+                .resideInAPackage("io.hotcrm.migration.*..").check(CLASSES);
+    }
+
+    @Test
     void theEdgesUseTheStoreOnlyThroughItsFrontDoors() {
         noClasses().that().resideInAnyPackage("io.hotcrm.web..", "io.hotcrm.cli..")
                 .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe("store internals",
