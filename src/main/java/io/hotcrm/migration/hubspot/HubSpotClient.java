@@ -1,0 +1,171 @@
+package io.hotcrm.migration.hubspot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * HubSpot's CRM API over HTTP, as a migration reads it: every call with the portal's access token (a private app's,
+ * or an OAuth one refreshed before it expires and once more on 401 {@code EXPIRED_AUTHENTICATION}); 429s wait for the
+ * ten-second window to roll (HubSpot sends no {@code Retry-After}), 5xx are retried with back-off, and the daily
+ * limit stops the run with when to go on. List endpoints are paged with their opaque {@code after} cursors.
+ */
+final class HubSpotClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final int ATTEMPTS = 6;
+
+    private final String baseUrl;
+    private final HubSpotAuth auth;
+    private final long retryBaseMillis;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+
+    HubSpotClient(String baseUrl, HubSpotAuth auth, long retryBaseMillis) {
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.auth = auth;
+        this.retryBaseMillis = retryBaseMillis;
+    }
+
+    /** Calls made (each counts against the portal's limits). */
+    int calls() {
+        return calls.get();
+    }
+
+    JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    /** A POST with a JSON body; a 207 (a batch with some records in error) is an answer like a 200. */
+    JsonNode post(String path, String json) {
+        return send("POST", path, json);
+    }
+
+    /**
+     * Every page of a list endpoint ({@code /crm/v3/objects/contacts?limit=100&properties=…}), each result to
+     * {@code each}, following {@code paging.next.after} until a page has none. Returns the results read.
+     */
+    long list(String path, Consumer<JsonNode> each) {
+        String after = null;
+        long n = 0;
+        do {
+            JsonNode page = get(path + (path.contains("?") ? "&" : "?") + (after == null ? "" : "after="
+                    + URLEncoder.encode(after, StandardCharsets.UTF_8)));
+            for (JsonNode r : page.path("results")) {
+                each.accept(r);
+                n++;
+            }
+            JsonNode next = page.path("paging").path("next").path("after");
+            after = next.isMissingNode() || next.isNull() || next.asText().isEmpty() ? null : next.asText();
+        } while (after != null);
+        return n;
+    }
+
+    private JsonNode send(String method, String path, String body) {
+        boolean refreshed = false;
+        for (int attempt = 1; ; attempt++) {
+            String token = auth.accessToken();
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofMinutes(2))
+                    .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+            if (body != null) {
+                b.header("Content-Type", "application/json");
+            }
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> r;
+            try {
+                calls.incrementAndGet();
+                r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                if (attempt < ATTEMPTS) {
+                    pause(retryBaseMillis * (1L << (attempt - 1)));
+                    continue;
+                }
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "HubSpot at " + baseUrl + " cannot be reached: " + e.getMessage()
+                        + ". Check the network and run the migration again; it goes on where it stopped.", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "Stopped while waiting for HubSpot.", e);
+            }
+            int status = r.statusCode();
+            if (status >= 200 && status < 300) {
+                return read(r.body());
+            }
+            JsonNode error = readQuietly(r.body());
+            String category = error.path("category").asText(error.path("errorType").asText(""));
+            if (status == 401 && !refreshed && auth.canRefresh()) {
+                // the access token expired (or was revoked): one new one, then the same call once more
+                refreshed = true;
+                auth.refresh(token);
+                attempt--;
+                continue;
+            }
+            if (status == 429) {
+                String policy = error.path("policyName").asText("");
+                if (policy.equals("DAILY")) {
+                    throw new HubSpotException(status, "RATE_LIMITS", "HubSpot refuses more API calls today (the portal's daily"
+                            + " limit is used up). Run the migration again tomorrow — it goes on where it stopped.");
+                }
+                if (attempt < ATTEMPTS) {
+                    // the ten-second window rolls: wait for it, a little longer each time
+                    long window = r.headers().firstValue("X-HubSpot-RateLimit-Interval-Milliseconds").map(Long::parseLong)
+                            .orElse(10_000L);
+                    pause(Math.min(window, retryBaseMillis * (1L << (attempt - 1))));
+                    continue;
+                }
+            }
+            if (status >= 500 && attempt < ATTEMPTS) {
+                pause(retryBaseMillis * (1L << (attempt - 1)));
+                continue;
+            }
+            throw new HubSpotException(status, category, message(status, category, error));
+        }
+    }
+
+    private static String message(int status, String category, JsonNode error) {
+        String text = error.path("message").asText("HTTP " + status);
+        if (status == 401) {
+            return "HubSpot refused the token (" + text + "): give a valid private app token, or connect again.";
+        }
+        if (status == 403 && category.equals("MISSING_SCOPES")) {
+            JsonNode scopes = error.path("errors").path(0).path("context").path("requiredGranularScopes");
+            return "HubSpot says the token lacks scopes" + (scopes.isArray() && !scopes.isEmpty() ? " " + scopes : "") + ": add them"
+                    + " to the private app (or the OAuth app's scopes) and connect again.";
+        }
+        return "HubSpot answered " + status + (category.isEmpty() ? "" : " " + category) + ": " + text;
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (IOException e) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "HubSpot's answer could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode readQuietly(String body) {
+        try {
+            return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.createObjectNode().put("message", body.length() > 300 ? body.substring(0, 300) + "…" : body);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(Math.min(60_000, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Stopped while waiting to retry a HubSpot call.", e);
+        }
+    }
+}

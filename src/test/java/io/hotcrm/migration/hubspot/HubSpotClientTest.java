@@ -1,0 +1,88 @@
+package io.hotcrm.migration.hubspot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hotcrm.migration.SourceKind;
+import io.hotcrm.testing.FakeHubSpot;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** HubSpot's API as the migration calls it, against the fake portal: paging, tokens, rate limits, errors. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HubSpotClientTest {
+    final FakeHubSpot hs = new FakeHubSpot();
+
+    HubSpotClientTest() {
+        hs.generate("contacts", 250);
+    }
+
+    @AfterAll
+    void stop() {
+        hs.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        hs.failNext(0, 200, null);
+    }
+
+    HubSpotClient privateApp() {
+        return new HubSpotClient(hs.url(), HubSpotAuth.privateApp(FakeHubSpot.PRIVATE_TOKEN), 1);
+    }
+
+    @Test
+    void listsEveryRecordOnceFollowingTheOpaqueCursors() {
+        List<JsonNode> read = new ArrayList<>();
+        long n = privateApp().list("/crm/v3/objects/contacts?limit=100&properties=email,createdate", read::add);
+        assertThat(n).isEqualTo(250);
+        Set<String> ids = new HashSet<>();
+        read.forEach(r -> assertThat(ids.add(r.path("id").asText())).as("read twice: " + r.path("id")).isTrue());
+        assertThat(read.get(7).path("properties").path("email").asText()).isEqualTo("person7@example.com");
+        assertThat(hs.hits("/crm/v3/objects/contacts")).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void theTenSecondWindowIsWaitedOutAndBadGatewaysRetriedButTheDailyLimitStopsTheRun() {
+        HubSpotClient c = privateApp();
+        hs.failNext(2, 429, "TEN_SECONDLY_ROLLING");
+        assertThat(c.get("/account-info/v3/details").path("portalId").asLong()).isEqualTo(12345678);
+        hs.failNext(2, 502, null);
+        assertThat(c.get("/account-info/v3/details").path("timeZone").asText()).isEqualTo("US/Eastern");
+        hs.failNext(1, 429, "DAILY");
+        assertThatThrownBy(() -> c.get("/account-info/v3/details")).hasMessageContaining("daily limit")
+                .hasMessageContaining("goes on where it stopped");
+    }
+
+    @Test
+    void anExpiredOAuthTokenIsRenewedOnceWithTheRefreshToken() {
+        List<Map<String, String>> saved = new ArrayList<>();
+        HubSpotClient c = new HubSpotClient(hs.url(), HubSpotAuth.oauth(hs.url(), FakeHubSpot.CLIENT_ID, FakeHubSpot.CLIENT_SECRET,
+                FakeHubSpot.REFRESH_TOKEN, saved::add), 1);
+        assertThat(c.get("/account-info/v3/details").path("companyCurrency").asText()).isEqualTo("USD");
+        int renewals = hs.hits("/oauth/v1/token");
+        hs.expireTokens();
+        assertThat(c.get("/account-info/v3/details").path("dataHostingLocation").asText()).isEqualTo("na1");
+        assertThat(hs.hits("/oauth/v1/token")).isEqualTo(renewals + 1);
+        assertThat(saved).as("HubSpot's refresh tokens do not rotate: nothing new to keep").isEmpty();
+        HubSpotClient wrong = new HubSpotClient(hs.url(), HubSpotAuth.oauth(hs.url(), FakeHubSpot.CLIENT_ID, FakeHubSpot.CLIENT_SECRET,
+                "revoked", SourceKind.SettingsSaver.NONE), 1);
+        assertThatThrownBy(() -> wrong.get("/account-info/v3/details")).hasMessageContaining("BAD_REFRESH_TOKEN")
+                .hasMessageContaining("connect the portal again");
+    }
+
+    @Test
+    void aWrongPrivateTokenSaysWhatToDo() {
+        HubSpotClient c = new HubSpotClient(hs.url(), HubSpotAuth.privateApp("pat-na1-wrong"), 1);
+        assertThatThrownBy(() -> c.get("/account-info/v3/details")).hasMessageContaining("refused the token")
+                .hasMessageContaining("private app token");
+    }
+}
