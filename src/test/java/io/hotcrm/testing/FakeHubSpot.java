@@ -36,6 +36,7 @@ public final class FakeHubSpot implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<String, List<Map<String, String>>> objects = new ConcurrentHashMap<>();
+    private final List<ObjectNode> owners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Set<String> tokens = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private volatile int failNext;
@@ -73,6 +74,17 @@ public final class FakeHubSpot implements AutoCloseable {
             r.put("email", type.equals("contacts") ? "person" + list.size() + "@example.com" : null);
             list.add(r);
         }
+    }
+
+    /** Adds an owner (a person or a queue); archived ones are users deactivated in HubSpot. Returns its owner id. */
+    public String owner(String email, String first, String last, String type, boolean archived) {
+        String id = Long.toString(41_629_779L + owners.size() * 7L);
+        ObjectNode o = JSON.createObjectNode().put("id", id).put("email", email).put("type", type).put("firstName", first)
+                .put("lastName", last).put("userId", 9_586_504L + owners.size()).put("userIdIncludingInactive", 9_586_504L + owners.size())
+                .put("createdAt", "2023-01-01T00:00:00Z").put("updatedAt", "2024-01-01T00:00:00Z").put("archived", archived);
+        o.putArray("teams");
+        owners.add(o);
+        return id;
     }
 
     /** The next {@code n} data calls fail: 429 of the policy ({@code TEN_SECONDLY_ROLLING}, {@code DAILY}), or 502. */
@@ -126,6 +138,8 @@ public final class FakeHubSpot implements AutoCloseable {
             x.getResponseHeaders().add("X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
             if (path.equals("/account-info/v3/details")) {
                 send(x, 200, fixture("amp-labs/test/post-auth/account-info.json"));
+            } else if (path.equals("/crm/v3/owners") || path.equals("/crm/v3/owners/")) {
+                owners(x, q);
             } else if (path.matches("/crm/v3/objects/[a-z_]+")) {
                 list(x, path.substring("/crm/v3/objects/".length()), q);
             } else {
@@ -176,6 +190,22 @@ public final class FakeHubSpot implements AutoCloseable {
             String next = all.get(end - 1).get("hs_object_id");
             page.putObject("paging").putObject("next").put("after", next).put("link", url() + "/crm/v3/objects/" + type
                     + "?after=" + next + "&limit=" + limit);
+        }
+        send(x, 200, page.toString());
+    }
+
+    /** Owners, active or (with {@code archived=true}) archived only, {@code limit} per page, paged by position. */
+    private void owners(HttpExchange x, Map<String, String> q) throws IOException {
+        boolean archived = Boolean.parseBoolean(q.getOrDefault("archived", "false"));
+        List<ObjectNode> wanted = owners.stream().filter(o -> o.path("archived").asBoolean() == archived).toList();
+        int limit = Math.min(500, Integer.parseInt(q.getOrDefault("limit", "100")));
+        int from = Integer.parseInt(q.getOrDefault("after", "0"));
+        ObjectNode page = JSON.createObjectNode();
+        ArrayNode results = page.putArray("results");
+        wanted.subList(Math.min(from, wanted.size()), Math.min(wanted.size(), from + limit)).forEach(results::add);
+        if (from + limit < wanted.size()) {
+            page.putObject("paging").putObject("next").put("after", Integer.toString(from + limit))
+                    .put("link", url() + "/crm/v3/owners?after=" + (from + limit));
         }
         send(x, 200, page.toString());
     }

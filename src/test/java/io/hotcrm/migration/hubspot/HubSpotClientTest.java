@@ -80,6 +80,20 @@ class HubSpotClientTest {
     }
 
     @Test
+    void ownersAreReadActiveAndArchivedAcrossPages() {
+        for (int i = 0; i < 150; i++) {
+            hs.owner("rep" + i + "@acme.example", "Rep", "Nummer " + i, "PERSON", i % 10 == 0);
+        }
+        hs.owner(null, null, null, "QUEUE", false);
+        List<HubSpotOwners.Owner> owners = HubSpotOwners.read(privateApp());
+        assertThat(owners).hasSize(151);
+        assertThat(owners).filteredOn(o -> !o.active() && !o.queue()).hasSize(15);
+        assertThat(owners).filteredOn(HubSpotOwners.Owner::queue).singleElement()
+                .satisfies(q -> assertThat(q.email()).isNull());
+        assertThat(owners.stream().map(HubSpotOwners.Owner::id).distinct()).hasSize(151);
+    }
+
+    @Test
     void aWrongPrivateTokenSaysWhatToDo() {
         HubSpotClient c = new HubSpotClient(hs.url(), HubSpotAuth.privateApp("pat-na1-wrong"), 1);
         assertThatThrownBy(() -> c.get("/account-info/v3/details")).hasMessageContaining("refused the token")
