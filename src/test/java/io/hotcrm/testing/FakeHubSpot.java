@@ -71,6 +71,7 @@ public final class FakeHubSpot implements AutoCloseable {
             String id = Long.toString(1000L + list.size() * 50L);
             r.put("hs_object_id", id);
             r.put("createdate", Instant.parse("2024-01-01T09:00:00.000Z").plusSeconds(86_400L * list.size()).toString());
+            r.put("lastmodifieddate", r.get("createdate"));
             r.put("email", type.equals("contacts") ? "person" + list.size() + "@example.com" : null);
             list.add(r);
         }
@@ -85,6 +86,20 @@ public final class FakeHubSpot implements AutoCloseable {
         o.putArray("teams");
         owners.add(o);
         return id;
+    }
+
+    /** Changes {@code count} records of the type from the {@code first}-th on at one instant (a bulk update). */
+    public void touch(String type, int first, int count, Instant at) {
+        List<Map<String, String>> list = objects.get(type);
+        for (int i = first; i < first + count && i < list.size(); i++) {
+            list.get(i).put("lastmodifieddate", at.toString());
+        }
+    }
+
+    /** How many records of the type were last changed in [from, until). */
+    public long changedBetween(String type, Instant from, Instant until) {
+        return objects.getOrDefault(type, List.of()).stream().map(r -> Instant.parse(r.get("lastmodifieddate")))
+                .filter(t -> !t.isBefore(from) && t.isBefore(until)).count();
     }
 
     /** The next {@code n} data calls fail: 429 of the policy ({@code TEN_SECONDLY_ROLLING}, {@code DAILY}), or 502. */
@@ -140,6 +155,8 @@ public final class FakeHubSpot implements AutoCloseable {
                 send(x, 200, fixture("amp-labs/test/post-auth/account-info.json"));
             } else if (path.equals("/crm/v3/owners") || path.equals("/crm/v3/owners/")) {
                 owners(x, q);
+            } else if (path.matches("/crm/v3/objects/[a-z_]+/search")) {
+                search(x, path.split("/")[4], JSON.readTree(x.getRequestBody()));
             } else if (path.matches("/crm/v3/objects/[a-z_]+")) {
                 list(x, path.substring("/crm/v3/objects/".length()), q);
             } else {
@@ -190,6 +207,58 @@ public final class FakeHubSpot implements AutoCloseable {
             String next = all.get(end - 1).get("hs_object_id");
             page.putObject("paging").putObject("next").put("after", next).put("link", url() + "/crm/v3/objects/" + type
                     + "?after=" + next + "&limit=" + limit);
+        }
+        send(x, 200, page.toString());
+    }
+
+    /**
+     * The search API as far as a delta uses it: one filter group of GTE/LT/GT filters (date-times as epoch milliseconds),
+     * one sort, {@code limit} at most 200, the offset in {@code after}, the total; and its cap — a page reaching past
+     * the 10,000th result is a 400.
+     */
+    private void search(HttpExchange x, String type, com.fasterxml.jackson.databind.JsonNode body) throws IOException {
+        List<Map<String, String>> rows = new ArrayList<>(objects.getOrDefault(type, List.of()));
+        for (com.fasterxml.jackson.databind.JsonNode f : body.path("filterGroups").path(0).path("filters")) {
+            String p = f.path("propertyName").asText();
+            String op = f.path("operator").asText();
+            long v = Long.parseLong(f.path("value").asText());
+            rows.removeIf(r -> {
+                long have = p.equals("hs_object_id") ? Long.parseLong(r.get(p)) : Instant.parse(r.get(p)).toEpochMilli();
+                return switch (op) {
+                    case "GTE" -> have < v;
+                    case "GT" -> have <= v;
+                    case "LT" -> have >= v;
+                    case "LTE" -> have > v;
+                    default -> throw new IllegalArgumentException("operator " + op);
+                };
+            });
+        }
+        String sort = body.path("sorts").path(0).path("propertyName").asText("hs_object_id");
+        rows.sort(java.util.Comparator.comparingLong((Map<String, String> r) -> sort.equals("hs_object_id")
+                ? Long.parseLong(r.get(sort)) : Instant.parse(r.get(sort)).toEpochMilli())
+                .thenComparingLong(r -> Long.parseLong(r.get("hs_object_id"))));
+        int limit = body.path("limit").asInt(10);
+        int from = body.hasNonNull("after") ? Integer.parseInt(body.get("after").asText()) : 0;
+        if (limit > 200) {
+            send(x, 400, error("limit must be at most 200", "VALIDATION_ERROR"));
+            return;
+        }
+        if (from + limit > 10_000) {
+            send(x, 400, error("There was a problem with the request.", "VALIDATION_ERROR"));
+            return;
+        }
+        ObjectNode page = JSON.createObjectNode().put("total", rows.size());
+        ArrayNode results = page.putArray("results");
+        int end = Math.min(rows.size(), from + limit);
+        for (Map<String, String> r : rows.subList(Math.min(from, rows.size()), end)) {
+            ObjectNode o = results.addObject().put("id", r.get("hs_object_id"));
+            ObjectNode props = o.putObject("properties");
+            body.path("properties").forEach(p -> props.put(p.asText(), r.get(p.asText())));
+            props.put("hs_object_id", r.get("hs_object_id"));
+            o.put("createdAt", r.get("createdate")).put("updatedAt", r.get("lastmodifieddate")).put("archived", false);
+        }
+        if (end < rows.size()) {
+            page.putObject("paging").putObject("next").put("after", Integer.toString(end));
         }
         send(x, 200, page.toString());
     }

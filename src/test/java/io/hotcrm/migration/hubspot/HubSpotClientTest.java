@@ -94,6 +94,28 @@ class HubSpotClientTest {
     }
 
     @Test
+    void aDeltaWindowOfMoreThanTenThousandChangesIsReadWholeThroughTheCappedSearch() {
+        FakeHubSpot big = new FakeHubSpot();
+        try (big) {
+            // a record a day since 2024 (a month of them in the window), and a bulk update of 10,500 in one millisecond
+            big.generate("contacts", 12_000);
+            java.time.Instant bulk = java.time.Instant.parse("2026-11-20T10:00:00.123Z");
+            big.touch("contacts", 1_100, 10_500, bulk);
+            HubSpotClient c = new HubSpotClient(big.url(), HubSpotAuth.privateApp(FakeHubSpot.PRIVATE_TOKEN), 1);
+            // the cap is real: a page past the 10,000th result is refused
+            assertThatThrownBy(() -> c.post("/crm/v3/objects/contacts/search", "{\"limit\":200,\"after\":\"9900\"}"))
+                    .hasMessageContaining("400");
+            java.time.Instant from = java.time.Instant.parse("2026-11-01T00:00:00Z");
+            java.time.Instant until = java.time.Instant.parse("2026-12-01T00:00:00Z");
+            Set<String> ids = new HashSet<>();
+            long n = new HubSpotSearch(c).changed("contacts", "lastmodifieddate", from, until, List.of("email"),
+                    r -> assertThat(ids.add(r.path("id").asText())).as("handed on twice: " + r.path("id")).isTrue());
+            assertThat(n).isEqualTo(big.changedBetween("contacts", from, until)).isGreaterThan(10_500);
+            assertThat(ids).hasSize((int) n);
+        }
+    }
+
+    @Test
     void aWrongPrivateTokenSaysWhatToDo() {
         HubSpotClient c = new HubSpotClient(hs.url(), HubSpotAuth.privateApp("pat-na1-wrong"), 1);
         assertThatThrownBy(() -> c.get("/account-info/v3/details")).hasMessageContaining("refused the token")
