@@ -446,7 +446,7 @@ public final class Migrations {
                     Prepared prepared;
                     java.util.concurrent.Future<Prepared> wasRead = readAhead.remove(i);
                     if (wasRead != null) {
-                        prepared = await(wasRead);
+                        prepared = Waits.await(wasRead, "reading from the source");
                         stagedAhead.release();
                     } else {
                         progress(ctx, step.position(), steps.size(), "Reading " + o.source() + " from the source");
@@ -561,20 +561,6 @@ public final class Migrations {
             return new Prepared(staging.stage(source, o, slice, scratch, emails), (System.nanoTime() - started) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Prepared await(java.util.concurrent.Future<Prepared> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Stopped while reading from the source.", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -126,7 +126,7 @@ final class Reconciler {
             plan.included().forEach(this::object);
             List<ObjectCheck> out = new ArrayList<>();
             for (PlanObject o : plan.included()) {
-                out.add(await(started.get(o.source())));
+                out.add(Waits.await(started.get(o.source()), "reconciling"));
             }
             return new ReconcileReport(Instant.now(), out);
         }
@@ -139,20 +139,6 @@ final class Reconciler {
 
     /** Objects checked at once. */
     private static final int PARALLEL = 4;
-
-    private static ObjectCheck await(java.util.concurrent.Future<ObjectCheck> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new io.hotcrm.common.HotCrmException(io.hotcrm.common.ErrorCode.UNAVAILABLE, "Stopped while reconciling.", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
 
     private ObjectCheck check(CrmSource source, MigrationPlan plan, Staging staging, Map<String, Map<String, String>> failures,
                               ReadIds readIds, PlanObject o) {

@@ -146,13 +146,8 @@ final class Staging {
                 }
                 copyContents(source, o, rows);
                 for (Map<String, String> row : rows) {
-                    List<String> out = new ArrayList<>(columns.size());
-                    for (String c : columns) {
-                        String v = row.get(c);
-                        out.add(v == null ? "" : v);
-                    }
                     try {
-                        csv.writeRecord(out);
+                        csv.writeRecord(record(columns, row));
                         k.write(userObject ? row.get("email") : row.get(EXTERNAL_ID));
                         k.write('\n');
                     } catch (IOException e) {
@@ -229,6 +224,16 @@ final class Staging {
         return row;
     }
 
+    /** A staged row as the file's record: its value per column, blank for none. */
+    private static List<String> record(List<String> columns, Map<String, String> row) {
+        List<String> out = new ArrayList<>(columns.size());
+        for (String c : columns) {
+            String v = row.get(c);
+            out.add(v == null ? "" : v);
+        }
+        return out;
+    }
+
     /** The same staging, copying no file contents (for dry-runs and spot-checks). */
     Staging withoutContents() {
         return new Staging(defaults, plan, users, prefixes, links, null);
@@ -252,20 +257,6 @@ final class Staging {
             return text.isBlank() ? null : text;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static <T> T await(java.util.concurrent.Future<T> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new io.hotcrm.common.HotCrmException(io.hotcrm.common.ErrorCode.UNAVAILABLE, "Stopped while copying files.", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -304,12 +295,7 @@ final class Staging {
             Runnable flush = () -> {
                 resolveParents(o, batch, orphans);
                 for (Map<String, String> row : batch) {
-                    List<String> out = new ArrayList<>(st.columns().size());
-                    for (String c : st.columns()) {
-                        String v = row.get(c);
-                        out.add(v == null ? "" : v);
-                    }
-                    csv.writeRecord(out);
+                    csv.writeRecord(record(st.columns(), row));
                 }
                 batch.clear();
             };
@@ -319,12 +305,7 @@ final class Staging {
                     header = false;
                     continue;
                 }
-                Map<String, String> row = new java.util.HashMap<>(st.columns().size() * 2);
-                for (int i = 0; i < st.columns().size() && i < rec.getFieldCount(); i++) {
-                    String v = rec.getField(i);
-                    row.put(st.columns().get(i), v.isEmpty() ? null : v);
-                }
-                batch.add(row);
+                batch.add(CsvRows.of(st.columns(), rec));
                 if (batch.size() >= BATCH) {
                     flush.run();
                 }
@@ -379,7 +360,7 @@ final class Staging {
                     texts.add(DOWNLOADS.submit(() -> text(source, o.source(), row.get(EXTERNAL_ID), f.source())));
                 }
                 for (int i = 0; i < rows.size(); i++) {
-                    rows.get(i).put(f.target(), await(texts.get(i)));
+                    rows.get(i).put(f.target(), Waits.await(texts.get(i), "copying files"));
                 }
             }
             if (f.kind().equals(PlanField.CONTENT) && contents != null) {
@@ -389,7 +370,7 @@ final class Staging {
                     copies.add(DOWNLOADS.submit(() -> contents.copy(source, o.source(), row.get(EXTERNAL_ID), f.source())));
                 }
                 for (int i = 0; i < rows.size(); i++) {
-                    StoredContent c = await(copies.get(i));
+                    StoredContent c = Waits.await(copies.get(i), "copying files");
                     Map<String, String> row = rows.get(i);
                     row.put(f.target(), c.key());
                     row.put(SIZE, Long.toString(c.size()));

@@ -103,18 +103,19 @@ final class ExportArchive implements AutoCloseable {
         return csvs.containsKey(object);
     }
 
-    /** The object's CSV parts in order, each opened in the export's encoding (each part has its own header). */
-    List<java.io.Reader> csv(String object) {
+    /** How many ZIP parts hold a CSV of the object (each part's CSV has its own header). */
+    int parts(String object) {
         List<Part> parts = csvs.get(object);
         if (parts == null) {
             throw HotCrmException.notFound("The Data Export has no " + object + ".csv.");
         }
-        Charset cs = charset(object);
-        List<java.io.Reader> out = new ArrayList<>();
-        for (Part p : parts) {
-            out.add(new java.io.InputStreamReader(open(p), cs));
-        }
-        return out;
+        return parts.size();
+    }
+
+    /** The object's CSV in its {@code part}-th ZIP part, read in {@code charset} (the export's: {@link #charset}). */
+    java.io.Reader csv(String object, int part, Charset charset) {
+        parts(object);
+        return new java.io.InputStreamReader(open(csvs.get(object).get(part)), charset);
     }
 
     /** The bytes of a record's attachment, document or file ({@code folder}/{@code id}), or null when not exported. */
@@ -123,7 +124,9 @@ final class ExportArchive implements AutoCloseable {
         return p == null ? null : open(p);
     }
 
+    /** The object's CSV encoding: the one given, or found out (strict UTF-8 over every byte, else ISO-8859-1). */
     Charset charset(String object) {
+        parts(object);
         if (given != null) {
             return given;
         }

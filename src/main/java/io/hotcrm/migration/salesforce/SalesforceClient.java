@@ -454,12 +454,7 @@ final class SalesforceClient {
                 header = rec.getFields();
                 continue;
             }
-            Map<String, String> row = new HashMap<>(header.size() * 2);
-            for (int i = 0; i < header.size() && i < rec.getFieldCount(); i++) {
-                String v = rec.getField(i);
-                row.put(header.get(i), v.isEmpty() ? null : v);
-            }
-            each.accept(row);
+            each.accept(io.hotcrm.migration.CsvRows.of(header, rec));
             n++;
         }
         return n;

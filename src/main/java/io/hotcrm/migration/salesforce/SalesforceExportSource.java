@@ -118,9 +118,8 @@ final class SalesforceExportSource implements CrmSource {
         for (Column c : columns.values()) {
             fields.add(c.field(prefixes));
         }
-        if (object.equals(SalesforceSource.CONTENT_VERSION) || object.equals(SalesforceSource.CONTENT_NOTE)) {
-            fields.add(new SourceField(SalesforceSource.LINKED, "Linked record", SourceType.REFERENCE, 18, 0, false, true, false,
-                    List.of(), List.of()));
+        if (SalesforceSource.documentField(object) != null) {
+            fields.add(SalesforceSource.linkedField());
         }
         String prefix = prefixes.entrySet().stream().filter(e -> e.getValue().equals(object)).map(Map.Entry::getKey).findFirst()
                 .orElse(null);
@@ -291,9 +290,8 @@ final class SalesforceExportSource implements CrmSource {
                     + " images, documents, and attachments\" (and Salesforce Files) ticked.");
         }
         if (object.equals(SalesforceSource.CONTENT_NOTE)) {
-            try (in) {
-                return new java.io.ByteArrayInputStream(SalesforceSource.noteText(new String(in.readAllBytes(),
-                        java.nio.charset.StandardCharsets.UTF_8)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                return SalesforceSource.noteBody(in);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -336,7 +334,7 @@ final class SalesforceExportSource implements CrmSource {
         rec.put("Id", row.get("Id"));
         for (String f : fields) {
             if (f.equals(SalesforceSource.LINKED)) {
-                String doc = row.get(d.name().equals(SalesforceSource.CONTENT_NOTE) ? "Id" : "ContentDocumentId");
+                String doc = row.get(SalesforceSource.documentField(d.name()));
                 String linked = links == null ? null : links.get(doc);
                 rec.put(f, linked != null ? linked : row.get("FirstPublishLocationId"));
                 continue;
@@ -370,17 +368,13 @@ final class SalesforceExportSource implements CrmSource {
 
     /** Document id → its first linked record that is not a user, when the export holds the links and they are asked. */
     private Map<String, String> linksOf(String object, List<String> fields) {
-        boolean files = object.equals(SalesforceSource.CONTENT_VERSION) || object.equals(SalesforceSource.CONTENT_NOTE);
-        if (!files || !fields.contains(SalesforceSource.LINKED) || !archive.has("ContentDocumentLink")) {
+        if (SalesforceSource.documentField(object) == null || !fields.contains(SalesforceSource.LINKED)
+                || !archive.has("ContentDocumentLink")) {
             return null;
         }
         Map<String, String> links = new HashMap<>();
-        rows("ContentDocumentLink", r -> true, r -> {
-            String entity = r.get("LinkedEntityId");
-            if (entity != null && !entity.startsWith("005")) {
-                links.merge(r.get("ContentDocumentId"), entity, (a, b) -> a.compareTo(b) <= 0 ? a : b);
-            }
-        }, Long.MAX_VALUE);
+        rows("ContentDocumentLink", r -> true, r -> SalesforceSource.link(links, r.get("ContentDocumentId"), r.get("LinkedEntityId")),
+                Long.MAX_VALUE);
         return links;
     }
 
@@ -405,9 +399,13 @@ final class SalesforceExportSource implements CrmSource {
         return v != null && DATETIME.matcher(v).matches() ? SalesforceSource.instant(v) : null;
     }
 
+    /**
+     * The object's first id (its key prefix), read without finding out the encoding first: headers and ids are ASCII,
+     * the same in either of an export's encodings, and finding it out reads the whole CSV.
+     */
     private String firstId(String object) {
         List<Map<String, String>> first = new ArrayList<>();
-        rows(object, r -> r.get("Id") != null, first::add, 1, true);
+        rows(object, r -> r.get("Id") != null, first::add, 1, true, java.nio.charset.StandardCharsets.ISO_8859_1);
         return first.isEmpty() || first.get(0).get("Id").length() < 3 ? null : first.get(0).get("Id");
     }
 
@@ -422,9 +420,14 @@ final class SalesforceExportSource implements CrmSource {
      */
     private void rows(String object, Predicate<Map<String, String>> which, java.util.function.Consumer<Map<String, String>> each,
                       long max, boolean deletedToo) {
+        rows(object, which, each, max, deletedToo, archive.charset(object));
+    }
+
+    private void rows(String object, Predicate<Map<String, String>> which, java.util.function.Consumer<Map<String, String>> each,
+                      long max, boolean deletedToo, java.nio.charset.Charset charset) {
         long n = 0;
-        for (Reader in : archive.csv(object)) {
-            try (in) {
+        for (int part = 0; part < archive.parts(object); part++) {
+            try (Reader in = archive.csv(object, part, charset)) {
                 List<String> header = null;
                 for (CsvRecord rec : CsvReader.builder().ofCsvRecord(in)) {
                     if (header == null) {
@@ -434,11 +437,7 @@ final class SalesforceExportSource implements CrmSource {
                     if (rec.isComment() || rec.getFieldCount() == 1 && rec.getField(0).isEmpty()) {
                         continue;
                     }
-                    Map<String, String> row = new HashMap<>(header.size() * 2);
-                    for (int i = 0; i < header.size() && i < rec.getFieldCount(); i++) {
-                        String v = rec.getField(i);
-                        row.put(header.get(i), v.isEmpty() ? null : v);
-                    }
+                    Map<String, String> row = io.hotcrm.migration.CsvRows.of(header, rec);
                     if (!deletedToo && "true".equalsIgnoreCase(row.get("IsDeleted"))) {
                         continue;
                     }

@@ -89,8 +89,7 @@ final class SalesforceSource implements CrmSource {
                 fields.add(field(f));
             }
             if (documentField(o) != null) {
-                // a file or note belongs to the records it is shared with (ContentDocumentLink), not to a field of its own
-                fields.add(new SourceField(LINKED, "Linked record", SourceType.REFERENCE, 18, 0, false, true, false, List.of(), List.of()));
+                fields.add(linkedField());
             }
             return new SourceObject(d.path("name").asText(o), d.path("label").asText(o), d.path("keyPrefix").asText(null),
                     d.path("custom").asBoolean(false), fields);
@@ -175,8 +174,31 @@ final class SalesforceSource implements CrmSource {
         return new Selection(select, sink);
     }
 
+    /**
+     * The virtual field of a file version or note: a file or note belongs to the records it is shared with
+     * (ContentDocumentLink), not to a field of its own.
+     */
+    static SourceField linkedField() {
+        return new SourceField(LINKED, "Linked record", SourceType.REFERENCE, 18, 0, false, true, false, List.of(), List.of());
+    }
+
+    /** A document's link to a record: the first record it is shared with that is not a user (by id, for a stable answer). */
+    static void link(Map<String, String> links, String document, String entity) {
+        if (entity != null && !entity.startsWith("005")) {
+            links.merge(document, entity, (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        }
+    }
+
+    /** A note's HTML body as the text HotCRM's notes hold. */
+    static java.io.InputStream noteBody(java.io.InputStream html) throws java.io.IOException {
+        try (html) {
+            return new java.io.ByteArrayInputStream(noteText(new String(html.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     /** The field holding the document id of a file version or a note (a note is its document), else null. */
-    private static String documentField(String object) {
+    static String documentField(String object) {
         return object.equals(CONTENT_VERSION) ? "ContentDocumentId" : object.equals(CONTENT_NOTE) ? "Id" : null;
     }
 
@@ -208,12 +230,7 @@ final class SalesforceSource implements CrmSource {
                 String in = batch.stream().map(r -> literal(r.get(document))).distinct().collect(Collectors.joining(", "));
                 Map<String, String> links = new HashMap<>();
                 client.query("SELECT ContentDocumentId, LinkedEntityId FROM ContentDocumentLink WHERE ContentDocumentId IN (" + in + ")",
-                        false, l -> {
-                            String entity = l.get("LinkedEntityId");
-                            if (entity != null && !entity.startsWith("005")) {
-                                links.merge(l.get("ContentDocumentId"), entity, (a, b) -> a.compareTo(b) <= 0 ? a : b);
-                            }
-                        });
+                        false, l -> link(links, l.get("ContentDocumentId"), l.get("LinkedEntityId")));
                 boolean go = true;
                 for (Map<String, String> r : batch) {
                     r.put(LINKED, links.get(r.get(document)));
@@ -332,10 +349,8 @@ final class SalesforceSource implements CrmSource {
     @Override
     public java.io.InputStream content(String object, String id, String field) {
         if (object.equals(CONTENT_NOTE)) {
-            // a note's body is kept as HTML: HotCRM's notes hold text
-            try (java.io.InputStream html = blob(object, id, field)) {
-                return new java.io.ByteArrayInputStream(noteText(new String(html.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                return noteBody(blob(object, id, field));
             } catch (java.io.IOException e) {
                 throw new HotCrmException(ErrorCode.UNAVAILABLE, "The body of note " + id + " could not be read: " + e.getMessage(), e);
             }
