@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hotcrm.common.Work;
 import io.hotcrm.importing.Uploaded;
-import io.hotcrm.metadata.ObjectDef;
 import io.hotcrm.migration.MigrationPlan.PlanObject;
 import io.hotcrm.migration.SourceField.SourceType;
 import io.hotcrm.migration.salesforce.SalesforceExportKind;
@@ -69,9 +68,7 @@ class SalesforceExportMigrationTest {
         }
 
         long count(String object) {
-            ObjectDef o = t.schema.object(object);
-            return t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from " + o.tableName() + " where deleted_at is null")
-                    .mapTo(Long.class).one());
+            return t.live(object);
         }
 
         @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Work;
-import io.hotcrm.metadata.ObjectDef;
 import io.hotcrm.migration.MigrationPlan.PlanObject;
 import io.hotcrm.migration.salesforce.SalesforceKind;
 import io.hotcrm.store.Dialect;
@@ -72,9 +71,7 @@ class SalesforceMigrationTest {
         }
 
         long count(String object) {
-            ObjectDef o = t.schema.object(object);
-            return t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from " + o.tableName() + " where deleted_at is null")
-                    .mapTo(Long.class).one());
+            return t.live(object);
         }
 
         @Test

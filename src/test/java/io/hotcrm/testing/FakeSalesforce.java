@@ -11,7 +11,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -896,24 +895,11 @@ public final class FakeSalesforce implements AutoCloseable {
     // ------------------------------------------------------------------ plumbing
 
     private static String fixture(String name) {
-        try (InputStream in = FakeSalesforce.class.getResourceAsStream("/fixtures/salesforce/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return FakeHttp.fixture("salesforce/" + name);
     }
 
     private static Map<String, String> query(String raw) {
-        Map<String, String> out = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String p : raw.split("&")) {
-            int eq = p.indexOf('=');
-            out.put(URLDecoder.decode(eq < 0 ? p : p.substring(0, eq), StandardCharsets.UTF_8),
-                    eq < 0 ? "" : URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
+        return FakeHttp.query(raw);
     }
 
     private static void send(HttpExchange x, int status, String body, String type) throws IOException {
@@ -921,13 +907,7 @@ public final class FakeSalesforce implements AutoCloseable {
     }
 
     private static void send(HttpExchange x, int status, byte[] b, String type) throws IOException {
-        x.getResponseHeaders().add("Content-Type", type + "; charset=UTF-8");
-        x.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
-        if (b.length > 0) {
-            try (OutputStream out = x.getResponseBody()) {
-                out.write(b);
-            }
-        }
+        FakeHttp.send(x, status, b, type);
     }
 
     @Override

@@ -86,6 +86,13 @@ public final class TestPlatform implements AutoCloseable {
         this.admin = security.users().principal("admin@example.com");
     }
 
+    /** How many records of the object are live (not in the recycle bin). */
+    public long live(String object) {
+        String table = schema.object(object).tableName();
+        return db.jdbi().withHandle(h -> h.createQuery("select count(*) from " + table + " where deleted_at is null")
+                .mapTo(Long.class).one());
+    }
+
     /** A file of the store (an import's results.csv, …) as text. */
     public String text(String key) {
         try (java.io.InputStream in = files.open(key)) {
