@@ -406,7 +406,8 @@ final class MigrateCommand {
                 if (json) {
                     parent.cli.out.println(Output.json(all));
                 } else if (all.isEmpty()) {
-                    parent.cli.out.println("No migrations yet: hotcrm migrate connect salesforce NAME --login-url URL --client-id ID …");
+                    parent.cli.out.println("No migrations yet: hotcrm migrate connect salesforce NAME --login-url URL --client-id ID …"
+                            + " (or, from a Data Export: hotcrm migrate connect salesforce-export NAME --file ZIP …)");
                 } else {
                     all.forEach(m -> parent.cli.out.printf("%-24s %-12s %s%s%n", m.name(), m.kind(), m.settings().getOrDefault("loginUrl", ""),
                             m.highWater() == null ? "  (not run yet)" : "  last run reached " + m.highWater()));

@@ -115,16 +115,28 @@ public final class Migrations {
         AccessGuard.requireMigration(p, "connect a source");
         checkName(name);
         SourceKind k = kind(kind);
-        settings = keepFiles(p, name, k, settings);
         k.check(settings);
-        SourceOrg org = null;
-        if (check) {
-            try (CrmSource s = k.open(settings, SourceKind.SettingsSaver.NONE)) {
-                org = s.org();
+        Map<String, String> kept = keepFiles(p, name, k, settings);
+        try {
+            SourceOrg org = null;
+            if (check) {
+                try (CrmSource s = k.open(kept, SourceKind.SettingsSaver.NONE)) {
+                    org = s.org();
+                }
             }
+            connections.save(name, kind, kept, k.secretSettings(), p.email());
+            return Optional.ofNullable(org);
+        } catch (RuntimeException e) {
+            // a connection not saved keeps no files: the copies just made go again
+            for (String setting : k.fileSettings()) {
+                if (kept.get(setting) != null && !kept.get(setting).equals(settings.get(setting))) {
+                    for (String key : kept.get(setting).split(",")) {
+                        files.delete(key);
+                    }
+                }
+            }
+            throw e;
         }
-        connections.save(name, kind, settings, k.secretSettings(), p.email());
-        return Optional.ofNullable(org);
     }
 
     /**

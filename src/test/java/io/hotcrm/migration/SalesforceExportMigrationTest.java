@@ -1,6 +1,7 @@
 package io.hotcrm.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hotcrm.common.Work;
 import io.hotcrm.importing.Uploaded;
@@ -87,6 +88,13 @@ class SalesforceExportMigrationTest {
                     Map.of(SalesforceExportKind.FILES, String.join(",", uploads)), true).orElseThrow();
             assertThat(org.id()).isEqualTo(sf.records("Organization").get(0).get("Id"));
             assertThat(org.currency()).isEqualTo("EUR");
+            // a file that is no ZIP: a clear refusal, no connection, no copy kept
+            Uploaded text = t.importer.upload(t.admin, "WE_notes.ZIP", new java.io.ByteArrayInputStream("hello".getBytes(charset)),
+                    Long.MAX_VALUE);
+            assertThatThrownBy(() -> migrations.connect(t.admin, "broken", SalesforceExportKind.KIND,
+                    Map.of(SalesforceExportKind.FILES, text.id().toString()), true)).hasMessageContaining("not a ZIP file");
+            assertThat(migrations.list(t.admin)).extracting(MigrationInfo::name).containsExactly("acme-export");
+            assertThat(t.files.list("migrations/broken/")).isEmpty();
         }
 
         @Test
