@@ -192,12 +192,19 @@ final class MigrateCommand {
 
     static void printOrg(Cli cli, SourceOrg o) {
         cli.out.println("Org:       " + o.name() + " (" + o.id() + ")" + (o.sandbox() ? ", a sandbox" : ", production"));
-        cli.out.println("Instance:  " + o.instanceUrl());
-        cli.out.println("Time zone: " + o.timeZone());
+        // a source read from files (a Data Export) has no instance, time zone or API allowance to show
+        if (!o.instanceUrl().isEmpty()) {
+            cli.out.println("Instance:  " + o.instanceUrl());
+        }
+        if (!o.timeZone().isEmpty()) {
+            cli.out.println("Time zone: " + o.timeZone());
+        }
         if (o.currency() != null) {
             cli.out.println("Currency:  " + o.currency());
         }
-        cli.out.println("API calls: " + o.apiUsed() + " of " + o.apiMax() + " used in the last 24 hours");
+        if (o.apiMax() > 0) {
+            cli.out.println("API calls: " + o.apiUsed() + " of " + o.apiMax() + " used in the last 24 hours");
+        }
     }
 
     @Command(name = "plan", description = "Make the migration's plan from what the source holds now, save it, and print it (or write it to --output).")
