@@ -89,7 +89,8 @@ public final class HotCrm implements Platform {
         jobs.register(new ScheduledExportJob(schedules));
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
                 List.of(new io.hotcrm.migration.salesforce.SalesforceKind(config.migrationHosts()),
-                        new io.hotcrm.migration.salesforce.SalesforceExportKind(files)), Secrets.fromBase64(config.secretKey()), work,
+                        new io.hotcrm.migration.salesforce.SalesforceExportKind(files),
+                        new io.hotcrm.migration.hubspot.HubSpotKind(config.migrationHosts())), Secrets.fromBase64(config.secretKey()), work,
                 config.dataDir().resolve("tmp").resolve("migrations"), files);
         jobs.register(new MigrationJob(migrations, notifier::notify));
         jobs.register(new MigrationUndoJob(migrations, notifier::notify));

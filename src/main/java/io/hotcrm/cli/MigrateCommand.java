@@ -205,6 +205,7 @@ final class MigrateCommand {
         if (o.apiMax() > 0) {
             cli.out.println("API calls: " + o.apiUsed() + " of " + o.apiMax() + " used in the last 24 hours");
         }
+        o.details().forEach((label, text) -> cli.out.println(String.format("%-11s%s", label + ":", text)));
     }
 
     @Command(name = "plan", description = "Make the migration's plan from what the source holds now, save it, and print it (or write it to --output).")

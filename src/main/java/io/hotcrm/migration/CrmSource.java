@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * A CRM that data migrates from, as the migration engine sees it: read-only, one small interface per source
- * (Salesforce today; HubSpot and the Salesforce Data Export ZIP next). Values arrive as text in one normal form
+ * (Salesforce over its API, a Salesforce Data Export's ZIP files, HubSpot). Values arrive as text in one normal form
  * whatever the source's wire format: dates {@code 2024-05-01}, date-times as UTC instants
  * {@code 2024-05-01T09:30:00Z}, numbers plain ({@code 350000000}, never {@code 3.5E8}), booleans
  * {@code true}/{@code false}, multi-select values joined by {@code ;}; an empty value is null.
@@ -52,6 +52,26 @@ public interface CrmSource extends AutoCloseable {
 
     @Override
     void close();
+
+    /**
+     * The record a reference's value points at: its object and its id; null when the value alone does not say (the
+     * engine then goes by the objects' key prefixes, as Salesforce ids carry theirs). A source whose ids are unique only
+     * within an object (HubSpot) writes a reference that may point at several objects as {@code object/id}.
+     */
+    default Reference reference(String value) {
+        int slash = value.indexOf('/');
+        return slash > 0 && slash < value.length() - 1 ? new Reference(value.substring(0, slash), value.substring(slash + 1)) : null;
+    }
+
+    /**
+     * A record may say that one of its references stood for more records than a lookup holds (a deal with three
+     * contacts): the key {@code MORE + field} holds how many more; the plan keeps the first, and the run reports the rest.
+     */
+    String MORE = "+more:";
+
+    /** The object and id a reference points at. */
+    record Reference(String object, String id) {
+    }
 
     /** Receives records one at a time; returning false stops the read. */
     @FunctionalInterface

@@ -822,7 +822,10 @@ public final class Migrations {
 
     // ------------------------------------------------------------------ helpers
 
-    /** How the source's records become staged rows: its users by id, its objects by id prefix, and the plan. */
+    /**
+     * How the source's records become staged rows: its users by id, what its references point at (as the source says,
+     * else by the objects' id prefixes), and the plan.
+     */
     private Staging staging(CrmSource source, MigrationPlan plan, Set<String> emails, Staging.Links links, Staging.Contents contents) {
         Map<String, String> prefixes = new HashMap<>();
         source.objects().forEach(o -> {
@@ -830,7 +833,15 @@ public final class Migrations {
                 prefixes.put(o.keyPrefix(), o.name());
             }
         });
-        return new Staging(source.defaults(), plan, sourceUsers(source, plan, emails), prefixes, links, contents);
+        java.util.function.Function<String, CrmSource.Reference> refs = v -> {
+            CrmSource.Reference r = source.reference(v);
+            if (r != null) {
+                return r;
+            }
+            String type = prefixes.get(v.length() >= 3 ? v.substring(0, 3) : v);
+            return type == null ? null : new CrmSource.Reference(type, v);
+        };
+        return new Staging(source.defaults(), plan, sourceUsers(source, plan, emails), refs, links, contents);
     }
 
     /** The emails of HotCRM's users, lower-cased. */

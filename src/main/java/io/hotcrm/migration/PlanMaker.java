@@ -253,6 +253,12 @@ final class PlanMaker {
     }
 
     private static Optional<String> match(SourceField.Value v, FieldDef tf) {
+        if (v.hint() != null) {
+            Optional<String> hinted = tf.picklistValue(v.hint()).map(PicklistValue::value);
+            if (hinted.isPresent()) {
+                return hinted;
+            }
+        }
         for (PicklistValue p : tf.values()) {
             if (p.value().equals(v.value())) {
                 return Optional.of(p.value());
@@ -263,7 +269,10 @@ final class PlanMaker {
                 return Optional.of(p.value());
             }
         }
-        return tf.picklistValue(v.value()).or(() -> tf.picklistValue(v.label())).map(PicklistValue::value);
+        // a label that names its group first ("Sales Pipeline: Closed Won") matches by its last part too
+        String last = v.label() == null ? null : v.label().substring(v.label().lastIndexOf(": ") + 1).strip();
+        return tf.picklistValue(v.value()).or(() -> tf.picklistValue(v.label())).or(() -> last == null ? Optional.empty()
+                : tf.picklistValue(last)).map(PicklistValue::value);
     }
 
     private PlanField customField(SourceField f, ObjectDef target, Set<String> taken, List<Skipped> skipped) {

@@ -14,8 +14,14 @@ public record SourceField(String name, String label, SourceType type, int length
         values = values == null ? List.of() : List.copyOf(values);
     }
 
-    /** A picklist value: what is stored, what people see, whether it can still be chosen. */
-    public record Value(String value, String label, boolean active) {
+    /**
+     * A picklist value: what is stored, what people see, whether it can still be chosen, and a HotCRM value it most
+     * likely means ({@code hint}, null for none: a HubSpot deal stage closed and won is "Closed Won" whatever its label).
+     */
+    public record Value(String value, String label, boolean active, String hint) {
+        public Value(String value, String label, boolean active) {
+            this(value, label, active, null);
+        }
     }
 
     /** The kinds of value a source field holds, in HotCRM's terms. */

@@ -62,21 +62,21 @@ final class Staging {
     private final SourceDefaults defaults;
     private final MigrationPlan plan;
     private final Map<String, SourceUser> users;
-    private final Map<String, String> prefixes;
+    private final java.util.function.Function<String, CrmSource.Reference> refs;
     private final Links links;
     private final Contents contents;
 
     /**
      * @param users the source's users by id
-     * @param prefixes source object by id prefix (polymorphic references)
+     * @param refs what a reference's value points at (polymorphic references, parents); null when it does not say
      * @param contents copies file contents; null (a dry-run) copies none
      */
-    Staging(SourceDefaults defaults, MigrationPlan plan, Map<String, SourceUser> users, Map<String, String> prefixes, Links links,
-            Contents contents) {
+    Staging(SourceDefaults defaults, MigrationPlan plan, Map<String, SourceUser> users,
+            java.util.function.Function<String, CrmSource.Reference> refs, Links links, Contents contents) {
         this.defaults = defaults;
         this.plan = plan;
         this.users = users;
-        this.prefixes = prefixes;
+        this.refs = refs;
         this.links = links;
         this.contents = contents;
     }
@@ -183,10 +183,11 @@ final class Staging {
                 case PlanField.PICKLIST -> row.put(f.target(), picklist(f, v));
                 case PlanField.POLYMORPHIC -> {
                     if (v != null) {
-                        String type = prefixes.get(v.length() >= 3 ? v.substring(0, 3) : v);
+                        CrmSource.Reference ref = refs.apply(v);
+                        String type = ref == null ? null : ref.object();
                         String target = type == null ? null : f.targets().get(type);
                         if (target != null) {
-                            row.put(target, v);
+                            row.put(target, ref.id());
                         } else {
                             orphans.merge(f.source() + " → " + (type == null ? "an unknown object (" + v.substring(0, Math.min(3, v.length())) + "…)"
                                     : type), 1L, Long::sum);
@@ -195,10 +196,11 @@ final class Staging {
                 }
                 case PlanField.PARENT -> {
                     if (v != null) {
-                        String type = prefixes.get(v.length() >= 3 ? v.substring(0, 3) : v);
+                        CrmSource.Reference ref = refs.apply(v);
+                        String type = ref == null ? null : ref.object();
                         String object = type == null ? null : f.targets().get(type);
                         if (object != null) {
-                            row.put(f.target(), PENDING + object + ":" + v);
+                            row.put(f.target(), PENDING + object + ":" + ref.id());
                             row.put(f.typeTarget(), object);
                         } else {
                             orphans.merge(f.source() + " → " + (type == null ? "an unknown object" : type), 1L, Long::sum);
@@ -214,6 +216,10 @@ final class Staging {
                     row.put(f.target(), u != null && u.inHotCrm() ? u.email() : null);
                 }
                 default -> row.put(f.target(), v);
+            }
+            String more = rec.get(CrmSource.MORE + f.source());
+            if (more != null) {
+                orphans.merge(f.source() + " → more records than one lookup holds (the first kept)", Long.parseLong(more), Long::sum);
             }
         }
         o.fill().forEach((field, value) -> {
@@ -236,7 +242,7 @@ final class Staging {
 
     /** The same staging, copying no file contents (for dry-runs and spot-checks). */
     Staging withoutContents() {
-        return new Staging(defaults, plan, users, prefixes, links, null);
+        return new Staging(defaults, plan, users, refs, links, null);
     }
 
     /**

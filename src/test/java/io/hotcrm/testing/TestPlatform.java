@@ -78,7 +78,8 @@ public final class TestPlatform implements AutoCloseable {
         jobs.register(new io.hotcrm.app.ImportUndoJob(importer, notifier::notify));
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
                 java.util.List.of(new io.hotcrm.migration.salesforce.SalesforceKind(java.util.List.of("127.0.0.1")),
-                        new io.hotcrm.migration.salesforce.SalesforceExportKind(files)),
+                        new io.hotcrm.migration.salesforce.SalesforceExportKind(files),
+                        new io.hotcrm.migration.hubspot.HubSpotKind(java.util.List.of("127.0.0.1"))),
                 io.hotcrm.common.Secrets.fromBase64(SECRET_KEY), new io.hotcrm.app.JobsWork(jobs), workDir.resolve("migrations"), files);
         jobs.register(new io.hotcrm.app.MigrationJob(migrations, notifier::notify));
         jobs.register(new io.hotcrm.app.MigrationUndoJob(migrations, notifier::notify));

@@ -68,8 +68,35 @@ final class HubSpotAuth {
         if (privateToken != null || (accessToken != null && !accessToken.equals(expired) && Instant.now().isBefore(expires))) {
             return;
         }
-        String form = "grant_type=refresh_token&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret)
-                + "&refresh_token=" + enc(refreshToken);
+        JsonNode n = token("grant_type=refresh_token&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret)
+                + "&refresh_token=" + enc(refreshToken), "renew the access token", "connect the portal again (the app may have been"
+                + " uninstalled)");
+        accessToken = n.get("access_token").asText();
+        expires = Instant.now().plusSeconds(n.path("expires_in").asLong(1800));
+        String renewed = n.path("refresh_token").asText(null);
+        if (renewed != null && !renewed.equals(refreshToken)) {
+            refreshToken = renewed;
+            saver.save(Map.of(HubSpotSettings.REFRESH_TOKEN, renewed));
+        }
+    }
+
+    /**
+     * Exchanges the code of the console's OAuth callback for tokens; returns the refresh token (HubSpot's OAuth has no
+     * PKCE: the client secret proves the app).
+     */
+    String exchange(String code, String redirectUri) {
+        JsonNode n = token("grant_type=authorization_code&client_id=" + enc(clientId) + "&client_secret=" + enc(clientSecret)
+                + "&redirect_uri=" + enc(redirectUri) + "&code=" + enc(code), "grant access", "start the sign-in again");
+        synchronized (this) {
+            accessToken = n.get("access_token").asText();
+            expires = Instant.now().plusSeconds(n.path("expires_in").asLong(1800));
+            refreshToken = n.path("refresh_token").asText(null);
+        }
+        return refreshToken;
+    }
+
+    /** A call to HubSpot's token endpoint; a refusal says what HubSpot said and what to do. */
+    private JsonNode token(String form, String what, String todo) {
         HttpResponse<String> r;
         try {
             r = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/oauth/v1/token")).timeout(Duration.ofSeconds(60))
@@ -88,17 +115,10 @@ final class HubSpotAuth {
             n = HubSpotClient.JSON.createObjectNode();
         }
         if (r.statusCode() != 200 || !n.hasNonNull("access_token")) {
-            throw new HubSpotException(r.statusCode(), n.path("status").asText(""), "HubSpot refused to renew the access token ("
-                    + n.path("status").asText("HTTP " + r.statusCode()) + ": " + n.path("message").asText("") + "): connect the"
-                    + " portal again (the app may have been uninstalled).");
+            throw new HubSpotException(r.statusCode(), n.path("status").asText(""), "HubSpot refused to " + what + " ("
+                    + n.path("status").asText("HTTP " + r.statusCode()) + ": " + n.path("message").asText("") + "): " + todo + ".");
         }
-        accessToken = n.get("access_token").asText();
-        expires = Instant.now().plusSeconds(n.path("expires_in").asLong(1800));
-        String renewed = n.path("refresh_token").asText(null);
-        if (renewed != null && !renewed.equals(refreshToken)) {
-            refreshToken = renewed;
-            saver.save(Map.of(HubSpotSettings.REFRESH_TOKEN, renewed));
-        }
+        return n;
     }
 
     private static String enc(String s) {

@@ -71,6 +71,35 @@ final class HubSpotClient {
         return n;
     }
 
+    /**
+     * The bytes at a signed URL HubSpot's files API handed out (no token: the URL itself grants access), streamed;
+     * 5xx and broken connections retried.
+     */
+    java.io.InputStream download(URI url) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<java.io.InputStream> r = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(10)).GET().build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                if (r.statusCode() == 200) {
+                    return r.body();
+                }
+                r.body().close();
+                if (r.statusCode() < 500 || attempt >= ATTEMPTS) {
+                    throw new HubSpotException(r.statusCode(), "", "HubSpot's file store answered " + r.statusCode() + " for a file's"
+                            + " signed URL; run the migration again to fetch it anew.");
+                }
+            } catch (IOException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw new HotCrmException(ErrorCode.UNAVAILABLE, "A file could not be downloaded from HubSpot: " + e.getMessage(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "Stopped while downloading a file from HubSpot.", e);
+            }
+            pause(retryBaseMillis * (1L << (attempt - 1)));
+        }
+    }
+
     private JsonNode send(String method, String path, String body) {
         boolean refreshed = false;
         for (int attempt = 1; ; attempt++) {
@@ -127,8 +156,19 @@ final class HubSpotClient {
                 pause(retryBaseMillis * (1L << (attempt - 1)));
                 continue;
             }
-            throw new HubSpotException(status, category, message(status, category, error));
+            throw new HubSpotException(status, category, message(status, category, error), scopes(error));
         }
+    }
+
+    /** The scopes a 403 says are missing: in the error's context, or its first sub-error's. */
+    private static java.util.List<String> scopes(JsonNode error) {
+        JsonNode scopes = error.path("context").path("requiredGranularScopes");
+        if (!scopes.isArray() || scopes.isEmpty()) {
+            scopes = error.path("errors").path(0).path("context").path("requiredGranularScopes");
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        scopes.forEach(s -> out.add(s.asText()));
+        return out;
     }
 
     private static String message(int status, String category, JsonNode error) {
@@ -137,8 +177,8 @@ final class HubSpotClient {
             return "HubSpot refused the token (" + text + "): give a valid private app token, or connect again.";
         }
         if (status == 403 && category.equals("MISSING_SCOPES")) {
-            JsonNode scopes = error.path("errors").path(0).path("context").path("requiredGranularScopes");
-            return "HubSpot says the token lacks scopes" + (scopes.isArray() && !scopes.isEmpty() ? " " + scopes : "") + ": add them"
+            java.util.List<String> scopes = scopes(error);
+            return "HubSpot says the token lacks scopes" + (scopes.isEmpty() ? "" : " " + scopes) + ": add them"
                     + " to the private app (or the OAuth app's scopes) and connect again.";
         }
         return "HubSpot answered " + status + (category.isEmpty() ? "" : " " + category) + ": " + text;

@@ -192,7 +192,7 @@ final class SalesforceSource implements CrmSource {
     /** A note's HTML body as the text HotCRM's notes hold. */
     static java.io.InputStream noteBody(java.io.InputStream html) throws java.io.IOException {
         try (html) {
-            return new java.io.ByteArrayInputStream(noteText(new String(html.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+            return new java.io.ByteArrayInputStream(io.hotcrm.migration.Html.text(new String(html.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
     }
@@ -367,28 +367,6 @@ final class SalesforceSource implements CrmSource {
                         + e.getMessage(), e);
             }
         });
-    }
-
-    private static final java.util.regex.Pattern BREAK = java.util.regex.Pattern.compile(
-            "(?i)<br\\s*/?>|</(p|div|li|h[1-6]|tr)>");
-    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("<[^>]*>");
-    private static final java.util.regex.Pattern ENTITY = java.util.regex.Pattern.compile("&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);");
-    private static final Map<String, String> ENTITIES = Map.of("amp", "&", "lt", "<", "gt", ">", "quot", "\"", "apos", "'",
-            "nbsp", " ");
-
-    /** A note's HTML body as text: line and paragraph breaks kept, list items marked, tags dropped, entities decoded. */
-    static String noteText(String html) {
-        String text = BREAK.matcher(html).replaceAll("\n");
-        text = text.replaceAll("(?i)<li[^>]*>", "- ");
-        text = TAG.matcher(text).replaceAll("");
-        text = ENTITY.matcher(text).replaceAll(m -> {
-            String e = m.group(1);
-            String decoded = e.startsWith("#x") ? new String(Character.toChars(Integer.parseInt(e.substring(2), 16)))
-                    : e.startsWith("#") ? new String(Character.toChars(Integer.parseInt(e.substring(1))))
-                    : ENTITIES.getOrDefault(e.toLowerCase(Locale.ROOT), m.group());
-            return java.util.regex.Matcher.quoteReplacement(decoded);
-        });
-        return text.strip();
     }
 
     @Override
