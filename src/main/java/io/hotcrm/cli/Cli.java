@@ -38,11 +38,18 @@ public final class Cli implements Callable<Integer> {
     final PrintStream out;
     final PrintStream err;
     private Platform platform;
+    /** The environment the command runs in (where --…-env options find their secrets). */
+    final java.util.function.UnaryOperator<String> env;
 
     public Cli(Opener opener, PrintStream out, PrintStream err) {
+        this(opener, out, err, System::getenv);
+    }
+
+    public Cli(Opener opener, PrintStream out, PrintStream err, java.util.function.UnaryOperator<String> env) {
         this.opener = opener;
         this.out = out;
         this.err = err;
+        this.env = env;
     }
 
     @Override

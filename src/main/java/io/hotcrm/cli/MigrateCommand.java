@@ -58,17 +58,27 @@ final class MigrateCommand {
     }
 
     @Command(name = "connect", description = "Connect a source and check it: hotcrm migrate connect salesforce NAME --login-url URL --client-id ID"
-            + " (--jwt-key FILE --username U | --refresh-token-env VAR) [--client-secret-env VAR].")
+            + " (--jwt-key FILE --username U | --refresh-token-env VAR) [--client-secret-env VAR]; hotcrm migrate connect"
+            + " salesforce-export NAME --file ZIP [--file ZIP]; hotcrm migrate connect hubspot NAME [--base-url URL]"
+            + " (--token-env VAR | --client-id ID --client-secret-env VAR --refresh-token-env VAR).")
     static final class Connect implements Callable<Integer> {
         @ParentCommand
         MigrateCommand parent;
 
-        @Parameters(index = "0", paramLabel = "KIND", description = "salesforce (an org, over its API) or salesforce-export"
-                + " (the ZIP files of its weekly Data Export)")
+        @Parameters(index = "0", paramLabel = "KIND", description = "salesforce (an org, over its API), salesforce-export"
+                + " (the ZIP files of its weekly Data Export) or hubspot (a portal, over its API)")
         String kind;
 
         @Parameters(index = "1", paramLabel = "NAME", description = "A name for this migration (e.g. acme-prod).")
         String name;
+
+        @Option(names = "--base-url", paramLabel = "URL", description = "hubspot: the API's address (default https://api.hubapi.com;"
+                + " EU portals https://api-eu1.hubapi.com).")
+        String baseUrl;
+
+        @Option(names = "--token-env", paramLabel = "VAR", description = "hubspot: the environment variable holding a private app's"
+                + " access token.")
+        String tokenEnv;
 
         @Option(names = "--login-url", description = "https://login.salesforce.com (production), https://test.salesforce.com (sandbox), or the org's My Domain.")
         String loginUrl;
@@ -108,6 +118,9 @@ final class MigrateCommand {
         public Integer call() throws Exception {
             if ("salesforce-export".equalsIgnoreCase(kind)) {
                 return export();
+            }
+            if ("hubspot".equalsIgnoreCase(kind)) {
+                return hubspot();
             }
             return parent.guarded(() -> {
                 if (loginUrl == null || clientId == null) {
@@ -181,8 +194,40 @@ final class MigrateCommand {
             });
         }
 
-        private static String env(String var) {
-            String v = System.getenv(var);
+        /** A HubSpot portal: a private app's token, or an OAuth app with its refresh token (or signed in from the console). */
+        private Integer hubspot() throws Exception {
+            return parent.guarded(() -> {
+                Map<String, String> s = new LinkedHashMap<>();
+                if (baseUrl != null) {
+                    s.put("baseUrl", baseUrl);
+                }
+                if (tokenEnv != null) {
+                    s.put("token", env(tokenEnv));
+                } else {
+                    if (clientId == null || clientSecretEnv == null) {
+                        throw HotCrmException.invalid("A HubSpot connection needs a private app's token (--token-env VAR) or an"
+                                + " OAuth app: --client-id ID --client-secret-env VAR --refresh-token-env VAR.");
+                    }
+                    s.put("clientId", clientId);
+                    s.put("clientSecret", env(clientSecretEnv));
+                    if (refreshTokenEnv != null) {
+                        s.put("refreshToken", env(refreshTokenEnv));
+                    } else if (!noCheck) {
+                        throw HotCrmException.invalid("Give the OAuth app's refresh token (--refresh-token-env VAR), or save with"
+                                + " --no-check and sign in from the console: Setup → Data → Migrate from HubSpot.");
+                    }
+                }
+                var org = parent.migrations().connect(parent.cli.actor(), name, "hubspot", s, !noCheck);
+                parent.cli.out.println("Saved the connection " + name + " (hubspot, " + (baseUrl == null ? "https://api.hubapi.com"
+                        : baseUrl) + ").");
+                org.ifPresent(o -> printOrg(parent.cli, o));
+                parent.cli.out.println("Next: hotcrm migrate plan " + name + " --output plan.json");
+                return 0;
+            });
+        }
+
+        private String env(String var) {
+            String v = parent.cli.env.apply(var);
             if (v == null || v.isBlank()) {
                 throw HotCrmException.invalid("The environment variable " + var + " is not set.");
             }
@@ -205,7 +250,7 @@ final class MigrateCommand {
         if (o.apiMax() > 0) {
             cli.out.println("API calls: " + o.apiUsed() + " of " + o.apiMax() + " used in the last 24 hours");
         }
-        o.details().forEach((label, text) -> cli.out.println(String.format("%-11s%s", label + ":", text)));
+        o.details().forEach((label, text) -> cli.out.println(String.format("%-10s %s", label + ":", text)));
     }
 
     @Command(name = "plan", description = "Make the migration's plan from what the source holds now, save it, and print it (or write it to --output).")

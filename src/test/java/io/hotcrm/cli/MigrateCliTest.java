@@ -95,4 +95,35 @@ class MigrateCliTest {
         assertThat(cli.run(data, env, "migrate", "connect", "salesforce-export", "nothing")).isEqualTo(2);
         assertThat(cli.err()).contains("--file");
     }
+
+    @Test
+    void aHubSpotPortalIsMigratedFromTheCommandLineWithAPrivateAppToken() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Path data = dir.resolve("data");
+        CliRun cli = new CliRun();
+        try (io.hotcrm.testing.FakeHubSpot hs = new io.hotcrm.testing.FakeHubSpot()) {
+            io.hotcrm.testing.HubSpotPortal.generate(hs, 200, 3, java.time.Instant.parse("2026-10-01T00:00:00Z"));
+            Map<String, String> env = Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY, "HOTCRM_MIGRATION_HOSTS", "127.0.0.1",
+                    "HUBSPOT_TOKEN", io.hotcrm.testing.FakeHubSpot.PRIVATE_TOKEN);
+            assertThat(cli.run(data, env, "migrate", "connect", "hubspot", "acme-hs", "--base-url", hs.url(), "--token-env",
+                    "HUBSPOT_TOKEN")).as(cli.err()).isZero();
+            assertThat(cli.out()).contains("HubSpot portal 12345678", "US/Eastern", "Currency:  USD", "Data hosting: na1");
+            Path planFile = dir.resolve("hs-plan.json");
+            assertThat(cli.run(data, env, "migrate", "plan", "acme-hs", "--output", planFile.toString())).as(cli.err()).isZero();
+            assertThat(cli.out()).contains("deals", "→ opportunity", "attachments");
+            MigrationPlan plan = MigrationPlan.parse(Files.readString(planFile), "test");
+            Files.writeString(planFile, PlanReview.settle(plan, Catalogue.standard()).toJson(), StandardCharsets.UTF_8);
+            assertThat(cli.run(data, env, "migrate", "run", "acme-hs", "--plan", planFile.toString(), "--json")).as(cli.out() + cli.err())
+                    .isZero();
+            JsonNode run = json.readTree(cli.out());
+            assertThat(run.path("reconcile").path("objects").size()).isGreaterThan(10);
+            assertThat(cli.run(data, env, "migrate", "show", "acme-hs")).isZero();
+            assertThat(cli.out()).contains("token: (set)").doesNotContain(io.hotcrm.testing.FakeHubSpot.PRIVATE_TOKEN);
+            assertThat(cli.run(data, env, "migrate", "connect", "hubspot", "nothing")).isEqualTo(2);
+            assertThat(cli.err()).contains("--token-env");
+            assertThat(cli.run(data, env, "migrate", "connect", "hubspot", "elsewhere", "--base-url", "https://hubspot.evil.example",
+                    "--token-env", "HUBSPOT_TOKEN")).isEqualTo(2);
+            assertThat(cli.err()).contains("not one of HubSpot's hosts", "HOTCRM_MIGRATION_HOSTS");
+        }
+    }
 }

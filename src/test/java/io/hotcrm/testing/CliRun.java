@@ -23,7 +23,7 @@ public final class CliRun {
         all[1] = data.toString();
         System.arraycopy(args, 0, all, 2, args.length);
         return new Cli(dir -> HotCrm.open(Config.from(dir, env)), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(all);
+                new PrintStream(err, true, StandardCharsets.UTF_8), v -> env.containsKey(v) ? env.get(v) : System.getenv(v)).run(all);
     }
 
     /** What the last command printed on standard output. */
