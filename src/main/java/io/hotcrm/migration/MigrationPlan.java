@@ -69,11 +69,13 @@ public record MigrationPlan(int version, String source, Slice slice, String fall
      * to {@code target}, its object to {@code typeTarget}), {@code content} (a file's bytes, copied into HotCRM's
      * file store: {@code target} gets the storage key, and size and checksum are filled too), {@code text} (a note's
      * body the source keeps as a binary field, fetched like a file's bytes and stored as text in {@code target}).
-     * {@code create}: the HotCRM custom field to add before the first commit.
+     * {@code create}: the HotCRM custom field to add before the first commit. {@code labels}: what people see for source
+     * values that are ids (a HubSpot deal stage "closedwon" is "Sales Pipeline: Closed Won"), for the review.
      */
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record PlanField(String source, String target, String kind, String lookup, Map<String, String> targets,
-                            Map<String, String> values, String otherwise, NewField create, String typeTarget) {
+                            Map<String, String> values, String otherwise, NewField create, String typeTarget,
+                            Map<String, String> labels) {
         public static final String VALUE = "value";
         public static final String PICKLIST = "picklist";
         public static final String LOOKUP = "lookup";
@@ -87,12 +89,29 @@ public record MigrationPlan(int version, String source, Slice slice, String fall
 
         public PlanField(String source, String target, String kind, String lookup, Map<String, String> targets,
                          Map<String, String> values, String otherwise, NewField create) {
-            this(source, target, kind, lookup, targets, values, otherwise, create, null);
+            this(source, target, kind, lookup, targets, values, otherwise, create, null, null);
+        }
+
+        public PlanField(String source, String target, String kind, String lookup, Map<String, String> targets,
+                         Map<String, String> values, String otherwise, NewField create, String typeTarget) {
+            this(source, target, kind, lookup, targets, values, otherwise, create, typeTarget, null);
+        }
+
+        /** This field with what people see for its source values (where a value is an id: a HubSpot stage's). */
+        public PlanField withLabels(Map<String, String> labels) {
+            return new PlanField(source, target, kind, lookup, targets, values, otherwise, create, typeTarget, labels);
+        }
+
+        /** A source value as people know it: its label beside it when the two differ. */
+        public String shown(String value) {
+            String label = labels.get(value);
+            return label == null || label.equals(value) ? value : label + " (" + value + ")";
         }
 
         public PlanField {
             targets = targets == null ? Map.of() : Map.copyOf(targets);
             values = values == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+            labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
             kind = kind == null ? VALUE : kind;
         }
     }

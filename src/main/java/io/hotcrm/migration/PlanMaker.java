@@ -238,9 +238,21 @@ final class PlanMaker {
             return new PlanField(sourceName, tf.name(), PlanField.OWNER, null, null, null, null, null);
         }
         if (tf.type() == FieldType.PICKLIST || tf.type() == FieldType.MULTI_PICKLIST) {
-            return new PlanField(sourceName, tf.name(), PlanField.PICKLIST, null, null, picklist(sf, tf), null, null);
+            return new PlanField(sourceName, tf.name(), PlanField.PICKLIST, null, null, picklist(sf, tf), null, null)
+                    .withLabels(labels(sf));
         }
         return new PlanField(sourceName, tf.name(), PlanField.VALUE, null, null, null, null, null);
+    }
+
+    /** The labels of the source values that differ from their values. */
+    static Map<String, String> labels(SourceField sf) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (SourceField.Value v : sf.values()) {
+            if (v.label() != null && !v.label().equals(v.value())) {
+                out.put(v.value(), v.label());
+            }
+        }
+        return out;
     }
 
     /** Every source value mapped to a HotCRM value: the same value, then the same label, then ignoring case; else null. */
@@ -308,7 +320,7 @@ final class PlanMaker {
         if (existing.isPresent()) {
             FieldDef tf = existing.get();
             return tf.type() == FieldType.PICKLIST || tf.type() == FieldType.MULTI_PICKLIST
-                    ? new PlanField(f.name(), name, PlanField.PICKLIST, null, null, picklist(f, tf), null, null)
+                    ? new PlanField(f.name(), name, PlanField.PICKLIST, null, null, picklist(f, tf), null, null).withLabels(labels(f))
                     : new PlanField(f.name(), name, PlanField.VALUE, null, null, null, null, null);
         }
         List<String> values = f.values().stream().map(SourceField.Value::value).toList();

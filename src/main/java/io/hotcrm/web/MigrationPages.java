@@ -35,6 +35,8 @@ import java.util.UUID;
  */
 public final class MigrationPages {
     static final String CALLBACK = "/setup/migrate/salesforce/callback";
+    /** Where HubSpot sends the browser back (registered as the public app's redirect URL). */
+    static final String HUBSPOT_CALLBACK = "/setup/migrate/hubspot/callback";
     private final Auth auth;
     private final Migrations migrations;
     private final Schema schema;
@@ -54,7 +56,8 @@ public final class MigrationPages {
     }
 
     /** A picklist field of the plan as the review form shows it: each source value with the HotCRM value it becomes. */
-    public record Picklist(int object, int field, String source, String target, Map<String, String> values, List<String> choices) {
+    public record Picklist(int object, int field, String source, String target, Map<String, String> values, List<String> choices,
+                           List<String> shown) {
     }
 
     /** A required HotCRM field the plan fills from no source field, with the value it gets. */
@@ -65,12 +68,15 @@ public final class MigrationPages {
         r.get("/setup/data/migrate", this::list);
         r.post("/setup/data/migrate", this::connect);
         r.post("/setup/data/migrate/export", this::connectExport);
+        r.post("/setup/data/migrate/hubspot", this::connectHubSpot);
         r.get("/setup/data/migrate/{name}", this::show);
         r.post("/setup/data/migrate/{name}/authorize", ctx -> {
             Principal p = auth.require(ctx);
-            ctx.redirect(migrations.authorizeUrl(p, ctx.pathParam("name"), callbackUrl(ctx)));
+            String name = ctx.pathParam("name");
+            ctx.redirect(migrations.authorizeUrl(p, name, callbackUrl(ctx, migrations.show(p, name).kind())));
         });
         r.get(CALLBACK, this::callback);
+        r.get(HUBSPOT_CALLBACK, this::callback);
         r.post("/setup/data/migrate/{name}/plan", this::makePlan);
         r.get("/setup/data/migrate/{name}/review", this::review);
         r.post("/setup/data/migrate/{name}/review", this::saveReview);
@@ -80,8 +86,8 @@ public final class MigrationPages {
         r.post("/setup/data/migrate/runs/{id}/undo", this::undo);
     }
 
-    private static String callbackUrl(Context ctx) {
-        return ctx.scheme() + "://" + ctx.host() + CALLBACK;
+    private static String callbackUrl(Context ctx, String kind) {
+        return ctx.scheme() + "://" + ctx.host() + (kind.equals("hubspot") ? HUBSPOT_CALLBACK : CALLBACK);
     }
 
     private void list(Context ctx) {
@@ -109,7 +115,7 @@ public final class MigrationPages {
         }
         try {
             migrations.connect(p, name, "salesforce", settings, false);
-            ctx.redirect(migrations.authorizeUrl(p, name, callbackUrl(ctx)));
+            ctx.redirect(migrations.authorizeUrl(p, name, callbackUrl(ctx, "salesforce")));
         } catch (HotCrmException e) {
             Sessions.Session s = auth.session(ctx).orElseThrow();
             ConsoleRoutes.render(ctx, "migrations.jte", ConsoleRoutes.model("name", p.name(), "csrf", s.csrfToken(),
@@ -146,6 +152,40 @@ public final class MigrationPages {
         }
     }
 
+    /**
+     * The HubSpot form: a private app's token connects and is checked at once; a public app's client id and secret are
+     * saved, then the browser goes to HubSpot to sign in.
+     */
+    private void connectHubSpot(Context ctx) {
+        Principal p = auth.require(ctx);
+        String name = Optional.ofNullable(ctx.formParam("migration")).orElse("").strip();
+        String other = Optional.ofNullable(ctx.formParam("apiUrl")).orElse("").strip();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("baseUrl", other.isEmpty() ? Optional.ofNullable(ctx.formParam("region")).orElse("https://api.hubapi.com") : other);
+        String token = Optional.ofNullable(ctx.formParam("token")).orElse("").strip();
+        String clientId = Optional.ofNullable(ctx.formParam("clientId")).orElse("").strip();
+        try {
+            if (!token.isEmpty()) {
+                settings.put("token", token);
+                SourceOrg org = migrations.connect(p, name, "hubspot", settings, true).orElseThrow();
+                ctx.redirect("/setup/data/migrate/" + ConsoleRoutes.enc(name) + "?notice=" + ConsoleRoutes.enc("Connected to "
+                        + org.name() + "."));
+                return;
+            }
+            if (clientId.isEmpty()) {
+                throw HotCrmException.invalid("Paste a private app's access token, or give a public app's client id and secret.");
+            }
+            settings.put("clientId", clientId);
+            settings.put("clientSecret", Optional.ofNullable(ctx.formParam("clientSecret")).orElse("").strip());
+            migrations.connect(p, name, "hubspot", settings, false);
+            ctx.redirect(migrations.authorizeUrl(p, name, callbackUrl(ctx, "hubspot")));
+        } catch (HotCrmException e) {
+            Sessions.Session s = auth.session(ctx).orElseThrow();
+            ConsoleRoutes.render(ctx, "migrations.jte", ConsoleRoutes.model("name", p.name(), "csrf", s.csrfToken(),
+                    "migrations", migrations.list(p), "notice", null, "error", e.getMessage()));
+        }
+    }
+
     private void callback(Context ctx) {
         Optional<Sessions.Session> s = auth.page(ctx);
         if (s.isEmpty()) {
@@ -153,7 +193,7 @@ public final class MigrationPages {
         }
         Principal p = s.get().principal();
         if (ctx.queryParam("error") != null) {
-            ctx.redirect("/setup/data/migrate?notice=" + ConsoleRoutes.enc("Salesforce did not connect: "
+            ctx.redirect("/setup/data/migrate?notice=" + ConsoleRoutes.enc("The source did not connect: "
                     + ctx.queryParam("error") + " — " + Optional.ofNullable(ctx.queryParam("error_description")).orElse("")));
             return;
         }
@@ -212,7 +252,8 @@ public final class MigrationPages {
                 if (f.kind().equals(PlanField.PICKLIST) && f.create() == null) {
                     List<String> choices = schema.object(o.target()).field(f.target()).map(FieldDef::values).orElse(List.of())
                             .stream().map(PicklistValue::value).toList();
-                    picklists.add(new Picklist(i, j, o.source() + "." + f.source(), o.target() + "." + f.target(), f.values(), choices));
+                    picklists.add(new Picklist(i, j, o.source() + "." + f.source(), o.target() + "." + f.target(), f.values(), choices,
+                            f.values().keySet().stream().map(f::shown).toList()));
                 }
             }
             final int index = i;
@@ -246,7 +287,7 @@ public final class MigrationPages {
                         values.put(e.getKey(), chosen == null || chosen.isBlank() ? e.getValue() : chosen);
                     }
                     f = new PlanField(f.source(), f.target(), f.kind(), f.lookup(), f.targets(), values, f.otherwise(), f.create(),
-                            f.typeTarget());
+                            f.typeTarget(), f.labels());
                 }
                 fields.add(f);
             }

@@ -122,4 +122,36 @@ class MigrationConsoleTest {
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Review the plan of acme-export"))).isVisible();
         page.context().close();
     }
+
+    @Test
+    void anAdminConnectsAHubSpotPortalWithAPrivateAppTokenAndReviewsItsStages() {
+        try (io.hotcrm.testing.FakeHubSpot hs = new io.hotcrm.testing.FakeHubSpot()) {
+            io.hotcrm.testing.HubSpotPortal.generate(hs, 100, 5, java.time.Instant.parse("2026-10-01T00:00:00Z"));
+            Page page = ConsoleTest.signIn(chromium, base, "admin@example.com", "a long console password", 900);
+            page.navigate(base + "/setup/data");
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Migrate from HubSpot").setExact(true)).first().click();
+            page.getByLabel("Name of the migration from HubSpot").fill("acme-hubspot");
+            page.getByLabel("Or another API address").fill(hs.url());
+            page.getByLabel("Private app access token").fill(io.hotcrm.testing.FakeHubSpot.PRIVATE_TOKEN);
+            ConsoleTest.shot(page, "migrate-hubspot");
+            page.locator("#connect-hubspot").click();
+            assertThat(page.getByRole(AriaRole.STATUS)).containsText("Connected to HubSpot portal 12345678");
+            assertThat(page.locator("#org")).containsText("US/Eastern");
+            assertThat(page.locator("#org")).containsText("na1");
+            page.locator("#make-plan").click();
+            assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Review the plan of acme-hubspot"))).isVisible();
+            // every deal stage is shown with the HotCRM stage it becomes before a commit
+            assertThat(page.locator("body")).containsText("Sales Pipeline: Closed Won");
+            assertThat(page.locator("body")).containsText("Renewals: Churned");
+            ConsoleTest.shot(page, "migrate-hubspot-review");
+            // a wrong token: a clear message, no connection
+            page.navigate(base + "/setup/data/migrate");
+            page.getByLabel("Name of the migration from HubSpot").fill("wrong-token");
+            page.getByLabel("Or another API address").fill(hs.url());
+            page.getByLabel("Private app access token").fill("pat-na1-wrong");
+            page.locator("#connect-hubspot").click();
+            assertThat(page.getByRole(AriaRole.ALERT)).containsText("refused the token");
+            page.context().close();
+        }
+    }
 }

@@ -27,7 +27,8 @@ public final class PlanReview {
                     FieldDef tf = catalogue.object(o.target()).requireField(f.target());
                     Map<String, String> values = new LinkedHashMap<>();
                     f.values().forEach((k, v) -> values.put(k, v == null ? tf.values().get(0).value() : v));
-                    f = new PlanField(f.source(), f.target(), f.kind(), f.lookup(), f.targets(), values, tf.values().get(0).value(), null);
+                    f = new PlanField(f.source(), f.target(), f.kind(), f.lookup(), f.targets(), values, tf.values().get(0).value(), null)
+                            .withLabels(f.labels());
                 }
                 fields.add(f);
             }
