@@ -384,6 +384,7 @@ public final class Migrations {
         MigrationPlan plan = MigrationPlan.parse(run.plan(), "of run " + runId);
         boolean dry = run.mode().equals(DRY_RUN);
         Slice slice = run.since() == null ? plan.slice() : plan.slice().changedSince(run.since());
+        Instant deletionsSince = run.mode().equals(DELTA) ? deletionsSince(m.id(), run) : null;
         Map<String, Map<String, String>> failures = new java.util.concurrent.ConcurrentHashMap<>();
         long t0 = System.nanoTime();
         long[] phases = new long[4];
@@ -501,7 +502,7 @@ public final class Migrations {
                         expected.put(o.target(), UUID.fromString(result.get("keys").asText()));
                         keysBySource.put(o.source(), UUID.fromString(result.get("keys").asText()));
                     }
-                    long deleted = run.mode().equals(DELTA) ? deleteRemoved(p, source, o, run.since()) : 0;
+                    long deleted = run.mode().equals(DELTA) ? deleteRemoved(p, source, o, deletionsSince) : 0;
                     result.put("deleted", deleted);
                     runs.step(runId, step.position(), Runs.Step.DONE, null, result.path("read").asLong(), deleted, result.toString());
                     if (checks != null) {
@@ -689,6 +690,31 @@ public final class Migrations {
                 }
             }
         }
+    }
+
+    /**
+     * Since when a delta must learn of deletions: since the previous delta that ran through (it binned what was deleted
+     * before), else since the first whole run (what was deleted before it never came across) — a few minutes early for
+     * clocks. Not the high-water mark of changes: a portal where nothing changed for months still had its last run
+     * yesterday, and a source that keeps deletions for 30 or 90 days knows every one since then.
+     */
+    private Instant deletionsSince(UUID migrationId, Runs.Run run) {
+        Instant delta = null;
+        Instant firstRun = null;
+        for (UUID id : runs.ofMigration(migrationId, 10_000)) {
+            Runs.Run r = runs.get(id);
+            boolean through = r.state() == MigrationState.SUCCEEDED || r.state() == MigrationState.COMPLETED_WITH_FAILURES;
+            if (id.equals(run.id()) || !through) {
+                continue;
+            }
+            if (r.mode().equals(DELTA) && delta == null) {
+                delta = r.createdAt();
+            } else if (r.mode().equals(RUN)) {
+                firstRun = r.createdAt();
+            }
+        }
+        Instant bound = delta != null ? delta : firstRun;
+        return bound == null ? run.since() : bound.minus(LOOKBACK_MINUTES, ChronoUnit.MINUTES);
     }
 
     /** Records deleted in the source since the last run go to HotCRM's recycle bin. */

@@ -166,4 +166,38 @@ class MigrationApiTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("\"Account\"", "\"QuoteLineItem\"");
     }
+
+    @Test
+    void aHubSpotPortalIsMigratedOverRestWithItsDelta() throws Exception {
+        try (io.hotcrm.testing.FakeHubSpot hs = new io.hotcrm.testing.FakeHubSpot()) {
+            io.hotcrm.testing.HubSpotPortal portal = io.hotcrm.testing.HubSpotPortal.generate(hs, 120, 9,
+                    java.time.Instant.parse("2026-10-01T00:00:00Z"));
+            ObjectNode body = JSON.createObjectNode().put("name", "acme-hs").put("kind", "hubspot");
+            body.putObject("settings").put("baseUrl", hs.url()).put("token", io.hotcrm.testing.FakeHubSpot.PRIVATE_TOKEN)
+                    .put("retryMillis", "1");
+            HttpResponse<String> r = send(token, "POST", "/api/v1/migrations", body.toString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            assertThat(r.body()).contains("HubSpot portal 12345678", "\"Data hosting\":\"na1\"")
+                    .doesNotContain(io.hotcrm.testing.FakeHubSpot.PRIVATE_TOKEN);
+            r = send(token, "POST", "/api/v1/migrations/acme-hs/plan", "{}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            MigrationPlan plan = MigrationPlan.parse(r.body(), "test");
+            assertThat(plan.object("deals").orElseThrow().field("dealstage").orElseThrow().labels())
+                    .containsEntry("closedwon", "Sales Pipeline: Closed Won");
+            r = send(token, "PUT", "/api/v1/migrations/acme-hs/plan", PlanReview.settle(plan, Catalogue.standard()).toJson());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            r = send(token, "POST", "/api/v1/migrations/acme-hs/runs", "{\"mode\":\"run\"}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            JsonNode run = waitForRun(JSON.readTree(r.body()).at("/run/id").asText());
+            assertThat(run.path("state").asText()).as(run.toString()).isEqualTo("succeeded");
+            hs.edit("companies", portal.companies.get(0), java.time.Instant.now(), "name", "Renamed Company");
+            r = send(token, "POST", "/api/v1/migrations/acme-hs/runs", "{\"mode\":\"delta\"}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+            JsonNode delta = waitForRun(JSON.readTree(r.body()).at("/run/id").asText());
+            assertThat(delta.path("state").asText()).as(delta.toString()).isEqualTo("succeeded");
+            String name = hc.database().jdbi().withHandle(h -> h.createQuery("select name from obj_account where external_id = :x")
+                    .bind("x", portal.companies.get(0).id()).mapTo(String.class).one());
+            assertThat(name).isEqualTo("Renamed Company");
+        }
+    }
 }
