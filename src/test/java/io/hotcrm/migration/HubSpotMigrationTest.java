@@ -166,7 +166,14 @@ class HubSpotMigrationTest {
             Rec archived = portal.contacts.get(11);
             hs.archive("contacts", archived, now);
             Rec survivor = portal.contacts.get(12);
-            Rec loser = portal.contacts.get(13);
+            // the merged-away contact is the primary contact of a deal: after the merge the deal points at the survivor
+            Rec dealOfLoser = portal.deals.stream().filter(d -> {
+                String first = hs.associated("deals", d, "contacts").get(0);
+                return !first.equals(survivor.id()) && portal.contacts.indexOf(portal.contacts.stream().filter(c -> c.id().equals(first))
+                        .findFirst().orElseThrow()) > 12;
+            }).findFirst().orElseThrow();
+            String loserId = hs.associated("deals", dealOfLoser, "contacts").get(0);
+            Rec loser = portal.contacts.stream().filter(c -> c.id().equals(loserId)).findFirst().orElseThrow();
             hs.merge("contacts", survivor, loser, now);
             Rec deal = portal.deals.get(7);
             hs.edit("deals", deal, now, "amount", "777", "dealstage", "closedwon");
@@ -196,6 +203,8 @@ class HubSpotMigrationTest {
             }
             assertThat(one("select cast(count(*) as varchar(5)) from obj_contact where external_id = :x and deleted_at is null",
                     survivor.id())).isEqualTo("1");
+            assertThat(one("select c.external_id from obj_opportunity o join obj_contact c on c.id = o.contact_id where o.external_id = :x",
+                    dealOfLoser.id())).isEqualTo(survivor.id());
         }
     }
 }

@@ -189,6 +189,12 @@ public final class FakeHubSpot implements AutoCloseable {
                 .computeIfAbsent(to.id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(from.id);
     }
 
+    /** The ids of the records of {@code toType} associated with the record, the primary one first. */
+    public List<String> associated(String fromType, Rec from, String toType) {
+        return associations.getOrDefault(fromType + "|" + toType, Map.of()).getOrDefault(from.id, List.of()).stream()
+                .map(String::valueOf).toList();
+    }
+
     /** A file of the file manager; returns its id (for {@code hs_attachment_ids}). */
     public String file(String name, String extension, byte[] bytes) {
         String id = Long.toString(nextId.addAndGet(50));

@@ -424,7 +424,14 @@ final class HubSpotSource implements CrmSource {
                     Instant until = slice.changedSince() == null && slice.until() != null ? slice.until()
                             : Instant.now().plus(1, ChronoUnit.MINUTES);
                     String p = property(object, slice.changedSince() != null ? Slice.MODIFIED : slice.field());
-                    search.changed(object, p, from, until, properties, each);
+                    Set<String> seen = new java.util.HashSet<>();
+                    search.changed(object, p, from, until, properties, r -> {
+                        seen.add(r.path("id").asText());
+                        each.accept(r);
+                    });
+                    if (slice.changedSince() != null) {
+                        mergedInto(object, from, properties, seen).forEach(each);
+                    }
                 } else {
                     client.list("/crm/v3/objects/" + object + "?limit=100&archived=false&properties="
                             + String.join(",", properties), each);
@@ -437,6 +444,71 @@ final class HubSpotSource implements CrmSource {
         }
         sink.done();
         return n;
+    }
+
+    /**
+     * The records of {@code object} associated with records that absorbed others in a merge since {@code from}: HubSpot
+     * moves a merged record's associations to the survivor without marking the associated records changed, so a delta
+     * reads them again to point them at the survivor. Records already read ({@code seen}) are left out.
+     */
+    private List<JsonNode> mergedInto(String object, Instant from, List<String> properties, Set<String> seen) {
+        Set<String> types = new LinkedHashSet<>();
+        ASSOCIATIONS.getOrDefault(object, List.of()).forEach(a -> types.add(ASSOCIATED.get(a)));
+        if (object.equals("notes")) {
+            types.addAll(HubSpotDefaults.NOTE_PARENTS);
+        }
+        types.retainAll(MERGEABLE);
+        Set<String> ids = new LinkedHashSet<>();
+        for (String type : types) {
+            List<String> survivors = survivors(type, from);
+            if (!survivors.isEmpty()) {
+                associations(type, object, survivors).values().forEach(ids::addAll);
+            }
+        }
+        ids.removeAll(seen);
+        return batchRead(object, properties, new ArrayList<>(ids));
+    }
+
+    /** The records of a type that absorbed others in a merge since {@code from} (they list the ids they absorbed). */
+    private List<String> survivors(String type, Instant from) {
+        List<String> out = new ArrayList<>();
+        merges(type, from, r -> out.add(r.path("id").asText()));
+        return out;
+    }
+
+    /** Each record of the type changed since {@code from} that lists merged ids, with {@code hs_merged_object_ids}. */
+    private void merges(String type, Instant from, Consumer<JsonNode> each) {
+        ObjectNode body = HubSpotClient.JSON.createObjectNode();
+        ArrayNode filters = body.putArray("filterGroups").addObject().putArray("filters");
+        filters.addObject().put("propertyName", property(type, Slice.MODIFIED)).put("operator", "GTE")
+                .put("value", Long.toString(from.toEpochMilli()));
+        filters.addObject().put("propertyName", MERGED).put("operator", "HAS_PROPERTY");
+        body.putArray("properties").add(MERGED);
+        body.put("limit", 200);
+        String after = null;
+        do {
+            if (after != null) {
+                body.put("after", after);
+            }
+            JsonNode page = client.post("/crm/v3/objects/" + type + "/search", body.toString());
+            page.path("results").forEach(each);
+            JsonNode next = page.path("paging").path("next").path("after");
+            after = next.isMissingNode() || next.isNull() ? null : next.asText();
+        } while (after != null && Integer.parseInt(after) < HubSpotSearch.CAP);
+    }
+
+    /** Records by id through the batch read API, 100 a call; a 207 names the ids HubSpot no longer has among its errors. */
+    private List<JsonNode> batchRead(String object, List<String> properties, List<String> ids) {
+        List<JsonNode> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += BATCH) {
+            ObjectNode body = HubSpotClient.JSON.createObjectNode();
+            ArrayNode props = body.putArray("properties");
+            properties.forEach(props::add);
+            ArrayNode inputs = body.putArray("inputs");
+            ids.subList(i, Math.min(ids.size(), i + BATCH)).forEach(id -> inputs.addObject().put("id", id));
+            client.post("/crm/v3/objects/" + object + "/batch/read?archived=false", body.toString()).path("results").forEach(out::add);
+        }
+        return out;
     }
 
     /** The properties to ask HubSpot for: the fields asked that are properties, and what derived fields are made of. */
@@ -770,18 +842,9 @@ final class HubSpotSource implements CrmSource {
             }
             default -> {
                 SourceObject d = describe(object);
-                List<String> properties = properties(d, fields);
-                for (int i = 0; i < ids.size(); i += BATCH) {
-                    ObjectNode body = HubSpotClient.JSON.createObjectNode();
-                    ArrayNode props = body.putArray("properties");
-                    properties.forEach(props::add);
-                    ArrayNode inputs = body.putArray("inputs");
-                    ids.subList(i, Math.min(ids.size(), i + BATCH)).forEach(id -> inputs.addObject().put("id", id));
-                    // a 207 names the ids HubSpot no longer has (archived, merged away) among its errors
-                    List<JsonNode> page = new ArrayList<>();
-                    client.post("/crm/v3/objects/" + object + "/batch/read?archived=false", body.toString()).path("results")
-                            .forEach(page::add);
-                    out.addAll(records(d, fields, page));
+                List<JsonNode> found = batchRead(object, properties(d, fields), ids);
+                for (int i = 0; i < found.size(); i += BATCH) {
+                    out.addAll(records(d, fields, found.subList(i, Math.min(found.size(), i + BATCH))));
                 }
             }
         }
@@ -811,29 +874,13 @@ final class HubSpotSource implements CrmSource {
             archived(object, from, "", r -> ids.add(r.path("id").asText()));
             if (MERGEABLE.contains(object)) {
                 // a merge keeps one record and lists the ids it absorbed: those records are gone
-                ObjectNode body = HubSpotClient.JSON.createObjectNode();
-                ArrayNode filters = body.putArray("filterGroups").addObject().putArray("filters");
-                filters.addObject().put("propertyName", property(object, Slice.MODIFIED)).put("operator", "GTE")
-                        .put("value", Long.toString(from.toEpochMilli()));
-                filters.addObject().put("propertyName", MERGED).put("operator", "HAS_PROPERTY");
-                body.putArray("properties").add(MERGED);
-                body.put("limit", 200);
-                String after = null;
-                do {
-                    if (after != null) {
-                        body.put("after", after);
-                    }
-                    JsonNode page = client.post("/crm/v3/objects/" + object + "/search", body.toString());
-                    for (JsonNode r : page.path("results")) {
-                        for (String m : r.path("properties").path(MERGED).asText("").split(";")) {
-                            if (!m.isBlank()) {
-                                ids.add(m.strip());
-                            }
+                merges(object, from, r -> {
+                    for (String m : r.path("properties").path(MERGED).asText("").split(";")) {
+                        if (!m.isBlank()) {
+                            ids.add(m.strip());
                         }
                     }
-                    JsonNode next = page.path("paging").path("next").path("after");
-                    after = next.isMissingNode() || next.isNull() ? null : next.asText();
-                } while (after != null && Integer.parseInt(after) < HubSpotSearch.CAP);
+                });
             }
         }
         return new Deletions(ids, !since.isBefore(kept), kept);
