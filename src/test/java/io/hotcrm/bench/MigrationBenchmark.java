@@ -64,10 +64,14 @@ public final class MigrationBenchmark {
         // the fake org serves from a process of its own, so its records stay out of the migrating JVM's heap; it stands in
         // for Salesforce's servers, which are not on this machine, so it runs at the lowest CPU priority (its CPU time is
         // printed): it takes the cycles HotCRM leaves, as a remote org costs HotCRM's machine none
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx4g", "-cp", System.getProperty("java.class.path"), FakeSalesforce.class.getName(), Integer.toString(scale), "2000"));
-        // -Dbench.source=export: the same org from its Data Export's ZIP files instead of the API
+        // -Dbench.source=export: the same org from its Data Export's ZIP files instead of the API; hubspot: a generated
+        // HubSpot portal of about as many records (half of them contacts) over HubSpot's API
         boolean export = "export".equalsIgnoreCase(System.getProperty("bench.source", "api"));
+        boolean hubspot = "hubspot".equalsIgnoreCase(System.getProperty("bench.source", "api"));
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx4g", "-cp", System.getProperty("java.class.path")));
+        command.addAll(hubspot ? List.of(io.hotcrm.testing.FakeHubSpot.class.getName(), Integer.toString(rows / 2))
+                : List.of(FakeSalesforce.class.getName(), Integer.toString(scale), "2000"));
         if (export) {
             command.add(BenchFiles.tempDir("hotcrm-bench-export").toString());
         }
@@ -78,11 +82,14 @@ public final class MigrationBenchmark {
         try {
             JsonNode sf = new ObjectMapper().readTree(new java.io.BufferedReader(new java.io.InputStreamReader(fake.getInputStream(),
                     java.nio.charset.StandardCharsets.UTF_8)).readLine());
-            long records = Stream.of("User", "Product2", "Pricebook2", "Account", "Contact", "Lead", "Campaign", "Opportunity",
+            long records = hubspot ? java.util.stream.StreamSupport.stream(sf.path("records").spliterator(), false)
+                    .mapToLong(JsonNode::asLong).sum()
+                    : Stream.of("User", "Product2", "Pricebook2", "Account", "Contact", "Lead", "Campaign", "Opportunity",
                     "OpportunityLineItem", "Quote", "QuoteLineItem", "CampaignMember", "Contract", "Case", "Task", "Event", "Note",
                     "ContentNote", "Attachment", "ContentVersion")
                     .mapToLong(o -> sf.path("records").path(o).asLong()).sum();
-            System.out.printf("Migration benchmark: a generated org of %,d records (scale %d) %s, %s; heap limit %d MB%n", records, scale,
+            System.out.printf("Migration benchmark: a generated %s of %,d records %s, %s; heap limit %d MB%n",
+                    hubspot ? "HubSpot portal" : "org (scale " + scale + ")", records,
                     export ? "from its Data Export's ZIP files" : "over the API",
                     dialect == Dialect.H2 ? "H2" : "PostgreSQL", Runtime.getRuntime().maxMemory() / 1024 / 1024);
             Map<String, String> settings = new LinkedHashMap<>();
@@ -109,7 +116,10 @@ public final class MigrationBenchmark {
                 RunSummary run;
                 MigrationPlan plan;
                 try (TestPlatform t = new TestPlatform(dialect)) {
-                    if (export) {
+                    if (hubspot) {
+                        t.migrations.connect(t.admin, "bench", "hubspot", Map.of("baseUrl", sf.path("url").asText(), "token",
+                                sf.path("token").asText(), "retryMillis", "50"), true);
+                    } else if (export) {
                         List<String> uploads = new java.util.ArrayList<>();
                         for (JsonNode zip : sf.path("export")) {
                             try (java.io.InputStream in = Files.newInputStream(Path.of(zip.asText()))) {
@@ -146,7 +156,7 @@ public final class MigrationBenchmark {
                 }
                 System.out.printf("  migrated in %.2f s (%,.0f records/s), peak heap %d MB: %s%n",
                         migrate, records / migrate, peak, run.message());
-                System.out.printf("  CPU: %.2f s in HotCRM's JVM, %.2f s in the fake Salesforce's (on %d cores)%n", cpu, fakeCpu,
+                System.out.printf("  CPU: %.2f s in HotCRM's JVM, %.2f s in the fake source's (on %d cores)%n", cpu, fakeCpu,
                         Runtime.getRuntime().availableProcessors());
                 long readMs = run.steps().stream().mapToLong(RunSummary.Step::readMillis).sum();
                 long importMs = run.steps().stream().mapToLong(RunSummary.Step::importMillis).sum();

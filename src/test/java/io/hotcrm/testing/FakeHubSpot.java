@@ -624,6 +624,26 @@ public final class FakeHubSpot implements AutoCloseable {
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }
 
+    /**
+     * Serves a generated portal of {@code args[0]} contacts (and the rest around them) from a process of its own, for the
+     * migration benchmark: prints its address and record counts as one JSON line, and serves until its input closes.
+     */
+    public static void main(String[] args) throws IOException {
+        try (FakeHubSpot hs = new FakeHubSpot()) {
+            HubSpotPortal portal = HubSpotPortal.generate(hs, Integer.parseInt(args[0]), 1, Instant.now().minus(1, java.time.temporal.ChronoUnit.DAYS));
+            ObjectNode hello = JSON.createObjectNode().put("url", hs.url()).put("token", PRIVATE_TOKEN);
+            ObjectNode counts = hello.putObject("records");
+            hs.sizes().forEach(counts::put);
+            counts.put("owners", portal.owners.size());
+            counts.put("attachments", portal.files);
+            System.out.println(hello);
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until the benchmark goes away
+            }
+        }
+    }
+
     /** For a generated portal: how many records of each type it was made with. */
     public Map<String, Integer> sizes() {
         Map<String, Integer> out = new LinkedHashMap<>();
