@@ -32,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
  * reconcile, delta, undo (see docs/migration.md). Exit status 0 when all went well, 1 when some records failed or
  * the reconcile found a gap or a difference, 2 when the command could not do its work.
  */
-@Command(name = "migrate", description = "Migrate from Salesforce: connect, plan, dry-run, run (--delta), reconcile, list, show, undo, resume (see docs/migration.md).",
+@Command(name = "migrate", description = "Migrate from Salesforce or HubSpot: connect, plan, dry-run, run (--delta), reconcile, list, show, undo, resume (see docs/migration.md).",
         subcommands = {MigrateCommand.Connect.class, MigrateCommand.Plan.class, MigrateCommand.DryRun.class, MigrateCommand.Run.class,
                 MigrateCommand.Reconcile.class, MigrateCommand.ListMigrations.class, MigrateCommand.Show.class,
                 MigrateCommand.Undo.class, MigrateCommand.Resume.class})

@@ -88,4 +88,28 @@ class HubSpotConnectTest {
                 .hasMessageContaining("not both");
         assertThatThrownBy(() -> strict.check(Map.of())).hasMessageContaining("--token-env");
     }
+
+    @Test
+    void aPortalWithMorePropertiesThanAUrlCarriesIsReadWithBatchReads() {
+        try (FakeHubSpot wide = new FakeHubSpot()) {
+            HubSpotPortal portal = HubSpotPortal.generate(wide, 150, 13, Instant.parse("2026-10-01T00:00:00Z"));
+            for (int i = 0; i < 120; i++) {
+                wide.property("contacts", "customer_specific_property_number_" + i, "Custom property " + i, "string", "text", false);
+            }
+            FakeHubSpot.Rec c = portal.contacts.get(42);
+            wide.edit("contacts", c, Instant.parse("2026-09-30T00:00:00Z"), "customer_specific_property_number_119", "the last one");
+            t.migrations.connect(t.admin, "wide", HubSpotKind.KIND, Map.of(HubSpotKind.BASE_URL, wide.url(),
+                    HubSpotKind.TOKEN, FakeHubSpot.PRIVATE_TOKEN), true);
+            MigrationPlan plan = t.migrations.plan(t.admin, "wide", java.util.Set.of("contacts", "companies"), null);
+            t.migrations.savePlan(t.admin, "wide", io.hotcrm.testing.PlanReview.settle(plan, t.schema.catalogue()));
+            RunSummary s = t.migrations.get(t.admin, t.migrations.start(t.admin, "wide", Migrations.RUN, null,
+                    io.hotcrm.common.Work.Run.here(null)).id());
+            assertThat(s.failed()).as(s.steps().toString()).isZero();
+            assertThat(s.reconcile().clean()).as(s.reconcile().toString()).isTrue();
+            assertThat(wide.hits("/crm/v3/objects/contacts/batch/read")).isGreaterThanOrEqualTo(2);
+            String v = t.db.jdbi().withHandle(h -> h.createQuery("select customer_specific_property_number_119 from obj_contact"
+                    + " where external_id = :x").bind("x", c.id()).mapTo(String.class).one());
+            assertThat(v).isEqualTo("the last one");
+        }
+    }
 }

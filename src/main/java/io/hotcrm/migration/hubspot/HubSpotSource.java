@@ -70,6 +70,8 @@ final class HubSpotSource implements CrmSource {
     /** HubSpot keeps archived records this long; older deletions are gone from the API. */
     private static final long ARCHIVE_DAYS = 90;
     private static final int BATCH = 100;
+    /** The longest property list a list call carries in its URL; longer ones are read with batch reads. */
+    static final int MAX_LISTED_PROPERTIES = 3_000;
 
     private final HubSpotClient client;
     private final HubSpotSearch search;
@@ -432,9 +434,20 @@ final class HubSpotSource implements CrmSource {
                     if (slice.changedSince() != null) {
                         mergedInto(object, from, properties, seen).forEach(each);
                     }
-                } else {
+                } else if (String.join(",", properties).length() <= MAX_LISTED_PROPERTIES) {
                     client.list("/crm/v3/objects/" + object + "?limit=100&archived=false&properties="
                             + String.join(",", properties), each);
+                } else {
+                    // more properties than a URL carries safely: the list gives the ids, batch reads (a POST body) the rest
+                    List<String> ids = new ArrayList<>(BATCH);
+                    client.list("/crm/v3/objects/" + object + "?limit=100&archived=false&properties=hs_object_id", r -> {
+                        ids.add(r.path("id").asText());
+                        if (ids.size() == BATCH) {
+                            batchRead(object, properties, ids).forEach(each);
+                            ids.clear();
+                        }
+                    });
+                    batchRead(object, properties, ids).forEach(each);
                 }
                 if (!stop[0]) {
                     deliver(d, fields, page, sink);
