@@ -6,7 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /** Waiting for work a run hands to other threads (reads ahead, file copies, reconcile checks). */
-final class Waits {
+public final class Waits {
     private Waits() {
     }
 
@@ -14,7 +14,7 @@ final class Waits {
      * The work's result; its failure is thrown as it was; an interrupt says what stopped ({@code "reading from the
      * source"}).
      */
-    static <T> T await(Future<T> f, String what) {
+    public static <T> T await(Future<T> f, String what) {
         try {
             return f.get();
         } catch (InterruptedException e) {

@@ -56,20 +56,36 @@ final class HubSpotClient {
      * {@code each}, following {@code paging.next.after} until a page has none. Returns the results read.
      */
     long list(String path, Consumer<JsonNode> each) {
-        String after = null;
         long n = 0;
-        do {
-            JsonNode page = get(path + (path.contains("?") ? "&" : "?") + (after == null ? "" : "after="
+        java.util.concurrent.Future<JsonNode> next = AHEAD.submit(() -> get(path));
+        while (next != null) {
+            JsonNode page = io.hotcrm.migration.Waits.await(next, "reading HubSpot");
+            JsonNode cursor = page.path("paging").path("next").path("after");
+            String after = cursor.isMissingNode() || cursor.isNull() || cursor.asText().isEmpty() ? null : cursor.asText();
+            // the next page is asked for before this one is handed on: HubSpot prepares it while HotCRM works
+            next = after == null ? null : AHEAD.submit(() -> get(path + (path.contains("?") ? "&" : "?") + "after="
                     + URLEncoder.encode(after, StandardCharsets.UTF_8)));
-            for (JsonNode r : page.path("results")) {
-                each.accept(r);
-                n++;
+            try {
+                for (JsonNode r : page.path("results")) {
+                    each.accept(r);
+                    n++;
+                }
+            } catch (RuntimeException e) {
+                if (next != null) {
+                    next.cancel(true);
+                }
+                throw e;
             }
-            JsonNode next = page.path("paging").path("next").path("after");
-            after = next.isMissingNode() || next.isNull() || next.asText().isEmpty() ? null : next.asText();
-        } while (after != null);
+        }
         return n;
     }
+
+    /** Pages asked for ahead of their turn, and other calls a read makes side by side. */
+    static final java.util.concurrent.ExecutorService AHEAD = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "hotcrm-hubspot-ahead");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * The bytes at a signed URL HubSpot's files API handed out (no token: the URL itself grants access), streamed;

@@ -568,6 +568,11 @@ final class HubSpotSource implements CrmSource {
         Set<String> days = HubSpotDefaults.DAYS.getOrDefault(d.name(), Set.of());
         List<Map<String, String>> out = new ArrayList<>(page.size());
         List<String> ids = new ArrayList<>(page.size());
+        // each field asked looked up once per page, not once per record
+        Map<String, SourceField> types = new HashMap<>();
+        for (String f : fields) {
+            d.field(f).ifPresent(sf -> types.put(f, sf));
+        }
         for (JsonNode r : page) {
             Map<String, String> rec = new LinkedHashMap<>();
             String id = r.path("id").asText();
@@ -587,7 +592,7 @@ final class HubSpotSource implements CrmSource {
                 } else if (f.equals("title") && d.name().equals("notes")) {
                     rec.put(f, title(props.path("hs_note_body").asText(null)));
                 } else {
-                    SourceField sf = d.field(f).orElse(null);
+                    SourceField sf = types.get(f);
                     String v = props.hasNonNull(f) ? props.get(f).asText() : null;
                     rec.put(f, value(d.name(), sf, v, days.contains(f), zone));
                 }
@@ -765,11 +770,24 @@ final class HubSpotSource implements CrmSource {
                 found.addAll(attachments(e, rec));
                 return true;
             });
+            if (details) {
+                // one call per file: eight at a time
+                List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+                java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(8);
+                for (Map<String, String> a : found) {
+                    slots.acquireUninterruptibly();
+                    calls.add(HubSpotClient.AHEAD.submit(() -> {
+                        try {
+                            fileDetails(a);
+                        } finally {
+                            slots.release();
+                        }
+                    }));
+                }
+                calls.forEach(c -> io.hotcrm.migration.Waits.await(c, "reading HubSpot's files"));
+            }
             for (Map<String, String> a : found) {
                 n++;
-                if (details) {
-                    fileDetails(a);
-                }
                 if (!sink.accept(a)) {
                     return n;
                 }
