@@ -143,6 +143,18 @@ class HubSpotMigrationTest {
             Rec deal = portal.deals.get(3);
             String day = Instant.parse(deal.get("closedate")).atZone(java.time.ZoneId.of("US/Eastern")).toLocalDate().toString();
             assertThat(one("select cast(close_date as varchar(10)) from obj_opportunity where external_id = :x", deal.id())).isEqualTo(day);
+            // a task due at 23:30 in New York (the next day in UTC) is due that day
+            Rec task = portal.tasks.get(2);
+            String due = Instant.parse(task.get("hs_timestamp")).atZone(java.time.ZoneId.of("US/Eastern")).toLocalDate().toString();
+            assertThat(due).isNotEqualTo(task.get("hs_timestamp").substring(0, 10));
+            assertThat(one("select cast(due_date as varchar(10)) from obj_task where external_id = :x", task.id())).isEqualTo(due);
+            // a date property (a custom date of birth) is the day written, never shifted
+            Rec born = portal.contacts.stream().filter(c -> c.get("date_of_birth") != null).findFirst().orElseThrow();
+            assertThat(one("select cast(date_of_birth as varchar(10)) from obj_contact where external_id = :x", born.id()))
+                    .isEqualTo(born.get("date_of_birth"));
+            // the plan says what HotCRM has no object for
+            assertThat(migrations.currentPlan(t.admin, "acme-hs").skipped()).extracting(MigrationPlan.Skipped::name)
+                    .contains("communications");
             // a contact's primary company is its account; a deal with two contacts keeps one and the run says so
             assertThat(one("select a.external_id from obj_contact c join obj_account a on a.id = c.account_id where c.external_id = :x",
                     portal.contacts.get(5).id())).isNotNull();

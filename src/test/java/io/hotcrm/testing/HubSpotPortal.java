@@ -25,6 +25,7 @@ public final class HubSpotPortal {
     public final List<Rec> products = new ArrayList<>();
     public final List<Rec> tickets = new ArrayList<>();
     public final List<Rec> notes = new ArrayList<>();
+    public final List<Rec> tasks = new ArrayList<>();
     public final List<Rec> meetings = new ArrayList<>();
     public int files;
 
@@ -300,6 +301,7 @@ public final class HubSpotPortal {
                     // due at 23:30 in New York: the next day in UTC, the due date stays the day in the portal's zone
                     "hs_timestamp", LocalDate.of(2025, 3, 1 + i % 28).atTime(23, 30).atZone(java.time.ZoneId.of("US/Eastern")).toInstant().toString(),
                     "hubspot_owner_id", owner());
+            tasks.add(task);
             hs.associate("tasks", task, "contacts", pick(contacts));
             hs.associate("tasks", task, "deals", pick(deals));
             Rec call = hs.add("calls", at, "hs_call_title", "Call " + i, "hs_call_body", "<p>Discussed renewal</p>",

@@ -126,10 +126,11 @@ final class HubSpotClient {
                 b.header("Content-Type", "application/json");
             }
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            HttpResponse<String> r;
+            HttpResponse<byte[]> r;
             try {
                 calls.incrementAndGet();
-                r = http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                // parsed from the bytes: no copy of the page as text first
+                r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 if (attempt < ATTEMPTS) {
                     pause(retryBaseMillis * (1L << (attempt - 1)));
@@ -200,17 +201,18 @@ final class HubSpotClient {
         return "HubSpot answered " + status + (category.isEmpty() ? "" : " " + category) + ": " + text;
     }
 
-    private static JsonNode read(String body) {
+    private static JsonNode read(byte[] body) {
         try {
-            return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+            return body == null || body.length == 0 ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (IOException e) {
             throw new HotCrmException(ErrorCode.UNAVAILABLE, "HubSpot's answer could not be read: " + e.getMessage(), e);
         }
     }
 
-    private static JsonNode readQuietly(String body) {
+    private static JsonNode readQuietly(byte[] bytes) {
+        String body = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
         try {
-            return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+            return body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (IOException e) {
             return JSON.createObjectNode().put("message", body.length() > 300 ? body.substring(0, 300) + "…" : body);
         }
