@@ -43,6 +43,7 @@ final class HubSpotDefaults {
     static final List<String> NOTE_PARENTS = List.of("deals", "tickets", "contacts", "companies");
     /** Date-time properties that hold a day (a deal's close date, a task's due date): read as the day in the portal's time zone. */
     static final Map<String, Set<String>> DAYS = Map.of("deals", Set.of("closedate"), "tasks", Set.of("hs_timestamp"),
+            "contacts", Set.of("notes_last_contacted"),
             "quotes", Set.of("hs_createdate"));
     /** HubSpot-defined properties HotCRM has no field for but a migration keeps, as custom fields the plan proposes. */
     static final Set<String> KEEP = Set.of("pipeline", "hs_pipeline", "lifecyclestage", "hs_lead_status");
