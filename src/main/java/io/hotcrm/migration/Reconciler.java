@@ -244,6 +244,9 @@ final class Reconciler {
         if (sample.isEmpty()) {
             return diffs;
         }
+        // a note's or file's record: the field holding its id → the field holding its object
+        Map<String, String> parents = new HashMap<>();
+        o.fields().stream().filter(f -> f.kind().equals(PlanField.PARENT)).forEach(f -> parents.put(f.target(), f.typeTarget()));
         for (Map<String, String> rec : source.byIds(o.source(), Staging.sourceFields(o), sample)) {
             Map<String, String> expected = staging.row(o, rec, new long[4], new HashMap<>());
             staging.settle(source, o, List.of(expected), new HashMap<>());
@@ -274,6 +277,10 @@ final class Reconciler {
                     continue;
                 }
                 String have = text(f, actual.get(field));
+                String parentType = parents.get(field);
+                if (have != null && parentType != null && binned(actual.get(parentType), have)) {
+                    have = null;
+                }
                 String want = e.getValue() == null || e.getValue().isBlank() ? null : e.getValue();
                 if (field.equals("created_by") && want == null) {
                     continue;
@@ -286,6 +293,24 @@ final class Reconciler {
         return diffs;
     }
 
+    /** Whether the record a note or file belongs to is in HotCRM's recycle bin (then it belongs to nothing the source has). */
+    private boolean binned(Object object, String id) {
+        if (object == null) {
+            return false;
+        }
+        java.util.Optional<ObjectDef> def = schema.catalogue().find(object.toString().toLowerCase(java.util.Locale.ROOT));
+        if (def.isEmpty()) {
+            return false;
+        }
+        try {
+            UUID uuid = UUID.fromString(id);
+            return db.jdbi().withHandle(h -> h.createQuery("select count(*) from " + def.get().tableName()
+                    + " where id = :id and deleted_at is not null").bind("id", uuid).mapTo(Long.class).one()) > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** A stored value as the staged text would say it: lookups as the target's external id, users as their email. */
     private String text(FieldDef f, Object v) {
         if (v == null) {
@@ -294,9 +319,17 @@ final class Reconciler {
         if (f.type().isReference()) {
             UUID id = v instanceof UUID u ? u : UUID.fromString(v.toString());
             boolean user = f.type() == FieldType.OWNER || "user".equals(f.target());
-            String table = user ? "obj_user" : schema.object(f.target()).tableName();
-            return db.jdbi().withHandle(h -> h.createQuery("select " + (user ? "email" : "external_id") + " from " + table
-                    + " where id = :id").bind("id", id).mapTo(String.class).findOne().orElse(id.toString()));
+            if (user) {
+                return db.jdbi().withHandle(h -> h.createQuery("select email from obj_user where id = :id").bind("id", id)
+                        .mapTo(String.class).findOne().orElse(id.toString()));
+            }
+            Map<String, Object> row = db.jdbi().withHandle(h -> h.createQuery("select external_id, deleted_at from "
+                    + schema.object(f.target()).tableName() + " where id = :id").bind("id", id).mapToMap().findOne().orElse(null));
+            if (row == null) {
+                return id.toString();
+            }
+            // a link to a record in the recycle bin links nothing (the source dropped it when the record went)
+            return row.get("deleted_at") != null ? null : row.get("external_id") == null ? id.toString() : row.get("external_id").toString();
         }
         if (v instanceof Array a) {
             try {

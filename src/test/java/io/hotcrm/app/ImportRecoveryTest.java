@@ -141,9 +141,17 @@ class ImportRecoveryTest {
             if (!Files.isDirectory(imports)) {
                 return 0;
             }
-            try (var parts = Files.find(imports, 3, (p, a) -> p.getParent().getFileName().toString().equals("parts")
-                    && p.getFileName().toString().endsWith("0.csv"))) {
-                return Math.max(0, parts.count() - 1) * 2_000;
+            // the importing process renames its part files as this walks them: a file gone between listing and reading
+            // its attributes is counted on the next look
+            for (int attempt = 0; ; attempt++) {
+                try (var parts = Files.find(imports, 3, (p, a) -> p.getParent().getFileName().toString().equals("parts")
+                        && p.getFileName().toString().endsWith("0.csv"))) {
+                    return Math.max(0, parts.count() - 1) * 2_000;
+                } catch (java.io.UncheckedIOException e) {
+                    if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt >= 20) {
+                        throw e;
+                    }
+                }
             }
         }
 
