@@ -62,6 +62,7 @@ public final class HotCrm implements Platform {
     private final ExportSchedules schedules;
     private final FileStore files;
     private final io.hotcrm.migration.Migrations migrations;
+    private final io.hotcrm.privacy.PrivacyRequests privacy;
 
     private HotCrm(Config config, Database db, FileStore files) {
         this.files = files;
@@ -87,6 +88,7 @@ public final class HotCrm implements Platform {
         this.schedules = new ExportSchedules(db.jdbi(), db.dialect(), schema, exporter, destinations,
                 Secrets.fromBase64(config.secretKey()), work, notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new ScheduledExportJob(schedules));
+        this.privacy = new io.hotcrm.privacy.PrivacyRequests(db, schema);
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
                 List.of(new io.hotcrm.migration.salesforce.SalesforceKind(config.migrationHosts()),
                         new io.hotcrm.migration.salesforce.SalesforceExportKind(files),
@@ -264,6 +266,11 @@ public final class HotCrm implements Platform {
     @Override
     public io.hotcrm.migration.Migrations migrations() {
         return migrations;
+    }
+
+    @Override
+    public io.hotcrm.privacy.PrivacyRequests privacy() {
+        return privacy;
     }
 
     @Override

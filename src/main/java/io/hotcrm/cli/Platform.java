@@ -35,6 +35,8 @@ public interface Platform extends AutoCloseable {
 
     io.hotcrm.migration.Migrations migrations();
 
+    io.hotcrm.privacy.PrivacyRequests privacy();
+
     /** A one-line description of the database in use, for messages (no secrets). */
     String databaseDescription();
 

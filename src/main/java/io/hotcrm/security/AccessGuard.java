@@ -44,6 +44,14 @@ public final class AccessGuard {
         }
     }
 
+    /** Throws unless the principal's role may see and handle data-subject requests (GDPR). */
+    public static void requirePrivacy(Principal p, String what) {
+        if (!p.role().mayHandlePrivacy()) {
+            throw HotCrmException.denied(who(p) + " may not " + what + ": that needs a role allowed to handle privacy requests"
+                    + " (hotcrm roles privacy " + p.role().name() + " on; the built-in \"admin\" role may).");
+        }
+    }
+
     /**
      * Throws unless the principal may configure (create, change, test) export destinations of the kind.
      * Checked before any connection is made, so users without the right learn nothing about the network.

@@ -12,7 +12,7 @@ import java.util.UUID;
 public record Principal(UUID userId, String email, String name, Role role) {
     public static final String SYSTEM_EMAIL = "system";
     private static final Role SYSTEM_ROLE = new Role("system", "System", true, true,
-            Map.of(Role.ALL_OBJECTS, ObjectPermission.FULL), Map.of(), Set.of(), true);
+            Map.of(Role.ALL_OBJECTS, ObjectPermission.FULL), Map.of(), Set.of(), true, true);
     private static final Principal SYSTEM = new Principal(null, SYSTEM_EMAIL, "HotCRM system", SYSTEM_ROLE);
 
     public Principal {

@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public record Role(String name, String label, boolean manageSetup, boolean builtin,
                    Map<String, ObjectPermission> objects, Map<String, Map<String, FieldAccess>> fields,
-                   Set<String> destinationKinds, boolean migrateData) {
+                   Set<String> destinationKinds, boolean migrateData, boolean handlePrivacy) {
     public static final String ALL_OBJECTS = "*";
 
     public Role {
@@ -29,6 +29,14 @@ public record Role(String name, String label, boolean manageSetup, boolean built
      */
     public boolean mayMigrate() {
         return migrateData;
+    }
+
+    /**
+     * Whether the role may see and handle data-subject requests: find everything about a person, hand it over, erase
+     * it. Those requests touch every object whatever the role's other rights, so only roles allowed to see them may.
+     */
+    public boolean mayHandlePrivacy() {
+        return handlePrivacy;
     }
 
     /** Whether the role may create, change and test destinations of the kind. */

@@ -34,7 +34,7 @@ public final class Roles {
                 return;
             }
             insertRole(h, ADMIN, "Administrator", true, true);
-            h.createUpdate("update hc_role set migrate_data = true where name = :n").bind("n", ADMIN).execute();
+            h.createUpdate("update hc_role set migrate_data = true, handle_privacy = true where name = :n").bind("n", ADMIN).execute();
             putObject(h, ADMIN, Role.ALL_OBJECTS, ObjectPermission.FULL);
             insertRole(h, STANDARD, "Standard user", false, true);
             putObject(h, STANDARD, Role.ALL_OBJECTS, ObjectPermission.FULL);
@@ -143,6 +143,18 @@ public final class Roles {
         return get(roleName);
     }
 
+    /** Allows or forbids a role to see and handle data-subject requests. Needs a role that manages setup; audited. */
+    public Role setHandlePrivacy(Principal by, String roleName, boolean allowed) {
+        AccessGuard.requireSetup(by, "change what roles may handle privacy requests");
+        Role role = get(roleName);
+        requireEditable(role);
+        jdbi.useTransaction(h -> {
+            h.createUpdate("update hc_role set handle_privacy = :m where name = :r").bind("m", allowed).bind("r", role.name()).execute();
+            AuditLog.record(h, by, "role.privacy", null, role.name(), allowed ? "allowed" : "not allowed");
+        });
+        return get(roleName);
+    }
+
     private static void requireEditable(Role role) {
         if (role.builtin() && role.name().equals(ADMIN)) {
             throw HotCrmException.invalid("The built-in role \"admin\" cannot be changed; create a new role instead.");
@@ -169,7 +181,7 @@ public final class Roles {
     }
 
     static Optional<Role> load(Handle h, String name) {
-        Optional<Map<String, Object>> row = h.createQuery("select name, label, manage_setup, builtin, migrate_data from hc_role"
+        Optional<Map<String, Object>> row = h.createQuery("select name, label, manage_setup, builtin, migrate_data, handle_privacy from hc_role"
                         + " where name = :n")
                 .bind("n", name).mapToMap().findOne();
         if (row.isEmpty()) {
@@ -192,6 +204,7 @@ public final class Roles {
                 .bind("n", name).mapTo(String.class).list());
         Map<String, Object> r = row.get();
         return Optional.of(new Role(name, (String) r.get("label"), (Boolean) r.get("manage_setup"),
-                (Boolean) r.get("builtin"), objects, fields, kinds, (Boolean) r.get("migrate_data")));
+                (Boolean) r.get("builtin"), objects, fields, kinds, (Boolean) r.get("migrate_data"),
+                (Boolean) r.get("handle_privacy")));
     }
 }

@@ -43,6 +43,11 @@ public enum Dialect {
         return this == POSTGRES ? 1 : 10_000;
     }
 
+    /** The digits of a text expression, everything else dropped (a phone number compared whatever its formatting). */
+    public String digits(String expr) {
+        return this == POSTGRES ? "regexp_replace(" + expr + ", '[^0-9]', '', 'g')" : "regexp_replace(" + expr + ", '[^0-9]', '')";
+    }
+
     /** A quoted identifier; names are checked against {@link FieldDef#NAME} before they get here. */
     public static String q(String identifier) {
         return '"' + identifier + '"';

@@ -69,6 +69,11 @@ class CliTest {
                 throw new UnsupportedOperationException("migrations are tested in io.hotcrm.migration");
             }
 
+            @Override
+            public io.hotcrm.privacy.PrivacyRequests privacy() {
+                return t.privacy;
+            }
+
             public String databaseDescription() {
                 return "H2";
             }

@@ -37,6 +37,8 @@ public final class TestPlatform implements AutoCloseable {
     public final Principal admin;
     /** Migrations from Salesforce (the fake one in tests), credentials encrypted with {@link #SECRET_KEY}. */
     public final io.hotcrm.migration.Migrations migrations;
+    /** Data-subject requests. */
+    public final io.hotcrm.privacy.PrivacyRequests privacy;
 
     public TestPlatform(Dialect dialect) {
         this(TestDb.fresh(dialect));
@@ -76,6 +78,7 @@ public final class TestPlatform implements AutoCloseable {
         jobs.register(new io.hotcrm.app.ScheduledExportJob(schedules));
         jobs.register(new io.hotcrm.app.ImportJob(importer, notifier::notify));
         jobs.register(new io.hotcrm.app.ImportUndoJob(importer, notifier::notify));
+        this.privacy = new io.hotcrm.privacy.PrivacyRequests(db, schema);
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
                 java.util.List.of(new io.hotcrm.migration.salesforce.SalesforceKind(java.util.List.of("127.0.0.1")),
                         new io.hotcrm.migration.salesforce.SalesforceExportKind(files),

@@ -1,0 +1,291 @@
+package io.hotcrm.cli;
+
+import io.hotcrm.privacy.Findings;
+import io.hotcrm.privacy.Identifiers;
+import io.hotcrm.privacy.PrivacyRequest;
+import io.hotcrm.privacy.PrivacyRequests;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code hotcrm privacy …}: data-subject requests (see docs/privacy.md) — a request received and moved through its
+ * life ({@code request create|show|verify|deny|extend|assign}), approved, and everything about its person found.
+ */
+@Command(name = "privacy", description = "Data-subject requests (GDPR): request create|show|verify|deny|extend|assign, approve, find,"
+        + " list (see docs/privacy.md).",
+        subcommands = {PrivacyCommand.Request.class, PrivacyCommand.Approve.class, PrivacyCommand.Find.class, PrivacyCommand.ListRequests.class})
+final class PrivacyCommand {
+    @ParentCommand
+    Cli cli;
+
+    PrivacyRequests requests() {
+        return cli.platform().privacy();
+    }
+
+    static void print(Cli cli, PrivacyRequest r, boolean json) {
+        if (json) {
+            cli.out.println(Output.json(r));
+            return;
+        }
+        cli.out.println("Request " + r.id() + " (" + r.kind() + "): " + r.state());
+        String who = r.email() != null ? r.email() : r.phone() != null ? r.phone() : r.recordObject() == null ? "(cleared once done)"
+                : r.recordObject() + " " + r.recordId();
+        cli.out.println("About:    " + who + (r.email() != null && r.phone() != null ? ", " + r.phone() : ""));
+        cli.out.println("Received: " + r.receivedAt());
+        cli.out.println("Due:      " + r.dueAt() + (r.extendedDays() > 0 ? " (extended by " + r.extendedDays() + " days: "
+                + r.extensionReason() + ")" : ""));
+        if (r.assignee() != null) {
+            cli.out.println("Assignee: " + r.assignee());
+        }
+    }
+
+    @Command(name = "request", description = "A request's life: create, show, verify, deny, extend, assign.",
+            subcommands = {Create.class, Show.class, Verify.class, Deny.class, Extend.class, Assign.class})
+    static final class Request {
+        @ParentCommand
+        PrivacyCommand parent;
+    }
+
+    @Command(name = "create", description = "Record a request: hotcrm privacy request create --email E [--phone P] [--contact ID | --lead ID]"
+            + " [--kind erasure|access|portability|rectification].")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        Request parent;
+
+        @Option(names = "--email", description = "The person's email.")
+        String email;
+
+        @Option(names = "--phone", description = "The person's phone number (compared by its digits).")
+        String phone;
+
+        @Option(names = "--contact", paramLabel = "ID", description = "The person's contact record.")
+        UUID contact;
+
+        @Option(names = "--lead", paramLabel = "ID", description = "The person's lead record.")
+        UUID lead;
+
+        @Option(names = "--kind", defaultValue = "erasure", description = "erasure (default), access, portability or rectification.")
+        String kind;
+
+        @Option(names = "--json", description = "Print the request as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.parent.cli;
+            Identifiers who = new Identifiers(email, phone, contact != null ? "contact" : lead != null ? "lead" : null,
+                    contact != null ? contact : lead);
+            PrivacyRequest r = parent.parent.requests().create(cli.actor(), kind, who);
+            print(cli, r, json);
+            if (!json) {
+                cli.out.println("Next: verify who asks (hotcrm privacy request verify " + r.id() + " --note \"…\"), then"
+                        + " hotcrm privacy find " + r.id());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "A request with its history.")
+    static final class Show implements Callable<Integer> {
+        @ParentCommand
+        Request parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--json", description = "Print it as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.parent.cli;
+            PrivacyRequest r = parent.parent.requests().get(cli.actor(), id);
+            List<PrivacyRequest.Event> history = parent.parent.requests().history(cli.actor(), id);
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("request", r);
+                out.put("history", history);
+                cli.out.println(Output.json(out));
+                return 0;
+            }
+            print(cli, r, false);
+            cli.out.println("History:");
+            for (PrivacyRequest.Event e : history) {
+                cli.out.println("  " + e.at() + "  " + (e.from() == null ? "" : e.from() + " → ") + e.to() + "  by " + e.actor()
+                        + (e.note() == null ? "" : ": " + e.note()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Record that the person's identity was verified, and how (--note).")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        Request parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--note", required = true, description = "How the identity was verified.")
+        String note;
+
+        @Option(names = "--json", description = "Print the request as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            print(parent.parent.cli, parent.parent.requests().verify(parent.parent.cli.actor(), id, note), json);
+            return 0;
+        }
+    }
+
+    @Command(name = "deny", description = "Refuse a request, with the reason the person is owed (--reason).")
+    static final class Deny implements Callable<Integer> {
+        @ParentCommand
+        Request parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--reason", required = true)
+        String reason;
+
+        @Option(names = "--json", description = "Print the request as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            print(parent.parent.cli, parent.parent.requests().deny(parent.parent.cli.actor(), id, reason), json);
+            return 0;
+        }
+    }
+
+    @Command(name = "extend", description = "Extend the deadline once, by at most 60 days, with the reason.")
+    static final class Extend implements Callable<Integer> {
+        @ParentCommand
+        Request parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--days", required = true)
+        int days;
+
+        @Option(names = "--reason", required = true)
+        String reason;
+
+        @Option(names = "--json", description = "Print the request as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            print(parent.parent.cli, parent.parent.requests().extend(parent.parent.cli.actor(), id, days, reason), json);
+            return 0;
+        }
+    }
+
+    @Command(name = "assign", description = "Who handles the request.")
+    static final class Assign implements Callable<Integer> {
+        @ParentCommand
+        Request parent;
+
+        @Parameters(index = "0", paramLabel = "ID")
+        UUID id;
+
+        @Parameters(index = "1", paramLabel = "EMAIL")
+        String assignee;
+
+        @Override
+        public Integer call() {
+            print(parent.parent.cli, parent.parent.requests().assign(parent.parent.cli.actor(), id, assignee), false);
+            return 0;
+        }
+    }
+
+    @Command(name = "approve", description = "Approve a verified request so it may run.")
+    static final class Approve implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--note")
+        String note;
+
+        @Option(names = "--json", description = "Print the request as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            print(parent.cli, parent.requests().approve(parent.cli.actor(), id, note), json);
+            return 0;
+        }
+    }
+
+    @Command(name = "find", description = "Everything HotCRM holds about the request's person: their records, linked records,"
+            + " mentions of their email in text (for review), audit entries.")
+    static final class Find implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--json", description = "Print the findings as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Findings f = parent.requests().find(parent.cli.actor(), id);
+            if (json) {
+                parent.cli.out.println(Output.json(f));
+                return 0;
+            }
+            section(parent.cli, "The person's records", f.subjects());
+            section(parent.cli, "Linked records", f.linked());
+            section(parent.cli, "Mentions of the email in text (review them)", f.mentions());
+            parent.cli.out.println("Audit log entries: " + f.audit().size());
+            return 0;
+        }
+
+        private static void section(Cli cli, String title, List<Findings.Hit> hits) {
+            cli.out.println(title + ": " + hits.size());
+            for (Findings.Hit h : hits) {
+                cli.out.println("  " + h.object() + " " + h.id() + "  " + h.label() + "  (" + h.why() + ")");
+            }
+        }
+    }
+
+    @Command(name = "list", description = "Every request, newest first, with its state and due date.")
+    static final class ListRequests implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Option(names = "--json", description = "Print them as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<PrivacyRequest> all = parent.requests().list(parent.cli.actor());
+            if (json) {
+                parent.cli.out.println(Output.json(all));
+                return 0;
+            }
+            if (all.isEmpty()) {
+                parent.cli.out.println("No privacy requests yet: hotcrm privacy request create --email E --kind erasure");
+            }
+            for (PrivacyRequest r : all) {
+                parent.cli.out.println(r.id() + "  " + r.kind() + "  " + r.state() + "  due " + r.dueAt());
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.hotcrm.privacy;
+
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Ids;
+import io.hotcrm.security.AccessGuard;
+import io.hotcrm.security.AuditLog;
+import io.hotcrm.security.Principal;
+import io.hotcrm.store.Database;
+import io.hotcrm.store.Schema;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Data-subject requests, the front door: a request is received (who it is about, what they ask), verified (by an
+ * admin with a note), approved, run, and done — or denied; it is due 30 days after it came in, extended once by at
+ * most 60 days with a logged reason; every step is kept in its history and the audit log (never the person's data:
+ * the audit keeps the request's id). Only roles allowed to handle privacy requests see any of it.
+ */
+public final class PrivacyRequests {
+    public static final Set<String> KINDS = Set.of("access", "portability", "erasure", "rectification");
+    static final int DUE_DAYS = 30;
+    static final int MAX_EXTENSION_DAYS = 60;
+    /** The objects a request may name a record of (the person's contact or lead). */
+    private static final Map<String, String> TRANSITIONS_FROM = Map.of(PrivacyRequest.VERIFIED, PrivacyRequest.RECEIVED,
+            PrivacyRequest.APPROVED, PrivacyRequest.VERIFIED);
+
+    private final Database db;
+    private final Schema schema;
+    private final Discovery discovery;
+    private final Clock clock;
+
+    public PrivacyRequests(Database db, Schema schema, Clock clock) {
+        this.db = db;
+        this.schema = schema;
+        this.discovery = new Discovery(db, schema);
+        this.clock = clock;
+    }
+
+    public PrivacyRequests(Database db, Schema schema) {
+        this(db, schema, Clock.systemUTC());
+    }
+
+    /** A new request about the person the identifiers name. */
+    public PrivacyRequest create(Principal p, String kind, Identifiers who) {
+        AccessGuard.requirePrivacy(p, "create a privacy request");
+        String k = kind == null ? "erasure" : kind.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!KINDS.contains(k)) {
+            throw HotCrmException.invalid("A privacy request is access, portability, erasure or rectification, not \"" + kind + "\".");
+        }
+        if (who.recordId() != null) {
+            if (discovery.subjectObjects().stream().noneMatch(o -> o.name().equals(who.recordObject()))) {
+                throw HotCrmException.invalid("A request names a person's record: a contact or a lead, not a " + who.recordObject() + ".");
+            }
+            long n = db.jdbi().withHandle(h -> h.createQuery("select count(*) from " + schema.object(who.recordObject()).tableName()
+                    + " where id = :id").bind("id", who.recordId()).mapTo(Long.class).one());
+            if (n == 0) {
+                throw HotCrmException.notFound("There is no " + who.recordObject() + " " + who.recordId() + ".");
+            }
+        }
+        UUID id = Ids.newId();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("insert into hc_privacy_request (id, kind, state, email, phone, record_object, record_id, identifiers_hash,"
+                            + " received_at, due_at, created_by, updated_at) values (:id, :kind, :state, :email, :phone, :ro, cast(:rid as uuid), :hash,"
+                            + " :now, :due, :by, :now)")
+                    .bind("id", id).bind("kind", k).bind("state", PrivacyRequest.RECEIVED).bind("email", who.email())
+                    .bind("phone", who.phone()).bind("ro", who.recordObject()).bind("rid", who.recordId() == null ? null : who.recordId().toString())
+                    .bind("hash", who.hash(salt(h))).bind("now", at(now)).bind("due", at(now.plus(DUE_DAYS, ChronoUnit.DAYS)))
+                    .bind("by", p.email()).execute();
+            event(h, id, p, null, PrivacyRequest.RECEIVED, "A " + k + " request came in.");
+        });
+        return get(p, id);
+    }
+
+    public PrivacyRequest get(Principal p, UUID id) {
+        AccessGuard.requirePrivacy(p, "see privacy requests");
+        return db.jdbi().withHandle(h -> h.createQuery("select * from hc_privacy_request where id = :id").bind("id", id)
+                .map((rs, ctx) -> new PrivacyRequest(rs.getObject("id", UUID.class), rs.getString("kind"), rs.getString("state"),
+                        rs.getString("email"), rs.getString("phone"), rs.getString("record_object"), rs.getObject("record_id", UUID.class),
+                        rs.getObject("received_at", OffsetDateTime.class).toInstant(), rs.getObject("due_at", OffsetDateTime.class).toInstant(),
+                        rs.getInt("extended_days"), rs.getString("extension_reason"), rs.getString("assignee"), rs.getString("created_by")))
+                .findOne()).orElseThrow(() -> HotCrmException.notFound("There is no privacy request " + id + "; see hotcrm privacy list."));
+    }
+
+    /** Every request, the newest first. */
+    public List<PrivacyRequest> list(Principal p) {
+        AccessGuard.requirePrivacy(p, "see privacy requests");
+        List<UUID> ids = db.jdbi().withHandle(h -> h.createQuery("select id from hc_privacy_request order by received_at desc, id")
+                .mapTo(UUID.class).list());
+        return ids.stream().map(id -> get(p, id)).toList();
+    }
+
+    /** The request's history, oldest first. */
+    public List<PrivacyRequest.Event> history(Principal p, UUID id) {
+        get(p, id);
+        return db.jdbi().withHandle(h -> h.createQuery("select * from hc_privacy_event where request_id = :id order by id")
+                .bind("id", id).map((rs, ctx) -> new PrivacyRequest.Event(rs.getObject("at", OffsetDateTime.class).toInstant(),
+                        rs.getString("actor"), rs.getString("from_state"), rs.getString("to_state"), rs.getString("note"))).list());
+    }
+
+    /** An admin confirms who the person is (how, in the note: a call back, an ID document seen, …). */
+    public PrivacyRequest verify(Principal p, UUID id, String note) {
+        if (note == null || note.isBlank()) {
+            throw HotCrmException.invalid("Say how the person's identity was verified (--note \"called back on the number on file\").");
+        }
+        return move(p, id, PrivacyRequest.VERIFIED, note.strip());
+    }
+
+    /** The request may now be run. */
+    public PrivacyRequest approve(Principal p, UUID id, String note) {
+        return move(p, id, PrivacyRequest.APPROVED, note == null || note.isBlank() ? "Approved." : note.strip());
+    }
+
+    /** The request is refused, with its reason (manifestly unfounded, identity not confirmed, …). */
+    public PrivacyRequest deny(Principal p, UUID id, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw HotCrmException.invalid("Give the reason the request is denied (--reason \"…\"): the person is owed it.");
+        }
+        PrivacyRequest r = get(p, id);
+        if (List.of(PrivacyRequest.RUNNING, PrivacyRequest.DONE, PrivacyRequest.DENIED).contains(r.state())) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Request " + id + " is " + r.state() + ": it can no longer be denied.");
+        }
+        return transition(p, r, PrivacyRequest.DENIED, reason.strip());
+    }
+
+    /** Extends the deadline once, by at most 60 days, with the reason (complex or numerous requests). */
+    public PrivacyRequest extend(Principal p, UUID id, int days, String reason) {
+        PrivacyRequest r = get(p, id);
+        if (r.extendedDays() > 0) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Request " + id + " was extended already (by " + r.extendedDays()
+                    + " days): a deadline is extended once.");
+        }
+        if (days < 1 || days > MAX_EXTENSION_DAYS) {
+            throw HotCrmException.invalid("A deadline is extended by 1 to " + MAX_EXTENSION_DAYS + " days, not " + days + ".");
+        }
+        if (reason == null || reason.isBlank()) {
+            throw HotCrmException.invalid("Give the reason for the extension (--reason \"…\"): the person must be told it.");
+        }
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("update hc_privacy_request set extended_days = :d, extension_reason = :r, due_at = :due, updated_at = :now"
+                            + " where id = :id").bind("d", days).bind("r", reason.strip())
+                    .bind("due", at(r.dueAt().plus(days, ChronoUnit.DAYS))).bind("now", at(clock.instant())).bind("id", id).execute();
+            event(h, id, p, r.state(), r.state(), "Deadline extended by " + days + " days: " + reason.strip());
+        });
+        return get(p, id);
+    }
+
+    /** Who handles the request. */
+    public PrivacyRequest assign(Principal p, UUID id, String assignee) {
+        PrivacyRequest r = get(p, id);
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("update hc_privacy_request set assignee = :a, updated_at = :now where id = :id").bind("a", assignee)
+                    .bind("now", at(clock.instant())).bind("id", id).execute();
+            event(h, id, p, r.state(), r.state(), "Assigned to " + assignee + ".");
+        });
+        return get(p, id);
+    }
+
+    /** Everything HotCRM holds about the request's person (see {@link Discovery}). */
+    public Findings find(Principal p, UUID id) {
+        PrivacyRequest r = get(p, id);
+        if (r.email() == null && r.phone() == null && r.recordId() == null) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Request " + id + " is " + r.state() + " and keeps no identifiers any more.");
+        }
+        return discovery.find(new Identifiers(r.email(), r.phone(), r.recordObject(), r.recordId()));
+    }
+
+    private PrivacyRequest move(Principal p, UUID id, String to, String note) {
+        PrivacyRequest r = get(p, id);
+        String from = TRANSITIONS_FROM.get(to);
+        if (!r.state().equals(from)) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Request " + id + " is " + r.state() + "; it becomes " + to + " only when "
+                    + from + ".");
+        }
+        return transition(p, r, to, note);
+    }
+
+    private PrivacyRequest transition(Principal p, PrivacyRequest r, String to, String note) {
+        db.jdbi().useTransaction(h -> {
+            int n = h.createUpdate("update hc_privacy_request set state = :to, updated_at = :now where id = :id and state = :from")
+                    .bind("to", to).bind("now", at(clock.instant())).bind("id", r.id()).bind("from", r.state()).execute();
+            if (n == 0) {
+                throw new HotCrmException(ErrorCode.CONFLICT, "Request " + r.id() + " changed meanwhile; look at it again.");
+            }
+            event(h, r.id(), p, r.state(), to, note);
+        });
+        return get(p, r.id());
+    }
+
+    private void event(Handle h, UUID id, Principal p, String from, String to, String note) {
+        h.createUpdate("insert into hc_privacy_event (request_id, at, actor, from_state, to_state, note) values (:id, :at, :by, :from,"
+                        + " :to, :note)").bind("id", id).bind("at", at(clock.instant())).bind("by", p.email()).bind("from", from)
+                .bind("to", to).bind("note", note).execute();
+        // the audit log keeps that the request moved, never who it is about
+        AuditLog.record(h, p, "privacy." + to, null, id.toString(), from == null ? "received" : from + " → " + to);
+    }
+
+    /** The instance's salt for identifier hashes, made on first use. */
+    private static String salt(Handle h) {
+        String salt = h.createQuery("select key_value from hc_privacy_key where name = 'salt'").mapTo(String.class).findOne().orElse(null);
+        if (salt != null) {
+            return salt;
+        }
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        h.createUpdate("insert into hc_privacy_key (name, key_value, created_at) values ('salt', :v, :now)")
+                .bind("v", HexFormat.of().formatHex(b)).bind("now", at(Instant.now())).execute();
+        return h.createQuery("select key_value from hc_privacy_key where name = 'salt'").mapTo(String.class).one();
+    }
+
+    private static OffsetDateTime at(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+}
