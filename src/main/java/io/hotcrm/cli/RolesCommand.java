@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "roles", description = "Manage roles, object permissions and field-level security.",
         subcommands = {RolesCommand.ListRoles.class, RolesCommand.Show.class, RolesCommand.Create.class,
                 RolesCommand.Grant.class, RolesCommand.Field.class, RolesCommand.DestinationKinds.class,
-                RolesCommand.Migrate.class})
+                RolesCommand.Migrate.class, RolesCommand.Privacy.class})
 final class RolesCommand {
     @ParentCommand
     Cli cli;
@@ -32,6 +32,7 @@ final class RolesCommand {
         r.fields().forEach((object, fields) -> fields.forEach((field, a) -> cli.out.printf("  %s.%s: %s%n", object, field,
                 a.edit() ? "edit" : a.read() ? "read" : "none")));
         cli.out.println("  migrate data (keep created dates and creators, fill read-only fields): " + (r.mayMigrate() ? "yes" : "no"));
+        cli.out.println("  handle privacy requests (data subjects' records, erasure): " + (r.mayHandlePrivacy() ? "yes" : "no"));
         cli.out.println("  export destinations: " + (r.manageSetup() ? "every kind"
                 : r.destinationKinds().isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(r.destinationKinds()))));
     }
@@ -177,6 +178,15 @@ final class RolesCommand {
         }
     }
 
+    /** "on" or "off" as a yes or no; anything else is refused with the command to type. */
+    static boolean onOff(String allowed, String command, String role) {
+        return switch (allowed.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "yes", "true" -> true;
+            case "off", "no", "false" -> false;
+            default -> throw io.hotcrm.common.HotCrmException.invalid("Say on or off: hotcrm roles " + command + " " + role + " on.");
+        };
+    }
+
     @Command(name = "migrate", description = "Allow (on) or forbid (off) a role to load data as a migration: keep the source's"
             + " created dates and creators, and fill read-only fields.")
     static final class Migrate implements Callable<Integer> {
@@ -192,12 +202,27 @@ final class RolesCommand {
         @Override
         public Integer call() {
             Cli cli = parent.cli;
-            boolean on = switch (allowed.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "on", "yes", "true" -> true;
-                case "off", "no", "false" -> false;
-                default -> throw io.hotcrm.common.HotCrmException.invalid("Say on or off: hotcrm roles migrate " + role + " on.");
-            };
-            show(cli, cli.platform().security().roles().setMigrateData(cli.actor(), role, on));
+            show(cli, cli.platform().security().roles().setMigrateData(cli.actor(), role, onOff(allowed, "migrate", role)));
+            return 0;
+        }
+    }
+
+    @Command(name = "privacy", description = "Allow (on) or forbid (off) a role to see and handle data-subject requests"
+            + " (find everything about a person, hand it over, erase it).")
+    static final class Privacy implements Callable<Integer> {
+        @ParentCommand
+        RolesCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ROLE")
+        String role;
+
+        @Parameters(index = "1", paramLabel = "on|off")
+        String allowed;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            show(cli, cli.platform().security().roles().setHandlePrivacy(cli.actor(), role, onOff(allowed, "privacy", role)));
             return 0;
         }
     }

@@ -1,0 +1,62 @@
+package io.hotcrm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotcrm.testing.CliRun;
+import io.hotcrm.testing.TestPlatform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hotcrm privacy …} as an operator types it, on a new embedded data directory. */
+class PrivacyCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRequestIsCreatedVerifiedApprovedAndItsPersonFoundFromTheCommandLine() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, String> env = Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY);
+        Path data = dir.resolve("data");
+        CliRun cli = new CliRun();
+        Path csv = dir.resolve("contacts.csv");
+        Files.writeString(csv, "First Name,Last Name,Email,Phone\nMaja,Jørgensen,maja@example.org,+45 20 12 34 56\n"
+                + "Maja,Jørgensen,other.maja@example.org,+45 99 88 77 66\n");
+        assertThat(cli.run(data, env, "import", csv.toString(), "--object", "contact")).as(cli.err()).isZero();
+
+        assertThat(cli.run(data, env, "privacy", "request", "create", "--email", "Maja@Example.org", "--json")).as(cli.err()).isZero();
+        JsonNode created = json.readTree(cli.out());
+        String id = created.path("id").asText();
+        assertThat(created.path("state").asText()).isEqualTo("received");
+        assertThat(created.path("dueAt").asText()).isNotEmpty();
+        assertThat(cli.run(data, env, "privacy", "approve", id)).isEqualTo(5);
+        assertThat(cli.err()).contains("only when verified");
+        assertThat(cli.run(data, env, "privacy", "request", "verify", id, "--note", "Replied from the address on file")).as(cli.err()).isZero();
+        assertThat(cli.run(data, env, "privacy", "request", "extend", id, "--days", "20", "--reason", "Many records")).isZero();
+        assertThat(cli.out()).contains("extended by 20 days");
+        assertThat(cli.run(data, env, "privacy", "approve", id)).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("approved");
+
+        assertThat(cli.run(data, env, "privacy", "find", id, "--json")).as(cli.err()).isZero();
+        JsonNode found = json.readTree(cli.out());
+        assertThat(found.path("subjects").size()).isEqualTo(1);
+        assertThat(found.path("subjects").path(0).path("label").asText()).isEqualTo("Maja Jørgensen");
+        assertThat(cli.run(data, env, "privacy", "find", id)).isZero();
+        assertThat(cli.out()).contains("The person's records: 1", "Linked records: 0");
+        assertThat(cli.run(data, env, "privacy", "request", "show", id)).isZero();
+        assertThat(cli.out()).contains("received", "verified", "approved", "Replied from the address on file");
+        assertThat(cli.run(data, env, "privacy", "list")).isZero();
+        assertThat(cli.out()).contains(id, "erasure", "approved");
+
+        // a standard user sees none of it until their role may handle privacy requests
+        assertThat(cli.run(data, env, "users", "add", "sam@example.com", "--name", "Sam", "--role", "standard")).as(cli.err()).isZero();
+        assertThat(cli.run(data, env, "--as", "sam@example.com", "privacy", "list")).isNotZero();
+        assertThat(cli.err()).contains("hotcrm roles privacy standard on");
+        assertThat(cli.run(data, env, "privacy", "request", "create")).isEqualTo(2);
+        assertThat(cli.err()).contains("--email");
+    }
+}
