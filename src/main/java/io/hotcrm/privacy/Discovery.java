@@ -93,14 +93,14 @@ final class Discovery {
                 binds.put("email", who.email());
             }
             if (who.phone() != null) {
-                // the same number whatever its formatting; with or without its country code
+                // the same number whatever its formatting, with or without its country code: two such numbers share
+                // their last seven digits at least, so those pick the candidates (one expression per row) and
+                // samePhone decides
                 for (FieldDef f : phones) {
-                    String digits = d.digits(Dialect.q(f.name()));
-                    conditions.add("(" + Dialect.q(f.name()) + " is not null and (" + digits + " = :phone or (length(" + digits
-                            + ") >= " + Identifiers.MIN_PHONE_DIGITS + " and (:phone like '%' || " + digits + " or " + digits
-                            + " like '%' || :phone))))");
+                    conditions.add(d.digits(Dialect.q(f.name())) + " like :phoneTail");
                 }
-                binds.put("phone", who.phoneDigits());
+                String digits = who.phoneDigits();
+                binds.put("phoneTail", "%" + digits.substring(digits.length() - Identifiers.MIN_PHONE_DIGITS));
             }
             if (conditions.isEmpty()) {
                 continue;
@@ -129,7 +129,9 @@ final class Discovery {
                         matched.add(f.name());
                     }
                 }
-                out.add(new Hit(o.name(), (UUID) row.get("id"), label(o, row), matched, "the person (" + String.join(", ", matched) + ")"));
+                if (!matched.isEmpty()) {
+                    out.add(new Hit(o.name(), (UUID) row.get("id"), label(o, row), matched, "the person (" + String.join(", ", matched) + ")"));
+                }
             });
         }
         return out;

@@ -1,0 +1,79 @@
+package io.hotcrm.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hotcrm.privacy.Identifiers;
+import io.hotcrm.privacy.PrivacyRequest;
+import io.hotcrm.privacy.PrivacyRequests;
+import io.hotcrm.security.Principal;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Data-subject requests over REST (docs/privacy.md): create, list, read with history, verify, approve, deny, extend,
+ * assign, and what is found about the person. Every call needs the privacy right; the edge only translates JSON to
+ * the {@link PrivacyRequests} front door.
+ */
+final class PrivacyRoutes {
+    private final PrivacyRequests privacy;
+    private final Auth auth;
+
+    PrivacyRoutes(PrivacyRequests privacy, Auth auth) {
+        this.privacy = privacy;
+        this.auth = auth;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/api/v1/privacy/requests", ctx -> ctx.json(Map.of("requests", privacy.list(auth.require(ctx)))));
+        r.post("/api/v1/privacy/requests", this::create);
+        r.get("/api/v1/privacy/requests/{id}", ctx -> {
+            Principal p = auth.require(ctx);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("request", privacy.get(p, id(ctx)));
+            out.put("history", privacy.history(p, id(ctx)));
+            ctx.json(out);
+        });
+        r.get("/api/v1/privacy/requests/{id}/findings", ctx -> ctx.json(privacy.find(auth.require(ctx), id(ctx))));
+        r.post("/api/v1/privacy/requests/{id}/verify", ctx -> ctx.json(privacy.verify(auth.require(ctx), id(ctx), text(ctx, "note"))));
+        r.post("/api/v1/privacy/requests/{id}/approve", ctx -> ctx.json(privacy.approve(auth.require(ctx), id(ctx), text(ctx, "note"))));
+        r.post("/api/v1/privacy/requests/{id}/deny", ctx -> ctx.json(privacy.deny(auth.require(ctx), id(ctx), text(ctx, "reason"))));
+        r.post("/api/v1/privacy/requests/{id}/extend", ctx -> {
+            JsonNode b = Json.object(ctx);
+            ctx.json(privacy.extend(auth.require(ctx), id(ctx), b.path("days").asInt(0), b.path("reason").asText(null)));
+        });
+        r.post("/api/v1/privacy/requests/{id}/assign", ctx -> ctx.json(privacy.assign(auth.require(ctx), id(ctx),
+                text(ctx, "assignee"))));
+    }
+
+    /** {@code {"kind": "erasure", "email", "phone", "contactId" | "leadId"}} → 201 with the request. */
+    private void create(Context ctx) {
+        Principal p = auth.require(ctx);
+        JsonNode b = Json.object(ctx);
+        UUID contact = uuid(b.path("contactId").asText(null));
+        UUID lead = uuid(b.path("leadId").asText(null));
+        PrivacyRequest r = privacy.create(p, b.path("kind").asText("erasure"), new Identifiers(b.path("email").asText(null),
+                b.path("phone").asText(null), contact != null ? "contact" : lead != null ? "lead" : null, contact != null ? contact : lead));
+        ctx.status(201).json(r);
+    }
+
+    private static String text(Context ctx, String name) {
+        return ctx.body().isBlank() ? null : Json.object(ctx).path(name).asText(null);
+    }
+
+    private static UUID id(Context ctx) {
+        return uuid(ctx.pathParam("id"));
+    }
+
+    private static UUID uuid(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(s.strip());
+        } catch (IllegalArgumentException e) {
+            throw io.hotcrm.common.HotCrmException.invalid("\"" + s + "\" is not an id (a UUID).");
+        }
+    }
+}

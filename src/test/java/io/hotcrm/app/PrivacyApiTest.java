@@ -1,0 +1,87 @@
+package io.hotcrm.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hotcrm.security.Principal;
+import io.hotcrm.testing.TestPlatform;
+import io.hotcrm.web.WebServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Data-subject requests over REST on the real composition root: their life, the findings, and the privacy right. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PrivacyApiTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path data;
+    HotCrm hc;
+    WebServer web;
+    String token;
+    String salesToken;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void start() {
+        hc = HotCrm.open(Config.from(data, Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY)));
+        hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);
+        hc.security().users().add(Principal.system(), "sam@example.com", "Sam Sales", "standard", null);
+        token = hc.security().tokens().create(Principal.system(), "ann@example.com", "test").token();
+        salesToken = hc.security().tokens().create(Principal.system(), "sam@example.com", "test").token();
+        web = hc.start(0);
+    }
+
+    @AfterAll
+    void stop() {
+        web.stop();
+        hc.close();
+    }
+
+    HttpResponse<String> send(String bearer, String method, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + path))
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRequestOverRest() throws Exception {
+        String contact = JSON.readTree(send(token, "POST", "/api/v1/objects/contact/records",
+                "{\"first_name\":\"Maja\",\"last_name\":\"Jørgensen\",\"email\":\"maja@example.org\"}").body()).path("id").asText();
+        assertThat(send(salesToken, "POST", "/api/v1/privacy/requests", "{\"email\":\"maja@example.org\"}").statusCode()).isEqualTo(403);
+        assertThat(send(salesToken, "GET", "/api/v1/privacy/requests", null).statusCode()).isEqualTo(403);
+        HttpResponse<String> r = send(token, "POST", "/api/v1/privacy/requests", "{\"kind\":\"access\",\"email\":\"Maja@Example.org\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode req = JSON.readTree(r.body());
+        String id = req.path("id").asText();
+        assertThat(req.path("state").asText()).isEqualTo("received");
+        assertThat(req.path("kind").asText()).isEqualTo("access");
+        r = send(token, "POST", "/api/v1/privacy/requests/" + id + "/approve", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+        r = send(token, "POST", "/api/v1/privacy/requests/" + id + "/verify", "{\"note\":\"Replied from the address on file\"}");
+        assertThat(JSON.readTree(r.body()).path("state").asText()).as(r.body()).isEqualTo("verified");
+        r = send(token, "POST", "/api/v1/privacy/requests/" + id + "/extend", "{\"days\":61,\"reason\":\"x\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        r = send(token, "GET", "/api/v1/privacy/requests/" + id + "/findings", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).path("subjects").path(0).path("id").asText()).isEqualTo(contact);
+        r = send(token, "GET", "/api/v1/privacy/requests/" + id, null);
+        assertThat(JSON.readTree(r.body()).path("history").size()).isEqualTo(2);
+        r = send(token, "GET", "/api/v1/privacy/requests", null);
+        assertThat(r.body()).contains(id);
+        r = send(token, "POST", "/api/v1/privacy/requests", "{\"email\":\"no-at-sign\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("not an email address");
+    }
+}
