@@ -38,17 +38,74 @@ public final class PrivacyRequests {
     private final Database db;
     private final Schema schema;
     private final Discovery discovery;
+    private final Erasure erasure;
     private final Clock clock;
 
-    public PrivacyRequests(Database db, Schema schema, Clock clock) {
+    public PrivacyRequests(Database db, Schema schema, io.hotcrm.store.RecordStore records, io.hotcrm.store.RecycleBin bin,
+                           io.hotcrm.files.FileStore files, Clock clock) {
         this.db = db;
         this.schema = schema;
         this.discovery = new Discovery(db, schema);
+        this.erasure = new Erasure(db, schema, records, bin, files);
         this.clock = clock;
     }
 
-    public PrivacyRequests(Database db, Schema schema) {
-        this(db, schema, Clock.systemUTC());
+    public PrivacyRequests(Database db, Schema schema, io.hotcrm.store.RecordStore records, io.hotcrm.store.RecycleBin bin,
+                           io.hotcrm.files.FileStore files) {
+        this(db, schema, records, bin, files, Clock.systemUTC());
+    }
+
+    /** What an erasure would do now, record by record and field by field (no values). */
+    public List<Change> preview(Principal p, UUID id, String action) {
+        PrivacyRequest r = get(p, id);
+        return erasure.preview(Principal.system(), find(p, id), action(action), r.id());
+    }
+
+    /** One record an erasure touches: what happens to it and to each of its personal fields. */
+    public record Change(String object, UUID id, String action, Map<String, String> fields, String why) {
+    }
+
+    /**
+     * Runs an approved erasure request: everything found is deleted or anonymised (see {@link Erasure}); the request is
+     * then done, and keeps only the salted hash of who it was about. Returns per object the records deleted,
+     * anonymised and kept. A failure leaves the request failed, with what went wrong in its history.
+     */
+    public Map<String, int[]> run(Principal p, UUID id, String action) {
+        PrivacyRequest r = get(p, id);
+        if (!r.kind().equals("erasure")) {
+            throw HotCrmException.invalid("Request " + id + " asks for " + r.kind() + ", not an erasure: hand the person their data"
+                    + " instead (coming: hotcrm privacy export).");
+        }
+        if (!r.state().equals(PrivacyRequest.APPROVED)) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Request " + id + " is " + r.state() + ": an erasure runs once it is approved.");
+        }
+        String a = action(action);
+        Identifiers who = new Identifiers(r.email(), r.phone(), r.recordObject(), r.recordId());
+        PrivacyRequest running = transition(p, r, PrivacyRequest.RUNNING, "Erasing (" + a + ").");
+        try {
+            Findings f = discovery.find(who);
+            Map<String, int[]> counts = erasure.run(Principal.system(), f, a, id, who);
+            db.jdbi().useTransaction(h -> {
+                h.createUpdate("update hc_privacy_request set email = null, phone = null, record_object = null, record_id = null,"
+                        + " updated_at = :now where id = :id").bind("now", at(clock.instant())).bind("id", id).execute();
+            });
+            List<String> summary = new java.util.ArrayList<>();
+            counts.forEach((object, k) -> summary.add(object + " " + k[0] + "/" + k[1] + "/" + k[2]));
+            transition(p, running, PrivacyRequest.DONE, "Erased (" + a + "; per object deleted/anonymised/kept: "
+                    + String.join(", ", summary) + "). Identifiers cleared; their salted hash kept.");
+            return counts;
+        } catch (RuntimeException e) {
+            transition(p, get(p, id), PrivacyRequest.FAILED, "Failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    private static String action(String action) {
+        String a = action == null ? Erasure.ANONYMISE : action.strip().toLowerCase(java.util.Locale.ROOT).replace("anonymize", "anonymise");
+        if (!a.equals(Erasure.ANONYMISE) && !a.equals(Erasure.DELETE)) {
+            throw HotCrmException.invalid("An erasure deletes or anonymises (--action delete|anonymise), not \"" + action + "\".");
+        }
+        return a;
     }
 
     /** A new request about the person the identifiers name. */

@@ -113,26 +113,50 @@ public final class RecycleBin {
      */
     public int purge(Principal p, ObjectDef o, OffsetDateTime cutoff) {
         AccessGuard.require(p, o, Action.DELETE);
+        return purgeWhere(p, o, "deleted_at < :cutoff", java.util.Map.of("cutoff", cutoff),
+                "deleted before " + cutoff.withNano(0) + " purged");
+    }
+
+    /**
+     * Permanently deletes these records of the object, in the recycle bin or not, as {@link #purge} does (lookups to
+     * them cleared, tombstones left for incremental exports): for a data subject's erasure, where the recycle bin would
+     * keep what must go. Needs delete permission. Returns the number deleted.
+     */
+    public int purgeRecords(Principal p, ObjectDef o, Collection<java.util.UUID> ids, String why) {
+        AccessGuard.require(p, o, Action.DELETE);
+        int n = 0;
+        List<java.util.UUID> all = new java.util.ArrayList<>(ids);
+        for (int i = 0; i < all.size(); i += 500) {
+            List<java.util.UUID> batch = all.subList(i, Math.min(all.size(), i + 500));
+            String in = String.join(", ", batch.stream().map(id -> "'" + id + "'").toList());
+            n += purgeWhere(p, o, "id in (" + in + ")", java.util.Map.of(), why);
+        }
+        return n;
+    }
+
+    private int purgeWhere(Principal p, ObjectDef o, String condition, java.util.Map<String, Object> binds, String why) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         return db.jdbi().inTransaction(h -> {
             ChangeFence.enter(h, db.dialect());
             for (ObjectDef other : schema.catalogue().objects()) {
                 for (FieldDef f : other.fields()) {
                     if (f.type() == FieldType.LOOKUP && o.name().equals(f.target())) {
-                        h.createUpdate("update " + other.tableName() + " set " + Dialect.q(f.name()) + " = null,"
+                        var u = h.createUpdate("update " + other.tableName() + " set " + Dialect.q(f.name()) + " = null,"
                                         + " updated_at = :now, updated_by = cast(:by as uuid), change_seq = nextval('hc_change_seq')"
                                         + " where " + Dialect.q(f.name()) + " in (select id from " + o.tableName()
-                                        + " where deleted_at < :cutoff)")
-                                .bind("now", now).bind("by", p.userId()).bind("cutoff", cutoff).execute();
+                                        + " where " + condition + ")")
+                                .bind("now", now).bind("by", p.userId());
+                        binds.forEach(u::bind);
+                        u.execute();
                     }
                 }
             }
-            RecordBatch.tombstones(h, o, "deleted_at < :cutoff", java.util.Map.of("cutoff", cutoff), now);
-            int n = h.createUpdate("delete from " + o.tableName() + " where deleted_at < :cutoff")
-                    .bind("cutoff", cutoff).execute();
+            RecordBatch.tombstones(h, o, condition, binds, now);
+            var d = h.createUpdate("delete from " + o.tableName() + " where " + condition);
+            binds.forEach(d::bind);
+            int n = d.execute();
             if (n > 0) {
-                AuditLog.record(h, p, "recycle_bin.purge", o.name(), null,
-                        n + " record(s) deleted before " + cutoff.withNano(0) + " purged");
+                AuditLog.record(h, p, "recycle_bin.purge", o.name(), null, n + " record(s) " + why);
             }
             return n;
         });

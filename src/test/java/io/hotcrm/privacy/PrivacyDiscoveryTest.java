@@ -3,16 +3,12 @@ package io.hotcrm.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hotcrm.metadata.FieldDef;
-import io.hotcrm.metadata.ObjectDef;
 import io.hotcrm.security.Principal;
 import io.hotcrm.store.Dialect;
 import io.hotcrm.testing.DialectContract;
+import io.hotcrm.testing.PlantedPerson;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,76 +44,21 @@ class PrivacyDiscoveryTest {
 
     @TestInstance(TestInstance.Lifecycle.PER_CLASS)
     abstract static class Contract extends DialectContract {
-        static final String EMAIL = "Maja.Jorgensen@Example.org";
-        final Map<String, UUID> planted = new LinkedHashMap<>();
-        final Set<UUID> namesake = new java.util.HashSet<>();
+        static final String EMAIL = PlantedPerson.EMAIL;
+        Map<String, UUID> planted;
+        Set<UUID> namesake;
         UUID mention;
-        int n;
 
         Contract(Dialect dialect) {
             super(dialect);
         }
 
-        /** A record with the values given and every other required field filled (lookups with records made for them). */
-        UUID make(String object, Map<String, Object> given) {
-            ObjectDef o = t.schema.object(object);
-            Map<String, Object> in = new HashMap<>(given);
-            for (FieldDef f : o.fields()) {
-                if (!f.required() || in.containsKey(f.name()) || f.computed()) {
-                    continue;
-                }
-                switch (f.type()) {
-                    case PICKLIST, MULTI_PICKLIST -> in.put(f.name(), f.values().get(0).value());
-                    case LOOKUP -> in.put(f.name(), make(f.target(), Map.of()).toString());
-                    case NUMBER, CURRENCY, PERCENT -> in.put(f.name(), "1");
-                    case DATE -> in.put(f.name(), LocalDate.of(2026, 1, 15).toString());
-                    case DATETIME -> in.put(f.name(), "2026-01-15T10:00:00Z");
-                    case BOOLEAN -> in.put(f.name(), "false");
-                    case EMAIL -> in.put(f.name(), "filler" + (n++) + "@filler.example");
-                    case OWNER -> {
-                    }
-                    default -> in.put(f.name(), object + " filler " + (n++));
-                }
-            }
-            return t.records.create(t.admin, object, in).id();
-        }
-
         @BeforeAll
         void plant() {
-            UUID contact = make("contact", Map.of("first_name", "Maja", "last_name", "Jørgensen", "email", EMAIL,
-                    "mobile_phone", "+45 20 12 34 56"));
-            planted.put("contact", contact);
-            planted.put("lead", make("lead", Map.of("first_name", "Maja", "last_name", "Jørgensen", "email", EMAIL.toLowerCase(),
-                    "company", "Nordlys ApS")));
-            planted.put("contact by phone", make("contact", Map.of("last_name", "J.", "phone", "20123456")));
-            UUID theCase = make("case", Map.of("contact_id", contact.toString(), "subject", "Invoice question"));
-            planted.put("case", theCase);
-            planted.put("task", make("task", Map.of("who_id", contact.toString(), "subject", "Call back")));
-            planted.put("task on lead", make("task", Map.of("lead_id", planted.get("lead").toString(), "subject", "Qualify")));
-            planted.put("event", make("event", Map.of("who_id", contact.toString(), "subject", "Demo")));
-            planted.put("activity", make("activity", Map.of("who_id", contact.toString(), "subject", "Call")));
-            planted.put("opportunity", make("opportunity", Map.of("contact_id", contact.toString(), "name", "Nordlys renewal")));
-            planted.put("campaign member", make("campaign_member", Map.of("contact_id", contact.toString())));
-            planted.put("note on contact", make("note", Map.of("parent_id", contact.toString(), "parent_type", "Contact",
-                    "title", "Met at fair", "body", "Likes cycling")));
-            UUID caseNote = make("note", Map.of("parent_id", theCase.toString(), "parent_type", "Case", "title", "Case note",
-                    "body", "Escalated"));
-            planted.put("note on case", caseNote);
-            planted.put("file on note", make("file", Map.of("name", "scan.pdf", "parent_object", "note", "parent_id",
-                    caseNote.toString(), "storage_key", "uploads/x/scan.pdf")));
-            planted.put("logged email", make("email_message", Map.of("subject", "Re: invoice", "from_address", EMAIL,
-                    "to_address", "billing@acme.example")));
-            planted.put("email copied", make("email_message", Map.of("subject", "Fwd", "from_address", "a@acme.example",
-                    "to_address", "x@acme.example, " + EMAIL.toUpperCase() + "; y@acme.example")));
-            mention = make("account", Map.of("name", "Fjord Logistics", "description", "Spoke with " + EMAIL.toLowerCase()
-                    + " about the renewal."));
-            // her namesake: same name, another email and phone, records of her own
-            UUID other = make("contact", Map.of("first_name", "Maja", "last_name", "Jørgensen", "email", "maja.j@other.example",
-                    "phone", "+45 99 88 77 66"));
-            namesake.add(other);
-            namesake.add(make("case", Map.of("contact_id", other.toString(), "subject", "Other Maja's case")));
-            namesake.add(make("note", Map.of("parent_id", other.toString(), "parent_type", "Contact", "title", "Other", "body",
-                    "Not our Maja")));
+            PlantedPerson person = new PlantedPerson(t);
+            planted = person.planted;
+            namesake = person.namesake;
+            mention = person.mention;
         }
 
         @Test

@@ -1,0 +1,160 @@
+package io.hotcrm.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.store.Dialect;
+import io.hotcrm.testing.PlantedPerson;
+import io.hotcrm.testing.TestPlatform;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Erasing a planted person, anonymised and deleted, on each database: afterwards a scan of every object table, the
+ * audit log and the file store finds none of the person's email, phone or name; the namesake is intact; the
+ * opportunity totals by stage are unchanged; a second request for the same person changes nothing.
+ */
+class PrivacyErasureTest {
+
+    @Nested
+    class OnH2 extends Contract {
+        OnH2() {
+            super(Dialect.H2);
+        }
+    }
+
+    @Nested
+    class OnPostgres extends Contract {
+        OnPostgres() {
+            super(Dialect.POSTGRES);
+        }
+    }
+
+    abstract static class Contract {
+        final Dialect dialect;
+        TestPlatform t;
+
+        Contract(Dialect dialect) {
+            this.dialect = dialect;
+        }
+
+        @AfterEach
+        void close() {
+            if (t != null) {
+                t.close();
+            }
+        }
+
+        /** Every text value of every object table (and the audit log's details) that contains one of the needles. */
+        List<String> occurrences(String... needles) {
+            List<String> out = new ArrayList<>();
+            t.db.jdbi().useHandle(h -> {
+                for (ObjectDef o : t.schema.catalogue().objects()) {
+                    for (Map<String, Object> row : h.createQuery("select * from " + o.tableName()).mapToMap().list()) {
+                        row.forEach((k, v) -> {
+                            for (String n : needles) {
+                                if (v != null && v.toString().toLowerCase(Locale.ROOT).contains(n.toLowerCase(Locale.ROOT))) {
+                                    out.add(o.name() + "." + k + " = " + v + " (" + row.get("id") + ")");
+                                }
+                            }
+                        });
+                    }
+                }
+                for (String d : h.createQuery("select details from hc_audit where details is not null").mapTo(String.class).list()) {
+                    for (String n : needles) {
+                        if (d.toLowerCase(Locale.ROOT).contains(n.toLowerCase(Locale.ROOT))) {
+                            out.add("hc_audit.details = " + d);
+                        }
+                    }
+                }
+            });
+            return out;
+        }
+
+        /** Opportunity amounts summed by stage: what a pipeline report shows. */
+        Map<String, String> totals() {
+            Map<String, String> out = new java.util.TreeMap<>();
+            t.db.jdbi().useHandle(h -> h.createQuery("select stage, cast(sum(amount) as varchar(40)) as total, cast(count(*) as"
+                    + " varchar(10)) as n from obj_opportunity where deleted_at is null group by stage").mapToMap()
+                    .forEach(r -> out.put(String.valueOf(r.get("stage")), r.get("total") + " / " + r.get("n"))));
+            return out;
+        }
+
+        PrivacyRequest approved(String email, String phone) {
+            PrivacyRequest r = t.privacy.create(t.admin, "erasure", new Identifiers(email, phone, null, null));
+            t.privacy.verify(t.admin, r.id(), "Replied from the address on file.");
+            return t.privacy.approve(t.admin, r.id(), null);
+        }
+
+        void erasesEverythingAndLeavesTheNamesakeAndTheReports(String action) {
+            t = new TestPlatform(dialect);
+            PlantedPerson person = new PlantedPerson(t);
+            Map<String, String> before = totals();
+            assertThat(occurrences("maja.jorgensen@example.org")).isNotEmpty();
+            PrivacyRequest r = approved(PlantedPerson.EMAIL, "+45 20 12 34 56");
+            List<PrivacyRequests.Change> preview = t.privacy.preview(t.admin, r.id(), action);
+            assertThat(preview).extracting(PrivacyRequests.Change::id).containsAll(person.planted.values()).contains(person.mention)
+                    .doesNotContainAnyElementsOf(person.namesake);
+            assertThat(preview.toString()).doesNotContainIgnoringCase("jorgensen@");
+
+            Map<String, int[]> counts = t.privacy.run(t.admin, r.id(), action);
+            assertThat(counts).containsKeys("contact", "lead", "opportunity", "note", "file");
+            PrivacyRequest done = t.privacy.get(t.admin, r.id());
+            assertThat(done.state()).isEqualTo(PrivacyRequest.DONE);
+            assertThat(done.email()).isNull();
+            assertThat(done.phone()).isNull();
+
+            // nothing of the person is left: email, phone (as stored), name
+            assertThat(occurrences("maja.jorgensen@example.org", "20 12 34 56", "20123456")).isEmpty();
+            List<String> names = occurrences("Jørgensen");
+            assertThat(names).as("only the namesake keeps the name").allSatisfy(s -> assertThat(person.namesake.stream()
+                    .anyMatch(id -> s.contains(id.toString()))).as(s).isTrue());
+            assertThat(t.files.exists(PlantedPerson.FILE_KEY)).isFalse();
+            // the namesake and her records are intact; the reports' totals are the same
+            for (UUID id : person.namesake) {
+                long n = t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from obj_contact where id = :id union all"
+                        + " select count(*) from obj_case where id = :id union all select count(*) from obj_note where id = :id"
+                        + " union all select count(*) from obj_opportunity where id = :id").bind("id", id).mapTo(Long.class).list()
+                        .stream().mapToLong(Long::longValue).sum());
+                assertThat(n).isEqualTo(1);
+            }
+            assertThat(totals()).isEqualTo(before);
+            // the erasure is audited with counts, never values
+            String audit = t.db.jdbi().withHandle(h -> h.createQuery("select details from hc_audit where action = 'privacy.erasure'")
+                    .mapTo(String.class).one());
+            assertThat(audit).startsWith(action).contains("contact:");
+
+            // the same person asked again: nothing is found, nothing changes
+            PrivacyRequest again = approved(PlantedPerson.EMAIL, null);
+            assertThat(t.privacy.find(t.admin, again.id()).records()).isZero();
+            Map<String, int[]> second = t.privacy.run(t.admin, again.id(), action);
+            assertThat(second.values().stream().mapToInt(k -> k[0] + k[1]).sum()).isZero();
+            assertThatThrownBy(() -> t.privacy.run(t.admin, again.id(), action)).hasMessageContaining("is done");
+        }
+
+        @Test
+        void anonymising() {
+            erasesEverythingAndLeavesTheNamesakeAndTheReports("anonymise");
+            // the person's records stay, anonymised, with unique placeholder emails
+            List<String> emails = t.db.jdbi().withHandle(h -> h.createQuery("select email from obj_contact where email like"
+                    + " 'redacted-%@redacted.invalid' union all select email from obj_lead where email like 'redacted-%'")
+                    .mapTo(String.class).list());
+            assertThat(emails).hasSize(2).doesNotHaveDuplicates();
+        }
+
+        @Test
+        void deleting() {
+            erasesEverythingAndLeavesTheNamesakeAndTheReports("delete");
+            long redacted = t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from obj_contact where last_name = '[redacted]'")
+                    .mapTo(Long.class).one());
+            assertThat(redacted).isZero();
+        }
+    }
+}
