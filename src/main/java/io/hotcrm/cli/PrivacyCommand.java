@@ -19,8 +19,9 @@ import picocli.CommandLine.ParentCommand;
  * life ({@code request create|show|verify|deny|extend|assign}), approved, and everything about its person found.
  */
 @Command(name = "privacy", description = "Data-subject requests (GDPR): request create|show|verify|deny|extend|assign, approve, find,"
-        + " list (see docs/privacy.md).",
-        subcommands = {PrivacyCommand.Request.class, PrivacyCommand.Approve.class, PrivacyCommand.Find.class, PrivacyCommand.ListRequests.class})
+        + " preview, run, list (see docs/privacy.md).",
+        subcommands = {PrivacyCommand.Request.class, PrivacyCommand.Approve.class, PrivacyCommand.Find.class, PrivacyCommand.Preview.class,
+                PrivacyCommand.RunErasure.class, PrivacyCommand.ListRequests.class})
 final class PrivacyCommand {
     @ParentCommand
     Cli cli;
@@ -261,6 +262,66 @@ final class PrivacyCommand {
             for (Findings.Hit h : hits) {
                 cli.out.println("  " + h.object() + " " + h.id() + "  " + h.label() + "  (" + h.why() + ")");
             }
+        }
+    }
+
+    @Command(name = "preview", description = "What an erasure would do: every record and field it touches (no values).")
+    static final class Preview implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--action", defaultValue = "anonymise", description = "anonymise (default) or delete.")
+        String action;
+
+        @Option(names = "--json", description = "Print the changes as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<PrivacyRequests.Change> changes = parent.requests().preview(parent.cli.actor(), id, action);
+            if (json) {
+                parent.cli.out.println(Output.json(changes));
+                return 0;
+            }
+            parent.cli.out.println("An erasure (" + action + ") would touch " + changes.size() + " records:");
+            for (PrivacyRequests.Change c : changes) {
+                parent.cli.out.println("  " + c.action() + "  " + c.object() + " " + c.id() + "  (" + c.why() + ")");
+                c.fields().forEach((f, what) -> parent.cli.out.println("      " + f + ": " + what));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "run", description = "Run an approved erasure: delete or anonymise everything found about the person.")
+    static final class RunErasure implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--action", defaultValue = "anonymise", description = "anonymise (default: records kept for reports,"
+                + " the person's data replaced) or delete (the person's records deleted for good).")
+        String action;
+
+        @Option(names = "--json", description = "Print the counts as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, int[]> counts = parent.requests().run(parent.cli.actor(), id, action);
+            if (json) {
+                Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+                counts.forEach((o, k) -> out.put(o, Map.of("deleted", k[0], "anonymised", k[1], "kept", k[2])));
+                parent.cli.out.println(Output.json(Map.of("id", id, "state", "done", "objects", out)));
+                return 0;
+            }
+            parent.cli.out.println("Request " + id + " is done (" + action + "):");
+            counts.forEach((o, k) -> parent.cli.out.println("  " + o + ": " + k[0] + " deleted, " + k[1] + " anonymised, " + k[2] + " kept"));
+            return 0;
         }
     }
 

@@ -36,6 +36,14 @@ final class PrivacyRoutes {
             ctx.json(out);
         });
         r.get("/api/v1/privacy/requests/{id}/findings", ctx -> ctx.json(privacy.find(auth.require(ctx), id(ctx))));
+        r.get("/api/v1/privacy/requests/{id}/preview", ctx -> ctx.json(Map.of("changes", privacy.preview(auth.require(ctx), id(ctx),
+                ctx.queryParamAsClass("action", String.class).getOrDefault("anonymise")))));
+        r.post("/api/v1/privacy/requests/{id}/run", ctx -> {
+            Map<String, int[]> counts = privacy.run(auth.require(ctx), id(ctx), text(ctx, "action"));
+            Map<String, Map<String, Integer>> objects = new LinkedHashMap<>();
+            counts.forEach((o, k) -> objects.put(o, Map.of("deleted", k[0], "anonymised", k[1], "kept", k[2])));
+            ctx.json(Map.of("request", privacy.get(auth.require(ctx), id(ctx)), "objects", objects));
+        });
         r.post("/api/v1/privacy/requests/{id}/verify", ctx -> ctx.json(privacy.verify(auth.require(ctx), id(ctx), text(ctx, "note"))));
         r.post("/api/v1/privacy/requests/{id}/approve", ctx -> ctx.json(privacy.approve(auth.require(ctx), id(ctx), text(ctx, "note"))));
         r.post("/api/v1/privacy/requests/{id}/deny", ctx -> ctx.json(privacy.deny(auth.require(ctx), id(ctx), text(ctx, "reason"))));

@@ -80,6 +80,19 @@ class PrivacyApiTest {
         assertThat(JSON.readTree(r.body()).path("history").size()).isEqualTo(2);
         r = send(token, "GET", "/api/v1/privacy/requests", null);
         assertThat(r.body()).contains(id);
+        r = send(token, "POST", "/api/v1/privacy/requests/" + id + "/run", "{\"action\":\"delete\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("not an erasure");
+        String erasure = JSON.readTree(send(token, "POST", "/api/v1/privacy/requests", "{\"email\":\"maja@example.org\"}").body())
+                .path("id").asText();
+        send(token, "POST", "/api/v1/privacy/requests/" + erasure + "/verify", "{\"note\":\"Called back\"}");
+        send(token, "POST", "/api/v1/privacy/requests/" + erasure + "/approve", null);
+        r = send(token, "GET", "/api/v1/privacy/requests/" + erasure + "/preview?action=delete", null);
+        assertThat(JSON.readTree(r.body()).path("changes").path(0).path("action").asText()).as(r.body()).isEqualTo("delete");
+        r = send(token, "POST", "/api/v1/privacy/requests/" + erasure + "/run", "{\"action\":\"delete\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).at("/objects/contact/deleted").asInt()).isEqualTo(1);
+        assertThat(send(token, "GET", "/api/v1/objects/contact/records/" + contact, null).statusCode()).isEqualTo(404);
         r = send(token, "POST", "/api/v1/privacy/requests", "{\"email\":\"no-at-sign\"}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("not an email address");

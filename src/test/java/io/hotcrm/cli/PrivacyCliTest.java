@@ -51,6 +51,12 @@ class PrivacyCliTest {
         assertThat(cli.out()).contains("received", "verified", "approved", "Replied from the address on file");
         assertThat(cli.run(data, env, "privacy", "list")).isZero();
         assertThat(cli.out()).contains(id, "erasure", "approved");
+        assertThat(cli.run(data, env, "privacy", "preview", id)).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("anonymise  contact", "email: a unique redacted-").doesNotContain("maja@example.org");
+        assertThat(cli.run(data, env, "privacy", "run", id, "--action", "anonymise", "--json")).as(cli.err()).isZero();
+        assertThat(json.readTree(cli.out()).path("objects").path("contact").path("anonymised").asInt()).isEqualTo(1);
+        assertThat(cli.run(data, env, "privacy", "request", "show", id)).isZero();
+        assertThat(cli.out()).contains("done", "(cleared once done)");
 
         // a standard user sees none of it until their role may handle privacy requests
         assertThat(cli.run(data, env, "users", "add", "sam@example.com", "--name", "Sam", "--role", "standard")).as(cli.err()).isZero();
