@@ -19,9 +19,10 @@ import picocli.CommandLine.ParentCommand;
  * life ({@code request create|show|verify|deny|extend|assign}), approved, and everything about its person found.
  */
 @Command(name = "privacy", description = "Data-subject requests (GDPR): request create|show|verify|deny|extend|assign, approve, find,"
-        + " preview, run, list (see docs/privacy.md).",
+        + " preview, run, certificate, verify, list (see docs/privacy.md).",
         subcommands = {PrivacyCommand.Request.class, PrivacyCommand.Approve.class, PrivacyCommand.Find.class, PrivacyCommand.Preview.class,
-                PrivacyCommand.RunErasure.class, PrivacyCommand.ListRequests.class})
+                PrivacyCommand.RunErasure.class, PrivacyCommand.CertificateOut.class, PrivacyCommand.VerifyCertificate.class,
+                PrivacyCommand.ListRequests.class})
 final class PrivacyCommand {
     @ParentCommand
     Cli cli;
@@ -322,6 +323,50 @@ final class PrivacyCommand {
             parent.cli.out.println("Request " + id + " is done (" + action + "):");
             counts.forEach((o, k) -> parent.cli.out.println("  " + o + ": " + k[0] + " deleted, " + k[1] + " anonymised, " + k[2] + " kept"));
             return 0;
+        }
+    }
+
+    @Command(name = "certificate", description = "Write the signed certificate of a done erasure (JSON) to --output.")
+    static final class CertificateOut implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE")
+        java.nio.file.Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            String cert = parent.requests().certificate(parent.cli.actor(), id);
+            java.nio.file.Files.writeString(output, cert, java.nio.charset.StandardCharsets.UTF_8);
+            parent.cli.out.println("Wrote the certificate of request " + id + " to " + output + "; check it with: hotcrm privacy verify "
+                    + output);
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Check a certificate: signed by this instance's key and unchanged (exit 0), or not (exit 1).")
+    static final class VerifyCertificate implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Parameters(paramLabel = "FILE")
+        java.nio.file.Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw io.hotcrm.common.HotCrmException.invalid("There is no file " + file + ".");
+            }
+            PrivacyRequests.Verification v = parent.requests().verify(java.nio.file.Files.readAllBytes(file));
+            if (v.valid()) {
+                parent.cli.out.println("Valid: the certificate of request " + v.request() + " is " + v.reason() + ".");
+                return 0;
+            }
+            parent.cli.out.println("NOT valid: " + file + " — " + v.reason() + ".");
+            return 1;
         }
     }
 

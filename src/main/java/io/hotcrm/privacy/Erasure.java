@@ -156,8 +156,12 @@ final class Erasure {
         return f.required() ? "replaced by " + REDACTED : "cleared";
     }
 
-    /** Erases the findings; returns per object how many records were deleted, anonymised and kept. */
-    Map<String, int[]> run(Principal p, Findings f, String action, UUID request, Identifiers who) {
+    /** What an erasure did: per object the records deleted, anonymised and kept, and each record's change. */
+    record Result(Map<String, int[]> counts, List<Change> changes, int auditScrubbed) {
+    }
+
+    /** Erases the findings. */
+    Result run(Principal p, Findings f, String action, UUID request, Identifiers who) {
         List<Change> changes = preview(p, f, action, request);
         Map<String, int[]> counts = new LinkedHashMap<>();
         Map<String, List<UUID>> deletions = new LinkedHashMap<>();
@@ -185,16 +189,15 @@ final class Erasure {
             }
         }
         deletions.forEach((object, ids) -> bin.purgeRecords(p, schema.object(object), ids, "erased for privacy request " + request));
-        if (who.email() != null) {
-            db.jdbi().useHandle(h -> h.createUpdate("update hc_audit set details = :r where lower(details) like :within")
-                    .bind("r", REDACTED).bind("within", "%" + who.email().replace("%", "\\%").replace("_", "\\_") + "%").execute());
-        }
+        int scrubbed = who.email() == null ? 0 : db.jdbi().withHandle(h -> h.createUpdate("update hc_audit set details = :r where"
+                + " lower(details) like :within").bind("r", REDACTED).bind("within", "%" + who.email().replace("%", "\\%")
+                .replace("_", "\\_") + "%").execute());
         db.jdbi().useHandle(h -> {
             List<String> summary = new ArrayList<>();
             counts.forEach((object, k) -> summary.add(object + ": " + k[0] + " deleted, " + k[1] + " anonymised, " + k[2] + " kept"));
             AuditLog.record(h, p, "privacy.erasure", null, request.toString(), action + "; " + String.join("; ", summary));
         });
-        return counts;
+        return new Result(counts, changes, scrubbed);
     }
 
     /** The new values of an anonymised record's fields (only those that still hold something to erase). */

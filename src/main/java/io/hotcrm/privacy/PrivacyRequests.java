@@ -39,20 +39,49 @@ public final class PrivacyRequests {
     private final Schema schema;
     private final Discovery discovery;
     private final Erasure erasure;
+    private final Certificates certificates;
     private final Clock clock;
 
+    /** @param secrets encrypts the certificate signing key at rest ({@code HOTCRM_SECRET_KEY}); null: kept as it is */
     public PrivacyRequests(Database db, Schema schema, io.hotcrm.store.RecordStore records, io.hotcrm.store.RecycleBin bin,
-                           io.hotcrm.files.FileStore files, Clock clock) {
+                           io.hotcrm.files.FileStore files, io.hotcrm.common.Secrets secrets, Clock clock) {
         this.db = db;
         this.schema = schema;
         this.discovery = new Discovery(db, schema);
         this.erasure = new Erasure(db, schema, records, bin, files);
+        this.certificates = new Certificates(db, secrets);
         this.clock = clock;
     }
 
     public PrivacyRequests(Database db, Schema schema, io.hotcrm.store.RecordStore records, io.hotcrm.store.RecycleBin bin,
-                           io.hotcrm.files.FileStore files) {
-        this(db, schema, records, bin, files, Clock.systemUTC());
+                           io.hotcrm.files.FileStore files, io.hotcrm.common.Secrets secrets) {
+        this(db, schema, records, bin, files, secrets, Clock.systemUTC());
+    }
+
+    /** The instance's public key for certificates: anyone may have it (no permission needed). */
+    public Map<String, String> publicKey() {
+        Certificates.PublicKeyInfo k = certificates.publicKey();
+        return Map.of("algorithm", k.algorithm(), "publicKey", k.publicKey(), "fingerprint", k.fingerprint());
+    }
+
+    /** The signed certificate of a done erasure, as JSON. */
+    public String certificate(Principal p, UUID id) {
+        PrivacyRequest r = get(p, id);
+        String cert = db.jdbi().withHandle(h -> h.createQuery("select certificate from hc_privacy_request where id = :id").bind("id", id)
+                .mapTo(String.class).findOne().orElse(null));
+        if (cert == null) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Request " + id + " is " + r.state() + ": a certificate is made when an erasure is done.");
+        }
+        return cert;
+    }
+
+    /** Whether a certificate's bytes are one this instance signed, unchanged; and why not. */
+    public record Verification(boolean valid, String reason, String request, String fingerprint) {
+    }
+
+    public Verification verify(byte[] certificate) {
+        Certificates.Verification v = certificates.verify(certificate);
+        return new Verification(v.valid(), v.reason(), v.request(), v.fingerprint());
     }
 
     /** What an erasure would do now, record by record and field by field (no values). */
@@ -84,10 +113,13 @@ public final class PrivacyRequests {
         PrivacyRequest running = transition(p, r, PrivacyRequest.RUNNING, "Erasing (" + a + ").");
         try {
             Findings f = discovery.find(who);
-            Map<String, int[]> counts = erasure.run(Principal.system(), f, a, id, who);
+            Erasure.Result result = erasure.run(Principal.system(), f, a, id, who);
+            Map<String, int[]> counts = result.counts();
+            String cert = certificates.sign(certificate(p, r, a, f, result)).toPrettyString();
             db.jdbi().useTransaction(h -> {
                 h.createUpdate("update hc_privacy_request set email = null, phone = null, record_object = null, record_id = null,"
-                        + " updated_at = :now where id = :id").bind("now", at(clock.instant())).bind("id", id).execute();
+                        + " certificate = :cert, updated_at = :now where id = :id").bind("cert", cert).bind("now", at(clock.instant()))
+                        .bind("id", id).execute();
             });
             List<String> summary = new java.util.ArrayList<>();
             counts.forEach((object, k) -> summary.add(object + " " + k[0] + "/" + k[1] + "/" + k[2]));
@@ -98,6 +130,56 @@ public final class PrivacyRequests {
             transition(p, get(p, id), PrivacyRequest.FAILED, "Failed: " + e.getMessage());
             throw e;
         }
+    }
+
+    /**
+     * What the certificate says: what was searched, found, deleted, anonymised and kept (with why) per object, by record
+     * id, when and by whom — counts and ids, no personal value; the identifiers only as their salted hash.
+     */
+    private com.fasterxml.jackson.databind.node.ObjectNode certificate(Principal p, PrivacyRequest r, String action, Findings f,
+                                                                       Erasure.Result result) {
+        var c = Certificates.JSON.createObjectNode();
+        c.put("format", "hotcrm-privacy-certificate/1");
+        c.put("request", r.id().toString());
+        c.put("kind", r.kind());
+        c.put("action", action);
+        c.put("receivedAt", r.receivedAt().toString());
+        c.put("dueAt", r.dueAt().toString());
+        c.put("completedAt", clock.instant().toString());
+        c.put("handledBy", p.email());
+        String hash = db.jdbi().withHandle(h -> h.createQuery("select identifiers_hash from hc_privacy_request where id = :id")
+                .bind("id", r.id()).mapTo(String.class).one());
+        c.put("identifiersHash", hash);
+        var searched = c.putArray("searched");
+        schema.catalogue().objects().stream().filter(o -> o.fields().stream().anyMatch(fd -> !fd.personalData().isEmpty()))
+                .forEach(o -> searched.add(o.name()));
+        var found = c.putObject("found");
+        found.put("personRecords", f.subjects().size()).put("linkedRecords", f.linked().size()).put("mentions", f.mentions().size())
+                .put("auditEntries", f.audit().size());
+        var objects = c.putObject("objects");
+        for (Change ch : result.changes()) {
+            var o = objects.has(ch.object()) ? (com.fasterxml.jackson.databind.node.ObjectNode) objects.get(ch.object())
+                    : objects.putObject(ch.object());
+            String key = ch.action().equals(Erasure.DELETE) ? "deleted" : ch.action().equals(Erasure.ANONYMISE) ? "anonymised" : "kept";
+            (o.has(key) ? (com.fasterxml.jackson.databind.node.ArrayNode) o.get(key) : o.putArray(key)).add(ch.id().toString());
+        }
+        var retained = c.putArray("retained");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Change ch : result.changes()) {
+            io.hotcrm.metadata.ObjectDef o = schema.object(ch.object());
+            for (io.hotcrm.metadata.FieldDef fd : o.fields()) {
+                String why = switch (fd.personalData()) {
+                    case Discovery.PERSON_LINK -> "links a kept record to the (anonymised or deleted) person, for reports";
+                    case "name_if_sole_trader" -> "an organisation's name, not a person's";
+                    default -> Erasure.KEPT_REQUIRED.equals(ch.fields().get(fd.name())) ? "required; names no one alone" : null;
+                };
+                if (why != null && ch.action().equals(Erasure.ANONYMISE) && seen.add(o.name() + "." + fd.name())) {
+                    retained.addObject().put("object", o.name()).put("field", fd.name()).put("reason", why);
+                }
+            }
+        }
+        c.put("auditEntriesScrubbed", result.auditScrubbed());
+        return c;
     }
 
     private static String action(String action) {

@@ -26,6 +26,11 @@ final class PrivacyRoutes {
     }
 
     void register(RoutesConfig r) {
+        // published: anyone checks a certificate with it, without an account
+        r.get("/api/v1/privacy/public-key", ctx -> ctx.json(privacy.publicKey()));
+        r.get("/api/v1/privacy/requests/{id}/certificate", ctx -> ctx.contentType("application/json")
+                .header("Content-Disposition", "attachment; filename=\"privacy-certificate-" + id(ctx) + ".json\"")
+                .result(privacy.certificate(auth.require(ctx), id(ctx))));
         r.get("/api/v1/privacy/requests", ctx -> ctx.json(Map.of("requests", privacy.list(auth.require(ctx)))));
         r.post("/api/v1/privacy/requests", this::create);
         r.get("/api/v1/privacy/requests/{id}", ctx -> {

@@ -93,8 +93,45 @@ class PrivacyApiTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()).at("/objects/contact/deleted").asInt()).isEqualTo(1);
         assertThat(send(token, "GET", "/api/v1/objects/contact/records/" + contact, null).statusCode()).isEqualTo(404);
+        r = send(token, "GET", "/api/v1/privacy/requests/" + erasure + "/certificate", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("hotcrm-privacy-certificate/1", contact).doesNotContain("maja");
+        // the public key is published to anyone
+        HttpResponse<String> key = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.port()
+                + "/api/v1/privacy/public-key")).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        assertThat(key.statusCode()).isEqualTo(200);
+        JsonNode k = JSON.readTree(key.body());
+        assertThat(k.path("algorithm").asText()).isEqualTo("Ed25519");
+        assertThat(JSON.readTree(r.body()).at("/signature/keyFingerprint").asText()).isEqualTo(k.path("fingerprint").asText());
+        // a customer checks the certificate with the published key alone, without HotCRM
+        java.security.PublicKey pub = java.security.KeyFactory.getInstance("Ed25519").generatePublic(
+                new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(k.path("publicKey").asText())));
+        com.fasterxml.jackson.databind.node.ObjectNode body = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(r.body());
+        byte[] sig = java.util.Base64.getDecoder().decode(body.remove("signature").path("value").asText());
+        java.security.Signature v = java.security.Signature.getInstance("Ed25519");
+        v.initVerify(pub);
+        v.update(sorted(body).toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(v.verify(sig)).isTrue();
         r = send(token, "POST", "/api/v1/privacy/requests", "{\"email\":\"no-at-sign\"}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("not an email address");
+    }
+
+    /** The certificate's canonical form as docs/privacy.md describes it: keys sorted at every level, no blanks. */
+    static JsonNode sorted(JsonNode n) {
+        if (n.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+            java.util.List<String> names = new java.util.ArrayList<>();
+            n.fieldNames().forEachRemaining(names::add);
+            java.util.Collections.sort(names);
+            names.forEach(name -> out.set(name, sorted(n.get(name))));
+            return out;
+        }
+        if (n.isArray()) {
+            com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
+            n.forEach(x -> out.add(sorted(x)));
+            return out;
+        }
+        return n;
     }
 }

@@ -57,6 +57,15 @@ class PrivacyCliTest {
         assertThat(json.readTree(cli.out()).path("objects").path("contact").path("anonymised").asInt()).isEqualTo(1);
         assertThat(cli.run(data, env, "privacy", "request", "show", id)).isZero();
         assertThat(cli.out()).contains("done", "(cleared once done)");
+        Path cert = dir.resolve("certificate.json");
+        assertThat(cli.run(data, env, "privacy", "certificate", id, "--output", cert.toString())).as(cli.err()).isZero();
+        assertThat(cli.run(data, env, "privacy", "verify", cert.toString())).as(cli.out()).isZero();
+        assertThat(cli.out()).contains("Valid", "signed by this instance's key SHA256:");
+        String text = Files.readString(cert);
+        int at = text.indexOf("\"completedAt\"") + 20;
+        Files.writeString(cert, text.substring(0, at) + (text.charAt(at) == '1' ? '2' : '1') + text.substring(at + 1));
+        assertThat(cli.run(data, env, "privacy", "verify", cert.toString())).isEqualTo(1);
+        assertThat(cli.out()).contains("NOT valid", "changed after it was signed");
 
         // a standard user sees none of it until their role may handle privacy requests
         assertThat(cli.run(data, env, "users", "add", "sam@example.com", "--name", "Sam", "--role", "standard")).as(cli.err()).isZero();

@@ -131,7 +131,21 @@ class PrivacyErasureTest {
                     .mapTo(String.class).one());
             assertThat(audit).startsWith(action).contains("contact:");
 
-            // the same person asked again: nothing is found, nothing changes
+            // the signed certificate: ids and counts, no personal value; it verifies, and a one-byte change does not
+            String cert = t.privacy.certificate(t.admin, r.id());
+            assertThat(cert).contains(person.planted.get("contact").toString(), "\"action\" : \"" + action + "\"", "retained")
+                    .doesNotContainIgnoringCase("jorgensen").doesNotContainIgnoringCase("maja").doesNotContain("20 12 34 56");
+            byte[] bytes = cert.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(t.privacy.verify(bytes).valid()).isTrue();
+            byte[] tampered = bytes.clone();
+            int at = cert.indexOf(person.planted.get("lead").toString());
+            tampered[at] = (byte) (tampered[at] == 'a' ? 'b' : 'a');
+            PrivacyRequests.Verification bad = t.privacy.verify(tampered);
+            assertThat(bad.valid()).isFalse();
+            assertThat(bad.reason()).contains("changed after it was signed");
+            assertThat(t.privacy.verify("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).valid()).isFalse();
+
+                        // the same person asked again: nothing is found, nothing changes
             PrivacyRequest again = approved(PlantedPerson.EMAIL, null);
             assertThat(t.privacy.find(t.admin, again.id()).records()).isZero();
             Map<String, int[]> second = t.privacy.run(t.admin, again.id(), action);
