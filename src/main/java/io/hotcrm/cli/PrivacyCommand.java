@@ -19,9 +19,9 @@ import picocli.CommandLine.ParentCommand;
  * life ({@code request create|show|verify|deny|extend|assign}), approved, and everything about its person found.
  */
 @Command(name = "privacy", description = "Data-subject requests (GDPR): request create|show|verify|deny|extend|assign, approve, find,"
-        + " preview, run, certificate, verify, list (see docs/privacy.md).",
+        + " preview, run, export, certificate, verify, list (see docs/privacy.md).",
         subcommands = {PrivacyCommand.Request.class, PrivacyCommand.Approve.class, PrivacyCommand.Find.class, PrivacyCommand.Preview.class,
-                PrivacyCommand.RunErasure.class, PrivacyCommand.CertificateOut.class, PrivacyCommand.VerifyCertificate.class,
+                PrivacyCommand.RunErasure.class, PrivacyCommand.Export.class, PrivacyCommand.CertificateOut.class, PrivacyCommand.VerifyCertificate.class,
                 PrivacyCommand.ListRequests.class})
 final class PrivacyCommand {
     @ParentCommand
@@ -322,6 +322,37 @@ final class PrivacyCommand {
             }
             parent.cli.out.println("Request " + id + " is done (" + action + "):");
             counts.forEach((o, k) -> parent.cli.out.println("  " + o + ": " + k[0] + " deleted, " + k[1] + " anonymised, " + k[2] + " kept"));
+            return 0;
+        }
+    }
+
+    @Command(name = "export", description = "Hand the person their data: a ZIP of JSON and CSV per object, their files, and a"
+            + " SHA-256 manifest, written to --output.")
+    static final class Export implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--output", required = true, paramLabel = "FILE.zip")
+        java.nio.file.Path output;
+
+        @Override
+        public Integer call() throws Exception {
+            java.nio.file.Path dir = output.toAbsolutePath().getParent();
+            java.nio.file.Path part = java.nio.file.Files.createTempFile(dir, ".privacy-", ".zip.part");
+            int[] n;
+            try {
+                try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(part)) {
+                    n = parent.requests().export(parent.cli.actor(), id, out);
+                }
+                java.nio.file.Files.move(part, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                java.nio.file.Files.deleteIfExists(part);
+            }
+            parent.cli.out.println("Wrote " + n[0] + " records and " + n[1] + " files to " + output + " (manifest.json holds each"
+                    + " entry's SHA-256).");
             return 0;
         }
     }

@@ -40,6 +40,7 @@ public final class PrivacyRequests {
     private final Discovery discovery;
     private final Erasure erasure;
     private final Certificates certificates;
+    private final HandOver handOver;
     private final Clock clock;
 
     /** @param secrets encrypts the certificate signing key at rest ({@code HOTCRM_SECRET_KEY}); null: kept as it is */
@@ -50,12 +51,40 @@ public final class PrivacyRequests {
         this.discovery = new Discovery(db, schema);
         this.erasure = new Erasure(db, schema, records, bin, files);
         this.certificates = new Certificates(db, secrets);
+        this.handOver = new HandOver(schema, records, files);
         this.clock = clock;
     }
 
     public PrivacyRequests(Database db, Schema schema, io.hotcrm.store.RecordStore records, io.hotcrm.store.RecycleBin bin,
                            io.hotcrm.files.FileStore files, io.hotcrm.common.Secrets secrets) {
         this(db, schema, records, bin, files, secrets, Clock.systemUTC());
+    }
+
+    /**
+     * Hands the person their data (an approved access or portability request; an erasure request may hand it over too
+     * before it runs): a ZIP of JSON and CSV per object, the files found, and a manifest with each entry's SHA-256 —
+     * written to {@code out}. An access or portability request is then done, and keeps only the hash of who it was about.
+     * Returns how many records and files it holds.
+     */
+    public int[] export(Principal p, UUID id, java.io.OutputStream out) {
+        PrivacyRequest r = get(p, id);
+        if (!r.state().equals(PrivacyRequest.APPROVED)) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Request " + id + " is " + r.state() + ": data is handed over once the"
+                    + " request is verified and approved.");
+        }
+        int[] n = handOver.write(find(p, id), id, r.email(), out);
+        if (!r.kind().equals("erasure")) {
+            db.jdbi().useTransaction(h -> {
+                h.createUpdate("update hc_privacy_request set email = null, phone = null, record_object = null, record_id = null,"
+                        + " updated_at = :now where id = :id").bind("now", at(clock.instant())).bind("id", id).execute();
+            });
+            transition(p, get(p, id), PrivacyRequest.DONE, "Handed over: " + n[0] + " records and " + n[1] + " files in one ZIP with"
+                    + " its SHA-256 manifest. Identifiers cleared; their salted hash kept.");
+        } else {
+            db.jdbi().useTransaction(h -> event(h, id, p, r.state(), r.state(), "Handed over a copy: " + n[0] + " records, " + n[1]
+                    + " files."));
+        }
+        return n;
     }
 
     /** The instance's public key for certificates: anyone may have it (no permission needed). */

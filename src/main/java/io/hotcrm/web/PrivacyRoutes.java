@@ -32,6 +32,30 @@ final class PrivacyRoutes {
                 .header("Content-Disposition", "attachment; filename=\"privacy-certificate-" + id(ctx) + ".json\"")
                 .result(privacy.certificate(auth.require(ctx), id(ctx))));
         r.get("/api/v1/privacy/requests", ctx -> ctx.json(Map.of("requests", privacy.list(auth.require(ctx)))));
+        r.get("/api/v1/privacy/requests/{id}/export", ctx -> {
+            Principal p = auth.require(ctx);
+            UUID id = id(ctx);
+            // written to a scratch file first (memory does not grow with the files), so a refusal is an error answer,
+            // not half a ZIP; the file goes when the answer is sent
+            java.nio.file.Path zip = java.nio.file.Files.createTempFile("hotcrm-privacy-", ".zip");
+            try {
+                try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(zip)) {
+                    privacy.export(p, id, out);
+                }
+                java.io.InputStream in = new java.io.FilterInputStream(java.nio.file.Files.newInputStream(zip)) {
+                    @Override
+                    public void close() throws java.io.IOException {
+                        super.close();
+                        java.nio.file.Files.deleteIfExists(zip);
+                    }
+                };
+                ctx.contentType("application/zip").header("Content-Disposition", "attachment; filename=\"privacy-" + id + ".zip\"")
+                        .result(in);
+            } catch (RuntimeException e) {
+                java.nio.file.Files.deleteIfExists(zip);
+                throw e;
+            }
+        });
         r.post("/api/v1/privacy/requests", this::create);
         r.get("/api/v1/privacy/requests/{id}", ctx -> {
             Principal p = auth.require(ctx);

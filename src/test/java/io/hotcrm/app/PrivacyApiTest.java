@@ -83,6 +83,22 @@ class PrivacyApiTest {
         r = send(token, "POST", "/api/v1/privacy/requests/" + id + "/run", "{\"action\":\"delete\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         assertThat(r.body()).contains("not an erasure");
+        // the access request hands the person their data: one ZIP with its manifest
+        send(token, "POST", "/api/v1/privacy/requests/" + id + "/approve", null);
+        HttpResponse<byte[]> zip = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.port()
+                + "/api/v1/privacy/requests/" + id + "/export")).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(zip.statusCode()).isEqualTo(200);
+        assertThat(zip.headers().firstValue("Content-Type").orElse("")).startsWith("application/zip");
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+            for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        assertThat(names).contains("contact.json", "contact.csv", "manifest.json");
+        assertThat(JSON.readTree(send(token, "GET", "/api/v1/privacy/requests/" + id, null).body()).at("/request/state").asText())
+                .isEqualTo("done");
         String erasure = JSON.readTree(send(token, "POST", "/api/v1/privacy/requests", "{\"email\":\"maja@example.org\"}").body())
                 .path("id").asText();
         send(token, "POST", "/api/v1/privacy/requests/" + erasure + "/verify", "{\"note\":\"Called back\"}");

@@ -67,6 +67,23 @@ class PrivacyCliTest {
         assertThat(cli.run(data, env, "privacy", "verify", cert.toString())).isEqualTo(1);
         assertThat(cli.out()).contains("NOT valid", "changed after it was signed");
 
+        // the other Maja asks for her data: a ZIP with a manifest, written whole or not at all
+        assertThat(cli.run(data, env, "privacy", "request", "create", "--email", "other.maja@example.org", "--kind", "access",
+                "--json")).as(cli.err()).isZero();
+        String access = json.readTree(cli.out()).path("id").asText();
+        assertThat(cli.run(data, env, "privacy", "request", "verify", access, "--note", "ID seen")).isZero();
+        assertThat(cli.run(data, env, "privacy", "approve", access)).isZero();
+        Path zip = dir.resolve("her-data.zip");
+        assertThat(cli.run(data, env, "privacy", "export", access, "--output", zip.toString())).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("Wrote 1 records");
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            assertThat(z.getEntry("manifest.json")).isNotNull();
+            assertThat(new String(z.getInputStream(z.getEntry("contact.csv")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("other.maja@example.org").doesNotContain("[redacted]");
+        }
+        assertThat(cli.run(data, env, "privacy", "export", access, "--output", dir.resolve("again.zip").toString())).isEqualTo(5);
+        assertThat(Files.exists(dir.resolve("again.zip"))).isFalse();
+
         // a standard user sees none of it until their role may handle privacy requests
         assertThat(cli.run(data, env, "users", "add", "sam@example.com", "--name", "Sam", "--role", "standard")).as(cli.err()).isZero();
         assertThat(cli.run(data, env, "--as", "sam@example.com", "privacy", "list")).isNotZero();

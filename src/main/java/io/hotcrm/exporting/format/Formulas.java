@@ -8,18 +8,18 @@ import io.hotcrm.metadata.FieldType;
  * spreadsheets show as text; HotCRM's importer removes it again, so a neutralised export re-imports unchanged.
  * Numbers, dates and booleans are never neutralised: {@code -5} stays a number.
  */
-final class Formulas {
+public final class Formulas {
     private Formulas() {
     }
 
-    static boolean textual(FieldType t) {
+    public static boolean textual(FieldType t) {
         return switch (t) {
             case TEXT, TEXTAREA, EMAIL, PHONE, URL, PICKLIST, MULTI_PICKLIST -> true;
             default -> false;
         };
     }
 
-    static String neutralise(String s) {
+    public static String neutralise(String s) {
         if (s == null || s.isEmpty()) {
             return s;
         }
