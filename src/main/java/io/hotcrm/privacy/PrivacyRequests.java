@@ -41,6 +41,7 @@ public final class PrivacyRequests {
     private final Erasure erasure;
     private final Certificates certificates;
     private final HandOver handOver;
+    private final io.hotcrm.files.FileStore files;
     private final Clock clock;
 
     /** @param secrets encrypts the certificate signing key at rest ({@code HOTCRM_SECRET_KEY}); null: kept as it is */
@@ -52,6 +53,7 @@ public final class PrivacyRequests {
         this.erasure = new Erasure(db, schema, records, bin, files);
         this.certificates = new Certificates(db, secrets);
         this.handOver = new HandOver(schema, records, files);
+        this.files = files;
         this.clock = clock;
     }
 
@@ -142,6 +144,7 @@ public final class PrivacyRequests {
         PrivacyRequest running = transition(p, r, PrivacyRequest.RUNNING, "Erasing (" + a + ").");
         try {
             Findings f = discovery.find(who);
+            ledger(r, a, erasure.preview(Principal.system(), f, a, id));
             Erasure.Result result = erasure.run(Principal.system(), f, a, id, who);
             Map<String, int[]> counts = result.counts();
             String cert = certificates.sign(certificate(p, r, a, f, result)).toPrettyString();
@@ -159,6 +162,46 @@ public final class PrivacyRequests {
             transition(p, get(p, id), PrivacyRequest.FAILED, "Failed: " + e.getMessage());
             throw e;
         }
+    }
+
+    /** Where the erasure ledger's entries are kept: in the file store, outside the database whose data they erase. */
+    static final String LEDGER = "privacy/ledger/";
+
+    /**
+     * Writes the request's entry of the erasure ledger before anything is erased: the request, when, the salted hash
+     * of the identifiers, the action, and per object the record ids and what happens to each — no personal data. It is
+     * kept in the file store, outside the database, so that a database restored from an older backup can be made to
+     * forget the same people again by replaying the ledger.
+     */
+    private void ledger(PrivacyRequest r, String action, List<Change> changes) {
+        var e = Certificates.JSON.createObjectNode();
+        e.put("format", "hotcrm-erasure-ledger/1").put("request", r.id().toString()).put("at", clock.instant().toString())
+                .put("action", action);
+        String hash = db.jdbi().withHandle(h -> h.createQuery("select identifiers_hash from hc_privacy_request where id = :id")
+                .bind("id", r.id()).mapTo(String.class).one());
+        e.put("identifiersHash", hash);
+        var records = e.putArray("records");
+        for (Change c : changes) {
+            var rec = records.addObject().put("object", c.object()).put("id", c.id().toString()).put("action", c.action());
+            var fields = rec.putArray("fields");
+            c.fields().keySet().forEach(fields::add);
+        }
+        files.put(LEDGER + r.id() + ".json", new java.io.ByteArrayInputStream(e.toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** The erasure ledger's entries (JSON, one per erasure), oldest first: what a restore replays. */
+    public List<String> ledger(Principal p) {
+        AccessGuard.requirePrivacy(p, "read the erasure ledger");
+        List<String> out = new java.util.ArrayList<>();
+        for (String key : files.list(LEDGER)) {
+            try (java.io.InputStream in = files.open(key)) {
+                out.add(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        out.sort(java.util.Comparator.comparing(s -> s.substring(s.indexOf("\"at\""))));
+        return out;
     }
 
     /**

@@ -131,6 +131,11 @@ class PrivacyErasureTest {
                     .mapTo(String.class).one());
             assertThat(audit).startsWith(action).contains("contact:");
 
+            // the erasure ledger, outside the database, names the records and actions, never the person
+            List<String> ledger = t.privacy.ledger(t.admin);
+            assertThat(ledger).hasSize(1);
+            assertThat(ledger.get(0)).contains(r.id().toString(), person.planted.get("contact").toString(), "\"action\" : \"" + action)
+                    .doesNotContainIgnoringCase("jorgensen").doesNotContainIgnoringCase("maja");
             // the signed certificate: ids and counts, no personal value; it verifies, and a one-byte change does not
             String cert = t.privacy.certificate(t.admin, r.id());
             assertThat(cert).contains(person.planted.get("contact").toString(), "\"action\" : \"" + action + "\"", "retained")
