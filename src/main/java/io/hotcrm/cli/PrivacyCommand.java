@@ -19,10 +19,10 @@ import picocli.CommandLine.ParentCommand;
  * life ({@code request create|show|verify|deny|extend|assign}), approved, and everything about its person found.
  */
 @Command(name = "privacy", description = "Data-subject requests (GDPR): request create|show|verify|deny|extend|assign, approve, find,"
-        + " preview, run, export, certificate, verify, list (see docs/privacy.md).",
+        + " preview, run, export, certificate, verify, hold, release, holds, list (see docs/privacy.md).",
         subcommands = {PrivacyCommand.Request.class, PrivacyCommand.Approve.class, PrivacyCommand.Find.class, PrivacyCommand.Preview.class,
                 PrivacyCommand.RunErasure.class, PrivacyCommand.Export.class, PrivacyCommand.CertificateOut.class, PrivacyCommand.VerifyCertificate.class,
-                PrivacyCommand.ListRequests.class})
+                PrivacyCommand.HoldRecord.class, PrivacyCommand.Release.class, PrivacyCommand.Holds.class, PrivacyCommand.ListRequests.class})
 final class PrivacyCommand {
     @ParentCommand
     Cli cli;
@@ -398,6 +398,70 @@ final class PrivacyCommand {
             }
             parent.cli.out.println("NOT valid: " + file + " — " + v.reason() + ".");
             return 1;
+        }
+    }
+
+    @Command(name = "hold", description = "Put a record under a legal hold: erasures list it with the reason and keep it.")
+    static final class HoldRecord implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Parameters(index = "0", paramLabel = "OBJECT")
+        String object;
+
+        @Parameters(index = "1", paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--reason", required = true, description = "The legal ground (e.g. \"invoices kept 10 years (tax law)\").")
+        String reason;
+
+        @Override
+        public Integer call() {
+            PrivacyRequests.Hold h = parent.requests().hold(parent.cli.actor(), object, id, reason);
+            parent.cli.out.println("The " + h.object() + " " + h.record() + " is under a legal hold: " + h.reason());
+            return 0;
+        }
+    }
+
+    @Command(name = "release", description = "Lift a record's legal hold.")
+    static final class Release implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Parameters(index = "0", paramLabel = "OBJECT")
+        String object;
+
+        @Parameters(index = "1", paramLabel = "ID")
+        UUID id;
+
+        @Override
+        public Integer call() {
+            parent.requests().release(parent.cli.actor(), object, id);
+            parent.cli.out.println("Lifted the legal hold on the " + object + " " + id + ".");
+            return 0;
+        }
+    }
+
+    @Command(name = "holds", description = "Every record under a legal hold, with its reason.")
+    static final class Holds implements Callable<Integer> {
+        @ParentCommand
+        PrivacyCommand parent;
+
+        @Option(names = "--json", description = "Print them as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            List<PrivacyRequests.Hold> all = parent.requests().holds(parent.cli.actor());
+            if (json) {
+                parent.cli.out.println(Output.json(all));
+                return 0;
+            }
+            all.forEach(h -> parent.cli.out.println(h.object() + " " + h.record() + "  " + h.reason() + "  (" + h.by() + ", " + h.at() + ")"));
+            if (all.isEmpty()) {
+                parent.cli.out.println("No record is under a legal hold.");
+            }
+            return 0;
         }
     }
 

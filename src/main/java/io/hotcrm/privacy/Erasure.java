@@ -68,6 +68,26 @@ final class Erasure {
 
     /** What erasing the findings with the action would do, record by record. */
     List<Change> preview(Principal p, Findings f, String action, UUID request) {
+        Map<UUID, String> held = holds();
+        List<Change> out = new ArrayList<>();
+        for (Change c : plan(p, f, action, request)) {
+            String why = held.get(c.id());
+            // a record under a legal hold is listed, with its ground, and left as it is
+            out.add(why == null ? c : change(c.object(), c.id(), KEEP, Map.of(), "legal hold: " + why));
+        }
+        return out;
+    }
+
+    private Map<UUID, String> holds() {
+        Map<UUID, String> out = new HashMap<>();
+        db.jdbi().useHandle(h -> h.createQuery("select record_id, reason from hc_privacy_hold").map((rs, ctx) -> {
+            out.put(rs.getObject("record_id", UUID.class), rs.getString("reason"));
+            return 0;
+        }).list());
+        return out;
+    }
+
+    private List<Change> plan(Principal p, Findings f, String action, UUID request) {
         List<Change> out = new ArrayList<>();
         Set<UUID> subjects = new java.util.HashSet<>();
         f.subjects().forEach(h -> subjects.add(h.id()));

@@ -89,6 +89,55 @@ public final class PrivacyRequests {
         return n;
     }
 
+    /** A legal hold on a record: kept whatever a data subject asks, with the reason. */
+    public record Hold(String object, UUID record, String reason, String by, Instant at) {
+    }
+
+    /** Puts a record under a legal hold: erasures list it with the reason and leave it as it is. */
+    public Hold hold(Principal p, String object, UUID record, String reason) {
+        AccessGuard.requirePrivacy(p, "put a record under a legal hold");
+        if (reason == null || reason.isBlank()) {
+            throw HotCrmException.invalid("Give the hold's legal ground (--reason \"tax records kept 10 years\").");
+        }
+        io.hotcrm.metadata.ObjectDef o = schema.object(object);
+        long n = db.jdbi().withHandle(h -> h.createQuery("select count(*) from " + o.tableName() + " where id = :id").bind("id", record)
+                .mapTo(Long.class).one());
+        if (n == 0) {
+            throw HotCrmException.notFound("There is no " + object + " " + record + ".");
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("delete from hc_privacy_hold where object_name = :o and record_id = :r").bind("o", object).bind("r", record)
+                    .execute();
+            h.createUpdate("insert into hc_privacy_hold (object_name, record_id, reason, created_by, created_at) values (:o, :r, :why,"
+                    + " :by, :now)").bind("o", object).bind("r", record).bind("why", reason.strip()).bind("by", p.email())
+                    .bind("now", at(now)).execute();
+            AuditLog.record(h, p, "privacy.hold", object, record.toString(), "legal hold");
+        });
+        return new Hold(object, record, reason.strip(), p.email(), now);
+    }
+
+    /** Lifts a legal hold. */
+    public void release(Principal p, String object, UUID record) {
+        AccessGuard.requirePrivacy(p, "lift a legal hold");
+        db.jdbi().useTransaction(h -> {
+            int n = h.createUpdate("delete from hc_privacy_hold where object_name = :o and record_id = :r").bind("o", object)
+                    .bind("r", record).execute();
+            if (n == 0) {
+                throw HotCrmException.notFound("The " + object + " " + record + " is under no legal hold.");
+            }
+            AuditLog.record(h, p, "privacy.release", object, record.toString(), "legal hold lifted");
+        });
+    }
+
+    /** Every legal hold. */
+    public List<Hold> holds(Principal p) {
+        AccessGuard.requirePrivacy(p, "see legal holds");
+        return db.jdbi().withHandle(h -> h.createQuery("select * from hc_privacy_hold order by created_at").map((rs, ctx) -> new Hold(
+                rs.getString("object_name"), rs.getObject("record_id", UUID.class), rs.getString("reason"), rs.getString("created_by"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant())).list());
+    }
+
     /** The instance's public key for certificates: anyone may have it (no permission needed). */
     public Map<String, String> publicKey() {
         Certificates.PublicKeyInfo k = certificates.publicKey();
@@ -248,6 +297,9 @@ public final class PrivacyRequests {
                 if (why != null && ch.action().equals(Erasure.ANONYMISE) && seen.add(o.name() + "." + fd.name())) {
                     retained.addObject().put("object", o.name()).put("field", fd.name()).put("reason", why);
                 }
+            }
+            if (ch.action().equals(Erasure.KEEP) && ch.why().startsWith("legal hold")) {
+                retained.addObject().put("object", ch.object()).put("record", ch.id().toString()).put("reason", ch.why());
             }
         }
         c.put("auditEntriesScrubbed", result.auditScrubbed());

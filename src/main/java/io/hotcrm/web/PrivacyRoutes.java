@@ -32,6 +32,16 @@ final class PrivacyRoutes {
                 .header("Content-Disposition", "attachment; filename=\"privacy-certificate-" + id(ctx) + ".json\"")
                 .result(privacy.certificate(auth.require(ctx), id(ctx))));
         r.get("/api/v1/privacy/requests", ctx -> ctx.json(Map.of("requests", privacy.list(auth.require(ctx)))));
+        r.get("/api/v1/privacy/holds", ctx -> ctx.json(Map.of("holds", privacy.holds(auth.require(ctx)))));
+        r.post("/api/v1/privacy/holds", ctx -> {
+            JsonNode b = Json.object(ctx);
+            ctx.status(201).json(privacy.hold(auth.require(ctx), b.path("object").asText(null), uuid(b.path("record").asText(null)),
+                    b.path("reason").asText(null)));
+        });
+        r.delete("/api/v1/privacy/holds/{object}/{id}", ctx -> {
+            privacy.release(auth.require(ctx), ctx.pathParam("object"), id(ctx));
+            ctx.status(204);
+        });
         r.get("/api/v1/privacy/requests/{id}/export", ctx -> {
             Principal p = auth.require(ctx);
             UUID id = id(ctx);

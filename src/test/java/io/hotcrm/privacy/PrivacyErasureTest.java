@@ -175,5 +175,28 @@ class PrivacyErasureTest {
                     .mapTo(Long.class).one());
             assertThat(redacted).isZero();
         }
+    
+        @Test
+        void aRecordUnderALegalHoldIsListedWithItsGroundAndKept() {
+            t = new TestPlatform(dialect);
+            PlantedPerson person = new PlantedPerson(t);
+            UUID theCase = person.planted.get("case");
+            assertThatThrownBy(() -> t.privacy.hold(t.admin, "case", theCase, " ")).hasMessageContaining("legal ground");
+            t.privacy.hold(t.admin, "case", theCase, "Disputed invoice: kept until the court rules");
+            assertThat(t.privacy.holds(t.admin)).singleElement().satisfies(h -> assertThat(h.record()).isEqualTo(theCase));
+            PrivacyRequest r = approved(PlantedPerson.EMAIL, null);
+            assertThat(t.privacy.preview(t.admin, r.id(), "anonymise")).filteredOn(c -> c.id().equals(theCase)).singleElement()
+                    .satisfies(c -> {
+                        assertThat(c.action()).isEqualTo("keep");
+                        assertThat(c.why()).contains("legal hold", "court rules");
+                    });
+            t.privacy.run(t.admin, r.id(), "anonymise");
+            String description = t.db.jdbi().withHandle(h -> h.createQuery("select description from obj_case where id = :id")
+                    .bind("id", theCase).mapTo(String.class).one());
+            assertThat(description).contains("Maja Jørgensen");
+            assertThat(t.privacy.certificate(t.admin, r.id())).contains(theCase.toString(), "legal hold: Disputed invoice");
+            t.privacy.release(t.admin, "case", theCase);
+            assertThat(t.privacy.holds(t.admin)).isEmpty();
+        }
     }
 }
