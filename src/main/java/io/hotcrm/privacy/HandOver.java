@@ -3,7 +3,7 @@ package io.hotcrm.privacy;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import de.siegmar.fastcsv.writer.CsvWriter;
-import io.hotcrm.exporting.format.Formulas;
+import io.hotcrm.exporting.SpreadsheetSafe;
 import io.hotcrm.files.FileStore;
 import io.hotcrm.metadata.FieldDef;
 import io.hotcrm.metadata.ObjectDef;
@@ -152,8 +152,7 @@ final class HandOver {
                 header.forEach(k -> {
                     Object v = r.get(k);
                     String s = v == null ? "" : v.toString();
-                    boolean text = o.field(k).map(f -> Formulas.textual(f.type())).orElse(false);
-                    line.add(text ? Formulas.neutralise(s) : s);
+                    line.add(SpreadsheetSafe.cell(o.field(k).map(FieldDef::type).orElse(null), s));
                 });
                 csv.writeRecord(line);
             }
