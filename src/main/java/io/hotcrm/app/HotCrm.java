@@ -90,6 +90,7 @@ public final class HotCrm implements Platform {
         jobs.register(new ScheduledExportJob(schedules));
         this.privacy = new io.hotcrm.privacy.PrivacyRequests(db, schema, records, recycleBin, files,
                 Secrets.fromBase64(config.secretKey()));
+        privacy.mailer(notifier::email);
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
                 List.of(new io.hotcrm.migration.salesforce.SalesforceKind(config.migrationHosts()),
                         new io.hotcrm.migration.salesforce.SalesforceExportKind(files),

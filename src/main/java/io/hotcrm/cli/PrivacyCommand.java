@@ -49,7 +49,7 @@ final class PrivacyCommand {
     }
 
     @Command(name = "request", description = "A request's life: create, show, verify, deny, extend, assign.",
-            subcommands = {Create.class, Show.class, Verify.class, Deny.class, Extend.class, Assign.class})
+            subcommands = {Create.class, Show.class, Verify.class, SendLink.class, Deny.class, Extend.class, Assign.class})
     static final class Request {
         @ParentCommand
         PrivacyCommand parent;
@@ -144,6 +144,27 @@ final class PrivacyCommand {
         @Override
         public Integer call() {
             print(parent.parent.cli, parent.parent.requests().verify(parent.parent.cli.actor(), id, note), json);
+            return 0;
+        }
+    }
+
+    @Command(name = "send-link", description = "Email the request's address a single-use link that confirms the request when"
+            + " followed within 24 hours.")
+    static final class SendLink implements Callable<Integer> {
+        @ParentCommand
+        Request parent;
+
+        @Parameters(paramLabel = "ID")
+        UUID id;
+
+        @Option(names = "--base-url", required = true, paramLabel = "URL", description = "This HotCRM's address, as the person reaches it.")
+        String baseUrl;
+
+        @Override
+        public Integer call() {
+            java.time.Instant expires = parent.parent.requests().sendVerification(parent.parent.cli.actor(), id, baseUrl);
+            parent.parent.cli.out.println("Emailed a confirmation link to the address on request " + id + "; it works once, until "
+                    + expires + ".");
             return 0;
         }
     }

@@ -54,6 +54,23 @@ public final class Notifier {
         return smtp != null;
     }
 
+    /**
+     * Emails someone who is not a user (a data subject asked to confirm a request) without keeping a notice of it: the
+     * message is theirs, not the console's. Throws when no SMTP server is configured or the server refuses.
+     */
+    public void email(String recipient, String subject, String body) {
+        if (smtp == null) {
+            throw new io.hotcrm.common.HotCrmException(io.hotcrm.common.ErrorCode.CONFIGURATION, "No SMTP server is configured"
+                    + " (HOTCRM_SMTP_HOST): HotCRM cannot email " + "the person; verify the request by other means and record how.");
+        }
+        try {
+            send(recipient, subject, body);
+        } catch (MessagingException e) {
+            throw new io.hotcrm.common.HotCrmException(io.hotcrm.common.ErrorCode.UNAVAILABLE, "The SMTP server " + smtp.host()
+                    + " did not take the email: " + e.getMessage(), e);
+        }
+    }
+
     /** Keeps a notice for the recipient and emails it when SMTP is configured. */
     public Notice notify(String recipient, String subject, String body) {
         UUID id = Ids.newId();

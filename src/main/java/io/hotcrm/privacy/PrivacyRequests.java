@@ -42,6 +42,102 @@ public final class PrivacyRequests {
     private final Certificates certificates;
     private final HandOver handOver;
     private final io.hotcrm.files.FileStore files;
+    private volatile Mailer mailer = Mailer.NONE;
+
+    /** Sends an email to someone who is not a user (the person a request is about). */
+    @FunctionalInterface
+    public interface Mailer {
+        Mailer NONE = (to, subject, body) -> {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "No SMTP server is configured (HOTCRM_SMTP_HOST): HotCRM cannot"
+                    + " email the person; verify the request by other means and record how (privacy request verify ID --note).");
+        };
+
+        void send(String to, String subject, String body);
+    }
+
+    /** How HotCRM emails people (the composition root gives its SMTP sender). */
+    public void mailer(Mailer m) {
+        this.mailer = m == null ? Mailer.NONE : m;
+    }
+
+    /** How long an emailed verification link works. */
+    static final long LINK_HOURS = 24;
+
+    /**
+     * Emails the request's address a single-use link ({@code baseUrl}/privacy/verify/TOKEN) that confirms the request
+     * when followed within 24 hours; only the token's hash is kept. Returns when the link expires.
+     */
+    public Instant sendVerification(Principal p, UUID id, String baseUrl) {
+        PrivacyRequest r = get(p, id);
+        if (!r.state().equals(PrivacyRequest.RECEIVED)) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "Request " + id + " is " + r.state() + ": a verification link is sent while it"
+                    + " is received.");
+        }
+        if (r.email() == null) {
+            throw HotCrmException.invalid("Request " + id + " names no email to send a link to: verify it by other means (--note).");
+        }
+        if (baseUrl == null || !baseUrl.matches("https?://[^\\s/]+(/.*)?")) {
+            throw HotCrmException.invalid("Give this HotCRM's address for the link (--base-url https://crm.example.com).");
+        }
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        Instant expires = clock.instant().plus(LINK_HOURS, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MICROS);
+        String link = baseUrl.replaceAll("/+$", "") + "/privacy/verify/" + token;
+        mailer.send(r.email(), "Please confirm your request", "Someone asked us, using this address, for a " + r.kind()
+                + " of the personal data we hold about you.\n\nIf it was you, confirm it by opening this link within "
+                + LINK_HOURS + " hours:\n\n" + link + "\n\nIf it was not you, ignore this email: nothing will happen.\n");
+        db.jdbi().useTransaction(h -> {
+            h.createUpdate("insert into hc_privacy_link (token_hash, request_id, expires_at) values (:hash, :id, :exp)")
+                    .bind("hash", sha256(token)).bind("id", id).bind("exp", at(expires)).execute();
+            event(h, id, p, r.state(), r.state(), "A single-use verification link was emailed to the address on the request"
+                    + " (valid until " + expires + ").");
+        });
+        return expires;
+    }
+
+    /**
+     * The person followed the link: the request is verified, once. A used, expired or unknown link confirms nothing
+     * and says so. Needs no sign-in: the link is the proof.
+     */
+    public UUID confirm(String token) {
+        String hash = sha256(token == null ? "" : token);
+        Map<String, Object> link = db.jdbi().withHandle(h -> h.createQuery("select request_id, expires_at, used_at from hc_privacy_link"
+                + " where token_hash = :h").bind("h", hash).mapToMap().findOne().orElse(null));
+        if (link == null) {
+            throw HotCrmException.notFound("This confirmation link is not known: ask for a new one.");
+        }
+        if (link.get("used_at") != null) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "This confirmation link was used already: the request is confirmed.");
+        }
+        Instant expires = ((OffsetDateTime) link.get("expires_at")).toInstant();
+        if (clock.instant().isAfter(expires)) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "This confirmation link expired on " + expires + ": ask for a new one.");
+        }
+        UUID id = (UUID) link.get("request_id");
+        Principal system = Principal.system();
+        PrivacyRequest r = get(system, id);
+        db.jdbi().useTransaction(h -> {
+            int n = h.createUpdate("update hc_privacy_link set used_at = :now where token_hash = :h and used_at is null")
+                    .bind("now", at(clock.instant())).bind("h", hash).execute();
+            if (n == 0) {
+                throw new HotCrmException(ErrorCode.CONFLICT, "This confirmation link was used already: the request is confirmed.");
+            }
+        });
+        if (r.state().equals(PrivacyRequest.RECEIVED)) {
+            transition(system, r, PrivacyRequest.VERIFIED, "The person confirmed the request through the single-use link emailed"
+                    + " to the address on the request.");
+        }
+        return id;
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
     private final Clock clock;
 
     /** @param secrets encrypts the certificate signing key at rest ({@code HOTCRM_SECRET_KEY}); null: kept as it is */

@@ -26,6 +26,22 @@ final class PrivacyRoutes {
     }
 
     void register(RoutesConfig r) {
+        // the person confirms their request by following the emailed link: no account, the link is the proof
+        r.get("/privacy/verify/{token}", ctx -> {
+            String message;
+            try {
+                privacy.confirm(ctx.pathParam("token"));
+                message = "Thank you: your request is confirmed. We will answer it by its due date.";
+            } catch (io.hotcrm.common.HotCrmException e) {
+                ctx.status(e.code().httpStatus());
+                message = e.getMessage();
+            }
+            ctx.contentType("text/html; charset=utf-8").result("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                    + "<title>Your request</title></head><body><main><h1>Your request</h1><p>"
+                    + message.replace("&", "&amp;").replace("<", "&lt;") + "</p></main></body></html>");
+        });
+        r.post("/api/v1/privacy/requests/{id}/send-verification", ctx -> ctx.json(Map.of("expiresAt",
+                privacy.sendVerification(auth.require(ctx), id(ctx), text(ctx, "baseUrl")).toString())));
         // published: anyone checks a certificate with it, without an account
         r.get("/api/v1/privacy/public-key", ctx -> ctx.json(privacy.publicKey()));
         r.get("/api/v1/privacy/requests/{id}/certificate", ctx -> ctx.contentType("application/json")
