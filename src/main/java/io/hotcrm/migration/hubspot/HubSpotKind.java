@@ -8,7 +8,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -50,23 +49,7 @@ public final class HubSpotKind implements SourceKind {
 
     /** Whether HotCRM may connect to the URL: https on one of the hosts, or (https or http) on one an administrator allowed. */
     boolean allowed(URI u, List<String> hosts) {
-        if (u.getHost() == null) {
-            return false;
-        }
-        String host = u.getHost().toLowerCase(Locale.ROOT);
-        if (matches(host, extraHosts)) {
-            return "https".equals(u.getScheme()) || "http".equals(u.getScheme());
-        }
-        return "https".equals(u.getScheme()) && matches(host, hosts);
-    }
-
-    private static boolean matches(String host, List<String> patterns) {
-        for (String p : patterns) {
-            if (p.startsWith("*.") ? host.endsWith(p.substring(1)) : host.equals(p)) {
-                return true;
-            }
-        }
-        return false;
+        return io.hotcrm.migration.SourceHosts.allowed(u, hosts, extraHosts);
     }
 
     private String require(String url, List<String> hosts, String what) {
@@ -115,17 +98,7 @@ public final class HubSpotKind implements SourceKind {
         if (s.get(AUTHORIZE_URL) != null) {
             require(s.get(AUTHORIZE_URL), SIGN_IN_HOSTS, "The sign-in address");
         }
-        for (String n : new String[] {RETRY_MILLIS, LOOKBACK_SECONDS}) {
-            if (s.get(n) != null) {
-                try {
-                    if (Long.parseLong(s.get(n)) < 0) {
-                        throw new NumberFormatException();
-                    }
-                } catch (NumberFormatException e) {
-                    throw HotCrmException.invalid(n + " must be a whole number of 0 or more, not \"" + s.get(n) + "\".");
-                }
-            }
-        }
+        io.hotcrm.migration.SourceHosts.requireWholeNumbers(s, RETRY_MILLIS, LOOKBACK_SECONDS);
     }
 
     @Override
@@ -175,8 +148,7 @@ public final class HubSpotKind implements SourceKind {
     }
 
     private static long number(Map<String, String> s, String name, long otherwise) {
-        String v = s.get(name);
-        return v == null || v.isBlank() ? otherwise : Long.parseLong(v.trim());
+        return io.hotcrm.migration.SourceHosts.number(s, name, otherwise);
     }
 
     private static boolean blank(String s) {

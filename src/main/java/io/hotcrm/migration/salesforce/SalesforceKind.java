@@ -60,23 +60,7 @@ public final class SalesforceKind implements SourceKind {
      * (for those, http too). No user picks a network target an administrator has not allowed.
      */
     boolean allowed(URI u) {
-        if (u.getHost() == null) {
-            return false;
-        }
-        String host = u.getHost().toLowerCase(java.util.Locale.ROOT);
-        if (matches(host, extraHosts)) {
-            return "https".equals(u.getScheme()) || "http".equals(u.getScheme());
-        }
-        return "https".equals(u.getScheme()) && matches(host, SALESFORCE_HOSTS);
-    }
-
-    private static boolean matches(String host, List<String> patterns) {
-        for (String p : patterns) {
-            if (p.startsWith("*.") ? host.endsWith(p.substring(1)) : host.equals(p)) {
-                return true;
-            }
-        }
-        return false;
+        return io.hotcrm.migration.SourceHosts.allowed(u, SALESFORCE_HOSTS, extraHosts);
     }
 
     void requireAllowed(String url, String what) {
@@ -124,17 +108,7 @@ public final class SalesforceKind implements SourceKind {
         } else if (!flow.equals(SalesforceAuth.FLOW_REFRESH)) {
             throw HotCrmException.invalid("The Salesforce flow is \"jwt\" or \"refresh-token\", not \"" + flow + "\".");
         }
-        for (String n : new String[] {API_RESERVE, BULK_THRESHOLD, RETRY_MILLIS}) {
-            if (s.get(n) != null) {
-                try {
-                    if (Long.parseLong(s.get(n)) < 0) {
-                        throw new NumberFormatException();
-                    }
-                } catch (NumberFormatException e) {
-                    throw HotCrmException.invalid(n + " must be a whole number of 0 or more, not \"" + s.get(n) + "\".");
-                }
-            }
-        }
+        io.hotcrm.migration.SourceHosts.requireWholeNumbers(s, API_RESERVE, BULK_THRESHOLD, RETRY_MILLIS);
     }
 
     @Override
@@ -177,8 +151,7 @@ public final class SalesforceKind implements SourceKind {
     }
 
     private static long number(Map<String, String> s, String name, long otherwise) {
-        String v = s.get(name);
-        return v == null || v.isBlank() ? otherwise : Long.parseLong(v.trim());
+        return io.hotcrm.migration.SourceHosts.number(s, name, otherwise);
     }
 
     private static boolean blank(String s) {
