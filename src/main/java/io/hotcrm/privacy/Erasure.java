@@ -180,9 +180,8 @@ final class Erasure {
     record Result(Map<String, int[]> counts, List<Change> changes, int auditScrubbed) {
     }
 
-    /** Erases the findings. */
-    Result run(Principal p, Findings f, String action, UUID request, Identifiers who) {
-        List<Change> changes = preview(p, f, action, request);
+    /** Erases the findings as {@code changes} (their {@link #preview}) plans it. */
+    Result run(Principal p, Findings f, List<Change> changes, String action, UUID request, Identifiers who) {
         Map<String, int[]> counts = new LinkedHashMap<>();
         Map<String, List<UUID>> deletions = new LinkedHashMap<>();
         List<String> names = names(f);

@@ -172,10 +172,7 @@ public final class PrivacyRequests {
         }
         int[] n = handOver.write(find(p, id), id, r.email(), out);
         if (!r.kind().equals("erasure")) {
-            db.jdbi().useTransaction(h -> {
-                h.createUpdate("update hc_privacy_request set email = null, phone = null, record_object = null, record_id = null,"
-                        + " updated_at = :now where id = :id").bind("now", at(clock.instant())).bind("id", id).execute();
-            });
+            clearIdentifiers(id, null);
             transition(p, get(p, id), PrivacyRequest.DONE, "Handed over: " + n[0] + " records and " + n[1] + " files in one ZIP with"
                     + " its SHA-256 manifest. Identifiers cleared; their salted hash kept.");
         } else {
@@ -289,15 +286,12 @@ public final class PrivacyRequests {
         PrivacyRequest running = transition(p, r, PrivacyRequest.RUNNING, "Erasing (" + a + ").");
         try {
             Findings f = discovery.find(who);
-            ledger(r, a, erasure.preview(Principal.system(), f, a, id));
-            Erasure.Result result = erasure.run(Principal.system(), f, a, id, who);
+            // planned once: the ledger records what the run then does
+            List<Change> changes = erasure.preview(Principal.system(), f, a, id);
+            ledger(r, a, changes);
+            Erasure.Result result = erasure.run(Principal.system(), f, changes, a, id, who);
             Map<String, int[]> counts = result.counts();
-            String cert = certificates.sign(certificate(p, r, a, f, result)).toPrettyString();
-            db.jdbi().useTransaction(h -> {
-                h.createUpdate("update hc_privacy_request set email = null, phone = null, record_object = null, record_id = null,"
-                        + " certificate = :cert, updated_at = :now where id = :id").bind("cert", cert).bind("now", at(clock.instant()))
-                        .bind("id", id).execute();
-            });
+            clearIdentifiers(id, certificates.sign(certificate(p, r, a, f, result)).toPrettyString());
             List<String> summary = new java.util.ArrayList<>();
             counts.forEach((object, k) -> summary.add(object + " " + k[0] + "/" + k[1] + "/" + k[2]));
             transition(p, running, PrivacyRequest.DONE, "Erased (" + a + "; per object deleted/anonymised/kept: "
@@ -322,9 +316,7 @@ public final class PrivacyRequests {
         var e = Certificates.JSON.createObjectNode();
         e.put("format", "hotcrm-erasure-ledger/1").put("request", r.id().toString()).put("at", clock.instant().toString())
                 .put("action", action);
-        String hash = db.jdbi().withHandle(h -> h.createQuery("select identifiers_hash from hc_privacy_request where id = :id")
-                .bind("id", r.id()).mapTo(String.class).one());
-        e.put("identifiersHash", hash);
+        e.put("identifiersHash", identifiersHash(r.id()));
         var records = e.putArray("records");
         for (Change c : changes) {
             var rec = records.addObject().put("object", c.object()).put("id", c.id().toString()).put("action", c.action());
@@ -364,9 +356,7 @@ public final class PrivacyRequests {
         c.put("dueAt", r.dueAt().toString());
         c.put("completedAt", clock.instant().toString());
         c.put("handledBy", p.email());
-        String hash = db.jdbi().withHandle(h -> h.createQuery("select identifiers_hash from hc_privacy_request where id = :id")
-                .bind("id", r.id()).mapTo(String.class).one());
-        c.put("identifiersHash", hash);
+        c.put("identifiersHash", identifiersHash(r.id()));
         var searched = c.putArray("searched");
         schema.catalogue().objects().stream().filter(o -> o.fields().stream().anyMatch(fd -> !fd.personalData().isEmpty()))
                 .forEach(o -> searched.add(o.name()));
@@ -576,6 +566,19 @@ public final class PrivacyRequests {
         h.createUpdate("insert into hc_privacy_key (name, key_value, created_at) values ('salt', :v, :now)")
                 .bind("v", HexFormat.of().formatHex(b)).bind("now", at(Instant.now())).execute();
         return h.createQuery("select key_value from hc_privacy_key where name = 'salt'").mapTo(String.class).one();
+    }
+
+    /** The salted hash of who the request is about: all that is kept of them once it is done. */
+    private String identifiersHash(UUID id) {
+        return db.jdbi().withHandle(h -> h.createQuery("select identifiers_hash from hc_privacy_request where id = :id").bind("id", id)
+                .mapTo(String.class).one());
+    }
+
+    /** A finished request forgets who it was about (its salted hash stays), and keeps its certificate when it has one. */
+    private void clearIdentifiers(UUID id, String certificate) {
+        db.jdbi().useHandle(h -> h.createUpdate("update hc_privacy_request set email = null, phone = null, record_object = null,"
+                        + " record_id = null, certificate = coalesce(:cert, certificate), updated_at = :now where id = :id")
+                .bind("cert", certificate).bind("now", at(clock.instant())).bind("id", id).execute());
     }
 
     private static OffsetDateTime at(Instant t) {
