@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code hotcrm privacy …}: data-subject requests (see docs/privacy.md) — a request received and moved through its
  * life ({@code request create|show|verify|deny|extend|assign}), approved, and everything about its person found.
  */
-@Command(name = "privacy", description = "Data-subject requests (GDPR): request create|show|verify|deny|extend|assign, approve, find,"
+@Command(name = "privacy", description = "Data-subject requests (GDPR): request create|show|verify|send-link|deny|extend|assign, approve, find,"
         + " preview, run, export, certificate, verify, hold, release, holds, list (see docs/privacy.md).",
         subcommands = {PrivacyCommand.Request.class, PrivacyCommand.Approve.class, PrivacyCommand.Find.class, PrivacyCommand.Preview.class,
                 PrivacyCommand.RunErasure.class, PrivacyCommand.Export.class, PrivacyCommand.CertificateOut.class, PrivacyCommand.VerifyCertificate.class,
@@ -48,7 +48,7 @@ final class PrivacyCommand {
         }
     }
 
-    @Command(name = "request", description = "A request's life: create, show, verify, deny, extend, assign.",
+    @Command(name = "request", description = "A request's life: create, show, verify, send-link, deny, extend, assign.",
             subcommands = {Create.class, Show.class, Verify.class, SendLink.class, Deny.class, Extend.class, Assign.class})
     static final class Request {
         @ParentCommand
