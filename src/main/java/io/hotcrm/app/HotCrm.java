@@ -88,7 +88,7 @@ public final class HotCrm implements Platform {
         this.schedules = new ExportSchedules(db.jdbi(), db.dialect(), schema, exporter, destinations,
                 Secrets.fromBase64(config.secretKey()), work, notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));
         jobs.register(new ScheduledExportJob(schedules));
-        this.privacy = new io.hotcrm.privacy.PrivacyRequests(db, schema, records, recycleBin, files,
+        this.privacy = new io.hotcrm.privacy.PrivacyRequests(db, schema, records, recycleBin, files, importer, schedules,
                 Secrets.fromBase64(config.secretKey()));
         privacy.mailer(notifier::email);
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,

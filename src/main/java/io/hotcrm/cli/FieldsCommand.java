@@ -52,10 +52,16 @@ final class FieldsCommand {
         @Option(names = "--scale", description = "Decimal places of a number.")
         int scale;
 
+        @Option(names = "--personal-data", paramLabel = "KIND", description = "What personal data the field holds, for"
+                + " privacy requests: name, contact_info, address, free_text, person_link, …, or none (default: email and"
+                + " phone fields contact_info, textarea free_text, others none).")
+        String personalData;
+
         @Override
         public Integer call() {
             List<String> list = values == null ? List.of() : Arrays.asList(values.split(";"));
-            FieldDef f = FieldDef.custom(name, FieldType.fromWire(type), label, list, target, required, unique, maxLength, scale);
+            FieldDef f = FieldDef.custom(name, FieldType.fromWire(type), label, list, target, required, unique, maxLength, scale,
+                    personalData);
             Cli cli = parent.cli;
             FieldDef added = cli.platform().schema().addCustomField(cli.actor(), object, f);
             cli.out.println(Output.json(CatalogueJson.writeField(added)));

@@ -276,6 +276,11 @@ final class PrivacyCommand {
             section(parent.cli, "Linked records", f.linked());
             section(parent.cli, "Mentions of the email in text (review them)", f.mentions());
             parent.cli.out.println("Audit log entries: " + f.audit().size());
+            parent.cli.out.println("Copies outside the records (imports, uploads, export files): " + f.copies().size());
+            for (Findings.Copy c : f.copies()) {
+                parent.cli.out.println("  " + c.kind() + " " + c.id() + "  " + c.label() + "  " + c.where() + "  ("
+                        + String.join(", ", c.parts()) + (c.rows() >= 0 ? "; " + c.rows() + " rows" : "") + ")");
+            }
             return 0;
         }
 

@@ -520,6 +520,65 @@ public final class ExportSchedules {
         }
     }
 
+    /**
+     * An export file a schedule wrote that is still at its destination and holds rows of a person: the schedule,
+     * where the file is (without secrets), its name, how many of its rows (-1: it could not be read, with why in
+     * {@code action}), and what erasing does or did.
+     */
+    public record HeldFile(UUID schedule, String scheduleName, String object, String destination, String file, long rows,
+                           String action) {
+    }
+
+    /**
+     * The export files still at their destinations (every schedule's succeeded runs) with rows of the records given or
+     * a value that {@code matches} accepts; with {@code delete} those files are deleted from their destinations (they
+     * are copies of the data as it was: the next run of the schedule writes it as it is now). For the privacy package,
+     * which checks its caller.
+     */
+    public List<HeldFile> held(Set<UUID> ids, java.util.function.Predicate<String> matches, boolean delete) {
+        java.util.function.Predicate<String> test = text -> {
+            for (UUID id : ids) {
+                if (text.contains(id.toString())) {
+                    return true;
+                }
+            }
+            return matches.test(text);
+        };
+        Map<UUID, List<String>> byRun = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("select schedule_id, file_name from hc_export_run where state = 'succeeded' and file_name is"
+                + " not null order by started_at").map((rs, c) -> byRun.computeIfAbsent(rs.getObject(1, UUID.class),
+                k -> new java.util.ArrayList<>()).add(rs.getString(2))).list());
+        List<HeldFile> out = new java.util.ArrayList<>();
+        for (Map.Entry<UUID, List<String>> e : byRun.entrySet()) {
+            Stored stored = findById(e.getKey()).orElse(null);
+            if (stored == null) {
+                continue;
+            }
+            Schedule s = stored.schedule;
+            String where = s.destinationType();
+            try (Destination d = destinations.open(s.destinationType(), stored.settings)) {
+                where = d.describe();
+                for (String file : new java.util.LinkedHashSet<>(e.getValue())) {
+                    if (!d.exists(file)) {
+                        continue;
+                    }
+                    long rows = HeldFiles.count(d, file, test);
+                    if (rows > 0) {
+                        if (delete) {
+                            d.delete(file);
+                        }
+                        out.add(new HeldFile(s.id(), s.name(), s.object(), where, file, rows, delete ? "deleted" : "delete"));
+                    }
+                }
+            } catch (IOException | RuntimeException ex) {
+                String why = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage().lines().findFirst().orElse("");
+                out.add(new HeldFile(s.id(), s.name(), s.object(), where, null, -1, "not checked: the destination could not be"
+                        + " read (" + why + "); look for the person's rows there by hand"));
+            }
+        }
+        return out;
+    }
+
     /** A schedule with its destination settings decrypted (never leaves this class). */
     private record Stored(Schedule schedule, Map<String, String> settings) {
     }

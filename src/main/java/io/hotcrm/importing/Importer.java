@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -654,6 +655,30 @@ public final class Importer {
     /** Where a file of the store is, for people: a path on this machine, or the bucket's address. */
     public String location(String key) {
         return files.where(key);
+    }
+
+    // ------------------------------------------------------------------ people's data in imports
+
+    /**
+     * An import or upload holding rows of a person: which ({@code kind} import or upload, its id, object and file
+     * name), where ({@code parts}: results.csv, errors.csv, source file, undo journal, findings), how many rows of its
+     * files, and what erasing does or did ({@code action}).
+     */
+    public record Trace(String kind, UUID id, String object, String fileName, List<String> parts, long rows, String action) {
+    }
+
+    /**
+     * The imports and uploads that hold rows of the records given, or a value that {@code matches} accepts (the
+     * person's email or phone): in their result and error files, source files, undo journals and findings (see
+     * {@link ImportTraces}). Reads every kept import file: for the privacy package, which checks its caller.
+     */
+    public List<Trace> traces(Set<UUID> ids, java.util.function.Predicate<String> matches) {
+        return new ImportTraces(db.jdbi(), files, this).scan(ids, matches, false);
+    }
+
+    /** Erases what {@link #traces} finds (redacts rows, deletes source files, drops journal entries); returns what it did. */
+    public List<Trace> forget(Set<UUID> ids, java.util.function.Predicate<String> matches) {
+        return new ImportTraces(db.jdbi(), files, this).scan(ids, matches, true);
     }
 
     // ------------------------------------------------------------------ undo

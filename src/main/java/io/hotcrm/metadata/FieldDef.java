@@ -29,6 +29,13 @@ public record FieldDef(
         String personalData) {
 
     public static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,55}");
+    /**
+     * What kind of personal data a field may hold ({@code personalData}; empty: none): the privacy package finds,
+     * hands over and erases by these, never by field names.
+     */
+    public static final List<String> PERSONAL_DATA = List.of("name", "name_if_sole_trader", "contact_info", "address",
+            "employment", "profiling", "behavioural", "preference", "online_identifier", "geo_location", "signature",
+            "free_text", "person_link", "none");
     public static final int TEXTAREA_MAX = 131_072;
 
     public FieldDef {
@@ -51,7 +58,11 @@ public record FieldDef(
             throw HotCrmException.invalid("Picklist field \"" + name + "\" needs at least one value"
                     + " (for example --values \"Gold;Silver\").");
         }
-        personalData = personalData == null ? "" : personalData;
+        personalData = personalData == null || personalData.equals("none") ? "" : personalData;
+        if (!personalData.isEmpty() && !PERSONAL_DATA.contains(personalData)) {
+            throw HotCrmException.invalid("Personal data kind \"" + personalData + "\" of field \"" + name + "\" is not known:"
+                    + " use one of " + String.join(", ", PERSONAL_DATA) + ".");
+        }
     }
 
     private static int defaultLength(FieldType type) {
@@ -87,11 +98,23 @@ public record FieldDef(
      */
     public static FieldDef custom(String name, FieldType type, String label, List<String> values, String target,
                                   boolean required, boolean unique, int maxLength, int scale) {
+        return custom(name, type, label, values, target, required, unique, maxLength, scale, null);
+    }
+
+    /**
+     * A custom field with the kind of personal data it holds; null takes the type's default: email and phone
+     * fields hold contact details, long text may mention people (free text), other types hold none until said.
+     */
+    public static FieldDef custom(String name, FieldType type, String label, List<String> values, String target,
+                                  boolean required, boolean unique, int maxLength, int scale, String personalData) {
+        String kind = personalData != null ? personalData.strip().toLowerCase(java.util.Locale.ROOT)
+                : type == FieldType.EMAIL || type == FieldType.PHONE ? "contact_info"
+                : type == FieldType.TEXTAREA ? "free_text" : "";
         List<PicklistValue> picklist = values == null ? List.of()
                 : values.stream().map(String::trim).filter(v -> !v.isEmpty()).distinct().map(PicklistValue::of).toList();
         int defaultScale = type == FieldType.CURRENCY || type == FieldType.PERCENT ? 2 : 0;
         return new FieldDef(name, label, type, required, unique, maxLength, scale > 0 ? scale : defaultScale, null, null,
-                target, picklist, null, false, true, "");
+                target, picklist, null, false, true, kind);
     }
 
     /** Builder-style copies keep call sites short where only one thing differs. */

@@ -112,6 +112,18 @@ final class Erasure {
             h.fields().forEach(field -> fields.put(field, "the email and the name beside it replaced by " + REDACTED));
             out.add(change(h.object(), h.id(), ANONYMISE, fields, h.why()));
         }
+        for (Findings.Copy c : f.copies()) {
+            boolean kept = c.action().startsWith("kept") || c.action().startsWith("not checked");
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String part : c.parts()) {
+                fields.put(part, kept ? "left as it is" : c.kind().equals(Copies.EXPORT) || part.contains("file") && !part.endsWith(".csv")
+                        ? "deleted" : part.endsWith(".csv") ? "the person's rows: values replaced by " + REDACTED
+                        : "the entries about the person dropped");
+            }
+            String what = c.label() + ", " + c.where() + (c.rows() >= 0 ? " (" + c.rows() + " rows)" : "");
+            out.add(change(c.kind(), c.id(), kept ? KEEP : c.kind().equals(Copies.IMPORT) ? ANONYMISE : DELETE, fields,
+                    kept ? c.action() + " (" + what + ")" : what));
+        }
         return out;
     }
 
@@ -188,6 +200,11 @@ final class Erasure {
         int n = 0;
         for (Change c : changes) {
             int[] k = counts.computeIfAbsent(c.object(), x -> new int[3]);
+            if (Copies.KINDS.contains(c.object())) {
+                // copies outside the records are erased apart (Copies), after the records
+                k[c.action().equals(DELETE) ? 0 : c.action().equals(ANONYMISE) ? 1 : 2]++;
+                continue;
+            }
             ObjectDef o = schema.object(c.object());
             switch (c.action()) {
                 case DELETE -> {

@@ -139,11 +139,14 @@ public final class PrivacyRequests {
         }
     }
     private final Clock clock;
+    private final Copies copies;
 
     /** @param secrets encrypts the certificate signing key at rest ({@code HOTCRM_SECRET_KEY}); null: kept as it is */
     public PrivacyRequests(Database db, Schema schema, io.hotcrm.store.RecordStore records, io.hotcrm.store.RecycleBin bin,
-                           io.hotcrm.files.FileStore files, io.hotcrm.common.Secrets secrets, Clock clock) {
+                           io.hotcrm.files.FileStore files, io.hotcrm.importing.Importer importer,
+                           io.hotcrm.exporting.ExportSchedules exports, io.hotcrm.common.Secrets secrets, Clock clock) {
         this.db = db;
+        this.copies = new Copies(schema, records, importer, exports);
         this.schema = schema;
         this.discovery = new Discovery(db, schema);
         this.erasure = new Erasure(db, schema, records, bin, files);
@@ -154,8 +157,9 @@ public final class PrivacyRequests {
     }
 
     public PrivacyRequests(Database db, Schema schema, io.hotcrm.store.RecordStore records, io.hotcrm.store.RecycleBin bin,
-                           io.hotcrm.files.FileStore files, io.hotcrm.common.Secrets secrets) {
-        this(db, schema, records, bin, files, secrets, Clock.systemUTC());
+                           io.hotcrm.files.FileStore files, io.hotcrm.importing.Importer importer,
+                           io.hotcrm.exporting.ExportSchedules exports, io.hotcrm.common.Secrets secrets) {
+        this(db, schema, records, bin, files, importer, exports, secrets, Clock.systemUTC());
     }
 
     /**
@@ -286,10 +290,14 @@ public final class PrivacyRequests {
         PrivacyRequest running = transition(p, r, PrivacyRequest.RUNNING, "Erasing (" + a + ").");
         try {
             Findings f = discovery.find(who);
+            // the person's addresses and numbers are read before their records change: the copies are found by them
+            Copies.Needles needles = copies.needles(f, who);
+            f = f.withCopies(copies.find(needles));
             // planned once: the ledger records what the run then does
             List<Change> changes = erasure.preview(Principal.system(), f, a, id);
             ledger(r, a, changes);
             Erasure.Result result = erasure.run(Principal.system(), f, changes, a, id, who);
+            copies.erase(needles);
             Map<String, int[]> counts = result.counts();
             clearIdentifiers(id, certificates.sign(certificate(p, r, a, f, result)).toPrettyString());
             List<String> summary = new java.util.ArrayList<>();
@@ -362,7 +370,8 @@ public final class PrivacyRequests {
                 .forEach(o -> searched.add(o.name()));
         var found = c.putObject("found");
         found.put("personRecords", f.subjects().size()).put("linkedRecords", f.linked().size()).put("mentions", f.mentions().size())
-                .put("auditEntries", f.audit().size());
+                .put("auditEntries", f.audit().size())
+                .put("copies", f.copies().size());
         var objects = c.putObject("objects");
         for (Change ch : result.changes()) {
             var o = objects.has(ch.object()) ? (com.fasterxml.jackson.databind.node.ObjectNode) objects.get(ch.object())
@@ -373,6 +382,13 @@ public final class PrivacyRequests {
         var retained = c.putArray("retained");
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (Change ch : result.changes()) {
+            if (Copies.KINDS.contains(ch.object())) {
+                if (ch.action().equals(Erasure.KEEP)) {
+                    retained.addObject().put("object", ch.object()).put("record", ch.id().toString()).put("reason", ch.why()
+                            .substring(0, ch.why().lastIndexOf(" (")));
+                }
+                continue;
+            }
             io.hotcrm.metadata.ObjectDef o = schema.object(ch.object());
             for (io.hotcrm.metadata.FieldDef fd : o.fields()) {
                 String why = switch (fd.personalData()) {
@@ -522,7 +538,9 @@ public final class PrivacyRequests {
         if (r.email() == null && r.phone() == null && r.recordId() == null) {
             throw new HotCrmException(ErrorCode.CONFLICT, "Request " + id + " is " + r.state() + " and keeps no identifiers any more.");
         }
-        return discovery.find(new Identifiers(r.email(), r.phone(), r.recordObject(), r.recordId()));
+        Identifiers who = new Identifiers(r.email(), r.phone(), r.recordObject(), r.recordId());
+        Findings f = discovery.find(who);
+        return f.withCopies(copies.find(copies.needles(f, who)));
     }
 
     private PrivacyRequest move(Principal p, UUID id, String to, String note) {

@@ -93,7 +93,7 @@ final class ApiRoutes {
         FieldDef f = FieldDef.custom(text(body, "name"), FieldType.fromWire(text(body, "type")),
                 body.path("label").asText(null), values, body.path("target").asText(null),
                 body.path("required").asBoolean(), body.path("unique").asBoolean(), body.path("maxLength").asInt(0),
-                body.path("scale").asInt(0));
+                body.path("scale").asInt(0), body.path("personalData").asText(null));
         FieldDef added = schema.addCustomField(p, ctx.pathParam("object"), f);
         ctx.status(201).contentType("application/json").result(CatalogueJson.writeField(added).toString());
     }

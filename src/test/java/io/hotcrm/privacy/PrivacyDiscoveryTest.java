@@ -48,6 +48,8 @@ class PrivacyDiscoveryTest {
         Map<String, UUID> planted;
         Set<UUID> namesake;
         UUID mention;
+        UUID customMention;
+        PlantedPerson person;
 
         Contract(Dialect dialect) {
             super(dialect);
@@ -55,10 +57,15 @@ class PrivacyDiscoveryTest {
 
         @BeforeAll
         void plant() {
-            PlantedPerson person = new PlantedPerson(t);
+            person = new PlantedPerson(t);
             planted = person.planted;
             namesake = person.namesake;
             mention = person.mention;
+            person.plantCopies();
+            // a custom long-text field holds free text by default: a mention there is found like any other
+            t.schema.addCustomField(t.admin, "opportunity", io.hotcrm.metadata.FieldDef.custom("visit_notes",
+                    io.hotcrm.metadata.FieldType.TEXTAREA, "Visit notes", null, null, false, false, 0, 0));
+            customMention = person.make("opportunity", Map.of("name", "Visit", "visit_notes", "Lunch with " + EMAIL.toUpperCase()));
         }
 
         @Test
@@ -75,8 +82,20 @@ class PrivacyDiscoveryTest {
             assertThat(f.subjects()).extracting(Findings.Hit::id).containsExactlyInAnyOrder(planted.get("contact"),
                     planted.get("lead"), planted.get("contact by phone"));
             assertThat(found).doesNotContainAnyElementsOf(namesake);
-            assertThat(f.mentions()).extracting(Findings.Hit::id).containsExactly(mention);
-            assertThat(f.mentions().get(0).fields()).containsExactly("description");
+            assertThat(f.mentions()).extracting(Findings.Hit::id).containsExactlyInAnyOrder(mention, customMention);
+            assertThat(f.mentions()).filteredOn(h -> h.id().equals(mention)).singleElement()
+                    .satisfies(h -> assertThat(h.fields()).containsExactly("description"));
+            // copies outside the records: her import (result, error and source files, journal), the upload never
+            // imported, and the two export files at their local destination
+            assertThat(f.copies()).filteredOn(c -> c.kind().equals("import")).singleElement().satisfies(c -> {
+                assertThat(c.id()).isEqualTo(person.importId);
+                assertThat(c.parts()).containsExactly("results.csv", "errors.csv", "source file", "undo journal", "findings");
+                assertThat(c.rows()).isEqualTo(2);
+            });
+            assertThat(f.copies()).filteredOn(c -> c.kind().equals("upload")).singleElement()
+                    .satisfies(c -> assertThat(c.label()).isEqualTo("to-import-later.csv"));
+            assertThat(f.copies()).filteredOn(c -> c.kind().equals("export file")).hasSize(2)
+                    .allSatisfy(c -> assertThat(c.rows()).isEqualTo(2));
             Map<UUID, String> why = f.linked().stream().collect(Collectors.toMap(Findings.Hit::id, Findings.Hit::why));
             assertThat(why.get(planted.get("file on note"))).contains("parent_id");
             assertThat(why.get(planted.get("email copied"))).contains("to_address");

@@ -52,29 +52,59 @@ class PrivacyErasureTest {
             }
         }
 
-        /** Every text value of every object table (and the audit log's details) that contains one of the needles. */
+        /**
+         * Every value of every table (object tables, the audit log, imports and their journals, export runs, …) and every
+         * line of every file in the file store and the export directories (gzipped ones read unzipped) that contains one of
+         * the needles, named by where it is.
+         */
         List<String> occurrences(String... needles) {
             List<String> out = new ArrayList<>();
             t.db.jdbi().useHandle(h -> {
-                for (ObjectDef o : t.schema.catalogue().objects()) {
-                    for (Map<String, Object> row : h.createQuery("select * from " + o.tableName()).mapToMap().list()) {
+                List<String> tables = new ArrayList<>();
+                try (var rs = h.getConnection().getMetaData().getTables(null, null, "%", new String[] {"TABLE"})) {
+                    while (rs.next()) {
+                        String schema = rs.getString("TABLE_SCHEM");
+                        if (schema != null && (schema.equalsIgnoreCase("public"))) {
+                            tables.add(rs.getString("TABLE_NAME"));
+                        }
+                    }
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+                assertThat(tables).hasSizeGreaterThan(40);
+                for (String table : tables) {
+                    for (Map<String, Object> row : h.createQuery("select * from " + table).mapToMap().list()) {
                         row.forEach((k, v) -> {
                             for (String n : needles) {
                                 if (v != null && v.toString().toLowerCase(Locale.ROOT).contains(n.toLowerCase(Locale.ROOT))) {
-                                    out.add(o.name() + "." + k + " = " + v + " (" + row.get("id") + ")");
+                                    out.add(table.toLowerCase(Locale.ROOT) + "." + k + " = " + v + " (" + row.get("id") + ")");
                                 }
                             }
                         });
                     }
                 }
-                for (String d : h.createQuery("select details from hc_audit where details is not null").mapTo(String.class).list()) {
-                    for (String n : needles) {
-                        if (d.toLowerCase(Locale.ROOT).contains(n.toLowerCase(Locale.ROOT))) {
-                            out.add("hc_audit.details = " + d);
+            });
+            try (var files = java.nio.file.Files.walk(t.workDir)) {
+                for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    String name = f.getFileName().toString();
+                    if (name.endsWith(".db") || f.startsWith(t.workDir.resolve("tmp"))) {
+                        continue;
+                    }
+                    byte[] bytes = java.nio.file.Files.readAllBytes(f);
+                    if (name.endsWith(".gz")) {
+                        bytes = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(bytes)).readAllBytes();
+                    }
+                    for (String line : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                        for (String n : needles) {
+                            if (line.toLowerCase(Locale.ROOT).contains(n.toLowerCase(Locale.ROOT))) {
+                                out.add(t.workDir.relativize(f) + ": " + line.strip());
+                            }
                         }
                     }
                 }
-            });
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             return out;
         }
 
@@ -93,16 +123,26 @@ class PrivacyErasureTest {
             return t.privacy.approve(t.admin, r.id(), null);
         }
 
-        void erasesEverythingAndLeavesTheNamesakeAndTheReports(String action) {
+        void erasesEverythingAndLeavesTheNamesakeAndTheReports(String action) throws java.io.IOException {
             t = new TestPlatform(dialect);
             PlantedPerson person = new PlantedPerson(t);
+            person.plantCopies();
             Map<String, String> before = totals();
-            assertThat(occurrences("maja.jorgensen@example.org")).isNotEmpty();
+            assertThat(occurrences("maja.jorgensen@example.org")).anyMatch(s -> s.startsWith("imports/"))
+                    .anyMatch(s -> s.startsWith("uploads/")).anyMatch(s -> s.startsWith("exports/")).anyMatch(s -> s.startsWith("obj_contact"));
+            assertThat(occurrences("20 12 34 56")).anyMatch(s -> s.contains("errors.csv"));
             PrivacyRequest r = approved(PlantedPerson.EMAIL, "+45 20 12 34 56");
             List<PrivacyRequests.Change> preview = t.privacy.preview(t.admin, r.id(), action);
             assertThat(preview).extracting(PrivacyRequests.Change::id).containsAll(person.planted.values()).contains(person.mention)
                     .doesNotContainAnyElementsOf(person.namesake);
             assertThat(preview.toString()).doesNotContainIgnoringCase("jorgensen@");
+            assertThat(preview).filteredOn(c -> c.object().equals("import")).singleElement().satisfies(c -> {
+                assertThat(c.id()).isEqualTo(person.importId);
+                assertThat(c.fields()).containsKeys("results.csv", "errors.csv", "source file", "undo journal");
+            });
+            assertThat(preview).filteredOn(c -> c.object().equals("upload")).hasSize(1);
+            assertThat(preview).filteredOn(c -> c.object().equals("export file")).hasSize(2).allSatisfy(c -> assertThat(c.action())
+                    .isEqualTo("delete"));
 
             Map<String, int[]> counts = t.privacy.run(t.admin, r.id(), action);
             assertThat(counts).containsKeys("contact", "lead", "opportunity", "note", "file");
@@ -113,9 +153,16 @@ class PrivacyErasureTest {
 
             // nothing of the person is left: email, phone (as stored), name
             assertThat(occurrences("maja.jorgensen@example.org", "20 12 34 56", "20123456")).isEmpty();
+            // her title before the import updated it was in its undo journal: gone, so an undo cannot bring it back
+            assertThat(occurrences("Head of Logistics")).isEmpty();
             List<String> names = occurrences("Jørgensen");
             assertThat(names).as("only the namesake keeps the name").allSatisfy(s -> assertThat(person.namesake.stream()
                     .anyMatch(id -> s.contains(id.toString()))).as(s).isTrue());
+            // the import keeps its other rows, and her rows' numbers and status; its undo restores nothing of hers
+            String results = new String(t.files.open("imports/" + person.importId + "/results.csv").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(results).contains("ola.nordmann@example.net", "[redacted]", "updated");
+            assertThat(java.nio.file.Files.exists(person.exportDir)).isTrue();
             assertThat(t.files.exists(PlantedPerson.FILE_KEY)).isFalse();
             // the namesake and her records are intact; the reports' totals are the same
             for (UUID id : person.namesake) {
@@ -152,14 +199,16 @@ class PrivacyErasureTest {
 
                         // the same person asked again: nothing is found, nothing changes
             PrivacyRequest again = approved(PlantedPerson.EMAIL, null);
-            assertThat(t.privacy.find(t.admin, again.id()).records()).isZero();
+            Findings nothingLeft = t.privacy.find(t.admin, again.id());
+            assertThat(nothingLeft.records()).isZero();
+            assertThat(nothingLeft.copies()).isEmpty();
             Map<String, int[]> second = t.privacy.run(t.admin, again.id(), action);
             assertThat(second.values().stream().mapToInt(k -> k[0] + k[1]).sum()).isZero();
             assertThatThrownBy(() -> t.privacy.run(t.admin, again.id(), action)).hasMessageContaining("is done");
         }
 
         @Test
-        void anonymising() {
+        void anonymising() throws java.io.IOException {
             erasesEverythingAndLeavesTheNamesakeAndTheReports("anonymise");
             // the person's records stay, anonymised, with unique placeholder emails
             List<String> emails = t.db.jdbi().withHandle(h -> h.createQuery("select email from obj_contact where email like"
@@ -169,7 +218,7 @@ class PrivacyErasureTest {
         }
 
         @Test
-        void deleting() {
+        void deleting() throws java.io.IOException {
             erasesEverythingAndLeavesTheNamesakeAndTheReports("delete");
             long redacted = t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from obj_contact where last_name = '[redacted]'")
                     .mapTo(Long.class).one());

@@ -56,6 +56,43 @@ public final class PlantedPerson {
         return t.records.create(t.admin, object, in).id();
     }
 
+    /** Her import (an upload that updated her contact, with a failed row of hers and another person's row). */
+    public java.util.UUID importId;
+    /** The local directory her contacts were exported to (CSV, and gzipped JSON Lines). */
+    public java.nio.file.Path exportDir;
+
+    /**
+     * Copies of her outside the records: an import of an uploaded file that updated her contact (so its undo journal,
+     * result file and source file hold her) with a row of hers that failed (her phone, in the error file) beside another
+     * person's row; an upload of her address never imported; and two scheduled exports of contacts, CSV and gzipped
+     * JSON Lines, run once each into a local directory.
+     */
+    public void plantCopies() {
+        String csv = "first_name,last_name,email,mobile_phone,title\n"
+                + "Maja,Jørgensen," + EMAIL + ",,Chief Logistics Officer\n"
+                + "Ola,Nordmann,ola.nordmann@example.net,,Buyer\n"
+                + "Maja,Jørgensen,maja at home,+45 20 12 34 56,\n";
+        io.hotcrm.importing.Uploaded u = t.importer.upload(t.admin, "fair-contacts.csv",
+                new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), 1 << 20);
+        io.hotcrm.importing.ImportSummary s = t.importer.run(t.admin, io.hotcrm.importing.ImportRequest.builder("contact",
+                io.hotcrm.importing.ImportFile.upload(u)).match("email").build(), io.hotcrm.importing.ImportListener.NONE);
+        if (s.updated() != 1 || s.failed() != 1) {
+            throw new IllegalStateException("the planted import did not update her and fail her second row: " + s);
+        }
+        importId = s.id();
+        t.importer.upload(t.admin, "to-import-later.csv", new ByteArrayInputStream(("email,last_name\n" + EMAIL.toUpperCase()
+                + ",Jørgensen\n").getBytes(StandardCharsets.UTF_8)), 1 << 20);
+        exportDir = t.workDir.resolve("exports").resolve("feed");
+        for (var format : java.util.List.of(io.hotcrm.exporting.ExportFormat.CSV, io.hotcrm.exporting.ExportFormat.JSONL)) {
+            String name = "Contacts " + format.wireName();
+            t.schedules.save(t.admin, new io.hotcrm.exporting.ExportSchedules.Spec(name, "contact", java.util.List.of("first_name",
+                    "last_name", "email", "mobile_phone", "phone"), null, format, format == io.hotcrm.exporting.ExportFormat.JSONL,
+                    "local", Map.of("path", exportDir.toString()), "{object}-{schedule}-{run}.{ext}", "0 2 * * *", "UTC",
+                    io.hotcrm.exporting.ExportSchedules.Mode.FULL), false);
+            t.schedules.runHere(t.admin, name, io.hotcrm.common.Work.Progress.NONE);
+        }
+    }
+
     private void plant() {
         UUID contact = make("contact", Map.of("first_name", "Maja", "last_name", "Jørgensen", "email", EMAIL,
                 "mobile_phone", "+45 20 12 34 56", "title", "Head of Logistics", "notes", "Prefers calls after 10"));

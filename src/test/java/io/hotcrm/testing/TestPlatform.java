@@ -78,7 +78,7 @@ public final class TestPlatform implements AutoCloseable {
         jobs.register(new io.hotcrm.app.ScheduledExportJob(schedules));
         jobs.register(new io.hotcrm.app.ImportJob(importer, notifier::notify));
         jobs.register(new io.hotcrm.app.ImportUndoJob(importer, notifier::notify));
-        this.privacy = new io.hotcrm.privacy.PrivacyRequests(db, schema, records, recycleBin, files,
+        this.privacy = new io.hotcrm.privacy.PrivacyRequests(db, schema, records, recycleBin, files, importer, schedules,
                 io.hotcrm.common.Secrets.fromBase64(SECRET_KEY));
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
                 java.util.List.of(new io.hotcrm.migration.salesforce.SalesforceKind(java.util.List.of("127.0.0.1")),
