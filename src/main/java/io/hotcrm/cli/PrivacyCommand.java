@@ -383,7 +383,8 @@ final class PrivacyCommand {
         }
     }
 
-    @Command(name = "certificate", description = "Write the signed certificate of a done erasure (JSON) to --output.")
+    @Command(name = "certificate", description = "Write the signed certificate of a done erasure to --output: JSON, or a PDF"
+            + " to hand the person (a FILE ending in .pdf, or --format pdf).")
     static final class CertificateOut implements Callable<Integer> {
         @ParentCommand
         PrivacyCommand parent;
@@ -394,10 +395,22 @@ final class PrivacyCommand {
         @Option(names = "--output", required = true, paramLabel = "FILE")
         java.nio.file.Path output;
 
+        @Option(names = "--format", paramLabel = "json|pdf", description = "json or pdf (default: pdf when FILE ends in .pdf).")
+        String format;
+
         @Override
         public Integer call() throws Exception {
-            String cert = parent.requests().certificate(parent.cli.actor(), id);
-            java.nio.file.Files.writeString(output, cert, java.nio.charset.StandardCharsets.UTF_8);
+            String f = format != null ? format.strip().toLowerCase(java.util.Locale.ROOT)
+                    : output.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pdf") ? "pdf" : "json";
+            if (!f.equals("pdf") && !f.equals("json")) {
+                throw io.hotcrm.common.HotCrmException.invalid("A certificate is written as json or pdf, not \"" + format + "\".");
+            }
+            byte[] bytes = f.equals("pdf") ? parent.requests().certificatePdf(parent.cli.actor(), id)
+                    : parent.requests().certificate(parent.cli.actor(), id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.file.Path temp = output.resolveSibling("." + output.getFileName() + ".part");
+            java.nio.file.Files.write(temp, bytes);
+            java.nio.file.Files.move(temp, output, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             parent.cli.out.println("Wrote the certificate of request " + id + " to " + output + "; check it with: hotcrm privacy verify "
                     + output);
             return 0;

@@ -77,6 +77,26 @@ final class Certificates {
     }
 
     static Verification verify(byte[] certificate, PublicKey key) {
+        if (CertificatePdf.isPdf(certificate)) {
+            byte[] json = CertificatePdf.attached(certificate);
+            if (json == null) {
+                return new Verification(false, "it is a PDF without an attached certificate (" + CertificatePdf.ATTACHMENT + "), or"
+                        + " one no longer readable", null, null);
+            }
+            Verification v = verify(json, key);
+            if (!v.valid()) {
+                return v;
+            }
+            try {
+                if (!java.util.Arrays.equals(CertificatePdf.render(JSON.readTree(json)), certificate)) {
+                    return new Verification(false, "the PDF was changed after it was made: its attached certificate is signed, but"
+                            + " the PDF is not the one made from it", v.request(), v.fingerprint());
+                }
+            } catch (java.io.IOException e) {
+                return new Verification(false, "its attached certificate is not readable", null, null);
+            }
+            return new Verification(true, v.reason() + "; the PDF is the one made from it", v.request(), v.fingerprint());
+        }
         JsonNode n;
         try {
             n = JSON.readTree(certificate);

@@ -241,6 +241,18 @@ public final class PrivacyRequests {
         return Map.of("algorithm", k.algorithm(), "publicKey", k.publicKey(), "fingerprint", k.fingerprint());
     }
 
+    /**
+     * The certificate of a done erasure as a PDF to hand the person: readable, with the signed JSON attached; {@link #verify}
+     * checks it as it checks the JSON.
+     */
+    public byte[] certificatePdf(Principal p, UUID id) {
+        try {
+            return CertificatePdf.render(Certificates.JSON.readTree(certificate(p, id)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** The signed certificate of a done erasure, as JSON. */
     public String certificate(Principal p, UUID id) {
         PrivacyRequest r = get(p, id);

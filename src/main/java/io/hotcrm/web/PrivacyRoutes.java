@@ -44,9 +44,16 @@ final class PrivacyRoutes {
                 privacy.sendVerification(auth.require(ctx), id(ctx), text(ctx, "baseUrl")).toString())));
         // published: anyone checks a certificate with it, without an account
         r.get("/api/v1/privacy/public-key", ctx -> ctx.json(privacy.publicKey()));
-        r.get("/api/v1/privacy/requests/{id}/certificate", ctx -> ctx.contentType("application/json")
-                .header("Content-Disposition", "attachment; filename=\"privacy-certificate-" + id(ctx) + ".json\"")
-                .result(privacy.certificate(auth.require(ctx), id(ctx))));
+        r.get("/api/v1/privacy/requests/{id}/certificate", ctx -> {
+            boolean pdf = "pdf".equalsIgnoreCase(ctx.queryParam("format"))
+                    || (ctx.queryParam("format") == null && String.valueOf(ctx.header("Accept")).startsWith("application/pdf"));
+            ctx.header("Content-Disposition", "attachment; filename=\"privacy-certificate-" + id(ctx) + (pdf ? ".pdf" : ".json") + "\"");
+            if (pdf) {
+                ctx.contentType("application/pdf").result(privacy.certificatePdf(auth.require(ctx), id(ctx)));
+            } else {
+                ctx.contentType("application/json").result(privacy.certificate(auth.require(ctx), id(ctx)));
+            }
+        });
         r.get("/api/v1/privacy/requests", ctx -> ctx.json(Map.of("requests", privacy.list(auth.require(ctx)))));
         r.get("/api/v1/privacy/holds", ctx -> ctx.json(Map.of("holds", privacy.holds(auth.require(ctx)))));
         r.post("/api/v1/privacy/holds", ctx -> {

@@ -112,6 +112,12 @@ class PrivacyApiTest {
         r = send(token, "GET", "/api/v1/privacy/requests/" + erasure + "/certificate", null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("hotcrm-privacy-certificate/1", contact).doesNotContain("maja");
+        HttpResponse<byte[]> pdf = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.port()
+                + "/api/v1/privacy/requests/" + erasure + "/certificate?format=pdf")).header("Authorization", "Bearer " + token).GET()
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        assertThat(pdf.headers().firstValue("Content-Type").orElse("")).startsWith("application/pdf");
+        assertThat(pdf.body()).startsWith("%PDF".getBytes(StandardCharsets.US_ASCII));
         // the public key is published to anyone
         HttpResponse<String> key = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.port()
                 + "/api/v1/privacy/public-key")).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

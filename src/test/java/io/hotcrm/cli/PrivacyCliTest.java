@@ -66,6 +66,17 @@ class PrivacyCliTest {
         Files.writeString(cert, text.substring(0, at) + (text.charAt(at) == '1' ? '2' : '1') + text.substring(at + 1));
         assertThat(cli.run(data, env, "privacy", "verify", cert.toString())).isEqualTo(1);
         assertThat(cli.out()).contains("NOT valid", "changed after it was signed");
+        // the PDF to hand the person checks the same way; one changed byte in it does not
+        Path pdf = dir.resolve("certificate.pdf");
+        assertThat(cli.run(data, env, "privacy", "certificate", id, "--output", pdf.toString())).as(cli.err()).isZero();
+        assertThat(Files.readAllBytes(pdf)).startsWith("%PDF".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(cli.run(data, env, "privacy", "verify", pdf.toString())).as(cli.out()).isZero();
+        assertThat(cli.out()).contains("Valid", "the PDF is the one made from it");
+        byte[] bytes = Files.readAllBytes(pdf);
+        bytes[bytes.length / 2] ^= 0x20;
+        Files.write(pdf, bytes);
+        assertThat(cli.run(data, env, "privacy", "verify", pdf.toString())).isEqualTo(1);
+        assertThat(cli.out()).contains("NOT valid");
 
         // the other Maja asks for her data: a ZIP with a manifest, written whole or not at all
         assertThat(cli.run(data, env, "privacy", "request", "create", "--email", "other.maja@example.org", "--kind", "access",

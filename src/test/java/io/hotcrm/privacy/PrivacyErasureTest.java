@@ -196,6 +196,21 @@ class PrivacyErasureTest {
             assertThat(bad.valid()).isFalse();
             assertThat(bad.reason()).contains("changed after it was signed");
             assertThat(t.privacy.verify("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).valid()).isFalse();
+            // the PDF to hand the person: readable, no personal value, its signed certificate attached; one changed byte
+            // anywhere in it fails the check
+            byte[] pdf = t.privacy.certificatePdf(t.admin, r.id());
+            assertThat(t.privacy.certificatePdf(t.admin, r.id())).isEqualTo(pdf);
+            try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+                String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+                assertThat(text).contains("Certificate of erasure", r.id().toString(), "contact:", "How to check")
+                        .doesNotContainIgnoringCase("jorgensen").doesNotContainIgnoringCase("maja");
+            }
+            assertThat(t.privacy.verify(pdf).valid()).isTrue();
+            for (int at2 : new int[] {pdf.length / 3, pdf.length / 2, pdf.length - 40}) {
+                byte[] changed = pdf.clone();
+                changed[at2] = (byte) (changed[at2] ^ 0x01);
+                assertThat(t.privacy.verify(changed).valid()).as("byte " + at2).isFalse();
+            }
 
                         // the same person asked again: nothing is found, nothing changes
             PrivacyRequest again = approved(PlantedPerson.EMAIL, null);
