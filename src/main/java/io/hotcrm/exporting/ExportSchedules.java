@@ -536,14 +536,7 @@ public final class ExportSchedules {
      * which checks its caller.
      */
     public List<HeldFile> held(Set<UUID> ids, java.util.function.Predicate<String> matches, boolean delete) {
-        java.util.function.Predicate<String> test = text -> {
-            for (UUID id : ids) {
-                if (text.contains(id.toString())) {
-                    return true;
-                }
-            }
-            return matches.test(text);
-        };
+        java.util.function.Predicate<String> test = text -> io.hotcrm.common.TextSearch.anyId(text, ids) || matches.test(text);
         Map<UUID, List<String>> byRun = new LinkedHashMap<>();
         jdbi.useHandle(h -> h.createQuery("select schedule_id, file_name from hc_export_run where state = 'succeeded' and file_name is"
                 + " not null order by started_at").map((rs, c) -> byRun.computeIfAbsent(rs.getObject(1, UUID.class),

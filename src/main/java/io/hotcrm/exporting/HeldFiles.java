@@ -22,13 +22,9 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.io.LocalInputFile;
-import org.dhatim.fastexcel.reader.Cell;
-import org.dhatim.fastexcel.reader.ReadableWorkbook;
-import org.dhatim.fastexcel.reader.Row;
-import org.dhatim.fastexcel.reader.Sheet;
 
 /**
- * Reads an export file back row by row, whatever its format (CSV, JSON Lines — either gzipped —, Excel, Parquet), to
+ * Reads an export file back row by row, whatever format a schedule wrote it in (CSV, JSON Lines — either gzipped —, Parquet), to
  * count the rows a test accepts: how the privacy package finds a person in the export files still held at their
  * destinations. Each row is given to the test as one text, its values one per line.
  */
@@ -43,22 +39,28 @@ final class HeldFiles {
         String lower = name.toLowerCase(java.util.Locale.ROOT);
         boolean gz = lower.endsWith(".gz");
         String plain = gz ? lower.substring(0, lower.length() - 3) : lower;
-        if (plain.endsWith(".xlsx") || plain.endsWith(".parquet")) {
+        if (plain.endsWith(".parquet")) {
             Path local = d.localPath(name).orElse(null);
             Path temp = null;
             if (local == null) {
-                temp = Files.createTempFile("hotcrm-held-", plain.endsWith(".xlsx") ? ".xlsx" : ".parquet");
+                temp = Files.createTempFile("hotcrm-held-", ".parquet");
                 try (InputStream in = d.open(name)) {
                     Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
                 }
                 local = temp;
             }
             try {
-                return plain.endsWith(".xlsx") ? xlsx(local, test) : parquet(local, test);
+                return parquet(local, test);
             } finally {
                 if (temp != null) {
                     Files.deleteIfExists(temp);
                 }
+            }
+        }
+        // a quick read first: most files hold none of it, and are not parsed row by row
+        try (InputStream raw = d.open(name); InputStream in = gz ? new GZIPInputStream(raw, 65536) : raw) {
+            if (!io.hotcrm.common.TextSearch.anyPiece(new InputStreamReader(in, StandardCharsets.UTF_8), test, 512)) {
+                return 0;
             }
         }
         try (InputStream raw = d.open(name); InputStream in = gz ? new GZIPInputStream(raw, 65536) : raw) {
@@ -91,26 +93,6 @@ final class HeldFiles {
                 b.append(v.isNull() ? "" : v.asText()).append('\n');
             }
             n += test.test(b.toString()) ? 1 : 0;
-        }
-        return n;
-    }
-
-    private static long xlsx(Path file, Predicate<String> test) throws IOException {
-        long n = 0;
-        try (ReadableWorkbook wb = new ReadableWorkbook(file.toFile())) {
-            for (Sheet s : wb.getSheets().toList()) {
-                try (var rows = s.openStream()) {
-                    for (Iterator<Row> it = rows.iterator(); it.hasNext(); ) {
-                        StringBuilder b = new StringBuilder();
-                        for (Cell c : it.next()) {
-                            if (c != null && c.getRawValue() != null) {
-                                b.append(c.getRawValue()).append('\n');
-                            }
-                        }
-                        n += test.test(b.toString()) ? 1 : 0;
-                    }
-                }
-            }
         }
         return n;
     }

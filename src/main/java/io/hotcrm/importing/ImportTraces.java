@@ -7,6 +7,7 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
+import io.hotcrm.common.TextSearch;
 import io.hotcrm.files.FileStore;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -133,6 +134,9 @@ final class ImportTraces {
      * {@code forget} the file is written again with those rows' values redacted. Returns how many rows matched.
      */
     private long csv(String key, Set<UUID> ids, Predicate<String> matches, Set<Long> rows, boolean forget) {
+        if (rows.isEmpty() && !mayHold(key, ids, matches)) {
+            return 0;
+        }
         long found = 0;
         List<String> header = null;
         try (InputStream in = withoutBom(files.open(key));
@@ -190,6 +194,16 @@ final class ImportTraces {
             throw new UncheckedIOException(e);
         }
         return found;
+    }
+
+    /** Whether the file holds one of the ids or a matching value anywhere: a quick read before the rows are parsed. */
+    private boolean mayHold(String key, Set<UUID> ids, Predicate<String> matches) {
+        try (InputStream in = files.open(key)) {
+            return TextSearch.anyPiece(new InputStreamReader(in, StandardCharsets.UTF_8), t -> TextSearch.anyId(t, ids)
+                    || matches.test(t), 512);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The journal entries (before-images) of the records, or holding a matching value; dropped with {@code forget}. */
@@ -278,12 +292,7 @@ final class ImportTraces {
     }
 
     private static boolean mentions(String text, Set<UUID> ids, Predicate<String> matches) {
-        for (UUID id : ids) {
-            if (text.contains(id.toString())) {
-                return true;
-            }
-        }
-        return matches.test(text);
+        return TextSearch.anyId(text, ids) || matches.test(text);
     }
 
     private static boolean anyValue(JsonNode before, Predicate<String> matches) {

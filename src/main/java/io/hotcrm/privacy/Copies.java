@@ -1,5 +1,6 @@
 package io.hotcrm.privacy;
 
+import io.hotcrm.common.TextSearch;
 import io.hotcrm.exporting.ExportSchedules;
 import io.hotcrm.importing.Importer;
 import io.hotcrm.metadata.FieldDef;
@@ -16,8 +17,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Copies of a person's data kept outside the records: imports (their result and error files, source files, undo
@@ -32,8 +31,8 @@ final class Copies {
     static final String UPLOAD = "upload";
     static final String EXPORT = "export file";
     static final Set<String> KINDS = Set.of(IMPORT, UPLOAD, EXPORT);
-    /** A run of digits with the separators phone numbers are written with. */
-    private static final Pattern PHONE_LIKE = Pattern.compile("\\+?[0-9][0-9 ().\\-/]{5,}[0-9]");
+    /** What phone numbers are written with between their digits. */
+    private static final String SEPARATORS = " ().-/";
 
     private final Schema schema;
     private final RecordStore records;
@@ -54,21 +53,33 @@ final class Copies {
             if (text == null || text.isEmpty()) {
                 return false;
             }
-            String lower = text.toLowerCase(Locale.ROOT);
             for (String e : emails) {
-                if (lower.contains(e)) {
+                if (TextSearch.containsIgnoreCase(text, e)) {
                     return true;
                 }
             }
-            if (!phones.isEmpty()) {
-                Matcher m = PHONE_LIKE.matcher(text);
-                while (m.find()) {
-                    String digits = Identifiers.digits(m.group());
-                    for (String p : phones) {
-                        if (Discovery.samePhone(digits, p)) {
-                            return true;
+            return !phones.isEmpty() && phoneIn(text);
+        }
+
+        /**
+         * Whether a phone number of the person is written in the text: each run of digits with the separators numbers
+         * are written with (blank, brackets, dot, hyphen, slash, a leading plus) is compared by its digits.
+         */
+        private boolean phoneIn(String text) {
+            StringBuilder digits = new StringBuilder();
+            for (int i = 0; i <= text.length(); i++) {
+                char c = i < text.length() ? text.charAt(i) : '\n';
+                if (c >= '0' && c <= '9') {
+                    digits.append(c);
+                } else if (!(digits.length() > 0 && SEPARATORS.indexOf(c) >= 0) && c != '+') {
+                    if (digits.length() >= Identifiers.MIN_PHONE_DIGITS) {
+                        for (String p : phones) {
+                            if (Discovery.samePhone(digits.toString(), p)) {
+                                return true;
+                            }
                         }
                     }
+                    digits.setLength(0);
                 }
             }
             return false;

@@ -455,7 +455,7 @@ public final class PrivacyRequests {
                     .bind("phone", who.phone()).bind("ro", who.recordObject()).bind("rid", who.recordId() == null ? null : who.recordId().toString())
                     .bind("hash", who.hash(salt(h))).bind("now", at(now)).bind("due", at(now.plus(DUE_DAYS, ChronoUnit.DAYS)))
                     .bind("by", p.email()).execute();
-            event(h, id, p, null, PrivacyRequest.RECEIVED, "A " + k + " request came in.");
+            event(h, id, p, null, PrivacyRequest.RECEIVED, (k.equals("erasure") || k.equals("access") ? "An " : "A ") + k + " request came in.");
         });
         return get(p, id);
     }

@@ -16,6 +16,7 @@ import java.util.Optional;
 final class Auth {
     static final String COOKIE = "hotcrm_session";
     private static final String PRINCIPAL = "hotcrm.principal";
+    static final String VIEWER = "hotcrm.viewer";
     private final Security security;
 
     Auth(Security security) {
@@ -54,7 +55,10 @@ final class Auth {
     }
 
     Optional<Sessions.Session> session(Context ctx) {
-        return security.sessions().resolve(ctx.cookie(COOKIE));
+        Optional<Sessions.Session> s = security.sessions().resolve(ctx.cookie(COOKIE));
+        // who is looking, for what the page's menu shows (never for a permission: require() checks those, with CSRF)
+        s.ifPresent(x -> ctx.attribute(VIEWER, x.principal()));
+        return s;
     }
 
     private static boolean changesData(Context ctx) {

@@ -65,30 +65,7 @@ final class PrivacyRoutes {
             privacy.release(auth.require(ctx), ctx.pathParam("object"), id(ctx));
             ctx.status(204);
         });
-        r.get("/api/v1/privacy/requests/{id}/export", ctx -> {
-            Principal p = auth.require(ctx);
-            UUID id = id(ctx);
-            // written to a scratch file first (memory does not grow with the files), so a refusal is an error answer,
-            // not half a ZIP; the file goes when the answer is sent
-            java.nio.file.Path zip = java.nio.file.Files.createTempFile("hotcrm-privacy-", ".zip");
-            try {
-                try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(zip)) {
-                    privacy.export(p, id, out);
-                }
-                java.io.InputStream in = new java.io.FilterInputStream(java.nio.file.Files.newInputStream(zip)) {
-                    @Override
-                    public void close() throws java.io.IOException {
-                        super.close();
-                        java.nio.file.Files.deleteIfExists(zip);
-                    }
-                };
-                ctx.contentType("application/zip").header("Content-Disposition", "attachment; filename=\"privacy-" + id + ".zip\"")
-                        .result(in);
-            } catch (RuntimeException e) {
-                java.nio.file.Files.deleteIfExists(zip);
-                throw e;
-            }
-        });
+        r.get("/api/v1/privacy/requests/{id}/export", ctx -> sendZip(ctx, privacy, auth.require(ctx), id(ctx)));
         r.post("/api/v1/privacy/requests", this::create);
         r.get("/api/v1/privacy/requests/{id}", ctx -> {
             Principal p = auth.require(ctx);
@@ -115,6 +92,31 @@ final class PrivacyRoutes {
         });
         r.post("/api/v1/privacy/requests/{id}/assign", ctx -> ctx.json(privacy.assign(auth.require(ctx), id(ctx),
                 text(ctx, "assignee"))));
+    }
+
+    /**
+     * Answers with the request's hand-over ZIP. It is written to a scratch file first (memory does not grow with the
+     * files), so a refusal is an error answer, not half a ZIP; the file goes when the answer is sent.
+     */
+    static void sendZip(Context ctx, PrivacyRequests privacy, Principal p, UUID id) throws java.io.IOException {
+        java.nio.file.Path zip = java.nio.file.Files.createTempFile("hotcrm-privacy-", ".zip");
+        try {
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(zip)) {
+                privacy.export(p, id, out);
+            }
+            java.io.InputStream in = new java.io.FilterInputStream(java.nio.file.Files.newInputStream(zip)) {
+                @Override
+                public void close() throws java.io.IOException {
+                    super.close();
+                    java.nio.file.Files.deleteIfExists(zip);
+                }
+            };
+            ctx.contentType("application/zip").header("Content-Disposition", "attachment; filename=\"privacy-" + id + ".zip\"")
+                    .result(in);
+        } catch (RuntimeException e) {
+            java.nio.file.Files.deleteIfExists(zip);
+            throw e;
+        }
     }
 
     /** {@code {"kind": "erasure", "email", "phone", "contactId" | "leadId"}} → 201 with the request. */

@@ -75,6 +75,7 @@ public final class WebServer {
             new MigrationPages(auth, f.migrations(), f.schema(), f.security(), f.importer(), f.maxUploadBytes()).register(cfg.routes);
             securityPages.register(cfg.routes);
             new NoticePages(auth, f.notifier()).register(cfg.routes);
+            new PrivacyPages(auth, f.privacy()).register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
             cfg.routes.exception(Exception.class, Problems::unexpected);
             cfg.routes.error(404, ctx -> {

@@ -86,7 +86,7 @@ class PrivacyDiscoveryTest {
             assertThat(f.mentions()).filteredOn(h -> h.id().equals(mention)).singleElement()
                     .satisfies(h -> assertThat(h.fields()).containsExactly("description"));
             // copies outside the records: her import (result, error and source files, journal), the upload never
-            // imported, and the two export files at their local destination
+            // imported, and the export files (every format) at their local destination
             assertThat(f.copies()).filteredOn(c -> c.kind().equals("import")).singleElement().satisfies(c -> {
                 assertThat(c.id()).isEqualTo(person.importId);
                 assertThat(c.parts()).containsExactly("results.csv", "errors.csv", "source file", "undo journal", "findings");
@@ -94,7 +94,7 @@ class PrivacyDiscoveryTest {
             });
             assertThat(f.copies()).filteredOn(c -> c.kind().equals("upload")).singleElement()
                     .satisfies(c -> assertThat(c.label()).isEqualTo("to-import-later.csv"));
-            assertThat(f.copies()).filteredOn(c -> c.kind().equals("export file")).hasSize(2)
+            assertThat(f.copies()).filteredOn(c -> c.kind().equals("export file")).hasSize(3)
                     .allSatisfy(c -> assertThat(c.rows()).isEqualTo(2));
             Map<UUID, String> why = f.linked().stream().collect(Collectors.toMap(Findings.Hit::id, Findings.Hit::why));
             assertThat(why.get(planted.get("file on note"))).contains("parent_id");

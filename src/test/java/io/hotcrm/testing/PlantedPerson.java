@@ -58,14 +58,14 @@ public final class PlantedPerson {
 
     /** Her import (an upload that updated her contact, with a failed row of hers and another person's row). */
     public java.util.UUID importId;
-    /** The local directory her contacts were exported to (CSV, and gzipped JSON Lines). */
+    /** The local directory her contacts were exported to (CSV, gzipped JSON Lines, Parquet). */
     public java.nio.file.Path exportDir;
 
     /**
      * Copies of her outside the records: an import of an uploaded file that updated her contact (so its undo journal,
      * result file and source file hold her) with a row of hers that failed (her phone, in the error file) beside another
-     * person's row; an upload of her address never imported; and two scheduled exports of contacts, CSV and gzipped
-     * JSON Lines, run once each into a local directory.
+     * person's row; an upload of her address never imported; and scheduled exports of contacts in every format a schedule
+     * writes (CSV, gzipped JSON Lines, Parquet), run once each into a local directory.
      */
     public void plantCopies() {
         String csv = "first_name,last_name,email,mobile_phone,title\n"
@@ -83,7 +83,8 @@ public final class PlantedPerson {
         t.importer.upload(t.admin, "to-import-later.csv", new ByteArrayInputStream(("email,last_name\n" + EMAIL.toUpperCase()
                 + ",Jørgensen\n").getBytes(StandardCharsets.UTF_8)), 1 << 20);
         exportDir = t.workDir.resolve("exports").resolve("feed");
-        for (var format : java.util.List.of(io.hotcrm.exporting.ExportFormat.CSV, io.hotcrm.exporting.ExportFormat.JSONL)) {
+        for (var format : java.util.List.of(io.hotcrm.exporting.ExportFormat.CSV, io.hotcrm.exporting.ExportFormat.JSONL,
+                io.hotcrm.exporting.ExportFormat.PARQUET)) {
             String name = "Contacts " + format.wireName();
             t.schedules.save(t.admin, new io.hotcrm.exporting.ExportSchedules.Spec(name, "contact", java.util.List.of("first_name",
                     "last_name", "email", "mobile_phone", "phone"), null, format, format == io.hotcrm.exporting.ExportFormat.JSONL,
