@@ -536,7 +536,8 @@ public final class ExportSchedules {
      * which checks its caller.
      */
     public List<HeldFile> held(Set<UUID> ids, java.util.function.Predicate<String> matches, boolean delete) {
-        java.util.function.Predicate<String> test = text -> io.hotcrm.common.TextSearch.anyId(text, ids) || matches.test(text);
+        java.util.function.Predicate<String> idsIn = io.hotcrm.common.TextSearch.ids(ids);
+        java.util.function.Predicate<String> test = text -> idsIn.test(text) || matches.test(text);
         Map<UUID, List<String>> byRun = new LinkedHashMap<>();
         jdbi.useHandle(h -> h.createQuery("select schedule_id, file_name from hc_export_run where state = 'succeeded' and file_name is"
                 + " not null order by started_at").map((rs, c) -> byRun.computeIfAbsent(rs.getObject(1, UUID.class),
@@ -555,7 +556,7 @@ public final class ExportSchedules {
                     if (!d.exists(file)) {
                         continue;
                     }
-                    long rows = HeldFiles.count(d, file, test);
+                    long rows = HeldFiles.count(d, file, matches, test);
                     if (rows > 0) {
                         if (delete) {
                             d.delete(file);

@@ -34,8 +34,11 @@ final class HeldFiles {
     private HeldFiles() {
     }
 
-    /** How many rows of the file {@code name} at the destination the test accepts. */
-    static long count(Destination d, String name, Predicate<String> test) throws IOException {
+    /**
+     * How many rows of the file {@code name} at the destination the test accepts; {@code matches} are the values it looks
+     * for (plain ASCII ones let the file be read without decoding).
+     */
+    static long count(Destination d, String name, Predicate<String> matches, Predicate<String> test) throws IOException {
         String lower = name.toLowerCase(java.util.Locale.ROOT);
         boolean gz = lower.endsWith(".gz");
         String plain = gz ? lower.substring(0, lower.length() - 3) : lower;
@@ -59,7 +62,7 @@ final class HeldFiles {
         }
         // a quick read first: most files hold none of it, and are not parsed row by row
         try (InputStream raw = d.open(name); InputStream in = gz ? new GZIPInputStream(raw, 65536) : raw) {
-            if (!io.hotcrm.common.TextSearch.anyPiece(new InputStreamReader(in, StandardCharsets.UTF_8), test, 512)) {
+            if (!io.hotcrm.common.TextSearch.anyPiece(in, matches, test, 512)) {
                 return 0;
             }
         }

@@ -47,6 +47,8 @@ final class ImportTraces {
     private final Jdbi jdbi;
     private final FileStore files;
     private final Importer importer;
+    /** Whether a text holds one of the ids looked for (set when a scan starts). */
+    private Predicate<String> idsIn = t -> false;
 
     ImportTraces(Jdbi jdbi, FileStore files, Importer importer) {
         this.jdbi = jdbi;
@@ -59,6 +61,7 @@ final class ImportTraces {
     }
 
     List<Importer.Trace> scan(Set<UUID> ids, Predicate<String> matches, boolean forget) {
+        idsIn = TextSearch.ids(ids);
         List<Importer.Trace> out = new ArrayList<>();
         List<Ref> imports = jdbi.withHandle(h -> h.createQuery("select id, object_name, file_name, state, source_key, result_key,"
                 + " problems, changes from hc_import order by created_at").map((rs, c) -> new Ref(rs.getObject("id", UUID.class),
@@ -199,8 +202,7 @@ final class ImportTraces {
     /** Whether the file holds one of the ids or a matching value anywhere: a quick read before the rows are parsed. */
     private boolean mayHold(String key, Set<UUID> ids, Predicate<String> matches) {
         try (InputStream in = files.open(key)) {
-            return TextSearch.anyPiece(new InputStreamReader(in, StandardCharsets.UTF_8), t -> TextSearch.anyId(t, ids)
-                    || matches.test(t), 512);
+            return TextSearch.anyPiece(in, matches, t -> idsIn.test(t) || matches.test(t), 512);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -291,8 +293,8 @@ final class ImportTraces {
         return found;
     }
 
-    private static boolean mentions(String text, Set<UUID> ids, Predicate<String> matches) {
-        return TextSearch.anyId(text, ids) || matches.test(text);
+    private boolean mentions(String text, Set<UUID> ids, Predicate<String> matches) {
+        return idsIn.test(text) || matches.test(text);
     }
 
     private static boolean anyValue(JsonNode before, Predicate<String> matches) {

@@ -31,8 +31,14 @@ final class Copies {
     static final String UPLOAD = "upload";
     static final String EXPORT = "export file";
     static final Set<String> KINDS = Set.of(IMPORT, UPLOAD, EXPORT);
-    /** What phone numbers are written with between their digits. */
-    private static final String SEPARATORS = " ().-/";
+    private static final long[] POW = new long[19];
+
+    static {
+        POW[0] = 1;
+        for (int i = 1; i < POW.length; i++) {
+            POW[i] = POW[i - 1] * 10;
+        }
+    }
 
     private final Schema schema;
     private final RecordStore records;
@@ -47,39 +53,90 @@ final class Copies {
     }
 
     /** What identifies the person in a copy: the records found, and their email addresses and phone numbers. */
-    record Needles(Set<UUID> ids, Set<String> emails, Set<String> phones) implements Predicate<String> {
+    record Needles(Set<UUID> ids, Set<String> emails, Set<String> phones, long[] phoneValues, int[] phoneLengths,
+                   String[] emailList, char[] firsts, char[] uppers) implements TextSearch.Needles {
+        Needles(Set<UUID> ids, Set<String> emails, Set<String> phones) {
+            this(ids, emails, phones, phones.stream().mapToLong(p -> Long.parseLong(tail(p))).toArray(),
+                    phones.stream().mapToInt(p -> tail(p).length()).toArray(), emails.stream().filter(e -> !e.isEmpty())
+                            .toArray(String[]::new));
+        }
+
+        private Needles(Set<UUID> ids, Set<String> emails, Set<String> phones, long[] phoneValues, int[] phoneLengths,
+                        String[] emailList) {
+            this(ids, emails, phones, phoneValues, phoneLengths, emailList, firsts(emailList, false), firsts(emailList, true));
+        }
+
+        private static char[] firsts(String[] emails, boolean upper) {
+            char[] out = new char[emails.length];
+            for (int i = 0; i < emails.length; i++) {
+                out[i] = upper ? Character.toUpperCase(emails[i].charAt(0)) : emails[i].charAt(0);
+            }
+            return out;
+        }
+
+        /** The last 18 digits of a number (what a long holds). */
+        private static String tail(String digits) {
+            return digits.length() > 18 ? digits.substring(digits.length() - 18) : digits;
+        }
+
+        @Override
+        public boolean ascii() {
+            return emails.stream().allMatch(e -> e.chars().allMatch(c -> c < 128));
+        }
+
+        /**
+         * Whether the text holds one of the emails (any case) or phone numbers, in one pass: a phone number is each run
+         * of digits with the separators numbers are written with (blank, brackets, dot, hyphen, slash, plus), compared
+         * by its digits, kept as a number and a count — long texts are searched in place, without copies.
+         */
         @Override
         public boolean test(String text) {
             if (text == null || text.isEmpty()) {
                 return false;
             }
-            for (String e : emails) {
-                if (TextSearch.containsIgnoreCase(text, e)) {
-                    return true;
+            boolean phones = phoneValues.length > 0;
+            long value = 0;
+            int count = 0;
+            int n = text.length();
+            for (int i = 0; i < n; i++) {
+                char c = text.charAt(i);
+                for (int k = 0; k < firsts.length; k++) {
+                    if ((c == firsts[k] || c == uppers[k]) && text.regionMatches(true, i, emailList[k], 0, emailList[k].length())) {
+                        return true;
+                    }
+                }
+                int d = c - '0';
+                if (d >= 0 && d <= 9) {
+                    if (phones) {
+                        value = count < 18 ? value * 10 + d : (value % 100_000_000_000_000_000L) * 10 + d;
+                        count++;
+                    }
+                    continue;
+                }
+                if (count > 0) {
+                    if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/' || c == '+') {
+                        continue;
+                    }
+                    if (count >= Identifiers.MIN_PHONE_DIGITS && samePhone(value, Math.min(count, 18))) {
+                        return true;
+                    }
+                    value = 0;
+                    count = 0;
                 }
             }
-            return !phones.isEmpty() && phoneIn(text);
+            return count >= Identifiers.MIN_PHONE_DIGITS && samePhone(value, Math.min(count, 18));
         }
 
         /**
-         * Whether a phone number of the person is written in the text: each run of digits with the separators numbers
-         * are written with (blank, brackets, dot, hyphen, slash, a leading plus) is compared by its digits.
+         * Whether a run of digits (its last {@code count} digits as a number) is one of the person's numbers: the same
+         * digits, or one's digits end with the other's (a number with its country code and without).
          */
-        private boolean phoneIn(String text) {
-            StringBuilder digits = new StringBuilder();
-            for (int i = 0; i <= text.length(); i++) {
-                char c = i < text.length() ? text.charAt(i) : '\n';
-                if (c >= '0' && c <= '9') {
-                    digits.append(c);
-                } else if (!(digits.length() > 0 && SEPARATORS.indexOf(c) >= 0) && c != '+') {
-                    if (digits.length() >= Identifiers.MIN_PHONE_DIGITS) {
-                        for (String p : phones) {
-                            if (Discovery.samePhone(digits.toString(), p)) {
-                                return true;
-                            }
-                        }
-                    }
-                    digits.setLength(0);
+        private boolean samePhone(long run, int count) {
+            for (int k = 0; k < phoneValues.length; k++) {
+                int len = phoneLengths[k];
+                long p = phoneValues[k];
+                if (count >= len ? run % POW[len] == p : p % POW[count] == run) {
+                    return true;
                 }
             }
             return false;
