@@ -53,7 +53,8 @@ public final class PrivacyBenchmark {
                     Findings f = t.privacy.find(t.admin, r.id());
                     double s = (System.nanoTime() - s0) / 1e9;
                     System.out.printf("  by %-16s round %d: %.2f s — %d of the person's records, %d linked, %d mentions, %d audit"
-                            + " entries%n", how[0], round, s, f.subjects().size(), f.linked().size(), f.mentions().size(), f.audit().size());
+                            + " entries, %d copies (the result files of the imports that loaded the data read too)%n", how[0], round, s,
+                            f.subjects().size(), f.linked().size(), f.mentions().size(), f.audit().size(), f.copies().size());
                 }
             }
         } finally {
