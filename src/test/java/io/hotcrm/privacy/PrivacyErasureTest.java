@@ -127,6 +127,12 @@ class PrivacyErasureTest {
             t = new TestPlatform(dialect);
             PlantedPerson person = new PlantedPerson(t);
             person.plantCopies();
+            // an incremental feed of contact changes, run once before the erasure: its next run must carry the erasure
+            java.nio.file.Path feed = t.workDir.resolve("exports").resolve("changes");
+            t.schedules.save(t.admin, new io.hotcrm.exporting.ExportSchedules.Spec("Contact changes", "contact", List.of("id", "first_name",
+                    "last_name", "email"), null, io.hotcrm.exporting.ExportFormat.JSONL, false, "local", Map.of("path", feed.toString()),
+                    "{object}-{run}.{ext}", "0 2 * * *", "UTC", io.hotcrm.exporting.ExportSchedules.Mode.INCREMENTAL), false);
+            t.schedules.runHere(t.admin, "Contact changes", io.hotcrm.common.Work.Progress.NONE);
             Map<String, String> before = totals();
             assertThat(occurrences("maja.jorgensen@example.org")).anyMatch(s -> s.startsWith("imports/"))
                     .anyMatch(s -> s.startsWith("uploads/")).anyMatch(s -> s.startsWith("exports/")).anyMatch(s -> s.startsWith("obj_contact"));
@@ -141,7 +147,7 @@ class PrivacyErasureTest {
                 assertThat(c.fields()).containsKeys("results.csv", "errors.csv", "source file", "undo journal");
             });
             assertThat(preview).filteredOn(c -> c.object().equals("upload")).hasSize(1);
-            assertThat(preview).filteredOn(c -> c.object().equals("export file")).hasSize(3).allSatisfy(c -> assertThat(c.action())
+            assertThat(preview).filteredOn(c -> c.object().equals("export file")).hasSize(4).allSatisfy(c -> assertThat(c.action())
                     .isEqualTo("delete"));
 
             Map<String, int[]> counts = t.privacy.run(t.admin, r.id(), action);
@@ -166,6 +172,16 @@ class PrivacyErasureTest {
                 assertThat(left.toList()).as("the export files that held her (CSV, JSON Lines, Parquet) are gone").isEmpty();
             }
             assertThat(t.files.exists(PlantedPerson.FILE_KEY)).isFalse();
+            // the incremental feed's next run carries the erasure: her contact anonymised, or its deletion
+            t.schedules.runHere(t.admin, "Contact changes", io.hotcrm.common.Work.Progress.NONE);
+            try (var files = java.nio.file.Files.list(feed)) {
+                List<java.nio.file.Path> left = files.toList();
+                assertThat(left).as("the first run's file held her and is gone; the new one is here").hasSize(1);
+                String changes = java.nio.file.Files.readString(left.get(0));
+                assertThat(changes).contains(person.planted.get("contact").toString())
+                        .contains(action.equals("delete") ? "\"_deleted\":true" : "@redacted.invalid")
+                        .doesNotContainIgnoringCase("jorgensen@").doesNotContain("Jørgensen\",\"email\":\"maja");
+            }
             // the namesake and her records are intact; the reports' totals are the same
             for (UUID id : person.namesake) {
                 long n = t.db.jdbi().withHandle(h -> h.createQuery("select count(*) from obj_contact where id = :id union all"
