@@ -36,7 +36,7 @@ class ArchitectureTest {
             Map.entry("exporting", Set.of("query", "store", "destinations", "metadata", "security", "files")),
             Map.entry("destinations", Set.of()),
             Map.entry("privacy", Set.of("store", "query", "exporting", "importing", "metadata", "security", "files")),
-            Map.entry("backup", Set.of("store", "destinations", "metadata", "files", "privacy")),
+            Map.entry("backup", Set.of("store", "destinations", "metadata", "files", "privacy", "security")),
             Map.entry("jobs", Set.of()),
             Map.entry("notify", Set.of()),
             Map.entry("web", Set.of("metadata", "security", "store", "query", "mapping", "importing", "migration",

@@ -1,5 +1,7 @@
 package io.hotcrm.app;
 
+import org.slf4j.LoggerFactory;
+
 import io.hotcrm.cli.Platform;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
@@ -63,6 +65,7 @@ public final class HotCrm implements Platform {
     private final FileStore files;
     private final io.hotcrm.migration.Migrations migrations;
     private final io.hotcrm.privacy.PrivacyRequests privacy;
+    private final io.hotcrm.backup.Backups backups;
 
     private HotCrm(Config config, Database db, FileStore files) {
         this.files = files;
@@ -100,6 +103,41 @@ public final class HotCrm implements Platform {
         jobs.register(new MigrationUndoJob(migrations, notifier::notify));
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();
+        this.backups = new io.hotcrm.backup.Backups(db, schema, files, VERSION);
+        replayLedgerAfterRestore();
+    }
+
+    /** The product version, as backups name it. */
+    public static final String VERSION = "0.1.0";
+
+    /**
+     * After a restore, the erasure ledger is replayed before anything else uses the database (the restore marks it
+     * pending; the marker goes only once the replay is done, so an interrupted replay runs again at the next start).
+     */
+    private void replayLedgerAfterRestore() {
+        String key = io.hotcrm.backup.Backups.LEDGER_REPLAY;
+        boolean pending = db.jdbi().withHandle(h -> h.createQuery("select count(*) from hc_meta where meta_key = :k").bind("k", key)
+                .mapTo(Integer.class).one() > 0);
+        if (!pending) {
+            return;
+        }
+        int changed = privacy.replayLedger();
+        db.jdbi().useHandle(h -> h.createUpdate("delete from hc_meta where meta_key = :k").bind("k", key).execute());
+        LoggerFactory.getLogger(HotCrm.class).info("Restored database: the erasure ledger was replayed ({} records erased again).",
+                changed);
+        ledgerReplayed = changed;
+    }
+
+    private int ledgerReplayed = -1;
+
+    /** Records the erasure ledger's replay erased again when this instance opened a just-restored database; -1: none ran. */
+    public int ledgerReplayed() {
+        return ledgerReplayed;
+    }
+
+    @Override
+    public io.hotcrm.backup.Backups backups() {
+        return backups;
     }
 
     /**

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         description = "HotCRM data platform: records, imports, exports and the REST API.",
         subcommands = {ServeCommand.class, ObjectsCommand.class, FieldsCommand.class, QueryCommand.class,
                 UsersCommand.class, RolesCommand.class, TokensCommand.class, AuditCommand.class, JobsCommand.class, ImportCommand.class,
-                RecycleBinCommand.class, ExportCommand.class, ViewsCommand.class, MigrateCommand.class, PrivacyCommand.class})
+                RecycleBinCommand.class, ExportCommand.class, ViewsCommand.class, MigrateCommand.class, PrivacyCommand.class,
+                BackupCommand.class})
 public final class Cli implements Callable<Integer> {
     /** Opens the platform on a data directory (null = the default). */
     public interface Opener {
@@ -77,6 +78,23 @@ public final class Cli implements Callable<Integer> {
             platform = opener.open(dataDir);
         }
         return platform;
+    }
+
+    /** Closes the platform and opens it again at the next use (after a restore put another database in place). */
+    void reopen() {
+        if (platform != null) {
+            try {
+                platform.close();
+            } catch (Exception e) {
+                // already closed by the restore: nothing more to release
+            }
+            platform = null;
+        }
+    }
+
+    /** The principal, without the first-start set-up (a restore fills an empty database; it must stay empty until then). */
+    io.hotcrm.security.Principal actorAsIs() {
+        return opened().actor(asUser);
     }
 
     io.hotcrm.security.Principal actor() {

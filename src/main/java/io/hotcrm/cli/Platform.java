@@ -37,6 +37,14 @@ public interface Platform extends AutoCloseable {
 
     io.hotcrm.privacy.PrivacyRequests privacy();
 
+    /** Backups, verification and restores. */
+    io.hotcrm.backup.Backups backups();
+
+    /** Records the erasure ledger's replay erased again when a just-restored database was opened; -1: none ran. */
+    default int ledgerReplayed() {
+        return -1;
+    }
+
     /** A one-line description of the database in use, for messages (no secrets). */
     String databaseDescription();
 

@@ -143,6 +143,15 @@ public final class FileStore implements AutoCloseable {
         }
     }
 
+    /** Every key in the store, sorted (a backup reads them all). */
+    public List<String> listAll() {
+        try {
+            return backing.list();
+        } catch (IOException e) {
+            throw unavailable("list the files of", e);
+        }
+    }
+
     public void delete(String key) {
         try {
             backing.delete(check(key));

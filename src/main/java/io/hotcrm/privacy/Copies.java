@@ -186,6 +186,12 @@ final class Copies {
         return copies(importer.forget(n.ids(), n), exports.held(n.ids(), n, true));
     }
 
+    /** Erases the copies that hold rows of the records (by their ids alone: a ledger replay knows no values). */
+    List<Findings.Copy> eraseByIds(Set<UUID> ids) {
+        Needles byIds = new Needles(ids, Set.of(), Set.of());
+        return copies(importer.forget(ids, byIds), exports.held(ids, byIds, true));
+    }
+
     private static List<Findings.Copy> copies(List<Importer.Trace> traces, List<ExportSchedules.HeldFile> held) {
         List<Findings.Copy> out = new ArrayList<>();
         for (Importer.Trace t : traces) {

@@ -284,7 +284,7 @@ final class Erasure {
     }
 
     /** The person's full names as their records give them (to scrub beside the email in free text). */
-    private List<String> names(Findings f) {
+    static List<String> names(Findings f) {
         List<String> out = new ArrayList<>();
         for (Hit h : f.subjects()) {
             if (h.label() != null && h.label().strip().contains(" ") && !out.contains(h.label().strip())) {

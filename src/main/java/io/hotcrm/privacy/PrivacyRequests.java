@@ -140,12 +140,16 @@ public final class PrivacyRequests {
     }
     private final Clock clock;
     private final Copies copies;
+    private final io.hotcrm.store.RecordStore records;
+    private final io.hotcrm.store.RecycleBin bin;
 
     /** @param secrets encrypts the certificate signing key at rest ({@code HOTCRM_SECRET_KEY}); null: kept as it is */
     public PrivacyRequests(Database db, Schema schema, io.hotcrm.store.RecordStore records, io.hotcrm.store.RecycleBin bin,
                            io.hotcrm.files.FileStore files, io.hotcrm.importing.Importer importer,
                            io.hotcrm.exporting.ExportSchedules exports, io.hotcrm.common.Secrets secrets, Clock clock) {
         this.db = db;
+        this.records = records;
+        this.bin = bin;
         this.copies = new Copies(schema, records, importer, exports);
         this.schema = schema;
         this.discovery = new Discovery(db, schema);
@@ -307,7 +311,7 @@ public final class PrivacyRequests {
             f = f.withCopies(copies.find(needles));
             // planned once: the ledger records what the run then does
             List<Change> changes = erasure.preview(Principal.system(), f, a, id);
-            ledger(r, a, changes);
+            ledger(r, a, changes, needles.emails(), Erasure.names(f));
             Erasure.Result result = erasure.run(Principal.system(), f, changes, a, id, who);
             copies.erase(needles);
             Map<String, int[]> counts = result.counts();
@@ -332,18 +336,41 @@ public final class PrivacyRequests {
      * kept in the file store, outside the database, so that a database restored from an older backup can be made to
      * forget the same people again by replaying the ledger.
      */
-    private void ledger(PrivacyRequest r, String action, List<Change> changes) {
+    private void ledger(PrivacyRequest r, String action, List<Change> changes, java.util.Collection<String> emails,
+                        java.util.Collection<String> names) {
         var e = Certificates.JSON.createObjectNode();
         e.put("format", "hotcrm-erasure-ledger/1").put("request", r.id().toString()).put("at", clock.instant().toString())
                 .put("action", action);
         e.put("identifiersHash", identifiersHash(r.id()));
+        // what text is scrubbed of, as salted hashes only: a replay finds the same addresses and names again
+        var tokens = e.putObject("tokens");
+        var emailHashes = tokens.putArray("emails");
+        emails.forEach(x -> emailHashes.add(tokenHash(x)));
+        var nameHashes = tokens.putArray("names");
+        names.forEach(x -> nameHashes.add(tokenHash(x)));
         var records = e.putArray("records");
         for (Change c : changes) {
             var rec = records.addObject().put("object", c.object()).put("id", c.id().toString()).put("action", c.action());
-            var fields = rec.putArray("fields");
-            c.fields().keySet().forEach(fields::add);
+            var fields = rec.putObject("fields");
+            c.fields().forEach(fields::put);
         }
         files.put(LEDGER + r.id() + ".json", new java.io.ByteArrayInputStream(e.toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    /** A word, an address or a name as the ledger keeps it: the SHA-256 of the instance's salt and the lower-case text. */
+    String tokenHash(String token) {
+        String salt = db.jdbi().withHandle(PrivacyRequests::salt);
+        return sha256(salt + "\n" + token.strip().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Replays the erasure ledger, oldest entry first, on this database — after a restore, before anyone is served: what
+     * was deleted is deleted again, what was anonymised is anonymised again (field by field as the ledger says; addresses
+     * and names found again by their salted hashes), and the copies in imports and exports of those records are erased
+     * again. Records that are already as the ledger leaves them are not touched. Returns how many records it changed.
+     */
+    public int replayLedger() {
+        return new LedgerReplay(schema, records, bin, copies, this::tokenHash).replay(ledger(Principal.system()));
     }
 
     /** The erasure ledger's entries (JSON, one per erasure), oldest first: what a restore replays. */

@@ -41,6 +41,11 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String user, String password, int poolSize) {
+        return open(url, user, password, poolSize, null);
+    }
+
+    /** The database with its system tables migrated up to {@code version} (null: the latest). */
+    static Database open(String url, String user, String password, int poolSize, String version) {
         if (!url.startsWith("jdbc:h2:")) {
             checkReachable(url, user, password);
         }
@@ -60,7 +65,7 @@ public final class Database implements AutoCloseable {
             throw unreachable(url, password, e);
         }
         Database db = new Database(ds, Dialect.fromUrl(url), url, user, password);
-        db.migrate();
+        db.migrate(version);
         return db;
     }
 
@@ -107,12 +112,21 @@ public final class Database implements AutoCloseable {
                 + " database server is running and reachable from here.", e);
     }
 
-    private void migrate() {
+    /** Brings the system tables up to date (the latest schema version). */
+    public void migrate() {
+        migrate(null);
+    }
+
+    private void migrate(String version) {
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/vendor/{vendor}")
+            var config = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/vendor/{vendor}")
                     .placeholders(java.util.Map.of("large_text", dialect.largeText(), "change_seq_cache",
                             Integer.toString(dialect.changeSeqCache())))
-                    .table("hc_schema_history").load().migrate();
+                    .table("hc_schema_history");
+            if (version != null) {
+                config = config.target(version);
+            }
+            config.load().migrate();
         } catch (FlywayException e) {
             throw new HotCrmException(ErrorCode.CONFIGURATION, "Could not bring the database schema up to date: "
                     + e.getMessage(), e);
@@ -153,6 +167,124 @@ public final class Database implements AutoCloseable {
 
     String password() {
         return password;
+    }
+
+    /** The schema version of this database (its newest applied migration). */
+    public String schemaVersion() {
+        return jdbi.withHandle(h -> h.createQuery("select version from hc_schema_history where success and version is not null")
+                .mapTo(String.class).list().stream().max(Database::compareVersions).orElse("0"));
+    }
+
+    /** Compares Flyway versions such as {@code 9} and {@code 19} as numbers, part by part. */
+    public static int compareVersions(String a, String b) {
+        String[] x = a.split("[._]");
+        String[] y = b.split("[._]");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            long p = i < x.length ? Long.parseLong(x[i]) : 0;
+            long q = i < y.length ? Long.parseLong(y[i]) : 0;
+            if (p != q) {
+                return Long.compare(p, q);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A new, empty database beside this one, for a restore, with its system tables migrated up to {@code version}: on
+     * PostgreSQL a schema {@code name} of the same database, on H2 a file {@code name} in the same folder. Whatever an
+     * earlier, failed restore left under that name is removed first.
+     */
+    public Database beside(String name, String version) {
+        if (!name.matches("[a-z][a-z0-9_]{0,40}")) {
+            throw new IllegalArgumentException("not a plain name: " + name);
+        }
+        if (dialect == Dialect.POSTGRES) {
+            jdbi.useHandle(h -> {
+                h.execute("drop schema if exists " + name + " cascade");
+                h.execute("create schema " + name);
+            });
+            return open(withSchema(url, name), user, password, 2, version);
+        }
+        Path file = h2File();
+        dropH2(file.resolveSibling(name));
+        return open(url.replace(file.toString(), file.resolveSibling(name).toString()), user, password, 2, version);
+    }
+
+    /** Removes a database made with {@link #beside} (a restore that failed): this one is left as it is. */
+    public void dropBeside(Database other, String name) {
+        other.close();
+        if (dialect == Dialect.POSTGRES) {
+            jdbi.useHandle(h -> h.execute("drop schema if exists " + name + " cascade"));
+        } else {
+            dropH2(h2File().resolveSibling(name));
+        }
+    }
+
+    /**
+     * Makes the database {@code restored} (made with {@link #beside} under {@code name}) this one, keeping what this one
+     * held under {@code keepAs}: on PostgreSQL both schemas are renamed in one transaction; on H2 both databases are
+     * closed and the files renamed. This database is closed afterwards: open it again to use what was restored.
+     */
+    public void replaceBy(Database restored, String name, String keepAs) {
+        restored.close();
+        if (dialect == Dialect.POSTGRES) {
+            jdbi.useTransaction(h -> {
+                String current = h.createQuery("select current_schema()").mapTo(String.class).one();
+                h.execute("alter schema " + Dialect.q(current) + " rename to " + keepAs);
+                h.execute("alter schema " + name + " rename to " + Dialect.q(current));
+            });
+            close();
+            return;
+        }
+        close();
+        Path file = h2File();
+        try {
+            java.nio.file.Files.move(mv(file), mv(file.resolveSibling(keepAs)));
+            java.nio.file.Files.move(mv(file.resolveSibling(name)), mv(file));
+        } catch (java.io.IOException e) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Could not put the restored database in place of " + file + ": "
+                    + e.getMessage() + ". The restored one is " + mv(file.resolveSibling(name)) + ", the previous one "
+                    + mv(file.resolveSibling(keepAs)) + ".", e);
+        }
+    }
+
+    /**
+     * Whether another process uses this embedded database (it reaches it through the automatic server, or this process
+     * reaches it through that process's): a restore must wait until it stops.
+     */
+    public boolean openElsewhere() {
+        if (dialect != Dialect.H2 || !url.startsWith("jdbc:h2:file:")) {
+            return false;
+        }
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from information_schema.sessions where server is not null")
+                .mapTo(Long.class).one() > 0);
+    }
+
+    private Path h2File() {
+        if (!url.startsWith("jdbc:h2:file:")) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "A restore needs a database on disk (an embedded data directory,"
+                    + " or PostgreSQL), not " + redact(url) + ".");
+        }
+        int end = url.indexOf(';');
+        return Path.of(url.substring("jdbc:h2:file:".length(), end < 0 ? url.length() : end));
+    }
+
+    private static Path mv(Path base) {
+        return base.resolveSibling(base.getFileName() + ".mv.db");
+    }
+
+    private static void dropH2(Path base) {
+        try {
+            java.nio.file.Files.deleteIfExists(mv(base));
+            java.nio.file.Files.deleteIfExists(base.resolveSibling(base.getFileName() + ".trace.db"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String withSchema(String url, String schema) {
+        String cleaned = url.replaceAll("([?&])currentSchema=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        return cleaned + (cleaned.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
     @Override

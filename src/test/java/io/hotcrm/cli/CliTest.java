@@ -74,6 +74,11 @@ class CliTest {
                 return t.privacy;
             }
 
+            @Override
+            public io.hotcrm.backup.Backups backups() {
+                return t.backups;
+            }
+
             public String databaseDescription() {
                 return "H2";
             }

@@ -1,0 +1,553 @@
+package io.hotcrm.backup;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hotcrm.common.ErrorCode;
+import io.hotcrm.common.HotCrmException;
+import io.hotcrm.common.Ids;
+import io.hotcrm.files.FileStore;
+import io.hotcrm.metadata.Catalogue;
+import io.hotcrm.metadata.ObjectDef;
+import io.hotcrm.security.AccessGuard;
+import io.hotcrm.security.Principal;
+import io.hotcrm.store.Database;
+import io.hotcrm.store.Dialect;
+import io.hotcrm.store.Schema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Backups, verification and restores of the whole instance: the front door the CLI, REST and the console call. Only
+ * roles that manage setup may use it.
+ *
+ * <ul>
+ * <li>{@link #create}: every table in one consistent snapshot (PostgreSQL: one repeatable-read transaction; H2: one
+ * snapshot transaction), taken while imports and exports run, then the file store, then the manifest — written to a
+ * temporary file renamed when whole; memory does not grow with the data.</li>
+ * <li>{@link #verify}: every entry's SHA-256 and row count against the manifest, and the manifest against its
+ * checksum, without restoring.</li>
+ * <li>{@link #restore}: into an empty database (or, when told, one whose data it replaces), H2 or PostgreSQL whichever the
+ * archive came from: the archive is verified first; the data is loaded into a new database beside the current one at
+ * the archive's schema version, checked table by table against the manifest's counts and content hashes, migrated
+ * forward, and only then put in place of the current one, which is kept aside — a failed restore leaves the previous
+ * data as it was. The instance's keys (identifier salt, certificate signing key) stay those of the running instance,
+ * and the erasure ledger is marked to be replayed before the restored instance serves anyone.</li>
+ * </ul>
+ */
+public final class Backups {
+    /** Folders of a local file store (the data directory) that are not backed up: the database, scratch, outputs. */
+    static final List<String> NOT_FILES = List.of("db/", "tmp/", "exports/", "backups/", "logs/");
+    static final String RESTORE_NAME = "hotcrm_restore";
+    /** The {@code hc_meta} key a restore sets: the erasure ledger is to be replayed before anyone is served. */
+    public static final String LEDGER_REPLAY = "ledger_replay";
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final Database db;
+    private final FileStore files;
+    private final String productVersion;
+
+    public Backups(Database db, Schema schema, FileStore files, String productVersion) {
+        this.db = db;
+        this.files = files;
+        this.productVersion = productVersion;
+    }
+
+    /** A backup made: where, how big, its SHA-256, and what it holds. */
+    public record Created(UUID id, Path archive, long bytes, String sha256, int tables, long rows, int files, double seconds) {
+    }
+
+    /**
+     * Writes a backup of the instance into the directory as {@code hotcrm-backup-YYYYMMDD-HHMMSS.zip}: whole or not at all.
+     */
+    public Created create(Principal p, Path directory) {
+        AccessGuard.requireSetup(p, "make a backup");
+        long t0 = System.nanoTime();
+        Instant now = Instant.now();
+        Path target;
+        Path temp;
+        try {
+            Files.createDirectories(directory);
+            target = directory.resolve("hotcrm-backup-" + STAMP.format(now) + ".zip");
+            for (int i = 2; Files.exists(target); i++) {
+                target = directory.resolve("hotcrm-backup-" + STAMP.format(now) + "-" + i + ".zip");
+            }
+            temp = directory.resolve("." + target.getFileName() + ".part");
+        } catch (IOException e) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "Cannot write a backup into " + directory + ": " + e.getMessage()
+                    + ". Choose a directory HotCRM may write (--output DIR).", e);
+        }
+        ObjectNode manifest = Archive.MAPPER.createObjectNode();
+        manifest.put("format", Archive.FORMAT).put("product", "HotCRM").put("productVersion", productVersion)
+                .put("schemaVersion", db.schemaVersion()).put("database", db.dialect() == Dialect.POSTGRES ? "postgresql" : "h2")
+                .put("createdAt", now.toString());
+        long rows = 0;
+        int fileCount = 0;
+        try (OutputStream raw = Files.newOutputStream(temp); Archive.Writer w = new Archive.Writer(new java.io.BufferedOutputStream(raw,
+                1 << 16))) {
+            rows = tables(w, manifest.putArray("tables"), manifest.putObject("sequences"));
+            fileCount = files(w, manifest.putArray("files"));
+            w.manifest(manifest);
+        } catch (IOException | SQLException e) {
+            deleteQuietly(temp);
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "The backup failed and nothing was kept: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+        String sha;
+        long bytes;
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            bytes = Files.size(target);
+            sha = sha256(target);
+        } catch (IOException e) {
+            deleteQuietly(temp);
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "The backup could not be put in place: " + e.getMessage(), e);
+        }
+        UUID id = Ids.newId();
+        int tables = manifest.path("tables").size();
+        long total = rows;
+        int fc = fileCount;
+        Path where = target;
+        db.jdbi().useHandle(h -> h.createUpdate("insert into hc_backup (id, created_at, created_by, location, size, sha256,"
+                        + " schema_version, database_kind, tables, rows_total, files) values (:id, :at, :by, :loc, :size, :sha, :sv,"
+                        + " :kind, :tables, :rows, :files)").bind("id", id).bind("at", now.atOffset(ZoneOffset.UTC)).bind("by", p.email())
+                .bind("loc", where.toAbsolutePath().toString()).bind("size", bytes).bind("sha", sha)
+                .bind("sv", manifest.path("schemaVersion").asText()).bind("kind", manifest.path("database").asText())
+                .bind("tables", tables).bind("rows", total).bind("files", fc).execute());
+        return new Created(id, target, bytes, sha, tables, rows, fileCount, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Every table, in one snapshot; returns the rows written. */
+    private long tables(Archive.Writer w, ArrayNode out, ObjectNode sequences) throws SQLException, IOException {
+        long total = 0;
+        try (Connection c = db.dataSource().getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                if (db.dialect() == Dialect.POSTGRES) {
+                    s.execute("set transaction isolation level repeatable read, read only");
+                } else {
+                    s.execute("set session characteristics as transaction isolation level snapshot");
+                }
+            }
+            try {
+                List<Tables.Table> tables = Tables.list(c);
+                int n = 0;
+                for (Tables.Table t : tables) {
+                    String entry = String.format("tables/%03d-%s.jsonl", ++n, t.name());
+                    OutputStream os = w.begin(entry);
+                    Tables.Writer tw = new Tables.Writer(t);
+                    try (Statement st = c.createStatement()) {
+                        st.setFetchSize(5000);
+                        try (ResultSet rs = st.executeQuery(Tables.select(t))) {
+                            tw.write(rs, os);
+                        }
+                    }
+                    Object[] done = w.end();
+                    ObjectNode tn = out.addObject().put("name", t.name()).put("entry", entry).put("rows", tw.rows())
+                            .put("sha256", (String) done[1]).put("contentHash", tw.hash());
+                    ArrayNode cols = tn.putArray("columns");
+                    t.columns().forEach(col -> cols.addObject().put("name", col.name()).put("type", col.type())
+                            .put("identity", col.identity()));
+                    total += tw.rows();
+                }
+                // read after the tables: never behind a value they hold
+                sequences(c).forEach(sequences::put);
+            } finally {
+                c.rollback();
+                if (db.dialect() == Dialect.H2) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("set session characteristics as transaction isolation level read committed");
+                    }
+                }
+                c.setAutoCommit(auto);
+            }
+        }
+        return total;
+    }
+
+    /** The next value of every sequence of the schema. */
+    private Map<String, Long> sequences(Connection c) throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select sequence_name from information_schema.sequences"
+                + " where sequence_schema = current_schema()")) {
+            List<String> names = new ArrayList<>();
+            while (rs.next()) {
+                names.add(rs.getString(1).toLowerCase(java.util.Locale.ROOT));
+            }
+            for (String name : names) {
+                String sql = db.dialect() == Dialect.POSTGRES
+                        ? "select case when is_called then last_value + 1 else last_value end from " + Dialect.q(name)
+                        : "select base_value from information_schema.sequences where lower(sequence_name) = '" + name + "'"
+                        + " and sequence_schema = current_schema()";
+                try (Statement q = c.createStatement(); ResultSet v = q.executeQuery(sql)) {
+                    if (v.next()) {
+                        out.put(name, v.getLong(1));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every file of the file store (not the database, scratch or output folders of a data directory). */
+    private int files(Archive.Writer w, ArrayNode out) throws IOException {
+        int n = 0;
+        for (String key : files.listAll()) {
+            if (NOT_FILES.stream().anyMatch(key::startsWith) || key.endsWith(".part")) {
+                continue;
+            }
+            InputStream in;
+            try {
+                in = files.open(key);
+            } catch (HotCrmException e) {
+                continue; // deleted since it was listed: not part of the snapshot any more
+            }
+            String entry = "files/" + key;
+            try (in) {
+                in.transferTo(w.begin(entry));
+            }
+            Object[] done = w.end();
+            out.addObject().put("key", key).put("entry", entry).put("size", (Long) done[0]).put("sha256", (String) done[1]);
+            n++;
+        }
+        return n;
+    }
+
+    /** What checking an archive found. */
+    public record Verification(boolean valid, String problem, String entry, int tables, long rows, int files, String schemaVersion,
+                               String database, String createdAt) {
+    }
+
+    /** Checks an archive without restoring it: every checksum and count. */
+    public Verification verify(Principal p, Path archive) {
+        AccessGuard.requireSetup(p, "verify a backup");
+        if (!Files.isRegularFile(archive)) {
+            throw HotCrmException.notFound("There is no backup " + archive + ".");
+        }
+        Archive.Verified v = Archive.verify(archive);
+        String sha = null;
+        try {
+            sha = sha256(archive);
+        } catch (IOException e) {
+            // unreadable: verify said so
+        }
+        String shaFinal = sha;
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        db.jdbi().useHandle(h -> h.createUpdate("update hc_backup set verified_at = :at, verify_problem = :problem where sha256 = :sha")
+                .bind("at", now).bind("problem", v.problem()).bind("sha", shaFinal).execute());
+        if (!v.ok()) {
+            return new Verification(false, v.problem(), v.entry(), 0, 0, 0, null, null, null);
+        }
+        JsonNode m = v.manifest();
+        long rows = 0;
+        for (JsonNode t : m.path("tables")) {
+            rows += t.path("rows").asLong();
+        }
+        return new Verification(true, null, null, m.path("tables").size(), rows, m.path("files").size(), m.path("schemaVersion").asText(),
+                m.path("database").asText(), m.path("createdAt").asText());
+    }
+
+    /** What a restore did. */
+    public record Restored(int tables, long rows, int files, String fromDatabase, String fromSchema, String keptAs, double seconds) {
+    }
+
+    /**
+     * Restores the archive into this instance's database (see the class comment). Refuses an archive that does not
+     * verify, one from a newer schema, and a database that holds records unless {@code replace}. This database is
+     * closed afterwards: open the instance again (which replays the erasure ledger before anything else).
+     */
+    public Restored restore(Principal p, Path archive, boolean replace) {
+        AccessGuard.requireSetup(p, "restore a backup");
+        long t0 = System.nanoTime();
+        if (!Files.isRegularFile(archive)) {
+            throw HotCrmException.notFound("There is no backup " + archive + ".");
+        }
+        Archive.Verified v = Archive.verify(archive);
+        if (!v.ok()) {
+            throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + v.problem() + ". Nothing was"
+                    + " restored; use another backup.");
+        }
+        JsonNode m = v.manifest();
+        String version = m.path("schemaVersion").asText();
+        String ours = db.schemaVersion();
+        if (Database.compareVersions(version, ours) > 0) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "The backup " + archive.getFileName() + " was made by a newer HotCRM (schema "
+                    + version + "; this one has " + ours + "). Restore it with that version of HotCRM or a newer one.");
+        }
+        if (db.openElsewhere()) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "The embedded database is open in another process (hotcrm serve, or another"
+                    + " command). Stop it, then restore.");
+        }
+        long held = records();
+        if (held > 0 && !replace) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "The database already holds " + held + " records. Restore into an empty"
+                    + " database, or replace its data with --replace (the current data is kept aside until the restored copy is"
+                    + " checked).");
+        }
+        List<Object[]> keys = db.jdbi().withHandle(h -> h.createQuery("select name, key_value, created_at from hc_privacy_key")
+                .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)}).list());
+        Database restored = db.beside(RESTORE_NAME, version);
+        long rows = 0;
+        try (ZipFile zip = new ZipFile(archive.toFile())) {
+            List<JsonNode> tables = new ArrayList<>();
+            m.path("tables").forEach(tables::add);
+            clear(restored, tables);
+            for (JsonNode t : tables) {
+                if (!t.path("name").asText().startsWith("obj_")) {
+                    rows += load(restored, zip, t);
+                }
+            }
+            // the object tables, with the custom fields the restored system tables name
+            new Schema(restored, Catalogue.standard()).sync();
+            for (JsonNode t : tables) {
+                if (t.path("name").asText().startsWith("obj_")) {
+                    rows += load(restored, zip, t);
+                }
+            }
+            setSequences(restored, tables, m.path("sequences"));
+            check(restored, tables);
+            restored.migrate();
+            restored.jdbi().useTransaction(h -> {
+                if (!keys.isEmpty()) {
+                    // the running instance's keys stay: certificates it signed since the backup must still verify
+                    h.execute("delete from hc_privacy_key");
+                    for (Object[] k : keys) {
+                        h.createUpdate("insert into hc_privacy_key (name, key_value, created_at) values (:n, :v, :at)").bind("n", k[0])
+                                .bind("v", k[1]).bind("at", k[2]).execute();
+                    }
+                }
+                h.createUpdate("delete from hc_meta where meta_key = :k").bind("k", LEDGER_REPLAY).execute();
+                h.createUpdate("insert into hc_meta (meta_key, meta_value) values (:k, :v)").bind("k", LEDGER_REPLAY)
+                        .bind("v", "pending since restore of " + archive.getFileName()).execute();
+            });
+            for (JsonNode f : m.path("files")) {
+                ZipEntry e = zip.getEntry(f.path("entry").asText());
+                try (InputStream in = zip.getInputStream(e)) {
+                    files.put(f.path("key").asText(), in);
+                }
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            db.dropBeside(restored, RESTORE_NAME);
+            if (e instanceof HotCrmException he) {
+                throw he;
+            }
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "The restore failed; the data in place was not touched: " + e.getMessage(), e);
+        }
+        String keptAs = "hotcrm_before_restore_" + STAMP.format(Instant.now()).replace("-", "_");
+        db.replaceBy(restored, RESTORE_NAME, keptAs);
+        return new Restored(m.path("tables").size(), rows, m.path("files").size(), m.path("database").asText(), version,
+                held > 0 ? keptAs : null, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The records the database holds (every object table, in the recycle bin or not). */
+    private long records() {
+        return db.jdbi().withHandle(h -> {
+            long n = 0;
+            for (ObjectDef o : Catalogue.standard().objects()) {
+                n += h.createQuery("select count(*) from " + o.tableName()).mapTo(Long.class).one();
+            }
+            return n;
+        });
+    }
+
+    /** Empties the restored database's tables (rows its migrations seeded are the archive's to give). */
+    private static void clear(Database r, List<JsonNode> tables) throws SQLException {
+        List<String> present = new ArrayList<>();
+        try (Connection c = r.dataSource().getConnection()) {
+            for (Tables.Table t : Tables.list(c)) {
+                present.add(t.name());
+            }
+        }
+        r.jdbi().useHandle(h -> {
+            for (int i = tables.size() - 1; i >= 0; i--) {
+                String name = tables.get(i).path("name").asText();
+                if (present.contains(name)) {
+                    h.execute("delete from " + Dialect.q(name));
+                }
+            }
+        });
+    }
+
+    /** Loads a table's rows from its entry; returns how many. */
+    private static long load(Database r, ZipFile zip, JsonNode t) throws IOException, SQLException {
+        String name = t.path("name").asText();
+        List<Tables.Column> columns = new ArrayList<>();
+        t.path("columns").forEach(c -> columns.add(new Tables.Column(c.path("name").asText(), c.path("type").asText(),
+                c.path("identity").asBoolean())));
+        StringBuilder cols = new StringBuilder();
+        for (Tables.Column c : columns) {
+            cols.append(cols.length() == 0 ? "" : ", ").append(Dialect.q(c.name()));
+        }
+        long n = 0;
+        try (Connection c = r.dataSource().getConnection(); InputStream in = zip.getInputStream(zip.getEntry(t.path("entry").asText()));
+             JsonParser p = Tables.JSON.createParser(in)) {
+            c.setAutoCommit(false);
+            if (r.dialect() == Dialect.POSTGRES) {
+                var copy = new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class));
+                String sql = "copy " + Dialect.q(name) + " (" + cols + ") from stdin with (format csv)";
+                StringBuilder b = new StringBuilder(1 << 20);
+                for (JsonToken tok = p.nextToken(); tok != null; tok = p.nextToken()) {
+                    Object[] row = Tables.readRow(p, columns);
+                    for (int i = 0; i < row.length; i++) {
+                        if (i > 0) {
+                            b.append(',');
+                        }
+                        Tables.appendCsv(b, row[i]);
+                    }
+                    b.append('\n');
+                    n++;
+                    if (b.length() > (1 << 20)) {
+                        copy.copyIn(sql, new java.io.StringReader(b.toString()));
+                        b.setLength(0);
+                    }
+                }
+                if (b.length() > 0) {
+                    copy.copyIn(sql, new java.io.StringReader(b.toString()));
+                }
+            } else {
+                StringBuilder marks = new StringBuilder();
+                for (int i = 0; i < columns.size(); i++) {
+                    marks.append(i == 0 ? "?" : ", ?");
+                }
+                try (PreparedStatement ps = c.prepareStatement("insert into " + Dialect.q(name) + " (" + cols + ") values (" + marks + ")")) {
+                    int batch = 0;
+                    for (JsonToken tok = p.nextToken(); tok != null; tok = p.nextToken()) {
+                        Tables.bind(ps, Tables.readRow(p, columns), columns);
+                        ps.addBatch();
+                        n++;
+                        if (++batch == 1000) {
+                            ps.executeBatch();
+                            batch = 0;
+                        }
+                    }
+                    if (batch > 0) {
+                        ps.executeBatch();
+                    }
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new SQLException("loading " + name + ": " + e.getMessage(), e);
+        }
+        return n;
+    }
+
+    /** Sequences and identity columns continue after the restored values, so new writes work at once. */
+    private static void setSequences(Database r, List<JsonNode> tables, JsonNode sequences) {
+        r.jdbi().useHandle(h -> {
+            List<String> present = h.createQuery("select lower(sequence_name) from information_schema.sequences where sequence_schema"
+                    + " = current_schema()").mapTo(String.class).list();
+            for (var it = sequences.properties().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (!present.contains(e.getKey())) {
+                    continue;
+                }
+                long next = Math.max(1, e.getValue().asLong());
+                if (r.dialect() == Dialect.POSTGRES) {
+                    h.createQuery("select setval(:s, :v, false)").bind("s", e.getKey()).bind("v", next).mapTo(Long.class).one();
+                } else {
+                    h.execute("alter sequence " + Dialect.q(e.getKey()) + " restart with " + next);
+                }
+            }
+            for (JsonNode t : tables) {
+                for (JsonNode c : t.path("columns")) {
+                    if (!c.path("identity").asBoolean()) {
+                        continue;
+                    }
+                    String table = t.path("name").asText();
+                    String col = c.path("name").asText();
+                    long next = h.createQuery("select coalesce(max(" + Dialect.q(col) + "), 0) + 1 from " + Dialect.q(table))
+                            .mapTo(Long.class).one();
+                    if (r.dialect() == Dialect.POSTGRES) {
+                        h.createQuery("select setval(pg_get_serial_sequence(:t, :c), :v, false)").bind("t", table).bind("c", col)
+                                .bind("v", next).mapTo(Long.class).one();
+                    } else {
+                        h.execute("alter table " + Dialect.q(table) + " alter column " + Dialect.q(col) + " restart with " + next);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Every restored table holds the rows the manifest counted, with the same content hash: the restore is proven. */
+    private static void check(Database r, List<JsonNode> tables) throws SQLException, IOException {
+        try (Connection c = r.dataSource().getConnection()) {
+            for (JsonNode t : tables) {
+                List<Tables.Column> columns = new ArrayList<>();
+                t.path("columns").forEach(col -> columns.add(new Tables.Column(col.path("name").asText(), col.path("type").asText(),
+                        col.path("identity").asBoolean())));
+                Tables.Table table = new Tables.Table(t.path("name").asText(), columns);
+                Tables.Writer w = new Tables.Writer(table);
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(Tables.select(table))) {
+                    w.write(rs, null);
+                }
+                if (w.rows() != t.path("rows").asLong() || !w.hash().equals(t.path("contentHash").asText())) {
+                    throw new HotCrmException(ErrorCode.INTERNAL, "The restored table " + table.name() + " does not match the backup ("
+                            + w.rows() + " rows, the backup has " + t.path("rows").asLong() + (w.rows() == t.path("rows").asLong()
+                            ? "; their content differs" : "") + "). Nothing was replaced.");
+                }
+            }
+        }
+    }
+
+    /** A backup this instance made, as listed. */
+    public record Listed(UUID id, Instant createdAt, String createdBy, String location, long size, String sha256, String schemaVersion,
+                         String database, int tables, long rows, int files, Instant verifiedAt, String verifyProblem) {
+    }
+
+    /** The backups this instance made, newest first. */
+    public List<Listed> list(Principal p) {
+        AccessGuard.requireSetup(p, "list backups");
+        return db.jdbi().withHandle(h -> h.createQuery("select * from hc_backup order by created_at desc").map((rs, c) -> new Listed(
+                rs.getObject("id", UUID.class), rs.getObject("created_at", OffsetDateTime.class).toInstant(), rs.getString("created_by"),
+                rs.getString("location"), rs.getLong("size"), rs.getString("sha256"), rs.getString("schema_version"),
+                rs.getString("database_kind"), rs.getInt("tables"), rs.getLong("rows_total"), rs.getInt("files"),
+                rs.getObject("verified_at", OffsetDateTime.class) == null ? null
+                        : rs.getObject("verified_at", OffsetDateTime.class).toInstant(), rs.getString("verify_problem"))).list());
+    }
+
+    static String sha256(Path file) throws IOException {
+        var d = Archive.sha256();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r = in.read(buf); r > 0; r = in.read(buf)) {
+                d.update(buf, 0, r);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // nothing more to do
+        }
+    }
+}

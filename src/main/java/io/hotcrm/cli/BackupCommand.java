@@ -1,0 +1,146 @@
+package io.hotcrm.cli;
+
+import io.hotcrm.backup.Backups;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "backup", description = "Backups of the whole instance: create, verify, restore, list (see docs/operations.md).",
+        subcommands = {BackupCommand.Create.class, BackupCommand.Verify.class, BackupCommand.Restore.class, BackupCommand.ListBackups.class})
+final class BackupCommand {
+    @ParentCommand
+    Cli cli;
+
+    @Command(name = "create", description = "Back up every table (one consistent snapshot) and the file store into one archive with"
+            + " a manifest of checksums: hotcrm backup create --output DIR.")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand parent;
+
+        @Option(names = "--output", required = true, paramLabel = "DIR", description = "Directory the archive is written to.")
+        Path output;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            Backups.Created c = cli.platform().backups().create(cli.actor(), output);
+            if (json) {
+                cli.out.println(Output.json(c));
+            } else {
+                cli.out.printf("Wrote %s: %,d bytes, %d tables (%,d rows), %d files, in %.1f s.%nSHA-256 %s%nCheck it any time with:"
+                        + " hotcrm backup verify %s%n", c.archive(), c.bytes(), c.tables(), c.rows(), c.files(), c.seconds(), c.sha256(),
+                        c.archive());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Check an archive without restoring it: every entry's checksum and every table's row"
+            + " count (exit 0: sound; exit 1: not, naming the entry).")
+    static final class Verify implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand parent;
+
+        @Parameters(paramLabel = "ARCHIVE")
+        Path archive;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            Backups.Verification v = cli.platform().backups().verify(cli.actor(), archive);
+            if (json) {
+                cli.out.println(Output.json(v));
+            } else if (v.valid()) {
+                cli.out.printf("Sound: %s holds %d tables (%,d rows) and %d files from a %s database (schema %s) made %s; every"
+                        + " checksum and count matches its manifest.%n", archive.getFileName(), v.tables(), v.rows(), v.files(),
+                        v.database(), v.schemaVersion(), v.createdAt());
+            } else {
+                cli.out.println("NOT sound: " + archive.getFileName() + " — " + v.problem() + ".");
+            }
+            return v.valid() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "restore", description = "Restore an archive into this instance's database (empty, or --replace): checked"
+            + " against its manifest before it takes the place of the current data, which is kept aside.")
+    static final class Restore implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand parent;
+
+        @Parameters(paramLabel = "ARCHIVE")
+        Path archive;
+
+        @Option(names = "--replace", description = "Replace the data of a database that holds records (kept aside, not dropped).")
+        boolean replace;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            Backups.Restored r;
+            try {
+                r = cli.opened().backups().restore(cli.actorAsIs(), archive, replace);
+            } finally {
+                cli.reopen();
+            }
+            // opening the restored database replays the erasure ledger before anything else
+            int replayed = cli.opened().ledgerReplayed();
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("restored", r);
+                out.put("ledgerRecordsErasedAgain", Math.max(0, replayed));
+                cli.out.println(Output.json(out));
+            } else {
+                cli.out.printf("Restored %s: %d tables (%,d rows) and %d files from a %s database (schema %s), each table checked"
+                                + " against the manifest, in %.1f s.%n", archive.getFileName(), r.tables(), r.rows(), r.files(),
+                        r.fromDatabase(), r.fromSchema(), r.seconds());
+                cli.out.printf("Erasure ledger replayed: %d records erased again.%n", Math.max(0, replayed));
+                if (r.keptAs() != null) {
+                    cli.out.println("The data it replaced is kept as " + r.keptAs() + " (see docs/operations.md to drop it).");
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "The backups this instance made, newest first.")
+    static final class ListBackups implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand parent;
+
+        @Option(names = "--json", description = "Print the list as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            var list = cli.platform().backups().list(cli.actor());
+            if (json) {
+                cli.out.println(Output.json(Map.of("backups", list)));
+                return 0;
+            }
+            if (list.isEmpty()) {
+                cli.out.println("No backups yet: hotcrm backup create --output DIR");
+            }
+            for (Backups.Listed b : list) {
+                cli.out.printf("%s  %s  %,d bytes  %d tables, %,d rows, %d files  %s%n", b.createdAt(), b.location(), b.size(), b.tables(),
+                        b.rows(), b.files(), b.verifiedAt() == null ? "not verified" : b.verifyProblem() == null ? "verified " + b.verifiedAt()
+                                : "NOT sound: " + b.verifyProblem());
+            }
+            return 0;
+        }
+    }
+}
