@@ -365,12 +365,15 @@ public final class Backups {
                 held > 0 ? keptAs : null, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The records the database holds (every object table, in the recycle bin or not). */
+    /** The records the database holds (every object table but users, in the recycle bin or not). */
     private long records() {
         return db.jdbi().withHandle(h -> {
             long n = 0;
             for (ObjectDef o : Catalogue.standard().objects()) {
-                n += h.createQuery("select count(*) from " + o.tableName()).mapTo(Long.class).one();
+                // the users a new instance starts with (its first administrator) are not records to protect
+                if (!o.name().equals("user")) {
+                    n += h.createQuery("select count(*) from " + o.tableName()).mapTo(Long.class).one();
+                }
             }
             return n;
         });

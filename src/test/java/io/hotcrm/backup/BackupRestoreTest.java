@@ -158,4 +158,267 @@ class BackupRestoreTest {
         assertThat(tables(b1).get("hc_custom_field")).isEqualTo(a.get("hc_custom_field"));
         assertThat(manifest(c1).path("files").size()).isEqualTo(manifest(a1).path("files").size());
     }
+
+    /** A copy of the archive with one bit flipped at the offset. */
+    static Path flipped(Path archive, long offset, Path to) throws IOException {
+        byte[] b = Files.readAllBytes(archive);
+        b[(int) offset] ^= 0x10;
+        return Files.write(to, b);
+    }
+
+    /**
+     * A copy of the archive whose entries are changed by {@code change} (name → bytes, in order), with the manifest's
+     * SHA-256s, counts and checksum made to match again: an archive that verifies but is not what was backed up.
+     */
+    static Path rewritten(Path archive, Path to, java.util.function.Consumer<Map<String, byte[]>> change,
+                          java.util.function.Consumer<ObjectNode> manifestChange) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (ZipFile z = new ZipFile(archive.toFile())) {
+            for (var e : java.util.Collections.list(z.entries())) {
+                try (InputStream in = z.getInputStream(e)) {
+                    entries.put(e.getName(), in.readAllBytes());
+                }
+            }
+        }
+        change.accept(entries);
+        ObjectNode m = (ObjectNode) JSON.readTree(entries.get(Archive.MANIFEST));
+        for (JsonNode t : m.path("tables")) {
+            byte[] body = entries.get(t.path("entry").asText());
+            long lines = 0;
+            for (byte x : body) {
+                lines += x == '\n' ? 1 : 0;
+            }
+            ((ObjectNode) t).put("sha256", sha(body)).put("rows", lines);
+        }
+        manifestChange.accept(m);
+        byte[] mb = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
+        entries.put(Archive.MANIFEST, mb);
+        entries.put(Archive.MANIFEST_SUM, (sha(mb) + "\n").getBytes(StandardCharsets.US_ASCII));
+        try (OutputStream out = Files.newOutputStream(to); ZipOutputStream z = new ZipOutputStream(out)) {
+            for (var e : entries.entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return to;
+    }
+
+    static String sha(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String entryOf(Path archive, String table) throws IOException {
+        for (JsonNode t : manifest(archive).path("tables")) {
+            if (t.path("name").asText().equals(table)) {
+                return t.path("entry").asText();
+            }
+        }
+        throw new IllegalArgumentException(table);
+    }
+
+    @Test
+    void aDamagedOrCutArchiveIsRefusedNamingItsEntryAndNothingIsTouched() throws Exception {
+        try (HotCrm a = open("damaged", Dialect.H2)) {
+            seed(a);
+            Path good = a.backups().create(SYSTEM, tmp.resolve("backups")).archive();
+            long size = Files.size(good);
+            // a flipped bit inside the contacts' entry
+            byte[] bytes = Files.readAllBytes(good);
+            String entry = entryOf(good, "obj_contact");
+            int name = indexOf(bytes, entry.getBytes(StandardCharsets.UTF_8));
+            long at = name + entry.length() + 40;
+            Backups.Verification flipped = a.backups().verify(SYSTEM, flipped(good, at, tmp.resolve("flipped.zip")));
+            assertThat(flipped.valid()).isFalse();
+            assertThat(flipped.entry()).isEqualTo(entry);
+            assertThat(flipped.problem()).contains(entry);
+            // a download cut short
+            Path cut = tmp.resolve("cut.zip");
+            Files.write(cut, java.util.Arrays.copyOf(bytes, (int) (size * 0.6)));
+            Backups.Verification c = a.backups().verify(SYSTEM, cut);
+            assertThat(c.valid()).isFalse();
+            assertThat(c.problem()).containsAnyOf("cut short", "truncated");
+            assertThat(c.entry()).isNotNull();
+            // a restore of either is refused before anything changes, even when told to replace
+            long contacts = count(a, "obj_contact");
+            assertThatThrownBy(() -> a.backups().restore(SYSTEM, cut, true)).hasMessageContaining("not sound")
+                    .hasMessageContaining("Nothing was restored");
+            assertThat(count(a, "obj_contact")).isEqualTo(contacts);
+            // the manifest changed without its checksum: refused, naming the manifest
+            Path edited = rewritten(good, tmp.resolve("edited.zip"), e -> { }, m -> { });
+            Path forged = tmp.resolve("forged.zip");
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            try (ZipFile z = new ZipFile(edited.toFile())) {
+                for (var e : java.util.Collections.list(z.entries())) {
+                    try (InputStream in = z.getInputStream(e)) {
+                        entries.put(e.getName(), in.readAllBytes());
+                    }
+                }
+            }
+            entries.put(Archive.MANIFEST, new String(entries.get(Archive.MANIFEST), StandardCharsets.UTF_8).replace("\"rows\" : 30",
+                    "\"rows\" : 31").getBytes(StandardCharsets.UTF_8));
+            try (OutputStream out = Files.newOutputStream(forged); ZipOutputStream z = new ZipOutputStream(out)) {
+                for (var e : entries.entrySet()) {
+                    z.putNextEntry(new ZipEntry(e.getKey()));
+                    z.write(e.getValue());
+                    z.closeEntry();
+                }
+            }
+            Backups.Verification f = a.backups().verify(SYSTEM, forged);
+            assertThat(f.valid()).isFalse();
+            assertThat(f.entry()).isEqualTo(Archive.MANIFEST);
+        }
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
+    void aDatabaseWithRecordsIsReplacedOnlyWhenToldAndAFailedRestoreLeavesItAsItWas() throws Exception {
+        for (Dialect d : Dialect.values()) {
+            Path archive;
+            try (HotCrm src = open("src-" + d, d)) {
+                seed(src);
+                archive = src.backups().create(SYSTEM, tmp.resolve("backups-" + d)).archive();
+            }
+            Path data = tmp.resolve("target-" + d);
+            String pg = d == Dialect.POSTGRES ? TestDb.url(Dialect.POSTGRES) : null;
+            try (HotCrm t = open(data, pg)) {
+                t.records().create(admin(t), "account", Map.of("name", "Already here"));
+                assertThatThrownBy(() -> t.backups().restore(SYSTEM, archive, false)).hasMessageContaining("already holds 1 records")
+                        .hasMessageContaining("--replace");
+                // newer than this HotCRM: refused
+                Path newer = rewritten(archive, tmp.resolve("newer-" + d + ".zip"), e -> { }, m -> m.put("schemaVersion", "999"));
+                assertThatThrownBy(() -> t.backups().restore(SYSTEM, newer, true)).hasMessageContaining("newer HotCRM");
+                // sound checksums, wrong content (a contact row of another table's shape): the load fails, nothing changes
+                String entry = entryOf(archive, "obj_contact");
+                Path bad = rewritten(archive, tmp.resolve("bad-" + d + ".zip"), e -> e.put(entry, (new String(e.get(entry),
+                        StandardCharsets.UTF_8) + "[\"not-an-id\"]\n").getBytes(StandardCharsets.UTF_8)), m -> { });
+                assertThat(t.backups().verify(SYSTEM, bad).valid()).isTrue();
+                assertThatThrownBy(() -> t.backups().restore(SYSTEM, bad, true)).hasMessageContaining("not touched");
+                assertThat(count(t, "obj_account")).isEqualTo(1);
+                assertThat(count(t, "obj_contact")).isZero();
+                Backups.Restored r = t.backups().restore(SYSTEM, archive, true);
+                assertThat(r.keptAs()).startsWith("hotcrm_before_restore_");
+            }
+            try (HotCrm t = open(data, pg)) {
+                assertThat(count(t, "obj_contact")).isEqualTo(30);
+                long before = t.database().jdbi().withHandle(h -> h.createQuery("select count(*) from obj_account where name ="
+                        + " 'Already here'").mapTo(Long.class).one());
+                assertThat(before).as("the replaced data is not in the restored database").isZero();
+            }
+        }
+    }
+
+    @Test
+    void anErasedPersonStaysErasedAfterAnOlderBackupIsRestored() throws Exception {
+        for (Dialect d : Dialect.values()) {
+            Path data = tmp.resolve("ledger-" + d);
+            String pg = d == Dialect.POSTGRES ? TestDb.url(Dialect.POSTGRES) : null;
+            Path before;
+            UUID maja;
+            UUID mention;
+            try (HotCrm hc = open(data, pg)) {
+                seed(hc);
+                Principal ada = admin(hc);
+                maja = hc.records().create(ada, "contact", Map.of("first_name", "Maja", "last_name", "Berg", "email", "maja.berg@example.org",
+                        "phone", "+47 912 34 567")).id();
+                mention = hc.records().create(ada, "account", Map.of("name", "Fjord AS", "description", "Met Maja Berg"
+                        + " (maja.berg@example.org) at the fair")).id();
+                before = hc.backups().create(SYSTEM, tmp.resolve("ledger-backups-" + d)).archive();
+                PrivacyRequest r = hc.privacy().create(SYSTEM, "erasure", new Identifiers("maja.berg@example.org", null, null, null));
+                hc.privacy().verify(SYSTEM, r.id(), "Replied from the address on file");
+                hc.privacy().approve(SYSTEM, r.id(), null);
+                hc.privacy().run(SYSTEM, r.id(), "anonymise");
+                assertThat(emails(hc, maja)).startsWith("redacted-");
+                hc.backups().restore(SYSTEM, before, true);
+            }
+            try (HotCrm hc = open(data, pg)) {
+                // opening the restored database replayed the ledger first
+                assertThat(hc.ledgerReplayed()).isPositive();
+                assertThat(emails(hc, maja)).startsWith("redacted-");
+                String description = hc.database().jdbi().withHandle(h -> h.createQuery("select description from obj_account where id = :id")
+                        .bind("id", mention).mapTo(String.class).one());
+                assertThat(description).doesNotContain("maja.berg@example.org").doesNotContain("Maja Berg").contains("at the fair");
+                long phones = hc.database().jdbi().withHandle(h -> h.createQuery("select count(*) from obj_contact where phone like '%912%'")
+                        .mapTo(Long.class).one());
+                assertThat(phones).isZero();
+                // the other people are as they were
+                assertThat(count(hc, "obj_contact")).isEqualTo(31);
+            }
+            try (HotCrm hc = open(data, pg)) {
+                assertThat(hc.ledgerReplayed()).as("replayed once").isEqualTo(-1);
+            }
+        }
+    }
+
+    static String emails(HotCrm hc, UUID id) {
+        return hc.database().jdbi().withHandle(h -> h.createQuery("select email from obj_contact where id = :id").bind("id", id)
+                .mapTo(String.class).one());
+    }
+
+    @Test
+    void aBackupTakenWhileRecordsAreWrittenRestoresAStateThatExisted() throws Exception {
+        for (Dialect d : Dialect.values()) {
+            Path archive;
+            try (HotCrm hc = open("busy-" + d, d)) {
+                seed(hc);
+                Principal ada = admin(hc);
+                AtomicBoolean stop = new AtomicBoolean();
+                // each transaction writes an account and a contact of it: a snapshot has both or neither
+                Thread writer = new Thread(() -> {
+                    int i = 0;
+                    while (!stop.get()) {
+                        int n = i++;
+                        hc.database().jdbi().useTransaction(h -> {
+                            UUID acc = UUID.randomUUID();
+                            h.createUpdate("insert into obj_account (id, name, owner_id, created_at, updated_at, change_seq) values (:id,"
+                                    + " :n, :o, current_timestamp, current_timestamp, nextval('hc_change_seq'))").bind("id", acc)
+                                    .bind("n", "Busy " + n).bind("o", ada.userId()).execute();
+                            h.createUpdate("insert into obj_contact (id, last_name, account_id, owner_id, created_at, updated_at, change_seq)"
+                                    + " values (:id, :n, :a, :o, current_timestamp, current_timestamp, nextval('hc_change_seq'))")
+                                    .bind("id", UUID.randomUUID()).bind("n", "Busy " + n).bind("a", acc).bind("o", ada.userId()).execute();
+                        });
+                    }
+                });
+                writer.start();
+                Thread.sleep(200);
+                try {
+                    archive = hc.backups().create(SYSTEM, tmp.resolve("busy-backups-" + d)).archive();
+                } finally {
+                    stop.set(true);
+                    writer.join();
+                }
+            }
+            JsonNode m = manifest(archive);
+            long accounts = 0;
+            long contacts = 0;
+            for (JsonNode t : m.path("tables")) {
+                accounts += t.path("name").asText().equals("obj_account") ? t.path("rows").asLong() : 0;
+                contacts += t.path("name").asText().equals("obj_contact") ? t.path("rows").asLong() : 0;
+            }
+            assertThat(contacts - 30).as("one contact per account written beside it").isEqualTo(accounts - 1).isPositive();
+            String pg = d == Dialect.POSTGRES ? TestDb.url(Dialect.POSTGRES) : null;
+            try (HotCrm t = open(tmp.resolve("busy-restored-" + d), pg)) {
+                t.backups().restore(SYSTEM, archive, false);
+            }
+            try (HotCrm t = open(tmp.resolve("busy-restored-" + d), pg)) {
+                assertThat(count(t, "obj_contact") - 30).isEqualTo(count(t, "obj_account") - 1);
+            }
+        }
+    }
 }
