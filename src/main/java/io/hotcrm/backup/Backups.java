@@ -77,7 +77,7 @@ public final class Backups {
     }
 
     /** A backup made: where, how big, its SHA-256, and what it holds. */
-    public record Created(UUID id, Path archive, long bytes, String sha256, int tables, long rows, int files, double seconds) {
+    public record Created(UUID id, String archive, long bytes, String sha256, int tables, long rows, int files, double seconds) {
     }
 
     /**
@@ -139,7 +139,7 @@ public final class Backups {
                 .bind("loc", where.toAbsolutePath().toString()).bind("size", bytes).bind("sha", sha)
                 .bind("sv", manifest.path("schemaVersion").asText()).bind("kind", manifest.path("database").asText())
                 .bind("tables", tables).bind("rows", total).bind("files", fc).execute());
-        return new Created(id, target, bytes, sha, tables, rows, fileCount, (System.nanoTime() - t0) / 1e9);
+        return new Created(id, target.toAbsolutePath().toString(), bytes, sha, tables, rows, fileCount, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Every table, in one snapshot; returns the rows written. */

@@ -118,7 +118,7 @@ class BackupRestoreTest {
         Path a1;
         try (HotCrm a = open("a", Dialect.H2)) {
             seed(a);
-            a1 = a.backups().create(SYSTEM, tmp.resolve("backups")).archive();
+            a1 = Path.of(a.backups().create(SYSTEM, tmp.resolve("backups")).archive());
             Backups.Verification v = a.backups().verify(SYSTEM, a1);
             assertThat(v.valid()).as(v.problem()).isTrue();
             assertThat(v.database()).isEqualTo("h2");
@@ -142,14 +142,14 @@ class BackupRestoreTest {
                     .bind("id", after).mapTo(Long.class).one());
             assertThat(afterSeq).isGreaterThan(seq);
             b.privacy().create(SYSTEM, "erasure", new Identifiers("after@example.com", null, null, null));
-            b1 = b.backups().create(SYSTEM, tmp.resolve("backups-b")).archive();
+            b1 = Path.of(b.backups().create(SYSTEM, tmp.resolve("backups-b")).archive());
         }
         Path c1;
         try (HotCrm c = open("c", Dialect.H2)) {
             c.backups().restore(SYSTEM, b1, false);
         }
         try (HotCrm c = open("c", Dialect.H2)) {
-            c1 = c.backups().create(SYSTEM, tmp.resolve("backups-c")).archive();
+            c1 = Path.of(c.backups().create(SYSTEM, tmp.resolve("backups-c")).archive());
         }
         // what PostgreSQL held, H2 holds: every table's rows and content hash
         assertThat(tables(c1)).isEqualTo(tables(b1));
@@ -225,7 +225,7 @@ class BackupRestoreTest {
     void aDamagedOrCutArchiveIsRefusedNamingItsEntryAndNothingIsTouched() throws Exception {
         try (HotCrm a = open("damaged", Dialect.H2)) {
             seed(a);
-            Path good = a.backups().create(SYSTEM, tmp.resolve("backups")).archive();
+            Path good = Path.of(a.backups().create(SYSTEM, tmp.resolve("backups")).archive());
             long size = Files.size(good);
             // a flipped bit inside the contacts' entry
             byte[] bytes = Files.readAllBytes(good);
@@ -293,7 +293,7 @@ class BackupRestoreTest {
             Path archive;
             try (HotCrm src = open("src-" + d, d)) {
                 seed(src);
-                archive = src.backups().create(SYSTEM, tmp.resolve("backups-" + d)).archive();
+                archive = Path.of(src.backups().create(SYSTEM, tmp.resolve("backups-" + d)).archive());
             }
             Path data = tmp.resolve("target-" + d);
             String pg = d == Dialect.POSTGRES ? TestDb.url(Dialect.POSTGRES) : null;
@@ -339,7 +339,7 @@ class BackupRestoreTest {
                         "phone", "+47 912 34 567")).id();
                 mention = hc.records().create(ada, "account", Map.of("name", "Fjord AS", "description", "Met Maja Berg"
                         + " (maja.berg@example.org) at the fair")).id();
-                before = hc.backups().create(SYSTEM, tmp.resolve("ledger-backups-" + d)).archive();
+                before = Path.of(hc.backups().create(SYSTEM, tmp.resolve("ledger-backups-" + d)).archive());
                 PrivacyRequest r = hc.privacy().create(SYSTEM, "erasure", new Identifiers("maja.berg@example.org", null, null, null));
                 hc.privacy().verify(SYSTEM, r.id(), "Replied from the address on file");
                 hc.privacy().approve(SYSTEM, r.id(), null);
@@ -398,7 +398,7 @@ class BackupRestoreTest {
                 writer.start();
                 Thread.sleep(200);
                 try {
-                    archive = hc.backups().create(SYSTEM, tmp.resolve("busy-backups-" + d)).archive();
+                    archive = Path.of(hc.backups().create(SYSTEM, tmp.resolve("busy-backups-" + d)).archive());
                 } finally {
                     stop.set(true);
                     writer.join();
