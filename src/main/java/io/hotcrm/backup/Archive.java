@@ -108,14 +108,19 @@ final class Archive {
      * Reads the whole archive once: every entry's SHA-256 and line count, then checks them against the manifest (and
      * the manifest against its checksum). A flipped bit or a cut-off file is found and its entry named.
      */
-    static Verified verify(Path archive) {
+    /** Opens the archive's plain bytes (decrypting them when it is encrypted). */
+    interface Source {
+        InputStream open() throws IOException;
+    }
+
+    static Verified verify(Source archive) {
         Map<String, long[]> lines = new LinkedHashMap<>();
         Map<String, String> sums = new LinkedHashMap<>();
         byte[] manifest = null;
         String manifestSum = null;
         String current = null;
         long n = 0;
-        try (InputStream raw = Files.newInputStream(archive); ZipInputStream zip = new ZipInputStream(new java.io.BufferedInputStream(raw,
+        try (InputStream raw = archive.open(); ZipInputStream zip = new ZipInputStream(new java.io.BufferedInputStream(raw,
                 1 << 16))) {
             byte[] buf = new byte[1 << 16];
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
@@ -151,6 +156,8 @@ final class Archive {
         } catch (ZipException e) {
             return new Verified(null, (current == null ? "the archive is damaged" : current + " is damaged") + " (" + e.getMessage()
                     + ")", current, n);
+        } catch (Sealed.WrongKey e) {
+            return new Verified(null, e.getMessage(), null, 0);
         } catch (IOException e) {
             return new Verified(null, "the archive cannot be read: " + e.getMessage(), current, n);
         }

@@ -70,10 +70,37 @@ public final class Backups {
     private final FileStore files;
     private final String productVersion;
 
+    private final byte[] key;
+
     public Backups(Database db, Schema schema, FileStore files, String productVersion) {
+        this(db, schema, files, productVersion, null);
+    }
+
+    /**
+     * @param backupKey the key backups are encrypted with ({@code HOTCRM_BACKUP_KEY}: 32 bytes in base64); null: backups are
+     *                  not encrypted (encrypted ones cannot then be read)
+     */
+    public Backups(Database db, Schema schema, FileStore files, String productVersion, String backupKey) {
         this.db = db;
         this.files = files;
         this.productVersion = productVersion;
+        this.key = Sealed.key(backupKey);
+    }
+
+    /** The archive's plain bytes: decrypted with the key when it is encrypted. */
+    private InputStream plain(Path archive) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(archive)) {
+            head = in.readNBytes(Sealed.MAGIC.length());
+        }
+        if (!Sealed.isSealed(head)) {
+            return Files.newInputStream(archive);
+        }
+        if (key == null) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "The backup " + archive.getFileName() + " is encrypted: set "
+                    + Sealed.ENV + " to the key it was made with.");
+        }
+        return Sealed.open(new java.io.BufferedInputStream(Files.newInputStream(archive), 1 << 16), key);
     }
 
     /** A backup made: where, how big, its SHA-256, and what it holds. */
@@ -91,9 +118,10 @@ public final class Backups {
         Path temp;
         try {
             Files.createDirectories(directory);
-            target = directory.resolve("hotcrm-backup-" + STAMP.format(now) + ".zip");
+            String ext = key == null ? ".zip" : ".zip.enc";
+            target = directory.resolve("hotcrm-backup-" + STAMP.format(now) + ext);
             for (int i = 2; Files.exists(target); i++) {
-                target = directory.resolve("hotcrm-backup-" + STAMP.format(now) + "-" + i + ".zip");
+                target = directory.resolve("hotcrm-backup-" + STAMP.format(now) + "-" + i + ext);
             }
             temp = directory.resolve("." + target.getFileName() + ".part");
         } catch (IOException e) {
@@ -106,8 +134,8 @@ public final class Backups {
                 .put("createdAt", now.toString());
         long rows = 0;
         int fileCount = 0;
-        try (OutputStream raw = Files.newOutputStream(temp); Archive.Writer w = new Archive.Writer(new java.io.BufferedOutputStream(raw,
-                1 << 16))) {
+        try (OutputStream file = Files.newOutputStream(temp); OutputStream raw = key == null ? file : Sealed.seal(file, key);
+             Archive.Writer w = new Archive.Writer(new java.io.BufferedOutputStream(raw, 1 << 16))) {
             rows = tables(w, manifest.putArray("tables"), manifest.putObject("sequences"));
             fileCount = files(w, manifest.putArray("files"));
             w.manifest(manifest);
@@ -250,7 +278,7 @@ public final class Backups {
         if (!Files.isRegularFile(archive)) {
             throw HotCrmException.notFound("There is no backup " + archive + ".");
         }
-        Archive.Verified v = Archive.verify(archive);
+        Archive.Verified v = Archive.verify(() -> plain(archive));
         String sha = null;
         try {
             sha = sha256(archive);
@@ -288,7 +316,39 @@ public final class Backups {
         if (!Files.isRegularFile(archive)) {
             throw HotCrmException.notFound("There is no backup " + archive + ".");
         }
-        Archive.Verified v = Archive.verify(archive);
+        Path zipFile = archive;
+        Path decrypted = null;
+        try {
+            if (!isZip(archive)) {
+                // encrypted: decrypted into a scratch file first (the restore reads entries in any order); a wrong key stops
+                // here, before anything is written
+                try (InputStream in = plain(archive)) {
+                    decrypted = Files.createTempFile("hotcrm-restore-", ".zip");
+                    Files.copy(in, decrypted, StandardCopyOption.REPLACE_EXISTING);
+                } catch (Sealed.WrongKey e) {
+                    throw HotCrmException.invalid("The backup " + archive.getFileName() + " was not restored: " + e.getMessage() + ".");
+                } catch (IOException e) {
+                    throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + e.getMessage()
+                            + ". Nothing was restored; use another backup.");
+                }
+                zipFile = decrypted;
+            }
+            return restore(archive, zipFile, replace, t0);
+        } finally {
+            deleteQuietly(decrypted);
+        }
+    }
+
+    private static boolean isZip(Path archive) {
+        try (InputStream in = Files.newInputStream(archive)) {
+            return !Sealed.isSealed(in.readNBytes(Sealed.MAGIC.length()));
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private Restored restore(Path archive, Path zipFile, boolean replace, long t0) {
+        Archive.Verified v = Archive.verify(() -> Files.newInputStream(zipFile));
         if (!v.ok()) {
             throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + v.problem() + ". Nothing was"
                     + " restored; use another backup.");
@@ -314,7 +374,7 @@ public final class Backups {
                 .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)}).list());
         Database restored = db.beside(RESTORE_NAME, version);
         long rows = 0;
-        try (ZipFile zip = new ZipFile(archive.toFile())) {
+        try (ZipFile zip = new ZipFile(zipFile.toFile())) {
             List<JsonNode> tables = new ArrayList<>();
             m.path("tables").forEach(tables::add);
             clear(restored, tables);
@@ -547,6 +607,9 @@ public final class Backups {
     }
 
     private static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {

@@ -54,7 +54,14 @@ class BackupRestoreTest {
     }
 
     HotCrm open(Path data, String pgUrl) {
+        return open(data, pgUrl, null);
+    }
+
+    HotCrm open(Path data, String pgUrl, String backupKey) {
         Map<String, String> env = new HashMap<>();
+        if (backupKey != null) {
+            env.put("HOTCRM_BACKUP_KEY", backupKey);
+        }
         env.put(io.hotcrm.common.Secrets.ENV, TestPlatform.SECRET_KEY);
         if (pgUrl != null) {
             env.put("HOTCRM_DB_URL", pgUrl);
@@ -420,5 +427,46 @@ class BackupRestoreTest {
                 assertThat(count(t, "obj_contact") - 30).isEqualTo(count(t, "obj_account") - 1);
             }
         }
+    }
+
+    @Test
+    void anEncryptedBackupOpensOnlyWithItsKeyAndAWrongKeyWritesNothing() throws Exception {
+        String k1 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        byte[] other = new byte[32];
+        other[0] = 1;
+        String k2 = java.util.Base64.getEncoder().encodeToString(other);
+        Path archive;
+        try (HotCrm a = open(tmp.resolve("enc"), null, k1)) {
+            seed(a);
+            archive = Path.of(a.backups().create(SYSTEM, tmp.resolve("enc-backups")).archive());
+            assertThat(archive.getFileName().toString()).endsWith(".zip.enc");
+            byte[] bytes = Files.readAllBytes(archive);
+            assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain("kim1@example.com").doesNotContain("manifest.json");
+            assertThat(a.backups().verify(SYSTEM, archive).valid()).isTrue();
+            Backups.Verification damaged = a.backups().verify(SYSTEM, flipped(archive, bytes.length / 2, tmp.resolve("enc-flipped")));
+            assertThat(damaged.valid()).isFalse();
+            assertThat(damaged.problem()).contains("damaged or changed");
+        }
+        Path target = tmp.resolve("enc-target");
+        try (HotCrm t = open(target, null, k2)) {
+            t.records().create(admin(t), "account", Map.of("name", "Mine"));
+            Backups.Verification wrong = t.backups().verify(SYSTEM, archive);
+            assertThat(wrong.valid()).isFalse();
+            assertThat(wrong.problem()).contains("does not open this backup");
+            assertThatThrownBy(() -> t.backups().restore(SYSTEM, archive, true)).hasMessageContaining("was not restored")
+                    .hasMessageContaining("HOTCRM_BACKUP_KEY");
+            assertThat(count(t, "obj_account")).isEqualTo(1);
+            assertThat(Files.list(target.resolve("db")).map(p -> p.getFileName().toString()).toList()).noneMatch(n -> n.contains("restore"));
+        }
+        try (HotCrm t = open(tmp.resolve("enc-nokey"), null, null)) {
+            assertThatThrownBy(() -> t.backups().verify(SYSTEM, archive)).hasMessageContaining("is encrypted: set HOTCRM_BACKUP_KEY");
+        }
+        try (HotCrm t = open(tmp.resolve("enc-restored"), null, k1)) {
+            t.backups().restore(SYSTEM, archive, false);
+        }
+        try (HotCrm t = open(tmp.resolve("enc-restored"), null, k1)) {
+            assertThat(count(t, "obj_contact")).isEqualTo(30);
+        }
+        assertThatThrownBy(() -> open(tmp.resolve("enc-bad"), null, "c2hvcnQ=")).hasMessageContaining("32 bytes in base64");
     }
 }
