@@ -81,10 +81,125 @@ public final class Backups {
      *                  not encrypted (encrypted ones cannot then be read)
      */
     public Backups(Database db, Schema schema, FileStore files, String productVersion, String backupKey) {
+        this(db, files, productVersion, Sealed.key(backupKey), java.time.Clock.systemUTC());
+    }
+
+    /** With the clock that dates drills and decides when one is overdue (tests turn it). */
+    public Backups(Database db, Schema schema, FileStore files, String productVersion, String backupKey, java.time.Clock clock) {
+        this(db, files, productVersion, Sealed.key(backupKey), clock);
+    }
+
+    private Backups(Database db, FileStore files, String productVersion, byte[] key, java.time.Clock clock) {
         this.db = db;
         this.files = files;
         this.productVersion = productVersion;
-        this.key = Sealed.key(backupKey);
+        this.key = key;
+        this.clock = clock;
+    }
+
+    private final java.time.Clock clock;
+    /** A drill older than this is overdue: the console warns. */
+    public static final java.time.Duration DRILL_DUE = java.time.Duration.ofDays(7);
+
+    /** What a restore drill found. */
+    public record Drill(UUID id, Instant startedAt, double seconds, String location, boolean succeeded, int tables, long rows,
+                       String problem) {
+    }
+
+    /**
+     * A restore drill: the archive given, or the newest backup this instance made whose file is still there, restored into
+     * a scratch database (an embedded one in a temporary directory, whichever database the backup came from) — verified,
+     * loaded, checked table by table against the manifest, migrated — then queried: every table counted, a row of every
+     * object read, a write made. The scratch database is removed; the result is kept ({@link #drills}).
+     */
+    public Drill drill(Principal p, Path archive) {
+        AccessGuard.requireSetup(p, "run a restore drill");
+        Path chosen = archive;
+        if (chosen == null) {
+            chosen = list(p).stream().map(b -> Path.of(b.location())).filter(Files::isRegularFile).findFirst()
+                    .orElseThrow(() -> HotCrmException.notFound("There is no backup to drill: make one (hotcrm backup create --output"
+                            + " DIR), or name an archive."));
+        }
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        String problem = null;
+        int tables = 0;
+        long rows = 0;
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("hotcrm-drill-");
+            String url = Database.embeddedUrl(dir);
+            Database scratch = Database.open(url, "sa", "", 2);
+            Restored r;
+            try {
+                r = new Backups(scratch, null, productVersion, key, clock).restoreArchive(chosen, false);
+            } finally {
+                scratch.close();
+            }
+            try (Database again = Database.open(url, "sa", "", 2)) {
+                smoke(again);
+            }
+            tables = r.tables();
+            rows = r.rows();
+        } catch (IOException | RuntimeException e) {
+            problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        } finally {
+            deleteTree(dir);
+        }
+        Drill d = new Drill(Ids.newId(), started, (System.nanoTime() - t0) / 1e9, chosen.toAbsolutePath().toString(), problem == null,
+                tables, rows, problem == null ? null : problem.length() > 3900 ? problem.substring(0, 3900) : problem);
+        db.jdbi().useHandle(h -> h.createUpdate("insert into hc_backup_drill (id, started_at, seconds, started_by, location, succeeded,"
+                        + " tables, rows_total, problem) values (:id, :at, :s, :by, :loc, :ok, :t, :r, :problem)").bind("id", d.id())
+                .bind("at", d.startedAt().atOffset(ZoneOffset.UTC)).bind("s", d.seconds()).bind("by", p.email()).bind("loc", d.location())
+                .bind("ok", d.succeeded()).bind("t", d.tables()).bind("r", d.rows()).bind("problem", d.problem()).execute());
+        return d;
+    }
+
+    /** Queries a restored database as people would use it: every table counted, a row of every object read, a write. */
+    private static void smoke(Database restored) {
+        restored.jdbi().useHandle(h -> {
+            try (Connection c = restored.dataSource().getConnection()) {
+                for (Tables.Table t : Tables.list(c)) {
+                    h.createQuery("select count(*) from " + Dialect.q(t.name())).mapTo(Long.class).one();
+                    if (t.name().startsWith("obj_")) {
+                        h.createQuery("select * from " + Dialect.q(t.name()) + " fetch first 1 rows only").mapToMap().list();
+                    }
+                }
+            } catch (SQLException e) {
+                throw new HotCrmException(ErrorCode.INTERNAL, "A query on the restored database failed: " + e.getMessage(), e);
+            }
+            h.createUpdate("insert into hc_meta (meta_key, meta_value) values ('drill_probe', 'ok')").execute();
+            h.createUpdate("delete from hc_meta where meta_key = 'drill_probe'").execute();
+        });
+    }
+
+    /** The drills run, newest first. */
+    public List<Drill> drills(Principal p) {
+        AccessGuard.requireSetup(p, "list restore drills");
+        return db.jdbi().withHandle(h -> h.createQuery("select * from hc_backup_drill order by started_at desc").map((rs, c) -> new Drill(
+                rs.getObject("id", UUID.class), rs.getObject("started_at", OffsetDateTime.class).toInstant(), rs.getDouble("seconds"),
+                rs.getString("location"), rs.getBoolean("succeeded"), rs.getInt("tables"), rs.getLong("rows_total"),
+                rs.getString("problem"))).list());
+    }
+
+    /** When the last successful drill ran (null: never), and whether that is more than {@link #DRILL_DUE} ago. */
+    public record DrillStatus(Instant lastSuccess, boolean overdue) {
+    }
+
+    public DrillStatus drillStatus(Principal p) {
+        Instant last = drills(p).stream().filter(Drill::succeeded).map(Drill::startedAt).findFirst().orElse(null);
+        return new DrillStatus(last, last == null || last.isBefore(clock.instant().minus(DRILL_DUE)));
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(Backups::deleteQuietly);
+        } catch (IOException e) {
+            // a scratch directory left behind is removed with the temporary directory
+        }
     }
 
     /** The archive's plain bytes: decrypted with the key when it is encrypted. */
@@ -312,6 +427,10 @@ public final class Backups {
      */
     public Restored restore(Principal p, Path archive, boolean replace) {
         AccessGuard.requireSetup(p, "restore a backup");
+        return restoreArchive(archive, replace);
+    }
+
+    private Restored restoreArchive(Path archive, boolean replace) {
         long t0 = System.nanoTime();
         if (!Files.isRegularFile(archive)) {
             throw HotCrmException.notFound("There is no backup " + archive + ".");
@@ -406,7 +525,7 @@ public final class Backups {
                 h.createUpdate("insert into hc_meta (meta_key, meta_value) values (:k, :v)").bind("k", LEDGER_REPLAY)
                         .bind("v", "pending since restore of " + archive.getFileName()).execute();
             });
-            for (JsonNode f : m.path("files")) {
+            for (JsonNode f : files == null ? Archive.MAPPER.createArrayNode() : m.path("files")) {
                 ZipEntry e = zip.getEntry(f.path("entry").asText());
                 try (InputStream in = zip.getInputStream(e)) {
                     files.put(f.path("key").asText(), in);
@@ -427,11 +546,17 @@ public final class Backups {
 
     /** The records the database holds (every object table but users, in the recycle bin or not). */
     private long records() {
+        List<String> present = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection()) {
+            Tables.list(c).forEach(t -> present.add(t.name()));
+        } catch (SQLException e) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "Cannot read the database's tables: " + e.getMessage(), e);
+        }
         return db.jdbi().withHandle(h -> {
             long n = 0;
             for (ObjectDef o : Catalogue.standard().objects()) {
                 // the users a new instance starts with (its first administrator) are not records to protect
-                if (!o.name().equals("user")) {
+                if (!o.name().equals("user") && present.contains(o.tableName())) {
                     n += h.createQuery("select count(*) from " + o.tableName()).mapTo(Long.class).one();
                 }
             }

@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "backup", description = "Backups of the whole instance: create, verify, restore, list (see docs/operations.md).",
-        subcommands = {BackupCommand.Create.class, BackupCommand.Verify.class, BackupCommand.Restore.class, BackupCommand.ListBackups.class})
+@Command(name = "backup", description = "Backups of the whole instance: create, verify, restore, list, drill (see docs/operations.md).",
+        subcommands = {BackupCommand.Create.class, BackupCommand.Verify.class, BackupCommand.Restore.class, BackupCommand.ListBackups.class,
+                BackupCommand.DrillCommand.class})
 final class BackupCommand {
     @ParentCommand
     Cli cli;
@@ -116,6 +117,34 @@ final class BackupCommand {
         }
     }
 
+    @Command(name = "drill", description = "A restore drill: the newest backup (or ARCHIVE) restored into a scratch database,"
+            + " checked against its manifest and queried; the result is kept (exit 0: it restores; 1: it does not).")
+    static final class DrillCommand implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand parent;
+
+        @Parameters(paramLabel = "ARCHIVE", arity = "0..1")
+        Path archive;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            Backups.Drill d = cli.platform().backups().drill(cli.actor(), archive);
+            if (json) {
+                cli.out.println(Output.json(d));
+            } else if (d.succeeded()) {
+                cli.out.printf("Drill passed: %s restored into a scratch database in %.1f s — %d tables (%,d rows) checked against its"
+                        + " manifest, every table queried, a write made.%n", d.location(), d.seconds(), d.tables(), d.rows());
+            } else {
+                cli.out.println("Drill FAILED: " + d.location() + " — " + d.problem());
+            }
+            return d.succeeded() ? 0 : 1;
+        }
+    }
+
     @Command(name = "list", description = "The backups this instance made, newest first.")
     static final class ListBackups implements Callable<Integer> {
         @ParentCommand
@@ -134,6 +163,11 @@ final class BackupCommand {
             }
             if (list.isEmpty()) {
                 cli.out.println("No backups yet: hotcrm backup create --output DIR");
+            }
+            Backups.DrillStatus drill = cli.platform().backups().drillStatus(cli.actor());
+            if (drill.overdue()) {
+                cli.out.println("Warning: " + (drill.lastSuccess() == null ? "no restore drill has passed yet"
+                        : "the last restore drill that passed was " + drill.lastSuccess()) + " — run: hotcrm backup drill");
             }
             for (Backups.Listed b : list) {
                 cli.out.printf("%s  %s  %,d bytes  %d tables, %,d rows, %d files  %s%n", b.createdAt(), b.location(), b.size(), b.tables(),

@@ -469,4 +469,33 @@ class BackupRestoreTest {
         }
         assertThatThrownBy(() -> open(tmp.resolve("enc-bad"), null, "c2hvcnQ=")).hasMessageContaining("32 bytes in base64");
     }
+
+    @Test
+    void aDrillRestoresTheNewestBackupIntoAScratchDatabaseAndIsDueAgainAfterSevenDays() throws Exception {
+        try (HotCrm hc = open("drill", Dialect.H2)) {
+            seed(hc);
+            assertThat(hc.backups().drillStatus(SYSTEM).overdue()).isTrue();
+            Path archive = Path.of(hc.backups().create(SYSTEM, tmp.resolve("drill-backups")).archive());
+            Backups.Drill d = hc.backups().drill(SYSTEM, null);
+            assertThat(d.succeeded()).as(d.problem()).isTrue();
+            assertThat(d.location()).isEqualTo(archive.toAbsolutePath().toString());
+            assertThat(d.rows()).isPositive();
+            // the instance's own data is untouched, and nothing of the scratch database is left
+            assertThat(count(hc, "obj_contact")).isEqualTo(30);
+            Backups.DrillStatus now = hc.backups().drillStatus(SYSTEM);
+            assertThat(now.overdue()).isFalse();
+            // a week and a day later the console warns again
+            Backups later = new Backups(hc.database(), hc.schema(), null, "test", null,
+                    java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofDays(8)));
+            assertThat(later.drillStatus(SYSTEM).overdue()).isTrue();
+            assertThat(later.drillStatus(SYSTEM).lastSuccess()).isEqualTo(now.lastSuccess());
+            // a damaged backup fails its drill, and the failure is kept
+            byte[] bytes = Files.readAllBytes(archive);
+            Path cut = Files.write(tmp.resolve("drill-cut.zip"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            Backups.Drill failed = hc.backups().drill(SYSTEM, cut);
+            assertThat(failed.succeeded()).isFalse();
+            assertThat(failed.problem()).contains("not sound");
+            assertThat(hc.backups().drills(SYSTEM)).hasSize(2).first().satisfies(x -> assertThat(x.succeeded()).isFalse());
+        }
+    }
 }

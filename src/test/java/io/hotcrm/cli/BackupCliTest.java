@@ -36,7 +36,11 @@ class BackupCliTest {
         assertThat(cli.run(data, env, "backup", "verify", archive.toString())).as(cli.err()).isZero();
         assertThat(cli.out()).contains("Sound", "every checksum and count matches");
         assertThat(cli.run(data, env, "backup", "list")).isZero();
-        assertThat(cli.out()).contains(archive.getFileName().toString(), "verified");
+        assertThat(cli.out()).contains(archive.getFileName().toString(), "verified", "no restore drill has passed yet");
+        assertThat(cli.run(data, env, "backup", "drill")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("Drill passed", archive.getFileName().toString(), "checked against its manifest");
+        assertThat(cli.run(data, env, "backup", "list")).isZero();
+        assertThat(cli.out()).doesNotContain("Warning");
 
         // a copy cut short: exit 1, naming where
         Path cut = dir.resolve("cut.zip");
