@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public record Config(Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminEmail, String node,
                      int jobWorkers, int recycleBinDays, int uploadMaxMb, Notifier.Smtp smtp, String secretKey,
-                     List<Path> exportDirs, Map<String, String> fileBucket, List<String> migrationHosts, String backupKey) {
+                     List<Path> exportDirs, Map<String, String> fileBucket, List<String> migrationHosts, String backupKey,
+                     Path backupDir) {
     public static final String DEFAULT_ADMIN = "admin@hotcrm.local";
 
     public static Config from(Path dataDirOption, Map<String, String> env) {
@@ -37,7 +38,9 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
                 intSetting(env, "HOTCRM_JOB_WORKERS", 2, 0, 64), intSetting(env, "HOTCRM_RECYCLE_BIN_DAYS", 30, 0, 3650),
                 intSetting(env, "HOTCRM_UPLOAD_MAX_MB", 50, 1, 100_000), smtp(env), env.get(io.hotcrm.common.Secrets.ENV),
                 exportDirs(env.get("HOTCRM_EXPORT_DIRS"), data.toAbsolutePath().normalize()), fileBucket(env),
-                hosts(env.get("HOTCRM_MIGRATION_HOSTS")), env.get("HOTCRM_BACKUP_KEY"));
+                hosts(env.get("HOTCRM_MIGRATION_HOSTS")), env.get("HOTCRM_BACKUP_KEY"),
+                env.get("HOTCRM_BACKUP_DIR") == null || env.get("HOTCRM_BACKUP_DIR").isBlank()
+                        ? data.toAbsolutePath().normalize().resolve("backups") : Path.of(env.get("HOTCRM_BACKUP_DIR")).toAbsolutePath());
     }
 
     /**

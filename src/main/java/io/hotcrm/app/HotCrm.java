@@ -103,7 +103,7 @@ public final class HotCrm implements Platform {
         jobs.register(new MigrationUndoJob(migrations, notifier::notify));
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();
-        this.backups = new io.hotcrm.backup.Backups(db, schema, files, VERSION, config.backupKey());
+        this.backups = new io.hotcrm.backup.Backups(db, schema, files, VERSION, config.backupKey(), config.backupDir());
         replayLedgerAfterRestore();
     }
 
@@ -244,7 +244,7 @@ public final class HotCrm implements Platform {
     /** Starts the web server (port 0 = any free port) and the job server, and returns the web server. */
     public WebServer start(int port) {
         WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs, importer,
-                config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name(), exporter, schedules, migrations, privacy));
+                config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name(), exporter, schedules, migrations, privacy, backups));
         web.start(port);
         if (config.jobWorkers() > 0) {
             jobs.startServer(config.jobWorkers());

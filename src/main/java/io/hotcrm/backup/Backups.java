@@ -81,20 +81,51 @@ public final class Backups {
      *                  not encrypted (encrypted ones cannot then be read)
      */
     public Backups(Database db, Schema schema, FileStore files, String productVersion, String backupKey) {
-        this(db, files, productVersion, Sealed.key(backupKey), java.time.Clock.systemUTC());
+        this(db, files, productVersion, Sealed.key(backupKey), java.time.Clock.systemUTC(), null);
     }
 
     /** With the clock that dates drills and decides when one is overdue (tests turn it). */
     public Backups(Database db, Schema schema, FileStore files, String productVersion, String backupKey, java.time.Clock clock) {
-        this(db, files, productVersion, Sealed.key(backupKey), clock);
+        this(db, files, productVersion, Sealed.key(backupKey), clock, null);
     }
 
-    private Backups(Database db, FileStore files, String productVersion, byte[] key, java.time.Clock clock) {
+    /**
+     * @param directory where backups go when no directory is named (the console and REST name none: an administrator
+     *                  chooses it, {@code HOTCRM_BACKUP_DIR}, never a caller)
+     */
+    public Backups(Database db, Schema schema, FileStore files, String productVersion, String backupKey, Path directory) {
+        this(db, files, productVersion, Sealed.key(backupKey), java.time.Clock.systemUTC(), directory);
+    }
+
+    private Backups(Database db, FileStore files, String productVersion, byte[] key, java.time.Clock clock, Path directory) {
         this.db = db;
         this.files = files;
         this.productVersion = productVersion;
         this.key = key;
         this.clock = clock;
+        this.directory = directory;
+    }
+
+    private final Path directory;
+
+    /** Writes a backup into the directory the administrator chose for backups. */
+    public Created create(Principal p) {
+        if (directory == null) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "No backup directory is set: name one (--output DIR) or set"
+                    + " HOTCRM_BACKUP_DIR.");
+        }
+        return create(p, directory);
+    }
+
+    /** A backup this instance made, by id: its archive, for a download. */
+    public Path archive(Principal p, UUID id) {
+        Listed b = list(p).stream().filter(x -> x.id().equals(id)).findFirst()
+                .orElseThrow(() -> HotCrmException.notFound("There is no backup " + id + "."));
+        Path file = Path.of(b.location());
+        if (!Files.isRegularFile(file)) {
+            throw HotCrmException.notFound("The backup " + id + " is no longer at " + file + ".");
+        }
+        return file;
     }
 
     private final java.time.Clock clock;
@@ -132,7 +163,7 @@ public final class Backups {
             Database scratch = Database.open(url, "sa", "", 2);
             Restored r;
             try {
-                r = new Backups(scratch, null, productVersion, key, clock).restoreArchive(chosen, false);
+                r = new Backups(scratch, null, productVersion, key, clock, null).restoreArchive(chosen, false);
             } finally {
                 scratch.close();
             }

@@ -63,7 +63,8 @@ final class Tables {
         try (ResultSet rs = md.getTables(null, schema, "%", new String[] {"TABLE"})) {
             while (rs.next()) {
                 String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
-                if (!name.equals(HISTORY)) {
+                // HotCRM's own tables only: the job runner's queue (jobrunr_*) is rebuilt by a running node
+                if (!name.equals(HISTORY) && (name.startsWith("hc_") || name.startsWith("obj_"))) {
                     byName.put(name, null);
                 }
             }

@@ -18,12 +18,13 @@ final class BackupCommand {
     Cli cli;
 
     @Command(name = "create", description = "Back up every table (one consistent snapshot) and the file store into one archive with"
-            + " a manifest of checksums: hotcrm backup create --output DIR.")
+            + " a manifest of checksums: hotcrm backup create [--output DIR].")
     static final class Create implements Callable<Integer> {
         @ParentCommand
         BackupCommand parent;
 
-        @Option(names = "--output", required = true, paramLabel = "DIR", description = "Directory the archive is written to.")
+        @Option(names = "--output", paramLabel = "DIR", description = "Directory the archive is written to (default: HOTCRM_BACKUP_DIR,"
+                + " or DATA/backups).")
         Path output;
 
         @Option(names = "--json", description = "Print the result as JSON.")
@@ -32,7 +33,8 @@ final class BackupCommand {
         @Override
         public Integer call() {
             Cli cli = parent.cli;
-            Backups.Created c = cli.platform().backups().create(cli.actor(), output);
+            Backups.Created c = output == null ? cli.platform().backups().create(cli.actor())
+                    : cli.platform().backups().create(cli.actor(), output);
             if (json) {
                 cli.out.println(Output.json(c));
             } else {

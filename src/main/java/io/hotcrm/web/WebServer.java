@@ -27,7 +27,8 @@ public final class WebServer {
     public record Features(Schema schema, RecordStore records, QueryEngine query, Security security, Jobs jobs,
                            Importer importer, long maxUploadBytes, Notifier notifier, String database,
                            Exporter exporter, io.hotcrm.exporting.ExportSchedules schedules,
-                           io.hotcrm.migration.Migrations migrations, io.hotcrm.privacy.PrivacyRequests privacy) {
+                           io.hotcrm.migration.Migrations migrations, io.hotcrm.privacy.PrivacyRequests privacy,
+                           io.hotcrm.backup.Backups backups) {
     }
 
     public WebServer(Features f) {
@@ -56,6 +57,7 @@ public final class WebServer {
             exportRoutes.register(cfg.routes);
             new MigrationRoutes(f.migrations(), f.jobs(), auth).register(cfg.routes);
             new PrivacyRoutes(f.privacy(), auth).register(cfg.routes);
+            new BackupRoutes(f.backups(), auth).register(cfg.routes);
             cfg.routes.get("/api/v1/notices", ctx -> {
                 io.hotcrm.security.Principal p = auth.require(ctx);
                 ctx.json(java.util.Map.of("notices", f.notifier().notices(p.email(), "true".equals(ctx.queryParam("unread")), 100)));
