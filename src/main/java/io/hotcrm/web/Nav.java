@@ -27,6 +27,27 @@ public final class Nav {
                 .withZone(java.time.ZoneOffset.UTC).format(t);
     }
 
+    /** A size as people read it: {@code 840 bytes}, {@code 12.3 KB}, {@code 4.1 GB}. */
+    public static String size(long bytes) {
+        if (bytes < 1000) {
+            return bytes + " bytes";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1000 && u < units.length - 1) {
+            v /= 1000;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /** Whether the user manages setup (backups, users, roles). */
+    public static boolean setup() {
+        Principal p = CURRENT.get();
+        return p != null && p.role().manageSetup();
+    }
+
     /** Whether the user handles data-subject requests (Setup → Privacy). */
     public static boolean privacy() {
         Principal p = CURRENT.get();

@@ -78,6 +78,7 @@ public final class WebServer {
             securityPages.register(cfg.routes);
             new NoticePages(auth, f.notifier()).register(cfg.routes);
             new PrivacyPages(auth, f.privacy()).register(cfg.routes);
+            new BackupPages(auth, f.backups()).register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
             cfg.routes.exception(Exception.class, Problems::unexpected);
             cfg.routes.error(404, ctx -> {
