@@ -498,12 +498,8 @@ public final class Backups {
     }
 
     private Restored restore(Path archive, Path zipFile, boolean replace, long t0) {
-        Archive.Verified v = Archive.verify(() -> Files.newInputStream(zipFile));
-        if (!v.ok()) {
-            throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + v.problem() + ". Nothing was"
-                    + " restored; use another backup.");
-        }
-        JsonNode m = v.manifest();
+        // the manifest is checked first; every entry is checked against it as it is read, before anything is put in place
+        JsonNode m = manifest(archive, zipFile);
         String version = m.path("schemaVersion").asText();
         String ours = db.schemaVersion();
         if (Database.compareVersions(version, ours) > 0) {
@@ -530,14 +526,14 @@ public final class Backups {
             clear(restored, tables);
             for (JsonNode t : tables) {
                 if (!t.path("name").asText().startsWith("obj_")) {
-                    rows += load(restored, zip, t);
+                    rows += load(archive, restored, zip, t);
                 }
             }
             // the object tables, with the custom fields the restored system tables name
             new Schema(restored, Catalogue.standard()).sync();
             for (JsonNode t : tables) {
                 if (t.path("name").asText().startsWith("obj_")) {
-                    rows += load(restored, zip, t);
+                    rows += load(archive, restored, zip, t);
                 }
             }
             setSequences(restored, tables, m.path("sequences"));
@@ -556,12 +552,22 @@ public final class Backups {
                 h.createUpdate("insert into hc_meta (meta_key, meta_value) values (:k, :v)").bind("k", LEDGER_REPLAY)
                         .bind("v", "pending since restore of " + archive.getFileName()).execute();
             });
-            for (JsonNode f : files == null ? Archive.MAPPER.createArrayNode() : m.path("files")) {
-                ZipEntry e = zip.getEntry(f.path("entry").asText());
-                try (InputStream in = zip.getInputStream(e)) {
-                    files.put(f.path("key").asText(), in);
+            for (JsonNode f : m.path("files")) {
+                String entry = f.path("entry").asText();
+                if (files == null) {
+                    checked(archive, zip, entry, f.path("sha256").asText(), OutputStream.nullOutputStream());
+                    continue;
+                }
+                // a file goes in place only once its bytes match the manifest
+                try (FileStore.NewFile nf = files.create(f.path("key").asText())) {
+                    checked(archive, zip, entry, f.path("sha256").asText(), nf.stream());
+                    nf.commit();
                 }
             }
+        } catch (java.util.zip.ZipException e) {
+            db.dropBeside(restored, RESTORE_NAME);
+            throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + e.getMessage() + ". Nothing was"
+                    + " restored; use another backup.");
         } catch (IOException | SQLException | RuntimeException e) {
             db.dropBeside(restored, RESTORE_NAME);
             if (e instanceof HotCrmException he) {
@@ -573,6 +579,69 @@ public final class Backups {
         db.replaceBy(restored, RESTORE_NAME, keptAs);
         return new Restored(m.path("tables").size(), rows, m.path("files").size(), m.path("database").asText(), version,
                 held > 0 ? keptAs : null, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The archive's manifest, checked against its checksum; a damaged or cut archive is refused, naming the entry. */
+    private static JsonNode manifest(Path archive, Path zipFile) {
+        String problem;
+        try (ZipFile z = new ZipFile(zipFile.toFile())) {
+            ZipEntry me = z.getEntry(Archive.MANIFEST);
+            ZipEntry se = z.getEntry(Archive.MANIFEST_SUM);
+            if (me == null || se == null) {
+                problem = "it has no " + (me == null ? Archive.MANIFEST : Archive.MANIFEST_SUM) + ": it is cut short, or not a HotCRM backup";
+            } else {
+                byte[] mb;
+                String sum;
+                try (InputStream in = z.getInputStream(me)) {
+                    mb = in.readAllBytes();
+                }
+                try (InputStream in = z.getInputStream(se)) {
+                    sum = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+                }
+                JsonNode m = Archive.MAPPER.readTree(mb);
+                problem = !HexFormat.of().formatHex(Archive.sha256().digest(mb)).equals(sum)
+                        ? Archive.MANIFEST + " does not match its checksum in " + Archive.MANIFEST_SUM
+                        : !Archive.FORMAT.equals(m.path("format").asText()) ? "its format is " + m.path("format").asText("unknown")
+                        + ", not " + Archive.FORMAT : null;
+                if (problem == null) {
+                    return m;
+                }
+            }
+        } catch (IOException e) {
+            // not readable as a ZIP (cut short, damaged): the sequential check names where
+            Archive.Verified v = Archive.verify(() -> Files.newInputStream(zipFile));
+            problem = v.ok() ? e.getMessage() : v.problem();
+        }
+        throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + problem + ". Nothing was restored;"
+                + " use another backup.");
+    }
+
+    /** Copies an entry to {@code out}, checking its bytes against the SHA-256 the manifest gives. */
+    private static void checked(Path archive, ZipFile zip, String entry, String sha, OutputStream out) throws IOException {
+        ZipEntry e = zip.getEntry(entry);
+        if (e == null) {
+            throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + entry + " is missing. Nothing was"
+                    + " restored; use another backup.");
+        }
+        var d = Archive.sha256();
+        try (InputStream in = new java.security.DigestInputStream(zip.getInputStream(e), d)) {
+            in.transferTo(out);
+        } catch (java.util.zip.ZipException ex) {
+            throw damaged(archive, entry, ex);
+        }
+        mustMatch(archive, entry, d, sha);
+    }
+
+    private static HotCrmException damaged(Path archive, String entry, java.util.zip.ZipException e) {
+        return HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + entry + " is damaged (" + e.getMessage()
+                + "). Nothing was restored; use another backup.");
+    }
+
+    private static void mustMatch(Path archive, String entry, java.security.MessageDigest d, String sha) {
+        if (!HexFormat.of().formatHex(d.digest()).equals(sha)) {
+            throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + entry + " does not match its"
+                    + " SHA-256 in the manifest (changed or damaged). Nothing was restored; use another backup.");
+        }
     }
 
     /** The records the database holds (every object table but users, in the recycle bin or not). */
@@ -613,8 +682,87 @@ public final class Backups {
         });
     }
 
-    /** Loads a table's rows from its entry; returns how many. */
-    private static long load(Database r, ZipFile zip, JsonNode t) throws IOException, SQLException {
+    /**
+     * Loads a table's rows from its entry; returns how many. On PostgreSQL the table's secondary indexes are dropped
+     * first and made again afterwards (as pg_restore does: one sorted build instead of an insert per row and index).
+     */
+    private static long load(Path archive, Database r, ZipFile zip, JsonNode t) throws IOException, SQLException {
+        String name = t.path("name").asText();
+        if (r.dialect() != Dialect.POSTGRES || t.path("rows").asLong() < 10_000) {
+            return loadRows(archive, r, zip, t);
+        }
+        List<String> indexes = r.jdbi().withHandle(h -> h.createQuery("select indexdef from pg_indexes i where schemaname ="
+                        + " current_schema() and tablename = :t and not exists (select 1 from pg_constraint c where c.conname ="
+                        + " i.indexname and c.connamespace = (select oid from pg_namespace where nspname = current_schema()))")
+                .bind("t", name).mapTo(String.class).list());
+        List<String> names = r.jdbi().withHandle(h -> h.createQuery("select indexname from pg_indexes i where schemaname ="
+                        + " current_schema() and tablename = :t and not exists (select 1 from pg_constraint c where c.conname ="
+                        + " i.indexname and c.connamespace = (select oid from pg_namespace where nspname = current_schema()))")
+                .bind("t", name).mapTo(String.class).list());
+        r.jdbi().useHandle(h -> names.forEach(n -> h.execute("drop index " + Dialect.q(n))));
+        long n = loadRows(archive, r, zip, t);
+        r.jdbi().useHandle(h -> {
+            h.execute("set maintenance_work_mem = '256MB'");
+            indexes.forEach(h::execute);
+            h.execute("analyze " + Dialect.q(name));
+        });
+        return n;
+    }
+
+    /**
+     * The rows into PostgreSQL's COPY: the neutral spelling is what PostgreSQL reads (ids, times, decimals as text), so the
+     * values go through as they are; one thread turns JSON into CSV while the server takes the previous rows.
+     */
+    private static long copyIn(Connection c, String sql, JsonParser p, List<Tables.Column> columns) throws IOException, SQLException {
+        var copy = new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class));
+        java.io.PipedInputStream in = new java.io.PipedInputStream(1 << 20);
+        java.io.PipedOutputStream out = new java.io.PipedOutputStream(in);
+        long[] n = new long[1];
+        Exception[] failed = new Exception[1];
+        Thread producer = new Thread(() -> {
+            try (java.io.Writer w = new java.io.OutputStreamWriter(new java.io.BufferedOutputStream(out, 1 << 16),
+                    java.nio.charset.StandardCharsets.UTF_8)) {
+                StringBuilder b = new StringBuilder(4096);
+                for (JsonToken tok = p.nextToken(); tok != null; tok = p.nextToken()) {
+                    b.setLength(0);
+                    for (int i = 0; i < columns.size(); i++) {
+                        JsonToken v = p.nextToken();
+                        if (i > 0) {
+                            b.append(',');
+                        }
+                        if (v != JsonToken.VALUE_NULL) {
+                            Tables.appendCsv(b, columns.get(i).type().equals("binary")
+                                    ? java.util.Base64.getDecoder().decode(p.getText()) : p.getText());
+                        }
+                    }
+                    if (p.nextToken() != JsonToken.END_ARRAY) {
+                        throw new IOException("a row has more values than its table's " + columns.size() + " columns");
+                    }
+                    w.append(b).append('\n');
+                    n[0]++;
+                }
+            } catch (IOException | RuntimeException e) {
+                failed[0] = e;
+            }
+        }, "restore-rows");
+        producer.start();
+        try {
+            copy.copyIn(sql, in);
+        } finally {
+            in.close();
+            try {
+                producer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failed[0] != null) {
+            throw failed[0] instanceof IOException io ? io : new IOException(failed[0].getMessage(), failed[0]);
+        }
+        return n[0];
+    }
+
+    private static long loadRows(Path archive, Database r, ZipFile zip, JsonNode t) throws IOException, SQLException {
         String name = t.path("name").asText();
         List<Tables.Column> columns = new ArrayList<>();
         t.path("columns").forEach(c -> columns.add(new Tables.Column(c.path("name").asText(), c.path("type").asText(),
@@ -624,31 +772,18 @@ public final class Backups {
             cols.append(cols.length() == 0 ? "" : ", ").append(Dialect.q(c.name()));
         }
         long n = 0;
-        try (Connection c = r.dataSource().getConnection(); InputStream in = zip.getInputStream(zip.getEntry(t.path("entry").asText()));
-             JsonParser p = Tables.JSON.createParser(in)) {
+        String entry = t.path("entry").asText();
+        ZipEntry ze = zip.getEntry(entry);
+        if (ze == null) {
+            throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + entry + " is missing. Nothing was"
+                    + " restored; use another backup.");
+        }
+        var digest = Archive.sha256();
+        try (Connection c = r.dataSource().getConnection(); InputStream in = new java.security.DigestInputStream(zip.getInputStream(ze),
+                digest); JsonParser p = Tables.JSON.createParser(in)) {
             c.setAutoCommit(false);
             if (r.dialect() == Dialect.POSTGRES) {
-                var copy = new org.postgresql.copy.CopyManager(c.unwrap(org.postgresql.core.BaseConnection.class));
-                String sql = "copy " + Dialect.q(name) + " (" + cols + ") from stdin with (format csv)";
-                StringBuilder b = new StringBuilder(1 << 20);
-                for (JsonToken tok = p.nextToken(); tok != null; tok = p.nextToken()) {
-                    Object[] row = Tables.readRow(p, columns);
-                    for (int i = 0; i < row.length; i++) {
-                        if (i > 0) {
-                            b.append(',');
-                        }
-                        Tables.appendCsv(b, row[i]);
-                    }
-                    b.append('\n');
-                    n++;
-                    if (b.length() > (1 << 20)) {
-                        copy.copyIn(sql, new java.io.StringReader(b.toString()));
-                        b.setLength(0);
-                    }
-                }
-                if (b.length() > 0) {
-                    copy.copyIn(sql, new java.io.StringReader(b.toString()));
-                }
+                n = copyIn(c, "copy " + Dialect.q(name) + " (" + cols + ") from stdin with (format csv)", p, columns);
             } else {
                 StringBuilder marks = new StringBuilder();
                 for (int i = 0; i < columns.size(); i++) {
@@ -670,9 +805,14 @@ public final class Backups {
                     }
                 }
             }
+            in.transferTo(OutputStream.nullOutputStream());
+            // the rows loaded are the rows backed up: checked before they are committed
+            mustMatch(archive, entry, digest, t.path("sha256").asText());
             c.commit();
         } catch (SQLException e) {
             throw new SQLException("loading " + name + ": " + e.getMessage(), e);
+        } catch (java.util.zip.ZipException e) {
+            throw damaged(archive, entry, e);
         }
         return n;
     }

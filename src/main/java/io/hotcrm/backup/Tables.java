@@ -40,7 +40,8 @@ import java.util.UUID;
  * and PostgreSQL when their rows are.
  */
 final class Tables {
-    static final JsonFactory JSON = new JsonFactory();
+    /** Rows are read from ZIP entries whose bytes are then checked to their end: the parser leaves the stream open. */
+    static final JsonFactory JSON = JsonFactory.builder().disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE).build();
     /** Not backed up: each database keeps its own migration history. */
     static final String HISTORY = "hc_schema_history";
 
@@ -160,23 +161,80 @@ final class Tables {
 
         /** Writes the rows of the result set (its columns those of the table, in order); returns how many. */
         long write(ResultSet rs, OutputStream out) throws SQLException, IOException {
-            while (rs.next()) {
-                row.reset();
-                try (JsonGenerator g = JSON.createGenerator(row)) {
-                    g.writeStartArray();
-                    for (int i = 0; i < table.columns().size(); i++) {
-                        writeValue(g, table.columns().get(i).type(), rs, i + 1);
+            // two stages on two threads: this one reads and spells the rows, the other hashes them and writes them on
+            // (compressing, or encrypting); batches of rows pass between them, a few at a time, so memory stays flat
+            java.util.concurrent.BlockingQueue<List<byte[]>> queue = new java.util.concurrent.ArrayBlockingQueue<>(4);
+            List<byte[]> end = List.of();
+            var failed = new java.util.concurrent.atomic.AtomicReference<Exception>();
+            Thread sink = new Thread(() -> {
+                try {
+                    for (List<byte[]> batch = queue.take(); batch != end; batch = queue.take()) {
+                        for (byte[] r : batch) {
+                            add(sha.digest(r));
+                            if (out != null) {
+                                out.write(r);
+                            }
+                        }
                     }
-                    g.writeEndArray();
+                } catch (IOException | RuntimeException e) {
+                    failed.set(e);
+                    queue.clear();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                row.write('\n');
-                add(sha.digest(row.toByteArray()));
-                if (out != null) {
-                    row.writeTo(out);
+            }, "backup-rows");
+            sink.start();
+            try {
+                List<byte[]> batch = new ArrayList<>(BATCH);
+                while (rs.next() && failed.get() == null) {
+                    row.reset();
+                    try (JsonGenerator g = JSON.createGenerator(row)) {
+                        g.writeStartArray();
+                        for (int i = 0; i < table.columns().size(); i++) {
+                            writeValue(g, table.columns().get(i).type(), rs, i + 1);
+                        }
+                        g.writeEndArray();
+                    }
+                    row.write('\n');
+                    batch.add(row.toByteArray());
+                    rows++;
+                    if (batch.size() == BATCH) {
+                        put(queue, batch, failed);
+                        batch = new ArrayList<>(BATCH);
+                    }
                 }
-                rows++;
+                if (!batch.isEmpty()) {
+                    put(queue, batch, failed);
+                }
+            } finally {
+                put(queue, end, failed);
+                try {
+                    sink.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Exception e = failed.get();
+            if (e != null) {
+                throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
             }
             return rows;
+        }
+
+        private static final int BATCH = 1000;
+
+        private static void put(java.util.concurrent.BlockingQueue<List<byte[]>> queue, List<byte[]> batch,
+                                java.util.concurrent.atomic.AtomicReference<Exception> failed) throws IOException {
+            try {
+                while (!queue.offer(batch, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (failed.get() != null && !batch.isEmpty()) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
         }
 
         long rows() {

@@ -239,7 +239,8 @@ class BackupRestoreTest {
             String entry = entryOf(good, "obj_contact");
             int name = indexOf(bytes, entry.getBytes(StandardCharsets.UTF_8));
             long at = name + entry.length() + 40;
-            Backups.Verification flipped = a.backups().verify(SYSTEM, flipped(good, at, tmp.resolve("flipped.zip")));
+            Path flippedArchive = flipped(good, at, tmp.resolve("flipped.zip"));
+            Backups.Verification flipped = a.backups().verify(SYSTEM, flippedArchive);
             assertThat(flipped.valid()).isFalse();
             assertThat(flipped.entry()).isEqualTo(entry);
             assertThat(flipped.problem()).contains(entry);
@@ -254,6 +255,9 @@ class BackupRestoreTest {
             long contacts = count(a, "obj_contact");
             assertThatThrownBy(() -> a.backups().restore(SYSTEM, cut, true)).hasMessageContaining("not sound")
                     .hasMessageContaining("Nothing was restored");
+            assertThat(count(a, "obj_contact")).isEqualTo(contacts);
+            // the flipped bit is found while the entry is read, before anything is put in place
+            assertThatThrownBy(() -> a.backups().restore(SYSTEM, flippedArchive, true)).hasMessageContaining(entry);
             assertThat(count(a, "obj_contact")).isEqualTo(contacts);
             // the manifest changed without its checksum: refused, naming the manifest
             Path edited = rewritten(good, tmp.resolve("edited.zip"), e -> { }, m -> { });
