@@ -389,32 +389,10 @@ final class Tables {
         return out;
     }
 
-    /** A value as PostgreSQL's COPY (CSV form) reads it: empty for null, quoted when it must be. */
+    /** A value as PostgreSQL's COPY (CSV form) reads it: empty for null, quoted when it must be; bytes in hex. */
     static void appendCsv(StringBuilder out, Object v) {
-        if (v == null) {
-            return;
-        }
-        String s = v instanceof byte[] b ? "\\x" + HexFormat.of().formatHex(b)
-                : v instanceof BigDecimal d ? d.toPlainString()
-                : v instanceof OffsetDateTime t ? t.toInstant().toString() : v.toString();
-        boolean quote = s.isEmpty();
-        for (int i = 0; i < s.length() && !quote; i++) {
-            char ch = s.charAt(i);
-            quote = ch == ',' || ch == '"' || ch == '\n' || ch == '\r' || ch == '\\';
-        }
-        if (!quote) {
-            out.append(s);
-            return;
-        }
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch == '"') {
-                out.append('"');
-            }
-            out.append(ch);
-        }
-        out.append('"');
+        io.hotcrm.store.CsvText.append(out, v instanceof byte[] b ? "\\x" + HexFormat.of().formatHex(b)
+                : v instanceof OffsetDateTime t ? t.toInstant().toString() : v);
     }
 
     /** Binds a row's values to an INSERT of its columns. */

@@ -3,11 +3,11 @@ package io.hotcrm.store;
 import java.math.BigDecimal;
 
 /** Writes one value in PostgreSQL COPY CSV form: empty = NULL, quoted when it contains special characters. */
-final class CsvText {
+public final class CsvText {
     private CsvText() {
     }
 
-    static void append(StringBuilder out, Object value) {
+    public static void append(StringBuilder out, Object value) {
         if (value == null) {
             return;
         }
