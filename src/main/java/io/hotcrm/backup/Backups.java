@@ -875,6 +875,63 @@ public final class Backups {
         }
     }
 
+    /** How many backups to keep: the newest of each of the last {@code daily} days, {@code weekly} weeks, {@code monthly} months. */
+    public record Retention(int daily, int weekly, int monthly) {
+        public static final Retention DEFAULT = new Retention(7, 4, 12);
+
+        public Retention {
+            if (daily < 0 || weekly < 0 || monthly < 0 || daily + weekly + monthly == 0) {
+                throw HotCrmException.invalid("Keep at least one backup: daily, weekly and monthly counts are 0 or more, not all 0.");
+            }
+        }
+    }
+
+    /** What pruning kept and deleted. */
+    public record Pruned(List<Listed> kept, List<Listed> deleted) {
+    }
+
+    /**
+     * Deletes the backups the retention does not keep (their archives and their records): kept are the newest backup of
+     * each of the last {@code daily} calendar days, {@code weekly} weeks (Monday to Sunday) and {@code monthly} months,
+     * counted back from today (UTC), and always the newest backup that was verified sound — so pruning never leaves an
+     * instance without a backup known to be good.
+     */
+    public Pruned prune(Principal p, Retention retention) {
+        List<Listed> all = list(p);
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        java.util.Set<UUID> keep = new java.util.HashSet<>();
+        keepNewestPer(all, keep, b -> java.time.LocalDate.ofInstant(b.createdAt(), ZoneOffset.UTC), today, retention.daily(),
+                d -> d.minusDays(1));
+        keepNewestPer(all, keep, b -> java.time.LocalDate.ofInstant(b.createdAt(), ZoneOffset.UTC).with(java.time.DayOfWeek.MONDAY),
+                today.with(java.time.DayOfWeek.MONDAY), retention.weekly(), d -> d.minusWeeks(1));
+        keepNewestPer(all, keep, b -> java.time.LocalDate.ofInstant(b.createdAt(), ZoneOffset.UTC).withDayOfMonth(1),
+                today.withDayOfMonth(1), retention.monthly(), d -> d.minusMonths(1));
+        all.stream().filter(b -> b.verifiedAt() != null && b.verifyProblem() == null).findFirst().ifPresent(b -> keep.add(b.id()));
+        List<Listed> kept = new ArrayList<>();
+        List<Listed> deleted = new ArrayList<>();
+        for (Listed b : all) {
+            if (keep.contains(b.id())) {
+                kept.add(b);
+                continue;
+            }
+            deleteQuietly(Path.of(b.location()));
+            db.jdbi().useHandle(h -> h.createUpdate("delete from hc_backup where id = :id").bind("id", b.id()).execute());
+            deleted.add(b);
+        }
+        return new Pruned(kept, deleted);
+    }
+
+    /** Keeps the newest backup (the list is newest first) of each of {@code count} periods counted back from {@code current}. */
+    private static void keepNewestPer(List<Listed> all, java.util.Set<UUID> keep, java.util.function.Function<Listed, java.time.LocalDate> period,
+                                      java.time.LocalDate current, int count, java.util.function.UnaryOperator<java.time.LocalDate> back) {
+        java.time.LocalDate p = current;
+        for (int i = 0; i < count; i++) {
+            java.time.LocalDate wanted = p;
+            all.stream().filter(b -> period.apply(b).equals(wanted)).findFirst().ifPresent(b -> keep.add(b.id()));
+            p = back.apply(p);
+        }
+    }
+
     /** A backup this instance made, as listed. */
     public record Listed(UUID id, Instant createdAt, String createdBy, String location, long size, String sha256, String schemaVersion,
                          String database, int tables, long rows, int files, Instant verifiedAt, String verifyProblem) {

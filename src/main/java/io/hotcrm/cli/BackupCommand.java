@@ -10,9 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "backup", description = "Backups of the whole instance: create, verify, restore, list, drill (see docs/operations.md).",
+@Command(name = "backup", description = "Backups of the whole instance: create, verify, restore, list, drill, prune (see docs/operations.md).",
         subcommands = {BackupCommand.Create.class, BackupCommand.Verify.class, BackupCommand.Restore.class, BackupCommand.ListBackups.class,
-                BackupCommand.DrillCommand.class})
+                BackupCommand.DrillCommand.class, BackupCommand.Prune.class})
 final class BackupCommand {
     @ParentCommand
     Cli cli;
@@ -144,6 +144,38 @@ final class BackupCommand {
                 cli.out.println("Drill FAILED: " + d.location() + " — " + d.problem());
             }
             return d.succeeded() ? 0 : 1;
+        }
+    }
+
+    @Command(name = "prune", description = "Delete the backups the retention does not keep: the newest of each of the last N days,"
+            + " weeks and months, and always the newest verified one.")
+    static final class Prune implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand parent;
+
+        @Option(names = "--keep-daily", defaultValue = "7", paramLabel = "N")
+        int daily;
+
+        @Option(names = "--keep-weekly", defaultValue = "4", paramLabel = "N")
+        int weekly;
+
+        @Option(names = "--keep-monthly", defaultValue = "12", paramLabel = "N")
+        int monthly;
+
+        @Option(names = "--json", description = "Print the result as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            Backups.Pruned r = cli.platform().backups().prune(cli.actor(), new Backups.Retention(daily, weekly, monthly));
+            if (json) {
+                cli.out.println(Output.json(r));
+            } else {
+                cli.out.printf("Kept %d backups, deleted %d.%n", r.kept().size(), r.deleted().size());
+                r.deleted().forEach(b -> cli.out.println("  deleted " + b.location()));
+            }
+            return 0;
         }
     }
 

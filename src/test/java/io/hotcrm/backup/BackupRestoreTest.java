@@ -502,4 +502,49 @@ class BackupRestoreTest {
             assertThat(hc.backups().drills(SYSTEM)).hasSize(2).first().satisfies(x -> assertThat(x.succeeded()).isFalse());
         }
     }
+
+    @Test
+    void pruningKeepsTheNewestOfEachDayWeekAndMonthAndAlwaysTheNewestVerified() throws Exception {
+        try (HotCrm hc = open("prune", Dialect.H2)) {
+            java.time.Instant now = java.time.Instant.parse("2026-12-02T10:00:00Z");
+            java.time.LocalDate today = java.time.LocalDate.of(2026, 12, 2);
+            Map<java.time.LocalDate, UUID> byDay = new LinkedHashMap<>();
+            Path dir = Files.createDirectories(tmp.resolve("old-backups"));
+            // one backup a day for 400 days; the one of 200 days ago is the only one verified sound
+            for (int d = 0; d < 400; d++) {
+                java.time.LocalDate day = today.minusDays(d);
+                UUID id = UUID.randomUUID();
+                Path f = Files.writeString(dir.resolve(day + ".zip"), "x");
+                int age = d;
+                hc.database().jdbi().useHandle(h -> h.createUpdate("insert into hc_backup (id, created_at, created_by, location, size, sha256,"
+                        + " schema_version, database_kind, tables, rows_total, files, verified_at) values (:id, :at, 'ops', :loc, 1, 'x', '21',"
+                        + " 'h2', 1, 1, 0, :v)").bind("id", id).bind("at", day.atTime(3, 0).atOffset(java.time.ZoneOffset.UTC))
+                        .bind("loc", f.toString()).bind("v", age == 200 ? day.atTime(4, 0).atOffset(java.time.ZoneOffset.UTC) : null).execute());
+                byDay.put(day, id);
+            }
+            Backups b = new Backups(hc.database(), hc.schema(), null, "test", null, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+            Backups.Pruned r = b.prune(SYSTEM, Backups.Retention.DEFAULT);
+            java.util.Set<java.time.LocalDate> expected = new java.util.TreeSet<>();
+            for (int d = 0; d < 7; d++) {
+                expected.add(today.minusDays(d));
+            }
+            for (int w = 0; w < 4; w++) {
+                java.time.LocalDate sunday = today.with(java.time.DayOfWeek.MONDAY).minusWeeks(w).plusDays(6);
+                expected.add(sunday.isAfter(today) ? today : sunday);
+            }
+            for (int m = 0; m < 12; m++) {
+                java.time.LocalDate last = today.withDayOfMonth(1).minusMonths(m).plusMonths(1).minusDays(1);
+                expected.add(last.isAfter(today) ? today : last);
+            }
+            expected.add(today.minusDays(200));
+            java.util.Set<java.time.LocalDate> kept = new java.util.TreeSet<>();
+            r.kept().forEach(k -> kept.add(java.time.LocalDate.ofInstant(k.createdAt(), java.time.ZoneOffset.UTC)));
+            assertThat(kept).isEqualTo(expected);
+            assertThat(r.deleted()).hasSize(400 - expected.size());
+            assertThat(Files.exists(dir.resolve(today.minusDays(8) + ".zip"))).isFalse();
+            assertThat(Files.exists(dir.resolve(today.minusDays(200) + ".zip"))).as("the newest verified").isTrue();
+            // pruning again deletes nothing more
+            assertThat(b.prune(SYSTEM, Backups.Retention.DEFAULT).deleted()).isEmpty();
+        }
+    }
 }
