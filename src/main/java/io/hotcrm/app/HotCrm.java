@@ -103,7 +103,7 @@ public final class HotCrm implements Platform {
         jobs.register(new MigrationUndoJob(migrations, notifier::notify));
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();
-        this.backups = new io.hotcrm.backup.Backups(db, schema, files, VERSION, config.backupKey(), config.backupDir());
+        this.backups = new io.hotcrm.backup.Backups(db, files, VERSION, config.backupKey(), config.backupDir());
         replayLedgerAfterRestore();
     }
 

@@ -51,8 +51,9 @@ import java.util.zip.ZipFile;
  * <li>{@link #verify}: every entry's SHA-256 and row count against the manifest, and the manifest against its
  * checksum, without restoring.</li>
  * <li>{@link #restore}: into an empty database (or, when told, one whose data it replaces), H2 or PostgreSQL whichever the
- * archive came from: the archive is verified first; the data is loaded into a new database beside the current one at
- * the archive's schema version, checked table by table against the manifest's counts and content hashes, migrated
+ * archive came from: the manifest is checked first and every entry against it as it is read; the data is loaded into a
+ * new database beside the current one at the archive's schema version, checked table by table against the manifest's
+ * counts and content hashes, migrated
  * forward, and only then put in place of the current one, which is kept aside — a failed restore leaves the previous
  * data as it was. The instance's keys (identifier salt, certificate signing key) stay those of the running instance,
  * and the erasure ledger is marked to be replayed before the restored instance serves anyone.</li>
@@ -72,20 +73,20 @@ public final class Backups {
 
     private final byte[] key;
 
-    public Backups(Database db, Schema schema, FileStore files, String productVersion) {
-        this(db, schema, files, productVersion, null);
+    public Backups(Database db, FileStore files, String productVersion) {
+        this(db, files, productVersion, (String) null);
     }
 
     /**
      * @param backupKey the key backups are encrypted with ({@code HOTCRM_BACKUP_KEY}: 32 bytes in base64); null: backups are
      *                  not encrypted (encrypted ones cannot then be read)
      */
-    public Backups(Database db, Schema schema, FileStore files, String productVersion, String backupKey) {
+    public Backups(Database db, FileStore files, String productVersion, String backupKey) {
         this(db, files, productVersion, Sealed.key(backupKey), java.time.Clock.systemUTC(), null);
     }
 
     /** With the clock that dates drills and decides when one is overdue (tests turn it). */
-    public Backups(Database db, Schema schema, FileStore files, String productVersion, String backupKey, java.time.Clock clock) {
+    public Backups(Database db, FileStore files, String productVersion, String backupKey, java.time.Clock clock) {
         this(db, files, productVersion, Sealed.key(backupKey), clock, null);
     }
 
@@ -93,7 +94,7 @@ public final class Backups {
      * @param directory where backups go when no directory is named (the console and REST name none: an administrator
      *                  chooses it, {@code HOTCRM_BACKUP_DIR}, never a caller)
      */
-    public Backups(Database db, Schema schema, FileStore files, String productVersion, String backupKey, Path directory) {
+    public Backups(Database db, FileStore files, String productVersion, String backupKey, Path directory) {
         this(db, files, productVersion, Sealed.key(backupKey), java.time.Clock.systemUTC(), directory);
     }
 
@@ -691,19 +692,17 @@ public final class Backups {
         if (r.dialect() != Dialect.POSTGRES || t.path("rows").asLong() < 10_000) {
             return loadRows(archive, r, zip, t);
         }
-        List<String> indexes = r.jdbi().withHandle(h -> h.createQuery("select indexdef from pg_indexes i where schemaname ="
-                        + " current_schema() and tablename = :t and not exists (select 1 from pg_constraint c where c.conname ="
-                        + " i.indexname and c.connamespace = (select oid from pg_namespace where nspname = current_schema()))")
-                .bind("t", name).mapTo(String.class).list());
-        List<String> names = r.jdbi().withHandle(h -> h.createQuery("select indexname from pg_indexes i where schemaname ="
-                        + " current_schema() and tablename = :t and not exists (select 1 from pg_constraint c where c.conname ="
-                        + " i.indexname and c.connamespace = (select oid from pg_namespace where nspname = current_schema()))")
-                .bind("t", name).mapTo(String.class).list());
-        r.jdbi().useHandle(h -> names.forEach(n -> h.execute("drop index " + Dialect.q(n))));
+        // the table's indexes that back no constraint: their names, and the statements that make them again
+        Map<String, String> indexes = new LinkedHashMap<>();
+        r.jdbi().useHandle(h -> h.createQuery("select indexname, indexdef from pg_indexes i where schemaname = current_schema() and"
+                        + " tablename = :t and not exists (select 1 from pg_constraint c where c.conname = i.indexname and"
+                        + " c.connamespace = (select oid from pg_namespace where nspname = current_schema()))")
+                .bind("t", name).map((rs, c) -> indexes.put(rs.getString(1), rs.getString(2))).list());
+        r.jdbi().useHandle(h -> indexes.keySet().forEach(n -> h.execute("drop index " + Dialect.q(n))));
         long n = loadRows(archive, r, zip, t);
         r.jdbi().useHandle(h -> {
             h.execute("set maintenance_work_mem = '256MB'");
-            indexes.forEach(h::execute);
+            indexes.values().forEach(h::execute);
             h.execute("analyze " + Dialect.q(name));
         });
         return n;

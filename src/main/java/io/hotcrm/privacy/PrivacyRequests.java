@@ -343,11 +343,12 @@ public final class PrivacyRequests {
                 .put("action", action);
         e.put("identifiersHash", identifiersHash(r.id()));
         // what text is scrubbed of, as salted hashes only: a replay finds the same addresses and names again
+        java.util.function.UnaryOperator<String> hash = tokenHash();
         var tokens = e.putObject("tokens");
         var emailHashes = tokens.putArray("emails");
-        emails.forEach(x -> emailHashes.add(tokenHash(x)));
+        emails.forEach(x -> emailHashes.add(hash.apply(x)));
         var nameHashes = tokens.putArray("names");
-        names.forEach(x -> nameHashes.add(tokenHash(x)));
+        names.forEach(x -> nameHashes.add(hash.apply(x)));
         var records = e.putArray("records");
         for (Change c : changes) {
             var rec = records.addObject().put("object", c.object()).put("id", c.id().toString()).put("action", c.action());
@@ -357,10 +358,13 @@ public final class PrivacyRequests {
         files.put(LEDGER + r.id() + ".json", new java.io.ByteArrayInputStream(e.toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    /** A word, an address or a name as the ledger keeps it: the SHA-256 of the instance's salt and the lower-case text. */
-    String tokenHash(String token) {
+    /**
+     * How the ledger keeps a word, an address or a name: the SHA-256 of the instance's salt and the lower-case text. The
+     * salt is read once here, not per word (a replay hashes every phrase of every text it scrubs).
+     */
+    private java.util.function.UnaryOperator<String> tokenHash() {
         String salt = db.jdbi().withHandle(PrivacyRequests::salt);
-        return sha256(salt + "\n" + token.strip().toLowerCase(java.util.Locale.ROOT));
+        return token -> sha256(salt + "\n" + token.strip().toLowerCase(java.util.Locale.ROOT));
     }
 
     /**
@@ -370,7 +374,7 @@ public final class PrivacyRequests {
      * again. Records that are already as the ledger leaves them are not touched. Returns how many records it changed.
      */
     public int replayLedger() {
-        return new LedgerReplay(schema, records, bin, copies, this::tokenHash).replay(ledger(Principal.system()));
+        return new LedgerReplay(schema, records, bin, copies, tokenHash()).replay(ledger(Principal.system()));
     }
 
     /** The erasure ledger's entries (JSON, one per erasure), oldest first: what a restore replays. */

@@ -489,7 +489,7 @@ class BackupRestoreTest {
             Backups.DrillStatus now = hc.backups().drillStatus(SYSTEM);
             assertThat(now.overdue()).isFalse();
             // a week and a day later the console warns again
-            Backups later = new Backups(hc.database(), hc.schema(), null, "test", null,
+            Backups later = new Backups(hc.database(), null, "test", null,
                     java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofDays(8)));
             assertThat(later.drillStatus(SYSTEM).overdue()).isTrue();
             assertThat(later.drillStatus(SYSTEM).lastSuccess()).isEqualTo(now.lastSuccess());
@@ -522,7 +522,7 @@ class BackupRestoreTest {
                         .bind("loc", f.toString()).bind("v", age == 200 ? day.atTime(4, 0).atOffset(java.time.ZoneOffset.UTC) : null).execute());
                 byDay.put(day, id);
             }
-            Backups b = new Backups(hc.database(), hc.schema(), null, "test", null, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+            Backups b = new Backups(hc.database(), null, "test", null, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
             Backups.Pruned r = b.prune(SYSTEM, Backups.Retention.DEFAULT);
             java.util.Set<java.time.LocalDate> expected = new java.util.TreeSet<>();
             for (int d = 0; d < 7; d++) {

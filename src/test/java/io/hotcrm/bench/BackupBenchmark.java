@@ -69,7 +69,7 @@ public final class BackupBenchmark {
 
                     Backups.Restored r;
                     try (Database target = Database.open(url + "restored", "postgres", "", 4)) {
-                        r = new Backups(target, null, t.files, "bench").restore(Principal.system(), Path.of(c.archive()), true);
+                        r = new Backups(target, t.files, "bench").restore(Principal.system(), Path.of(c.archive()), true);
                     }
                     long r0 = System.nanoTime();
                     run(dir, bin.resolve("pg_restore").toString(), "-h", "localhost", "-p", Integer.toString(port), "-U", "postgres",

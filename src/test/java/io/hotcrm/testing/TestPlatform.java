@@ -82,7 +82,7 @@ public final class TestPlatform implements AutoCloseable {
         jobs.register(new io.hotcrm.app.ImportUndoJob(importer, notifier::notify));
         this.privacy = new io.hotcrm.privacy.PrivacyRequests(db, schema, records, recycleBin, files, importer, schedules,
                 io.hotcrm.common.Secrets.fromBase64(SECRET_KEY));
-        this.backups = new io.hotcrm.backup.Backups(db, schema, files, "test");
+        this.backups = new io.hotcrm.backup.Backups(db, files, "test");
         this.migrations = new io.hotcrm.migration.Migrations(db, schema, importer, security, records,
                 java.util.List.of(new io.hotcrm.migration.salesforce.SalesforceKind(java.util.List.of("127.0.0.1")),
                         new io.hotcrm.migration.salesforce.SalesforceExportKind(files),
