@@ -104,6 +104,8 @@ public final class HotCrm implements Platform {
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();
         this.backups = new io.hotcrm.backup.Backups(db, files, VERSION, config.backupKey(), config.backupDir());
+        backups.connect(destinations, Secrets.fromBase64(config.secretKey()), work);
+        jobs.register(new ScheduledBackupJob(backups));
         replayLedgerAfterRestore();
     }
 

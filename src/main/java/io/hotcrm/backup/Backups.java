@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hotcrm.common.ErrorCode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
+import io.hotcrm.destinations.Destination;
+import io.hotcrm.destinations.Destinations;
 import io.hotcrm.files.FileStore;
 import io.hotcrm.metadata.Catalogue;
 import io.hotcrm.metadata.ObjectDef;
@@ -120,8 +122,11 @@ public final class Backups {
 
     /** A backup this instance made, by id: its archive, for a download. */
     public Path archive(Principal p, UUID id) {
-        Listed b = list(p).stream().filter(x -> x.id().equals(id)).findFirst()
-                .orElseThrow(() -> HotCrmException.notFound("There is no backup " + id + "."));
+        Listed b = listed(p, id);
+        if (b.destination() != null) {
+            throw HotCrmException.invalid("The backup " + id + " lies at the destination " + b.destination() + " (" + b.location()
+                    + "), not in a directory here.");
+        }
         Path file = Path.of(b.location());
         if (!Files.isRegularFile(file)) {
             throw HotCrmException.notFound("The backup " + id + " is no longer at " + file + ".");
@@ -146,12 +151,19 @@ public final class Backups {
      */
     public Drill drill(Principal p, Path archive) {
         AccessGuard.requireSetup(p, "run a restore drill");
-        Path chosen = archive;
-        if (chosen == null) {
-            chosen = list(p).stream().map(b -> Path.of(b.location())).filter(Files::isRegularFile).findFirst()
-                    .orElseThrow(() -> HotCrmException.notFound("There is no backup to drill: make one (hotcrm backup create --output"
-                            + " DIR), or name an archive."));
+        if (archive == null) {
+            Listed newest = list(p).stream().filter(b -> b.destination() != null || Files.isRegularFile(Path.of(b.location())))
+                    .findFirst().orElseThrow(() -> HotCrmException.notFound("There is no backup to drill: make one (hotcrm backup create"
+                            + " --output DIR), or name an archive."));
+            if (newest.destination() != null) {
+                return local(p, newest, file -> drill(p, file, newest.location()));
+            }
+            return drill(p, Path.of(newest.location()), newest.location());
         }
+        return drill(p, archive, archive.toAbsolutePath().toString());
+    }
+
+    private Drill drill(Principal p, Path chosen, String location) {
         Instant started = clock.instant();
         long t0 = System.nanoTime();
         String problem = null;
@@ -178,7 +190,7 @@ public final class Backups {
         } finally {
             deleteTree(dir);
         }
-        Drill d = new Drill(Ids.newId(), started, (System.nanoTime() - t0) / 1e9, chosen.toAbsolutePath().toString(), problem == null,
+        Drill d = new Drill(Ids.newId(), started, (System.nanoTime() - t0) / 1e9, location, problem == null,
                 tables, rows, problem == null ? null : problem.length() > 3900 ? problem.substring(0, 3900) : problem);
         db.jdbi().useHandle(h -> h.createUpdate("insert into hc_backup_drill (id, started_at, seconds, started_by, location, succeeded,"
                         + " tables, rows_total, problem) values (:id, :at, :s, :by, :loc, :ok, :t, :r, :problem)").bind("id", d.id())
@@ -236,18 +248,23 @@ public final class Backups {
 
     /** The archive's plain bytes: decrypted with the key when it is encrypted. */
     private InputStream plain(Path archive) throws IOException {
-        byte[] head;
-        try (InputStream in = Files.newInputStream(archive)) {
-            head = in.readNBytes(Sealed.MAGIC.length());
-        }
+        return plain(Files.newInputStream(archive), archive.getFileName().toString());
+    }
+
+    private InputStream plain(InputStream stored, String where) throws IOException {
+        java.io.BufferedInputStream in = new java.io.BufferedInputStream(stored, 1 << 16);
+        in.mark(Sealed.MAGIC.length());
+        byte[] head = in.readNBytes(Sealed.MAGIC.length());
+        in.reset();
         if (!Sealed.isSealed(head)) {
-            return Files.newInputStream(archive);
+            return in;
         }
         if (key == null) {
-            throw new HotCrmException(ErrorCode.CONFIGURATION, "The backup " + archive.getFileName() + " is encrypted: set "
-                    + Sealed.ENV + " to the key it was made with.");
+            in.close();
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "The backup " + where + " is encrypted: set " + Sealed.ENV
+                    + " to the key it was made with.");
         }
-        return Sealed.open(new java.io.BufferedInputStream(Files.newInputStream(archive), 1 << 16), key);
+        return Sealed.open(in, key);
     }
 
     /** A backup made: where, how big, its SHA-256, and what it holds. */
@@ -259,13 +276,12 @@ public final class Backups {
      */
     public Created create(Principal p, Path directory) {
         AccessGuard.requireSetup(p, "make a backup");
-        long t0 = System.nanoTime();
         Instant now = Instant.now();
+        String ext = key == null ? ".zip" : ".zip.enc";
         Path target;
         Path temp;
         try {
             Files.createDirectories(directory);
-            String ext = key == null ? ".zip" : ".zip.enc";
             target = directory.resolve("hotcrm-backup-" + STAMP.format(now) + ext);
             for (int i = 2; Files.exists(target); i++) {
                 target = directory.resolve("hotcrm-backup-" + STAMP.format(now) + "-" + i + ext);
@@ -275,46 +291,129 @@ public final class Backups {
             throw new HotCrmException(ErrorCode.CONFIGURATION, "Cannot write a backup into " + directory + ": " + e.getMessage()
                     + ". Choose a directory HotCRM may write (--output DIR).", e);
         }
+        Path finalTarget = target;
+        return write(p, now, null, null, target.toAbsolutePath().toString(), new Sink() {
+            @Override
+            public OutputStream open() throws IOException {
+                return Files.newOutputStream(temp);
+            }
+
+            @Override
+            public void commit() throws IOException {
+                Files.move(temp, finalTarget, StandardCopyOption.ATOMIC_MOVE);
+            }
+
+            @Override
+            public void abort() {
+                deleteQuietly(temp);
+            }
+        });
+    }
+
+    /**
+     * Writes a backup to a named destination (S3, GCS, Azure Blob, SFTP or an allowed local directory), streamed as it is
+     * made: nothing is kept on this machine, and nothing is visible there until the archive is whole.
+     */
+    public Created create(Principal p, String destination) {
+        AccessGuard.requireSetup(p, "make a backup");
+        Place place = targets().destination(destination);
+        AccessGuard.requireDestination(p, place.type());
+        Instant now = Instant.now();
+        String name = "hotcrm-backup-" + STAMP.format(now) + (key == null ? ".zip" : ".zip.enc");
+        try (Destination d = targets().open(place.name())) {
+            io.hotcrm.destinations.Upload[] upload = new io.hotcrm.destinations.Upload[1];
+            return write(p, now, place.name(), name, Destinations.join(place.location(), name), new Sink() {
+                @Override
+                public OutputStream open() throws IOException {
+                    upload[0] = d.upload(name);
+                    return upload[0].stream();
+                }
+
+                @Override
+                public void commit() throws IOException {
+                    upload[0].commit();
+                }
+
+                @Override
+                public void abort() {
+                    if (upload[0] != null) {
+                        upload[0].abort();
+                    }
+                }
+            });
+        }
+    }
+
+    /** Where an archive's bytes go: a stream, then made visible whole, or aborted leaving nothing. */
+    private interface Sink {
+        OutputStream open() throws IOException;
+
+        void commit() throws IOException;
+
+        void abort();
+    }
+
+    /** Passes bytes on, hashing and counting them (the archive's SHA-256 and size, known when it is written). */
+    private static final class Summed extends java.io.FilterOutputStream {
+        private final java.security.MessageDigest digest;
+        private final long[] count;
+
+        Summed(OutputStream out, java.security.MessageDigest digest, long[] count) {
+            super(out);
+            this.digest = digest;
+            this.count = count;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            digest.update(b, off, len);
+            count[0] += len;
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+    }
+
+    private Created write(Principal p, Instant now, String destination, String fileName, String location, Sink sink) {
+        long t0 = System.nanoTime();
         ObjectNode manifest = Archive.MAPPER.createObjectNode();
         manifest.put("format", Archive.FORMAT).put("product", "HotCRM").put("productVersion", productVersion)
                 .put("schemaVersion", db.schemaVersion()).put("database", db.dialect() == Dialect.POSTGRES ? "postgresql" : "h2")
                 .put("createdAt", now.toString());
-        long rows = 0;
-        int fileCount = 0;
-        try (OutputStream file = Files.newOutputStream(temp); OutputStream raw = key == null ? file : Sealed.seal(file, key);
-             Archive.Writer w = new Archive.Writer(new java.io.BufferedOutputStream(raw, 1 << 16))) {
-            rows = tables(w, manifest.putArray("tables"), manifest.putObject("sequences"));
-            fileCount = files(w, manifest.putArray("files"));
-            w.manifest(manifest);
+        long rows;
+        int fileCount;
+        java.security.MessageDigest digest = Archive.sha256();
+        long[] bytes = new long[1];
+        try {
+            try (OutputStream file = new Summed(sink.open(), digest, bytes); OutputStream raw = key == null ? file : Sealed.seal(file, key);
+                 Archive.Writer w = new Archive.Writer(new java.io.BufferedOutputStream(raw, 1 << 16))) {
+                rows = tables(w, manifest.putArray("tables"), manifest.putObject("sequences"));
+                fileCount = files(w, manifest.putArray("files"));
+                w.manifest(manifest);
+            }
+            sink.commit();
         } catch (IOException | SQLException e) {
-            deleteQuietly(temp);
+            sink.abort();
             throw new HotCrmException(ErrorCode.UNAVAILABLE, "The backup failed and nothing was kept: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            deleteQuietly(temp);
+            sink.abort();
             throw e;
         }
-        String sha;
-        long bytes;
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            bytes = Files.size(target);
-            sha = sha256(target);
-        } catch (IOException e) {
-            deleteQuietly(temp);
-            throw new HotCrmException(ErrorCode.UNAVAILABLE, "The backup could not be put in place: " + e.getMessage(), e);
-        }
+        String sha = HexFormat.of().formatHex(digest.digest());
         UUID id = Ids.newId();
         int tables = manifest.path("tables").size();
         long total = rows;
         int fc = fileCount;
-        Path where = target;
         db.jdbi().useHandle(h -> h.createUpdate("insert into hc_backup (id, created_at, created_by, location, size, sha256,"
-                        + " schema_version, database_kind, tables, rows_total, files) values (:id, :at, :by, :loc, :size, :sha, :sv,"
-                        + " :kind, :tables, :rows, :files)").bind("id", id).bind("at", now.atOffset(ZoneOffset.UTC)).bind("by", p.email())
-                .bind("loc", where.toAbsolutePath().toString()).bind("size", bytes).bind("sha", sha)
-                .bind("sv", manifest.path("schemaVersion").asText()).bind("kind", manifest.path("database").asText())
-                .bind("tables", tables).bind("rows", total).bind("files", fc).execute());
-        return new Created(id, target.toAbsolutePath().toString(), bytes, sha, tables, rows, fileCount, (System.nanoTime() - t0) / 1e9);
+                        + " schema_version, database_kind, tables, rows_total, files, destination, file_name) values (:id, :at, :by,"
+                        + " :loc, :size, :sha, :sv, :kind, :tables, :rows, :files, :dest, :fname)").bind("id", id)
+                .bind("at", now.atOffset(ZoneOffset.UTC)).bind("by", p.email()).bind("loc", location).bind("size", bytes[0])
+                .bind("sha", sha).bind("sv", manifest.path("schemaVersion").asText()).bind("kind", manifest.path("database").asText())
+                .bind("tables", tables).bind("rows", total).bind("files", fc).bind("dest", destination).bind("fname", fileName).execute());
+        return new Created(id, location, bytes[0], sha, tables, rows, fileCount, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Every table, in one snapshot; returns the rows written. */
@@ -425,17 +524,23 @@ public final class Backups {
         if (!Files.isRegularFile(archive)) {
             throw HotCrmException.notFound("There is no backup " + archive + ".");
         }
-        Archive.Verified v = Archive.verify(() -> plain(archive));
-        String sha = null;
-        try {
-            sha = sha256(archive);
-        } catch (IOException e) {
-            // unreadable: verify said so
-        }
-        String shaFinal = sha;
+        return verify(() -> Files.newInputStream(archive), archive.toString());
+    }
+
+    /**
+     * Reads an archive once: its plain bytes checked entry by entry against the manifest, and the stored bytes hashed on
+     * the way (to record the result on the backup they belong to).
+     */
+    private Verification verify(Archive.Source stored, String where) {
+        java.security.MessageDigest digest = Archive.sha256();
+        boolean[] whole = new boolean[1];
+        Archive.Verified v = Archive.verify(() -> plain(new Drained(stored.open(), digest, whole), where));
+        String sha = whole[0] ? HexFormat.of().formatHex(digest.digest()) : null;
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        db.jdbi().useHandle(h -> h.createUpdate("update hc_backup set verified_at = :at, verify_problem = :problem where sha256 = :sha")
-                .bind("at", now).bind("problem", v.problem()).bind("sha", shaFinal).execute());
+        if (sha != null) {
+            db.jdbi().useHandle(h -> h.createUpdate("update hc_backup set verified_at = :at, verify_problem = :problem where sha256 = :sha")
+                    .bind("at", now).bind("problem", v.problem()).bind("sha", sha).execute());
+        }
         if (!v.ok()) {
             return new Verification(false, v.problem(), v.entry(), 0, 0, 0, null, null, null);
         }
@@ -446,6 +551,63 @@ public final class Backups {
         }
         return new Verification(true, null, null, m.path("tables").size(), rows, m.path("files").size(), m.path("schemaVersion").asText(),
                 m.path("database").asText(), m.path("createdAt").asText());
+    }
+
+    /**
+     * Hashes what is read, and on close reads (and hashes) what the reader left — a ZIP's central directory — so the
+     * whole file's SHA-256 is known after one pass; {@code whole} says it got to the end.
+     */
+    private static final class Drained extends java.io.FilterInputStream {
+        private final java.security.MessageDigest digest;
+        private final boolean[] whole;
+
+        Drained(InputStream in, java.security.MessageDigest digest, boolean[] whole) {
+            super(in);
+            this.digest = digest;
+            this.whole = whole;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = in.read(b, off, len);
+            if (r > 0) {
+                digest.update(b, off, r);
+            }
+            return r;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] buf = new byte[(int) Math.min(n, 1 << 16)];
+            int r = read(buf, 0, buf.length);
+            return Math.max(r, 0);
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                byte[] buf = new byte[1 << 16];
+                while (read(buf, 0, buf.length) >= 0) {
+                    // the rest is hashed too
+                }
+                whole[0] = true;
+            } catch (IOException e) {
+                // unreadable: the verification says so
+            } finally {
+                in.close();
+            }
+        }
     }
 
     /** What a restore did. */
@@ -896,28 +1058,58 @@ public final class Backups {
      * instance without a backup known to be good.
      */
     public Pruned prune(Principal p, Retention retention) {
-        List<Listed> all = list(p);
+        return prune(p, retention, null);
+    }
+
+    /**
+     * Prunes the backups at one place (a named destination: {@code "destination:NAME"}; a directory: {@code "dir:PATH"}), or
+     * at each place apart when {@code place} is null — a place's own newest verified backup is always kept.
+     */
+    Pruned prune(Principal p, Retention retention, String place) {
+        AccessGuard.requireSetup(p, "prune backups");
+        Map<String, List<Listed>> byPlace = new LinkedHashMap<>();
+        for (Listed b : list(p)) {
+            if (place == null || place.equals(b.place())) {
+                byPlace.computeIfAbsent(b.place(), k -> new ArrayList<>()).add(b);
+            }
+        }
         java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        java.util.Set<UUID> keep = new java.util.HashSet<>();
-        keepNewestPer(all, keep, b -> java.time.LocalDate.ofInstant(b.createdAt(), ZoneOffset.UTC), today, retention.daily(),
-                d -> d.minusDays(1));
-        keepNewestPer(all, keep, b -> java.time.LocalDate.ofInstant(b.createdAt(), ZoneOffset.UTC).with(java.time.DayOfWeek.MONDAY),
-                today.with(java.time.DayOfWeek.MONDAY), retention.weekly(), d -> d.minusWeeks(1));
-        keepNewestPer(all, keep, b -> java.time.LocalDate.ofInstant(b.createdAt(), ZoneOffset.UTC).withDayOfMonth(1),
-                today.withDayOfMonth(1), retention.monthly(), d -> d.minusMonths(1));
-        all.stream().filter(b -> b.verifiedAt() != null && b.verifyProblem() == null).findFirst().ifPresent(b -> keep.add(b.id()));
         List<Listed> kept = new ArrayList<>();
         List<Listed> deleted = new ArrayList<>();
-        for (Listed b : all) {
-            if (keep.contains(b.id())) {
-                kept.add(b);
-                continue;
+        for (List<Listed> all : byPlace.values()) {
+            java.util.Set<UUID> keep = new java.util.HashSet<>();
+            keepNewestPer(all, keep, b -> java.time.LocalDate.ofInstant(b.createdAt(), ZoneOffset.UTC), today, retention.daily(),
+                    d -> d.minusDays(1));
+            keepNewestPer(all, keep, b -> java.time.LocalDate.ofInstant(b.createdAt(), ZoneOffset.UTC).with(java.time.DayOfWeek.MONDAY),
+                    today.with(java.time.DayOfWeek.MONDAY), retention.weekly(), d -> d.minusWeeks(1));
+            keepNewestPer(all, keep, b -> java.time.LocalDate.ofInstant(b.createdAt(), ZoneOffset.UTC).withDayOfMonth(1),
+                    today.withDayOfMonth(1), retention.monthly(), d -> d.minusMonths(1));
+            all.stream().filter(Listed::sound).findFirst().ifPresent(b -> keep.add(b.id()));
+            for (Listed b : all) {
+                if (keep.contains(b.id())) {
+                    kept.add(b);
+                    continue;
+                }
+                delete(b);
+                deleted.add(b);
             }
-            deleteQuietly(Path.of(b.location()));
-            db.jdbi().useHandle(h -> h.createUpdate("delete from hc_backup where id = :id").bind("id", b.id()).execute());
-            deleted.add(b);
         }
         return new Pruned(kept, deleted);
+    }
+
+    /** Deletes a backup's archive (in its directory or at its destination), then its record. */
+    private void delete(Listed b) {
+        if (b.destination() == null) {
+            deleteQuietly(Path.of(b.location()));
+        } else {
+            try (Destination d = targets().open(b.destination())) {
+                d.delete(fileName(b.id()));
+            } catch (IOException e) {
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "The backup " + b.location() + " could not be deleted: " + e.getMessage()
+                        + ". Nothing else was pruned after it; try again.", e);
+            }
+        }
+        db.jdbi().useHandle(h -> h.createUpdate("delete from hc_backup where id = :id").bind("id", b.id()).execute());
     }
 
     /** Keeps the newest backup (the list is newest first) of each of {@code count} periods counted back from {@code current}. */
@@ -933,7 +1125,16 @@ public final class Backups {
 
     /** A backup this instance made, as listed. */
     public record Listed(UUID id, Instant createdAt, String createdBy, String location, long size, String sha256, String schemaVersion,
-                         String database, int tables, long rows, int files, Instant verifiedAt, String verifyProblem) {
+                         String database, int tables, long rows, int files, Instant verifiedAt, String verifyProblem, String destination) {
+        /** Whether it was verified and found sound. */
+        public boolean sound() {
+            return verifiedAt != null && verifyProblem == null;
+        }
+
+        /** Where it lies, for grouping: its named destination, or its local directory. */
+        String place() {
+            return destination != null ? "destination:" + destination : "dir:" + Path.of(location).toAbsolutePath().getParent();
+        }
     }
 
     /** The backups this instance made, newest first. */
@@ -944,7 +1145,222 @@ public final class Backups {
                 rs.getString("location"), rs.getLong("size"), rs.getString("sha256"), rs.getString("schema_version"),
                 rs.getString("database_kind"), rs.getInt("tables"), rs.getLong("rows_total"), rs.getInt("files"),
                 rs.getObject("verified_at", OffsetDateTime.class) == null ? null
-                        : rs.getObject("verified_at", OffsetDateTime.class).toInstant(), rs.getString("verify_problem"))).list());
+                        : rs.getObject("verified_at", OffsetDateTime.class).toInstant(), rs.getString("verify_problem"),
+                rs.getString("destination"))).list());
+    }
+
+    private Listed listed(Principal p, UUID id) {
+        return list(p).stream().filter(x -> x.id().equals(id)).findFirst()
+                .orElseThrow(() -> HotCrmException.notFound("There is no backup " + id + ". See them with: hotcrm backup list"));
+    }
+
+    private String fileName(UUID id) {
+        return db.jdbi().withHandle(h -> h.createQuery("select file_name from hc_backup where id = :id").bind("id", id)
+                .mapTo(String.class).one());
+    }
+
+    /** A backup's bytes as stored (encrypted when it was), from its directory or its destination; for a download. */
+    public InputStream open(Principal p, UUID id) {
+        AccessGuard.requireSetup(p, "download a backup");
+        Listed b = listed(p, id);
+        try {
+            if (b.destination() == null) {
+                return Files.newInputStream(archive(p, id));
+            }
+            Destination d = targets().open(b.destination());
+            InputStream in;
+            try {
+                in = d.open(fileName(id));
+            } catch (IOException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
+            return new java.io.FilterInputStream(in) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        d.close();
+                    }
+                }
+            };
+        } catch (IOException e) {
+            throw HotCrmException.notFound("The backup " + id + " cannot be read at " + b.location() + ": " + e.getMessage());
+        }
+    }
+
+    /** The archive's file name, for a download. */
+    public String fileNameOf(Principal p, UUID id) {
+        Listed b = listed(p, id);
+        return b.destination() == null ? Path.of(b.location()).getFileName().toString() : fileName(id);
+    }
+
+    /**
+     * Runs {@code use} on the backup's archive as a local file: in place when it is in a directory, downloaded into a
+     * scratch file (removed afterwards) when it is at a destination.
+     */
+    private <T> T local(Principal p, Listed b, java.util.function.Function<Path, T> use) {
+        if (b.destination() == null) {
+            return use.apply(archive(p, b.id()));
+        }
+        Path temp = null;
+        try {
+            temp = Files.createTempFile("hotcrm-backup-", ".download");
+            try (InputStream in = open(p, b.id())) {
+                Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "The backup could not be downloaded from " + b.location() + ": "
+                        + e.getMessage(), e);
+            }
+            return use.apply(temp);
+        } catch (IOException e) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "No scratch file for the download: " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(temp);
+        }
+    }
+
+    /** Checks a backup this instance made, by id, wherever it lies: read once, as it streams from there. */
+    public Verification verify(Principal p, UUID id) {
+        AccessGuard.requireSetup(p, "verify a backup");
+        Listed b = listed(p, id);
+        return verify(() -> open(p, id), b.location());
+    }
+
+    /** Restores a backup this instance made, by id (downloaded first when it lies at a destination). */
+    public Restored restore(Principal p, UUID id, boolean replace) {
+        AccessGuard.requireSetup(p, "restore a backup");
+        return local(p, listed(p, id), file -> restoreArchive(file, replace));
+    }
+
+    // ---------------------------------------------------------------- destinations and schedules
+
+    private Targets targets;
+
+    /**
+     * Connects the destination kinds backups may go to, the key their credentials are stored with, and the job server
+     * schedules fire on (the composition root calls this once).
+     */
+    public void connect(Destinations destinations, io.hotcrm.common.Secrets secrets, io.hotcrm.common.Work work) {
+        this.targets = new Targets(db, destinations, secrets, work);
+    }
+
+    private Targets targets() {
+        if (targets == null) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "Backups to destinations and schedules are not set up in this process.");
+        }
+        return targets;
+    }
+
+    /** A named place backups go to; secret settings shown as {@link Destinations#MASK}. */
+    public record Place(String name, String type, Map<String, String> settings, String location) {
+    }
+
+    /** Saves a named backup destination after checking its settings and (with {@code test}) writing a probe file there. */
+    public Place saveDestination(Principal p, String name, String type, Map<String, String> settings, boolean test) {
+        AccessGuard.requireSetup(p, "set where backups go");
+        AccessGuard.requireDestination(p, type == null ? "" : type.trim().toLowerCase(java.util.Locale.ROOT));
+        return targets().saveDestination(p.email(), name, type, settings, test);
+    }
+
+    public List<Place> destinations(Principal p) {
+        AccessGuard.requireSetup(p, "list backup destinations");
+        return targets().destinations();
+    }
+
+    public void deleteDestination(Principal p, String name) {
+        AccessGuard.requireSetup(p, "delete a backup destination");
+        targets().deleteDestination(name);
+    }
+
+    /** A backup schedule: when (cron in a zone), where (a named destination, or the backup directory), what it keeps. */
+    public record Schedule(UUID id, String name, String cron, String timeZone, String destination, Retention keep, boolean paused,
+                           String createdBy, Instant nextRun, Instant lastRunAt, String lastProblem) {
+    }
+
+    /**
+     * Saves a schedule: on each run a backup is made at its place (the named destination, or the backup directory),
+     * verified, and the backups there pruned to {@code keep}.
+     */
+    public Schedule saveSchedule(Principal p, String name, String cron, String timeZone, String destination, Retention keep) {
+        AccessGuard.requireSetup(p, "schedule backups");
+        if (destination == null && directory == null) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "Scheduled backups need a place: name a backup destination"
+                    + " (--destination NAME) or set HOTCRM_BACKUP_DIR.");
+        }
+        return targets().saveSchedule(p.email(), name, cron, timeZone, destination, keep == null ? Retention.DEFAULT : keep);
+    }
+
+    public List<Schedule> schedules(Principal p) {
+        AccessGuard.requireSetup(p, "list backup schedules");
+        return targets().schedules();
+    }
+
+    public Schedule setPaused(Principal p, String name, boolean paused) {
+        AccessGuard.requireSetup(p, "pause or resume backup schedules");
+        return targets().setPaused(name, paused);
+    }
+
+    public void deleteSchedule(Principal p, String name) {
+        AccessGuard.requireSetup(p, "delete a backup schedule");
+        targets().deleteSchedule(name);
+    }
+
+    /** Runs a schedule now, here, recorded as a job like a scheduled run; returns the job's id. */
+    public UUID runNow(Principal p, String name, io.hotcrm.common.Work.Progress progress) {
+        AccessGuard.requireSetup(p, "run a backup schedule");
+        return targets().runHere(targets().schedule(name).id(), p.email(), progress);
+    }
+
+    /** Queues a run of a schedule for the job server (the API and the console); returns the job's id. */
+    public UUID runQueued(Principal p, String name) {
+        AccessGuard.requireSetup(p, "run a backup schedule");
+        return targets().submit(targets().schedule(name).id(), p.email());
+    }
+
+    /** Switches every backup schedule off; returns how many were running. */
+    int pauseSchedules() {
+        return targets == null ? 0 : targets.pauseAll();
+    }
+
+    /** The job type a backup schedule runs as. */
+    public static final String SCHEDULE_JOB = Targets.JOB_TYPE;
+
+    /** What one scheduled run did. */
+    public record ScheduledRun(String schedule, Created backup, Verification verification, Pruned pruned) {
+    }
+
+    /**
+     * One run of a schedule (the job a schedule fires): a backup at its place, verified as it lies there, then the
+     * backups at that place pruned to the schedule's retention — never the newest verified one. Null when paused.
+     */
+    public ScheduledRun runSchedule(String payload, io.hotcrm.common.Work.Progress progress) {
+        UUID id = Targets.scheduleOf(payload);
+        Schedule s = targets().schedule(id).orElseThrow(() -> HotCrmException.notFound("The backup schedule " + id + " was deleted."));
+        if (s.paused()) {
+            return null;
+        }
+        Principal system = Principal.system();
+        try {
+            progress.update(0, 3L, "Backing up");
+            Created c = s.destination() == null ? create(system) : create(system, s.destination());
+            progress.update(1, 3L, "Verifying " + c.archive());
+            Verification v = verify(system, c.id());
+            if (!v.valid()) {
+                throw new HotCrmException(ErrorCode.UNAVAILABLE, "The backup " + c.archive() + " does not verify where it was written: "
+                        + v.problem() + ". Nothing was pruned.");
+            }
+            progress.update(2, 3L, "Pruning");
+            Pruned pr = prune(system, s.keep(), list(system).stream().filter(b -> b.id().equals(c.id())).findFirst().map(Listed::place)
+                    .orElseThrow());
+            progress.update(3, 3L, "Done");
+            targets().ran(id, null);
+            return new ScheduledRun(s.name(), c, v, pr);
+        } catch (RuntimeException e) {
+            targets().ran(id, e.getMessage());
+            throw e;
+        }
     }
 
     static String sha256(Path file) throws IOException {

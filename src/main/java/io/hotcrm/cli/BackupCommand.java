@@ -10,15 +10,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "backup", description = "Backups of the whole instance: create, verify, restore, list, drill, prune (see docs/operations.md).",
+@Command(name = "backup", description = "Backups of the whole instance: create, verify, restore, list, drill, prune, destination, schedule (see"
+        + " docs/operations.md).",
         subcommands = {BackupCommand.Create.class, BackupCommand.Verify.class, BackupCommand.Restore.class, BackupCommand.ListBackups.class,
-                BackupCommand.DrillCommand.class, BackupCommand.Prune.class})
+                BackupCommand.DrillCommand.class, BackupCommand.Prune.class,
+                BackupCommand.DestinationCommand.class, BackupCommand.ScheduleCommand.class})
 final class BackupCommand {
     @ParentCommand
     Cli cli;
 
     @Command(name = "create", description = "Back up every table (one consistent snapshot) and the file store into one archive with"
-            + " a manifest of checksums: hotcrm backup create [--output DIR].")
+            + " a manifest of checksums: hotcrm backup create [--output DIR | --destination NAME].")
     static final class Create implements Callable<Integer> {
         @ParentCommand
         BackupCommand parent;
@@ -27,14 +29,22 @@ final class BackupCommand {
                 + " or DATA/backups).")
         Path output;
 
+        @Option(names = "--destination", paramLabel = "NAME", description = "A backup destination saved with: hotcrm backup destination"
+                + " save NAME --type s3|gcs|azure|sftp|local --set …")
+        String destination;
+
         @Option(names = "--json", description = "Print the result as JSON.")
         boolean json;
 
         @Override
         public Integer call() {
             Cli cli = parent.cli;
-            Backups.Created c = output == null ? cli.platform().backups().create(cli.actor())
-                    : cli.platform().backups().create(cli.actor(), output);
+            if (output != null && destination != null) {
+                throw io.hotcrm.common.HotCrmException.invalid("Give --output DIR or --destination NAME, not both.");
+            }
+            Backups b = cli.platform().backups();
+            Backups.Created c = destination != null ? b.create(cli.actor(), destination) : output == null ? b.create(cli.actor())
+                    : b.create(cli.actor(), output);
             if (json) {
                 cli.out.println(Output.json(c));
             } else {
@@ -52,8 +62,9 @@ final class BackupCommand {
         @ParentCommand
         BackupCommand parent;
 
-        @Parameters(paramLabel = "ARCHIVE")
-        Path archive;
+        @Parameters(paramLabel = "ARCHIVE", description = "An archive file, or the id of a backup in hotcrm backup list (read from"
+                + " its destination).")
+        String archive;
 
         @Option(names = "--json", description = "Print the result as JSON.")
         boolean json;
@@ -61,15 +72,17 @@ final class BackupCommand {
         @Override
         public Integer call() {
             Cli cli = parent.cli;
-            Backups.Verification v = cli.platform().backups().verify(cli.actor(), archive);
+            java.util.UUID id = idOf(archive);
+            Backups.Verification v = id != null ? cli.platform().backups().verify(cli.actor(), id)
+                    : cli.platform().backups().verify(cli.actor(), Path.of(archive));
             if (json) {
                 cli.out.println(Output.json(v));
             } else if (v.valid()) {
                 cli.out.printf("Sound: %s holds %d tables (%,d rows) and %d files from a %s database (schema %s) made %s; every"
-                        + " checksum and count matches its manifest.%n", archive.getFileName(), v.tables(), v.rows(), v.files(),
+                        + " checksum and count matches its manifest.%n", shortName(archive), v.tables(), v.rows(), v.files(),
                         v.database(), v.schemaVersion(), v.createdAt());
             } else {
-                cli.out.println("NOT sound: " + archive.getFileName() + " — " + v.problem() + ".");
+                cli.out.println("NOT sound: " + shortName(archive) + " — " + v.problem() + ".");
             }
             return v.valid() ? 0 : 1;
         }
@@ -81,8 +94,8 @@ final class BackupCommand {
         @ParentCommand
         BackupCommand parent;
 
-        @Parameters(paramLabel = "ARCHIVE")
-        Path archive;
+        @Parameters(paramLabel = "ARCHIVE", description = "An archive file, or the id of a backup in hotcrm backup list.")
+        String archive;
 
         @Option(names = "--replace", description = "Replace the data of a database that holds records (kept aside, not dropped).")
         boolean replace;
@@ -95,7 +108,9 @@ final class BackupCommand {
             Cli cli = parent.cli;
             Backups.Restored r;
             try {
-                r = cli.opened().backups().restore(cli.actorAsIs(), archive, replace);
+                java.util.UUID id = idOf(archive);
+                r = id != null ? cli.opened().backups().restore(cli.actorAsIs(), id, replace)
+                        : cli.opened().backups().restore(cli.actorAsIs(), Path.of(archive), replace);
             } finally {
                 cli.reopen();
             }
@@ -108,7 +123,7 @@ final class BackupCommand {
                 cli.out.println(Output.json(out));
             } else {
                 cli.out.printf("Restored %s: %d tables (%,d rows) and %d files from a %s database (schema %s), each table checked"
-                                + " against the manifest, in %.1f s.%n", archive.getFileName(), r.tables(), r.rows(), r.files(),
+                                + " against the manifest, in %.1f s.%n", shortName(archive), r.tables(), r.rows(), r.files(),
                         r.fromDatabase(), r.fromSchema(), r.seconds());
                 cli.out.printf("Erasure ledger replayed: %d records erased again.%n", Math.max(0, replayed));
                 if (r.keptAs() != null) {
@@ -117,6 +132,19 @@ final class BackupCommand {
             }
             return 0;
         }
+    }
+
+    /** The backup id an ARCHIVE argument names, or null when it names a file. */
+    static java.util.UUID idOf(String archive) {
+        if (archive != null && archive.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+                && !java.nio.file.Files.exists(Path.of(archive))) {
+            return java.util.UUID.fromString(archive);
+        }
+        return null;
+    }
+
+    static String shortName(String archive) {
+        return idOf(archive) != null ? "backup " + archive : String.valueOf(Path.of(archive).getFileName());
     }
 
     @Command(name = "drill", description = "A restore drill: the newest backup (or ARCHIVE) restored into a scratch database,"
@@ -207,6 +235,159 @@ final class BackupCommand {
                 cli.out.printf("%s  %s  %,d bytes  %d tables, %,d rows, %d files  %s%n", b.createdAt(), b.location(), b.size(), b.tables(),
                         b.rows(), b.files(), b.verifiedAt() == null ? "not verified" : b.verifyProblem() == null ? "verified " + b.verifiedAt()
                                 : "NOT sound: " + b.verifyProblem());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "destination", description = "Named places backups go to: save NAME --type s3|gcs|azure|sftp|local --set KEY=VALUE"
+            + " [--secret-env KEY=ENV]; list; delete NAME.")
+    static final class DestinationCommand implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ACTION", description = "save, list or delete")
+        String action;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--type", paramLabel = "TYPE", description = "local, s3, gcs, azure or sftp.")
+        String type;
+
+        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set bucket=backups --set region=eu-west-1.")
+        Map<String, String> settings = new LinkedHashMap<>();
+
+        @Option(names = "--secret-env", paramLabel = "KEY=ENV", description = "A secret setting read from an environment variable, e.g."
+                + " --secret-env secret_key=S3_SECRET.")
+        Map<String, String> secretEnv = new LinkedHashMap<>();
+
+        @Option(names = "--no-test", description = "Save without writing a probe file there first.")
+        boolean noTest;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            Backups b = cli.platform().backups();
+            switch (action) {
+                case "save" -> {
+                    if (type == null) {
+                        throw io.hotcrm.common.HotCrmException.invalid("save needs --type (local, s3, gcs, azure or sftp) and its --set"
+                                + " settings.");
+                    }
+                    Backups.Place p = b.saveDestination(cli.actor(), required(name), type,
+                            ExportScheduleCommand.destinationSettings(cli, settings, secretEnv), !noTest);
+                    cli.out.println(json ? Output.json(p) : "Saved the backup destination \"" + p.name() + "\": " + p.location()
+                            + ". Back up there with: hotcrm backup create --destination " + p.name());
+                }
+                case "list" -> {
+                    var all = b.destinations(cli.actor());
+                    if (json) {
+                        cli.out.println(Output.json(Map.of("destinations", all)));
+                    } else if (all.isEmpty()) {
+                        cli.out.println("No backup destinations. Add one with: hotcrm backup destination save NAME --type s3 --set"
+                                + " bucket=… --set region=… --secret-env secret_key=ENV");
+                    } else {
+                        all.forEach(p -> cli.out.printf("%-24s %-6s %s%n", p.name(), p.type(), p.location()));
+                    }
+                }
+                case "delete" -> {
+                    b.deleteDestination(cli.actor(), required(name));
+                    cli.out.println("Deleted the backup destination \"" + name + "\" (backups already there stay).");
+                }
+                default -> throw io.hotcrm.common.HotCrmException.invalid("Unknown action \"" + action + "\": use save, list or delete.");
+            }
+            return 0;
+        }
+    }
+
+    static String required(String name) {
+        if (name == null || name.isBlank()) {
+            throw io.hotcrm.common.HotCrmException.invalid("Give a NAME.");
+        }
+        return name;
+    }
+
+    @Command(name = "schedule", description = "Backups on a cron, each verified and followed by pruning: save NAME --cron CRON"
+            + " [--time-zone ZONE] [--destination NAME] [--keep-daily 7 --keep-weekly 4 --keep-monthly 12]; list; pause NAME;"
+            + " resume NAME; run NAME; delete NAME.")
+    static final class ScheduleCommand implements Callable<Integer> {
+        @ParentCommand
+        BackupCommand parent;
+
+        @Parameters(index = "0", paramLabel = "ACTION", description = "save, list, pause, resume, run or delete")
+        String action;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--cron", paramLabel = "CRON", description = "When it runs, e.g. \"0 2 * * *\" (02:00 daily).")
+        String cron;
+
+        @Option(names = "--time-zone", paramLabel = "ZONE", defaultValue = "UTC", description = "The cron's time zone (default UTC).")
+        String timeZone;
+
+        @Option(names = "--destination", paramLabel = "NAME", description = "A backup destination (default: the backup directory,"
+                + " HOTCRM_BACKUP_DIR or DATA/backups).")
+        String destination;
+
+        @Option(names = "--keep-daily", defaultValue = "7", paramLabel = "N")
+        int daily;
+
+        @Option(names = "--keep-weekly", defaultValue = "4", paramLabel = "N")
+        int weekly;
+
+        @Option(names = "--keep-monthly", defaultValue = "12", paramLabel = "N")
+        int monthly;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            Backups b = cli.platform().backups();
+            switch (action) {
+                case "save" -> {
+                    Backups.Schedule s = b.saveSchedule(cli.actor(), required(name), cron, timeZone, destination,
+                            new Backups.Retention(daily, weekly, monthly));
+                    cli.out.println(json ? Output.json(s) : "Saved the backup schedule \"" + s.name() + "\": next run " + s.nextRun()
+                            + ", to " + (s.destination() == null ? "the backup directory" : "the destination " + s.destination())
+                            + ", keeping " + s.keep().daily() + " daily, " + s.keep().weekly() + " weekly, " + s.keep().monthly()
+                            + " monthly.");
+                }
+                case "list" -> {
+                    var all = b.schedules(cli.actor());
+                    if (json) {
+                        cli.out.println(Output.json(Map.of("schedules", all)));
+                    } else if (all.isEmpty()) {
+                        cli.out.println("No backup schedules. Add one with: hotcrm backup schedule save nightly --cron \"0 2 * * *\"");
+                    } else {
+                        all.forEach(s -> cli.out.printf("%-20s %-14s %-16s %-12s keep %d/%d/%d  %s%s%n", s.name(), s.cron(), s.timeZone(),
+                                s.destination() == null ? "(directory)" : s.destination(), s.keep().daily(), s.keep().weekly(),
+                                s.keep().monthly(), s.paused() ? "paused" : "next " + s.nextRun(), s.lastProblem() == null ? ""
+                                        : "  last run FAILED: " + s.lastProblem()));
+                    }
+                }
+                case "pause", "resume" -> {
+                    Backups.Schedule s = b.setPaused(cli.actor(), required(name), action.equals("pause"));
+                    cli.out.println("The backup schedule \"" + s.name() + "\" is " + (s.paused() ? "paused." : "running; next run "
+                            + s.nextRun() + "."));
+                }
+                case "run" -> {
+                    var job = cli.platform().jobs().get(b.runNow(cli.actor(), required(name), null));
+                    cli.out.println("Run finished (" + job.state().id() + "): " + (job.message() == null ? "" : job.message()));
+                    return job.state() == io.hotcrm.jobs.JobState.SUCCEEDED ? 0 : 1;
+                }
+                case "delete" -> {
+                    b.deleteSchedule(cli.actor(), required(name));
+                    cli.out.println("Deleted the backup schedule \"" + name + "\" (its backups stay).");
+                }
+                default -> throw io.hotcrm.common.HotCrmException.invalid("Unknown action \"" + action + "\": use save, list, pause, resume,"
+                        + " run or delete.");
             }
             return 0;
         }

@@ -138,11 +138,15 @@ final class ExportScheduleCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The --set settings plus the --secret-env ones read from the environment (a missing variable is named). */
     private Map<String, String> destinationSettings() {
+        return destinationSettings(parent.cli, settings, secretEnv);
+    }
+
+    /** The --set settings plus the --secret-env ones read from the environment (a missing variable is named). */
+    static Map<String, String> destinationSettings(Cli cli, Map<String, String> settings, Map<String, String> secretEnv) {
         Map<String, String> all = new LinkedHashMap<>(settings);
         secretEnv.forEach((k, env) -> {
-            String v = System.getenv(env);
+            String v = cli.env.apply(env);
             if (v == null) {
                 throw HotCrmException.invalid("The environment variable " + env + " (for the setting " + k + ") is not set.");
             }

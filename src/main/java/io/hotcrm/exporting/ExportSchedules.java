@@ -52,7 +52,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class ExportSchedules {
     public static final String JOB_TYPE = "scheduled-export";
     public static final String DEFAULT_TEMPLATE = "{object}-{schedule}-{datetime}.{ext}";
-    static final String MASK = "********";
+    static final String MASK = Destinations.MASK;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern VARIABLE = Pattern.compile("\\{([a-z]+)}");
     private static final Set<String> VARIABLES = Set.of("object", "schedule", "date", "time", "datetime", "run", "ext", "mode");
@@ -196,24 +196,14 @@ public final class ExportSchedules {
         jobs.nextRun(spec.cron(), zone, Instant.now());
         fileName(spec.fileTemplate(), name, o.name(), spec.format(), spec.gzip(), spec.mode(), zone, Instant.now(), Ids.newId());
 
-        Map<String, String> settings = new LinkedHashMap<>(spec.destination());
-        Set<String> secretNames = destinations.secrets(spec.destinationType());
-        if (existing.isPresent() && existing.get().schedule.destinationType().equals(spec.destinationType())) {
-            Map<String, String> old = existing.get().settings;
-            for (String secret : secretNames) {
-                String v = settings.get(secret);
-                if ((v == null || v.equals(MASK)) && old.containsKey(secret)) {
-                    settings.put(secret, old.get(secret));
-                }
-            }
-        }
-        settings.values().removeIf(v -> v == null || v.isBlank());
+        Map<String, String> settings = destinations.merge(spec.destinationType(), spec.destination(),
+                existing.filter(e -> e.schedule.destinationType().equals(spec.destinationType())).map(e -> e.settings).orElse(null));
         try (Destination d = destinations.open(spec.destinationType(), settings)) {
             if (testConnection) {
                 d.test();
             }
         }
-        String stored = storeSettings(settings, secretNames);
+        String stored = destinations.store(spec.destinationType(), settings, secrets);
         UUID id = existing.map(s -> s.schedule.id()).orElseGet(Ids::newId);
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         boolean paused = existing.map(s -> s.schedule.paused()).orElse(false);
@@ -462,21 +452,6 @@ public final class ExportSchedules {
         return Destinations.checkName(out.toString());
     }
 
-    private String storeSettings(Map<String, String> settings, Set<String> secretNames) {
-        ObjectNode n = JSON.createObjectNode();
-        for (Map.Entry<String, String> e : settings.entrySet()) {
-            if (secretNames.contains(e.getKey())) {
-                if (secrets == null) {
-                    throw new HotCrmException(ErrorCode.CONFIGURATION, "Destination credentials are stored encrypted, and there is"
-                            + " no key: set " + Secrets.ENV + " (make one with: openssl rand -base64 32) and restart HotCRM.");
-                }
-                n.put(e.getKey(), secrets.encrypt(e.getValue()));
-            } else {
-                n.put(e.getKey(), e.getValue());
-            }
-        }
-        return n.toString();
-    }
 
     private static String definition(Spec spec) {
         ObjectNode d = JSON.createObjectNode();
@@ -588,24 +563,18 @@ public final class ExportSchedules {
     }
 
     private Stored read(java.sql.ResultSet rs) throws java.sql.SQLException {
-        Map<String, String> raw;
         List<String> fields;
         String where;
         try {
-            raw = JSON.readValue(rs.getString("destination"), new TypeReference<LinkedHashMap<String, String>>() { });
             var def = JSON.readTree(rs.getString("definition"));
             fields = JSON.convertValue(def.path("fields"), new TypeReference<List<String>>() { });
             where = def.has("where") ? def.get("where").toString() : null;
         } catch (IOException e) {
             throw new IllegalStateException("A stored export schedule is not readable", e);
         }
-        Map<String, String> shown = new LinkedHashMap<>();
-        Map<String, String> plain = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : raw.entrySet()) {
-            boolean secret = Secrets.isEncrypted(e.getValue());
-            shown.put(e.getKey(), secret ? MASK : e.getValue());
-            plain.put(e.getKey(), secret ? (secrets == null ? null : secrets.decrypt(e.getValue())) : e.getValue());
-        }
+        Destinations.Saved saved = Destinations.read(rs.getString("destination"), secrets);
+        Map<String, String> shown = saved.shown();
+        Map<String, String> plain = saved.plain();
         Schedule s = new Schedule(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("owner_email"),
                 rs.getString("object_name"), fields == null ? List.of() : fields, where, ExportFormat.parse(rs.getString("format")),
                 rs.getBoolean("gzip"), rs.getString("destination_type"), shown, rs.getString("file_template"), rs.getString("cron"),

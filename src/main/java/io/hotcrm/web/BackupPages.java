@@ -40,7 +40,7 @@ final class BackupPages {
                     + " s, every table matching its manifest.";
         }));
         r.post("/setup/data/backups/{id}/verify", ctx -> act(ctx, p -> {
-            Backups.Verification v = backups.verify(p, backups.archive(p, io.hotcrm.common.Ids.parse(ctx.pathParam("id"), "Backup id")));
+            Backups.Verification v = backups.verify(p, io.hotcrm.common.Ids.parse(ctx.pathParam("id"), "Backup id"));
             if (!v.valid()) {
                 throw HotCrmException.invalid("NOT sound: " + v.problem());
             }

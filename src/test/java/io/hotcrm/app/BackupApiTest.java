@@ -88,4 +88,60 @@ class BackupApiTest {
         assertThat(send(salesToken, "GET", "/api/v1/backups").statusCode()).isEqualTo(403);
         assertThat(send(salesToken, "GET", "/api/v1/backups/" + id + "/download").statusCode()).isEqualTo(403);
     }
+
+    HttpResponse<String> send(String bearer, String method, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + path)).header("Authorization", "Bearer " + bearer)
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    /** A named destination on a real Azure Blob server (Azurite): backups written there, downloaded, verified; a schedule queued. */
+    @Test
+    void backupsGoToANamedAzureDestinationAndAScheduleRunsAsAJob() throws Exception {
+        new com.azure.storage.blob.BlobServiceClientBuilder().connectionString(io.hotcrm.testing.TestServers.azuriteConnectionString())
+                .httpClient(new com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder().build()).buildClient()
+                .getBlobContainerClient("backups").createIfNotExists();
+        String settings = JSON.writeValueAsString(Map.of("type", "azure", "settings", Map.of("container", "backups", "account",
+                io.hotcrm.testing.TestServers.AZURITE_ACCOUNT, "accountKey", io.hotcrm.testing.TestServers.AZURITE_KEY, "endpoint",
+                io.hotcrm.testing.TestServers.azurite(), "prefix", "api-" + java.util.UUID.randomUUID() + "/")));
+        assertThat(send(salesToken, "PUT", "/api/v1/backups/destinations/blob", settings).statusCode()).isEqualTo(403);
+        HttpResponse<String> r = send(token, "PUT", "/api/v1/backups/destinations/blob", settings);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("********").doesNotContain(io.hotcrm.testing.TestServers.AZURITE_KEY);
+        assertThat(send(token, "GET", "/api/v1/backups/destinations").body()).contains("\"blob\"")
+                .doesNotContain(io.hotcrm.testing.TestServers.AZURITE_KEY);
+
+        r = send(token, "POST", "/api/v1/backups", "{\"destination\":\"blob\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        JsonNode created = JSON.readTree(r.body());
+        String id = created.path("id").asText();
+        HttpResponse<byte[]> download = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + web.port() + "/api/v1/backups/"
+                + id + "/download")).header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).hasSize(created.path("bytes").asInt());
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(download.body())))
+                .isEqualTo(created.path("sha256").asText());
+        assertThat(JSON.readTree(send(token, "POST", "/api/v1/backups/" + id + "/verify").body()).path("valid").asBoolean()).isTrue();
+
+        r = send(token, "PUT", "/api/v1/backups/schedules/hourly", "{\"cron\":\"0 * * * *\",\"destination\":\"blob\",\"keep\":"
+                + "{\"daily\":3,\"weekly\":0,\"monthly\":0}}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(JSON.readTree(r.body()).path("nextRun").asText()).isNotEmpty();
+        r = send(token, "POST", "/api/v1/backups/schedules/hourly/run", "");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        String job = JSON.readTree(r.body()).path("jobId").asText();
+        String state = "";
+        for (int i = 0; i < 300 && !state.equals("succeeded") && !state.equals("failed"); i++) {
+            Thread.sleep(100);
+            state = JSON.readTree(send(token, "GET", "/api/v1/jobs/" + job).body()).path("state").asText();
+        }
+        assertThat(state).isEqualTo("succeeded");
+        JsonNode schedule = JSON.readTree(send(token, "GET", "/api/v1/backups/schedules").body()).path("schedules").get(0);
+        assertThat(schedule.path("lastRunAt").asText()).isNotEmpty();
+        assertThat(schedule.path("lastProblem").isNull()).isTrue();
+        assertThat(JSON.readTree(send(token, "GET", "/api/v1/backups").body()).path("backups").findValuesAsText("destination"))
+                .contains("blob");
+        assertThat(send(token, "DELETE", "/api/v1/backups/schedules/hourly").statusCode()).isEqualTo(204);
+        assertThat(send(token, "DELETE", "/api/v1/backups/destinations/blob").statusCode()).isEqualTo(204);
+    }
 }
