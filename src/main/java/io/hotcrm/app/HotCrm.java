@@ -82,7 +82,10 @@ public final class HotCrm implements Platform {
         jobs.register(new RecycleBinPurgeJob(recycleBin, security));
         JobsWork work = new JobsWork(jobs);
         this.importer = new Importer(db, schema, List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()), files, security, work);
-        this.notifier = new Notifier(db.dataSource(), config.smtp());
+        this.sandbox = meta(db, io.hotcrm.backup.Backups.SANDBOX) != null;
+        ensureInstanceId(db);
+        // a sandbox sends no email, whatever its environment says
+        this.notifier = new Notifier(db.dataSource(), sandbox ? null : config.smtp());
         jobs.register(new ImportJob(importer, notifier::notify));
         jobs.register(new ImportUndoJob(importer, notifier::notify));
         this.exporter = new Exporter(schema, query, new Views(db.jdbi(), schema, query),
@@ -107,6 +110,68 @@ public final class HotCrm implements Platform {
         backups.connect(destinations, Secrets.fromBase64(config.secretKey()), work);
         jobs.register(new ScheduledBackupJob(backups));
         replayLedgerAfterRestore();
+    }
+
+    private final boolean sandbox;
+
+    private static String meta(Database db, String key) {
+        return db.jdbi().withHandle(h -> h.createQuery("select meta_value from hc_meta where meta_key = :k").bind("k", key)
+                .mapTo(String.class).findOne().orElse(null));
+    }
+
+    /** Every instance has an id (a sandbox gets a new one); made on the first start. */
+    private static void ensureInstanceId(Database db) {
+        if (meta(db, io.hotcrm.backup.Backups.INSTANCE_ID) == null) {
+            try {
+                db.jdbi().useHandle(h -> h.createUpdate("insert into hc_meta (meta_key, meta_value) values (:k, :v)")
+                        .bind("k", io.hotcrm.backup.Backups.INSTANCE_ID).bind("v", io.hotcrm.common.Ids.newId().toString()).execute());
+            } catch (RuntimeException e) {
+                // another process made it at the same moment
+            }
+        }
+    }
+
+    /** This instance's id. */
+    public String instanceId() {
+        return meta(db, io.hotcrm.backup.Backups.INSTANCE_ID);
+    }
+
+    @Override
+    public io.hotcrm.backup.Backups.Sandbox createSandbox(io.hotcrm.security.Principal p, String name, java.nio.file.Path from,
+                                                         java.nio.file.Path dataDir, String dbUrl, String dbUser, String dbPassword,
+                                                         boolean anonymise) {
+        java.nio.file.Path dir = (dataDir != null ? dataDir : config.dataDir().resolve("sandboxes").resolve(
+                io.hotcrm.backup.Backups.checkSandboxName(name))).toAbsolutePath().normalize();
+        if (dir.equals(config.dataDir()) || config.dataDir().startsWith(dir)) {
+            throw HotCrmException.invalid("The sandbox's data directory " + dir + " is this instance's own: choose another (--data DIR).");
+        }
+        boolean embedded = dbUrl == null || dbUrl.isBlank();
+        String url = embedded ? Database.embeddedUrl(dir) : dbUrl.trim();
+        if (url.equals(config.dbUrl())) {
+            throw HotCrmException.invalid("The sandbox's database is this instance's own: give it another (--db-url URL).");
+        }
+        if (embedded && Files.isDirectory(dir.resolve("db"))) {
+            try (var existing = Files.list(dir.resolve("db"))) {
+                if (existing.findAny().isPresent()) {
+                    throw new HotCrmException(ErrorCode.CONFLICT, "There is already an instance in " + dir + ": remove it, or choose"
+                            + " another name or --data DIR.");
+                }
+            } catch (IOException e) {
+                throw new HotCrmException(ErrorCode.CONFIGURATION, "Cannot read " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            Files.createDirectories(dir.resolve(embedded ? "db" : "tmp"));
+        } catch (IOException e) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "Cannot create the sandbox's data directory " + dir + ": " + e.getMessage(), e);
+        }
+        Config target = new Config(dir, url, embedded ? null : dbUser, embedded ? null : dbPassword, config.adminEmail(), config.node(),
+                config.jobWorkers(), config.recycleBinDays(), config.uploadMaxMb(), null, config.secretKey(), List.of(dir), null,
+                config.migrationHosts(), config.backupKey(), dir.resolve("backups"));
+        try (FileStore sandboxFiles = openFiles(target)) {
+            return backups.sandbox(p, name, from, new io.hotcrm.backup.Backups.SandboxTarget(url, target.dbUser(), target.dbPassword(),
+                    sandboxFiles, (embedded ? "embedded database in " : url + ", files in ") + dir, dir.toString()), anonymise);
+        }
     }
 
     /** The product version, as backups name it. */
@@ -251,13 +316,16 @@ public final class HotCrm implements Platform {
         if (config.jobWorkers() > 0) {
             jobs.startServer(config.jobWorkers());
         }
+        // a restored database has its schedules but not the job server's record of them: they are set again
+        schedules.registerAll();
+        backups.registerSchedules();
         scheduleMaintenance();
         return web;
     }
 
     /** The daily recycle-bin purge (03:00 UTC), or none when HOTCRM_RECYCLE_BIN_DAYS is 0. */
     private void scheduleMaintenance() {
-        if (config.recycleBinDays() > 0) {
+        if (config.recycleBinDays() > 0 && !sandbox) {
             jobs.scheduleRecurring("recycle-bin-purge", "0 3 * * *", java.time.ZoneOffset.UTC, RecycleBin.PURGE_JOB,
                     new RecycleBin.PurgeRequest(config.recycleBinDays(), java.util.List.of()).toJson());
         } else {

@@ -63,7 +63,7 @@ import java.util.zip.ZipFile;
  */
 public final class Backups {
     /** Folders of a local file store (the data directory) that are not backed up: the database, scratch, outputs. */
-    static final List<String> NOT_FILES = List.of("db/", "tmp/", "exports/", "backups/", "logs/");
+    static final List<String> NOT_FILES = List.of("db/", "tmp/", "exports/", "backups/", "logs/", "sandboxes/");
     static final String RESTORE_NAME = "hotcrm_restore";
     /** The {@code hc_meta} key a restore sets: the erasure ledger is to be replayed before anyone is served. */
     public static final String LEDGER_REPLAY = "ledger_replay";
@@ -407,6 +407,10 @@ public final class Backups {
         int tables = manifest.path("tables").size();
         long total = rows;
         int fc = fileCount;
+        if (location == null) {
+            // a copy for a sandbox: not a backup of this instance, not listed
+            return new Created(id, null, bytes[0], sha, tables, rows, fileCount, (System.nanoTime() - t0) / 1e9);
+        }
         db.jdbi().useHandle(h -> h.createUpdate("insert into hc_backup (id, created_at, created_by, location, size, sha256,"
                         + " schema_version, database_kind, tables, rows_total, files, destination, file_name) values (:id, :at, :by,"
                         + " :loc, :size, :sha, :sv, :kind, :tables, :rows, :files, :dest, :fname)").bind("id", id)
@@ -1319,9 +1323,108 @@ public final class Backups {
         return targets().submit(targets().schedule(name).id(), p.email());
     }
 
-    /** Switches every backup schedule off; returns how many were running. */
-    int pauseSchedules() {
-        return targets == null ? 0 : targets.pauseAll();
+    // ---------------------------------------------------------------- sandboxes
+
+    /** The {@code hc_meta} key that makes an instance a sandbox (its value: name, source and when, as JSON). */
+    public static final String SANDBOX = "sandbox";
+    /** The {@code hc_meta} key of the instance's id (a sandbox gets a new one). */
+    public static final String INSTANCE_ID = "instance_id";
+
+    /** A sandbox's name, checked (it names a directory). */
+    public static String checkSandboxName(String name) {
+        return Targets.checkName(name, "sandbox");
+    }
+
+    /** Sets every running backup schedule on the job server again (after a restore, whose database has none set). */
+    public void registerSchedules() {
+        if (targets != null) {
+            targets.registerAll();
+        }
+    }
+
+    /** What this instance is when it is a sandbox: its name, where it came from, when, whether anonymised. */
+    public record SandboxInfo(String name, String from, String createdAt, boolean anonymised) {
+    }
+
+    /** This instance's sandbox marker, or null when it is not a sandbox (no setup right needed: every page says so). */
+    public SandboxInfo sandboxInfo() {
+        String v = db.jdbi().withHandle(h -> h.createQuery("select meta_value from hc_meta where meta_key = :k").bind("k", SANDBOX)
+                .mapTo(String.class).findOne().orElse(null));
+        if (v == null) {
+            return null;
+        }
+        try {
+            JsonNode n = Archive.MAPPER.readTree(v);
+            return new SandboxInfo(n.path("name").asText(), n.path("from").asText(), n.path("createdAt").asText(),
+                    n.path("anonymised").asBoolean());
+        } catch (IOException e) {
+            return new SandboxInfo("sandbox", "", "", false);
+        }
+    }
+
+    /** The database and file store a sandbox is made in (opened by the composition root from the operator's options). */
+    public record SandboxTarget(String dbUrl, String dbUser, String dbPassword, FileStore files, String description, String dataDir) {
+    }
+
+    /** What making a sandbox did. */
+    public record Sandbox(String name, String instanceId, String target, String dataDir, String from, Restored restored, int schedulesPaused,
+                          int usersMadeUndeliverable, Map<String, Long> anonymised, double seconds) {
+    }
+
+    /**
+     * Makes a sandbox: a copy of this instance (a fresh backup streamed through a scratch file, or the archive given)
+     * restored into an empty database and file store, then made safe to try things in — a new instance id; export and
+     * backup schedules paused (the sandbox's start sends no email and runs no schedule, see {@link #SANDBOX}); production's
+     * backup and export-run records dropped so the sandbox never prunes or deletes a file production wrote; sessions and
+     * verification links dropped; the signing key replaced on first use; users' emails made undeliverable
+     * ({@code ….invalid}); with {@code anonymise}, every personal field of every record replaced as the privacy package's
+     * strategies say (and no file-store copies, whose contents cannot be anonymised field by field).
+     */
+    public Sandbox sandbox(Principal p, String name, Path from, SandboxTarget target, boolean anonymise) {
+        AccessGuard.requireSetup(p, "make a sandbox");
+        String n = Targets.checkName(name, "sandbox");
+        long t0 = System.nanoTime();
+        Path scratch = null;
+        try {
+            Path archive = from;
+            if (archive == null) {
+                scratch = Files.createTempDirectory("hotcrm-sandbox-");
+                Path file = scratch.resolve("copy.zip");
+                Path part = scratch.resolve("copy.zip.part");
+                write(p, Instant.now(), null, null, null, new Sink() {
+                    @Override
+                    public OutputStream open() throws IOException {
+                        return Files.newOutputStream(part);
+                    }
+
+                    @Override
+                    public void commit() throws IOException {
+                        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
+                    }
+
+                    @Override
+                    public void abort() {
+                        deleteQuietly(part);
+                    }
+                });
+                archive = file;
+            }
+            Restored restored;
+            try (Database into = Database.open(target.dbUrl(), target.dbUser(), target.dbPassword(), 2)) {
+                restored = new Backups(into, anonymise ? null : target.files(), productVersion, key, clock, null).restoreArchive(archive,
+                        false);
+            }
+            try (Database made = Database.open(target.dbUrl(), target.dbUser(), target.dbPassword(), 2)) {
+                Sandboxes.Prepared prepared = Sandboxes.prepare(made, n, from == null ? "a copy of this instance" : from.toString(),
+                        clock.instant(), anonymise);
+                return new Sandbox(n, prepared.instanceId(), target.description(), target.dataDir(), from == null ? null : from.toString(), restored,
+                        prepared.schedulesPaused(), prepared.users(), prepared.anonymised(), (System.nanoTime() - t0) / 1e9);
+            }
+        } catch (IOException e) {
+            throw new HotCrmException(ErrorCode.UNAVAILABLE, "The sandbox could not be made: " + e.getMessage(), e);
+        } finally {
+            deleteTree(scratch);
+        }
     }
 
     /** The job type a backup schedule runs as. */

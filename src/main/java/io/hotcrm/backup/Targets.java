@@ -186,6 +186,14 @@ final class Targets {
         db.jdbi().useHandle(h -> h.createUpdate("delete from hc_backup_schedule where id = :id").bind("id", s.id()).execute());
     }
 
+    void registerAll() {
+        for (Backups.Schedule s : schedules()) {
+            if (!s.paused()) {
+                work.scheduleRecurring(recurringId(s.id()), s.cron(), ZoneId.of(s.timeZone()), JOB_TYPE, payload(s.id()));
+            }
+        }
+    }
+
     /** Switches every backup schedule off (a sandbox makes no backups of itself unless told). */
     int pauseAll() {
         int n = 0;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
         description = "HotCRM data platform: records, imports, exports and the REST API.",
         subcommands = {ServeCommand.class, ObjectsCommand.class, FieldsCommand.class, QueryCommand.class,
                 UsersCommand.class, RolesCommand.class, TokensCommand.class, AuditCommand.class, JobsCommand.class, ImportCommand.class,
-                RecycleBinCommand.class, ExportCommand.class, ViewsCommand.class, MigrateCommand.class, PrivacyCommand.class,
+                RecycleBinCommand.class, ExportCommand.class, ViewsCommand.class, MigrateCommand.class, PrivacyCommand.class, SandboxCommand.class,
                 BackupCommand.class})
 public final class Cli implements Callable<Integer> {
     /** Opens the platform on a data directory (null = the default). */

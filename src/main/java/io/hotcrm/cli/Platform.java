@@ -58,6 +58,15 @@ public interface Platform extends AutoCloseable {
     /** Starts the web console and REST API on the port, and blocks until the process is stopped. */
     void serve(int port);
 
+    /**
+     * Makes a sandbox of this instance (see {@link io.hotcrm.backup.Backups#sandbox}) in a new data directory (default
+     * DATA/sandboxes/NAME) with an embedded database, or in the PostgreSQL database {@code dbUrl}.
+     */
+    default io.hotcrm.backup.Backups.Sandbox createSandbox(Principal p, String name, java.nio.file.Path from, java.nio.file.Path dataDir,
+                                                          String dbUrl, String dbUser, String dbPassword, boolean anonymise) {
+        throw new UnsupportedOperationException("sandboxes");
+    }
+
     /** The principal commands act as: the system, or the named user with {@code --as}. */
     default Principal actor(String asEmail) {
         return asEmail == null || asEmail.isBlank() ? Principal.system() : security().users().principal(asEmail);

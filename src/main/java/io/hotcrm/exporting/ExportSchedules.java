@@ -548,6 +548,18 @@ public final class ExportSchedules {
         return out;
     }
 
+    /**
+     * Sets every running schedule on the job server again: a restored database holds its schedules but not the job
+     * server's record of them (setting one again replaces it, so this is safe at every start).
+     */
+    public void registerAll() {
+        List<Schedule> all = jdbi.withHandle(h -> h.createQuery("select * from hc_export_schedule where paused = false")
+                .map((rs, c) -> read(rs).schedule).list());
+        for (Schedule s : all) {
+            jobs.scheduleRecurring(recurringId(s.id()), s.cron(), ZoneId.of(s.timeZone()), JOB_TYPE, payload(s.id(), "schedule"));
+        }
+    }
+
     /** A schedule with its destination settings decrypted (never leaves this class). */
     private record Stored(Schedule schedule, Map<String, String> settings) {
     }

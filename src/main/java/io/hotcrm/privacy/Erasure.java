@@ -188,6 +188,50 @@ final class Erasure {
         return f.required() ? "replaced by " + REDACTED : "cleared";
     }
 
+    /**
+     * Anonymises every record of a copy of the data (a sandbox), set-based: each personal field as {@link #strategy} says
+     * for a person's own record — emails become unique {@code redacted-ID@redacted.invalid} addresses, names and free text
+     * {@value #REDACTED}, other personal fields are cleared, required non-text values kept. Users (the staff) are left;
+     * audit details are redacted; privacy requests (which name their subjects) are dropped. Returns the records per object.
+     */
+    static Map<String, Long> anonymiseAll(Database copy, Schema schema) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        copy.jdbi().useTransaction(h -> {
+            for (ObjectDef o : schema.catalogue().objects()) {
+                if (o.name().equals("user")) {
+                    continue;
+                }
+                List<String> sets = new ArrayList<>();
+                for (FieldDef f : o.fields()) {
+                    String tag = f.personalData();
+                    if (tag.isEmpty() || KEPT.contains(tag) || f.computed()) {
+                        continue;
+                    }
+                    String how = strategy(f, false);
+                    String col = io.hotcrm.store.Dialect.q(f.name());
+                    if (how.equals(KEPT_REQUIRED)) {
+                        continue;
+                    } else if (f.type() == FieldType.EMAIL) {
+                        sets.add(col + " = case when " + col + " is null then null else 'redacted-' || cast(id as varchar(36))"
+                                + " || '@redacted.invalid' end");
+                    } else if (how.startsWith("replaced")) {
+                        sets.add(col + " = case when " + col + " is null then null else '" + REDACTED + "' end");
+                    } else {
+                        sets.add(col + " = null");
+                    }
+                }
+                if (!sets.isEmpty()) {
+                    out.put(o.name(), (long) h.createUpdate("update " + o.tableName() + " set " + String.join(", ", sets)).execute());
+                }
+            }
+            h.execute("update hc_audit set details = '" + REDACTED + "' where details is not null");
+            h.execute("delete from hc_privacy_hold");
+            h.execute("delete from hc_privacy_event");
+            h.execute("delete from hc_privacy_request");
+        });
+        return out;
+    }
+
     /** What an erasure did: per object the records deleted, anonymised and kept, and each record's change. */
     record Result(Map<String, int[]> counts, List<Change> changes, int auditScrubbed) {
     }

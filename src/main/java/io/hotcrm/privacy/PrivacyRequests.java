@@ -645,4 +645,12 @@ public final class PrivacyRequests {
     private static OffsetDateTime at(Instant t) {
         return t.atOffset(ZoneOffset.UTC);
     }
+
+    /**
+     * Anonymises every record of a copy of the data — a sandbox, never a live instance — with the strategies an erasure
+     * uses (see docs/privacy.md); returns the records changed per object.
+     */
+    public static Map<String, Long> anonymiseCopy(Database copy, Schema schema) {
+        return Erasure.anonymiseAll(copy, schema);
+    }
 }

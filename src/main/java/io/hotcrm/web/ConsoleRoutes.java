@@ -124,7 +124,7 @@ final class ConsoleRoutes {
 
     static void render(Context ctx, String template, Map<String, Object> model) {
         StringOutput out = new StringOutput();
-        Nav.during(ctx.attribute(Auth.VIEWER), () -> TEMPLATES.render(template, model, out));
+        Nav.during(ctx.attribute(Auth.VIEWER), ctx.attribute(Nav.SANDBOX), () -> TEMPLATES.render(template, model, out));
         ctx.header("X-Frame-Options", "DENY").header("Content-Security-Policy", "default-src 'self'")
                 .contentType("text/html; charset=utf-8").result(out.toString());
     }

@@ -8,17 +8,27 @@ import io.hotcrm.security.Principal;
  */
 public final class Nav {
     private static final ThreadLocal<Principal> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<String> SANDBOX_NAME = new ThreadLocal<>();
+    /** The request attribute naming the sandbox this instance is (absent on a production instance). */
+    static final String SANDBOX = "hotcrm.sandbox";
 
     private Nav() {
     }
 
-    static void during(Principal p, Runnable render) {
+    static void during(Principal p, String sandbox, Runnable render) {
         CURRENT.set(p);
+        SANDBOX_NAME.set(sandbox);
         try {
             render.run();
         } finally {
             CURRENT.remove();
+            SANDBOX_NAME.remove();
         }
+    }
+
+    /** The sandbox's name when this instance is one (every page says so), else null. */
+    public static String sandbox() {
+        return SANDBOX_NAME.get();
     }
 
     /** An instant as setup pages show it: {@code 2026-12-02 14:05 UTC}; empty for none. */

@@ -58,6 +58,10 @@ public final class WebServer {
             new MigrationRoutes(f.migrations(), f.jobs(), auth).register(cfg.routes);
             new PrivacyRoutes(f.privacy(), auth).register(cfg.routes);
             new BackupRoutes(f.backups(), auth).register(cfg.routes);
+            io.hotcrm.backup.Backups.SandboxInfo sandbox = f.backups() == null ? null : f.backups().sandboxInfo();
+            if (sandbox != null) {
+                cfg.routes.before(ctx -> ctx.attribute(Nav.SANDBOX, sandbox.name()));
+            }
             cfg.routes.get("/api/v1/notices", ctx -> {
                 io.hotcrm.security.Principal p = auth.require(ctx);
                 ctx.json(java.util.Map.of("notices", f.notifier().notices(p.email(), "true".equals(ctx.queryParam("unread")), 100)));

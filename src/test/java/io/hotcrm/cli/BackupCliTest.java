@@ -128,4 +128,37 @@ class BackupCliTest {
         assertThat(cli.run(data, env, "backup", "schedule", "delete", "nightly")).isZero();
         assertThat(cli.run(data, env, "backup", "destination", "delete", "offsite")).as(cli.err()).isZero();
     }
+
+    /** {@code hotcrm sandbox create} as an operator types it, then the sandbox used as its own instance. */
+    @Test
+    void anOperatorMakesASandboxAndUsesIt() throws Exception {
+        Map<String, String> env = Map.of("HOTCRM_SECRET_KEY", TestPlatform.SECRET_KEY);
+        Path data = dir.resolve("data");
+        CliRun cli = new CliRun();
+        Path csv = dir.resolve("contacts.csv");
+        Files.writeString(csv, "First Name,Last Name,Email\nMaja,Berg,maja@example.org\n");
+        assertThat(cli.run(data, env, "import", csv.toString(), "--object", "contact")).as(cli.err()).isZero();
+        assertThat(cli.run(data, env, "users", "add", "ann@example.com", "--name", "Ann", "--role", "admin")).as(cli.err()).isZero();
+        assertThat(cli.run(data, env, "sandbox", "create", "dry-run-1")).as(cli.out() + cli.err()).isZero();
+        Path sandbox = data.toAbsolutePath().normalize().resolve("sandboxes").resolve("dry-run-1");
+        assertThat(cli.out()).contains("Made the sandbox \"dry-run-1\"", "Email is off", ".invalid", "./hotcrm --data " + sandbox + " serve");
+        assertThat(cli.run(sandbox, env, "users", "list")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("ann@example.com.invalid");
+        assertThat(cli.run(sandbox, env, "query", "{\"object\":\"contact\",\"fields\":[\"email\"]}")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("maja@example.org");
+        // an anonymised one, elsewhere, from a backup archive
+        assertThat(cli.run(data, env, "backup", "create", "--output", dir.resolve("b").toString())).isZero();
+        Path archive;
+        try (var files = Files.list(dir.resolve("b"))) {
+            archive = files.findFirst().orElseThrow();
+        }
+        Path other = dir.resolve("anon");
+        assertThat(cli.run(data, env, "sandbox", "create", "anon", "--from", archive.toString(), "--data", other.toString(),
+                "--anonymise")).as(cli.out() + cli.err()).isZero();
+        assertThat(cli.out()).contains("Anonymised");
+        assertThat(cli.run(other, env, "query", "{\"object\":\"contact\",\"fields\":[\"email\"]}")).as(cli.err()).isZero();
+        assertThat(cli.out()).doesNotContain("maja@example.org").contains("@redacted.invalid");
+        assertThat(cli.run(data, env, "sandbox", "create", "bad/name")).isNotZero();
+        assertThat(cli.err()).contains("letters, digits");
+    }
 }
