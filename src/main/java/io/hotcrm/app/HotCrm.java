@@ -108,6 +108,7 @@ public final class HotCrm implements Platform {
         jobs.sweepInterrupted();
         this.backups = new io.hotcrm.backup.Backups(db, files, VERSION, config.backupKey(), config.backupDir());
         backups.connect(destinations, Secrets.fromBase64(config.secretKey()), work);
+        backups.sandboxHome(name -> sandboxTarget(name, null, null, null, null));
         jobs.register(new ScheduledBackupJob(backups));
         replayLedgerAfterRestore();
     }
@@ -140,6 +141,15 @@ public final class HotCrm implements Platform {
     public io.hotcrm.backup.Backups.Sandbox createSandbox(io.hotcrm.security.Principal p, String name, java.nio.file.Path from,
                                                          java.nio.file.Path dataDir, String dbUrl, String dbUser, String dbPassword,
                                                          boolean anonymise) {
+        return backups.sandbox(p, name, from, sandboxTarget(name, dataDir, dbUrl, dbUser, dbPassword), anonymise);
+    }
+
+    /**
+     * Where a sandbox is made: the data directory given (default DATA/sandboxes/NAME, the only choice REST and the console
+     * have), with its embedded database or the PostgreSQL database given; never this instance's own.
+     */
+    private io.hotcrm.backup.Backups.SandboxTarget sandboxTarget(String name, java.nio.file.Path dataDir, String dbUrl, String dbUser,
+                                                                 String dbPassword) {
         java.nio.file.Path dir = (dataDir != null ? dataDir : config.dataDir().resolve("sandboxes").resolve(
                 io.hotcrm.backup.Backups.checkSandboxName(name))).toAbsolutePath().normalize();
         if (dir.equals(config.dataDir()) || config.dataDir().startsWith(dir)) {
@@ -168,10 +178,8 @@ public final class HotCrm implements Platform {
         Config target = new Config(dir, url, embedded ? null : dbUser, embedded ? null : dbPassword, config.adminEmail(), config.node(),
                 config.jobWorkers(), config.recycleBinDays(), config.uploadMaxMb(), null, config.secretKey(), List.of(dir), null,
                 config.migrationHosts(), config.backupKey(), dir.resolve("backups"));
-        try (FileStore sandboxFiles = openFiles(target)) {
-            return backups.sandbox(p, name, from, new io.hotcrm.backup.Backups.SandboxTarget(url, target.dbUser(), target.dbPassword(),
-                    sandboxFiles, (embedded ? "embedded database in " : url + ", files in ") + dir, dir.toString()), anonymise);
-        }
+        return new io.hotcrm.backup.Backups.SandboxTarget(url, target.dbUser(), target.dbPassword(), openFiles(target),
+                (embedded ? "embedded database in " : url + ", files in ") + dir, dir.toString());
     }
 
     /** The product version, as backups name it. */

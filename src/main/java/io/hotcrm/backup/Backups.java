@@ -1381,6 +1381,32 @@ public final class Backups {
      * strategies say (and no file-store copies, whose contents cannot be anonymised field by field).
      */
     public Sandbox sandbox(Principal p, String name, Path from, SandboxTarget target, boolean anonymise) {
+        try {
+            return makeSandbox(p, name, from, target, anonymise);
+        } finally {
+            if (target.files() != null) {
+                target.files().close();
+            }
+        }
+    }
+
+    private java.util.function.Function<String, SandboxTarget> sandboxHome;
+
+    /** Where sandboxes named by REST and the console go (the composition root decides: DATA/sandboxes/NAME). */
+    public void sandboxHome(java.util.function.Function<String, SandboxTarget> home) {
+        this.sandboxHome = home;
+    }
+
+    /** Makes a sandbox of a copy of this instance made now, in its default place (what REST and the console offer). */
+    public Sandbox sandbox(Principal p, String name, boolean anonymise) {
+        AccessGuard.requireSetup(p, "make a sandbox");
+        if (sandboxHome == null) {
+            throw new HotCrmException(ErrorCode.CONFIGURATION, "Sandboxes are not set up in this process.");
+        }
+        return sandbox(p, name, null, sandboxHome.apply(checkSandboxName(name)), anonymise);
+    }
+
+    private Sandbox makeSandbox(Principal p, String name, Path from, SandboxTarget target, boolean anonymise) {
         AccessGuard.requireSetup(p, "make a sandbox");
         String n = Targets.checkName(name, "sandbox");
         long t0 = System.nanoTime();

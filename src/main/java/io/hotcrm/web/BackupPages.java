@@ -39,6 +39,23 @@ final class BackupPages {
             return "Drill passed: the newest backup restored into a scratch database in " + String.format("%.1f", d.seconds())
                     + " s, every table matching its manifest.";
         }));
+        r.post("/setup/data/backups/schedules/{name}/run", ctx -> act(ctx, p -> {
+            backups.runQueued(p, ctx.pathParam("name"));
+            return "The schedule \"" + ctx.pathParam("name") + "\" is running: its backup appears here when it is made and verified.";
+        }));
+        r.post("/setup/data/backups/schedules/{name}/pause", ctx -> act(ctx, p -> {
+            backups.setPaused(p, ctx.pathParam("name"), true);
+            return "Paused \"" + ctx.pathParam("name") + "\".";
+        }));
+        r.post("/setup/data/backups/schedules/{name}/resume", ctx -> act(ctx, p -> {
+            Backups.Schedule sc = backups.setPaused(p, ctx.pathParam("name"), false);
+            return "Resumed \"" + sc.name() + "\"; next run " + Nav.when(sc.nextRun()) + ".";
+        }));
+        r.post("/setup/data/backups/sandbox", ctx -> act(ctx, p -> {
+            Backups.Sandbox sb = backups.sandbox(p, ctx.formParam("name"), "true".equals(ctx.formParam("anonymise")));
+            return "Made the sandbox \"" + sb.name() + "\" in " + sb.dataDir() + " (" + sb.restored().rows() + " rows). Start it with:"
+                    + " ./hotcrm --data " + sb.dataDir() + " serve --port 8081";
+        }));
         r.post("/setup/data/backups/{id}/verify", ctx -> act(ctx, p -> {
             Backups.Verification v = backups.verify(p, io.hotcrm.common.Ids.parse(ctx.pathParam("id"), "Backup id"));
             if (!v.valid()) {
@@ -70,16 +87,18 @@ final class BackupPages {
         String error = ctx.queryParam("error");
         java.util.List<Backups.Listed> list = null;
         java.util.List<Backups.Drill> drills = null;
+        java.util.List<Backups.Schedule> schedules = java.util.List.of();
         Backups.DrillStatus status = null;
         try {
             list = backups.list(p);
             drills = backups.drills(p);
             status = backups.drillStatus(p);
+            schedules = backups.schedules(p);
         } catch (HotCrmException e) {
             ctx.status(e.code().httpStatus());
             error = e.getMessage();
         }
         ConsoleRoutes.render(ctx, "backups.jte", ConsoleRoutes.model("name", p.name(), "csrf", s.get().csrfToken(), "backups", list,
-                "drills", drills, "status", status, "notice", ctx.queryParam("notice"), "error", error));
+                "drills", drills, "schedules", schedules, "status", status, "notice", ctx.queryParam("notice"), "error", error));
     }
 }

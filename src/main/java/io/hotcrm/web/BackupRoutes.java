@@ -60,6 +60,11 @@ final class BackupRoutes {
             backups.deleteDestination(auth.require(ctx), ctx.pathParam("name"));
             ctx.status(204);
         });
+        r.post("/api/v1/sandboxes", ctx -> {
+            Principal p = auth.require(ctx);
+            var b = Json.object(ctx);
+            ctx.status(201).json(backups.sandbox(p, b.path("name").asText(null), b.path("anonymise").asBoolean(false)));
+        });
         r.get("/api/v1/backups/schedules", ctx -> ctx.json(Map.of("schedules", backups.schedules(auth.require(ctx)))));
         r.put("/api/v1/backups/schedules/{name}", ctx -> {
             Principal p = auth.require(ctx);

@@ -80,6 +80,14 @@ class BackupApiTest {
         assertThat(JSON.readTree(r.body()).path("succeeded").asBoolean()).as(r.body()).isTrue();
         assertThat(JSON.readTree(send(token, "GET", "/api/v1/backups").body()).path("drill").path("overdue").asBoolean()).isFalse();
 
+        // a sandbox, in its default place only (no caller picks a server path)
+        assertThat(send(salesToken, "POST", "/api/v1/sandboxes", "{\"name\":\"api-dry-run\"}").statusCode()).isEqualTo(403);
+        r = send(token, "POST", "/api/v1/sandboxes", "{\"name\":\"api-dry-run\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(JSON.readTree(r.body()).path("dataDir").asText()).isEqualTo(data.toAbsolutePath().normalize().resolve("sandboxes")
+                .resolve("api-dry-run").toString());
+        assertThat(send(token, "POST", "/api/v1/sandboxes", "{\"name\":\"../../etc\"}").statusCode()).isEqualTo(400);
+
         r = send(token, "POST", "/api/v1/backups/" + id + "/restore");
         assertThat(r.statusCode()).isEqualTo(409);
         assertThat(r.body()).contains("hotcrm backup restore");

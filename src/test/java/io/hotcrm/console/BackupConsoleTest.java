@@ -76,4 +76,41 @@ class BackupConsoleTest {
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("manages setup");
         assertThat(page.locator("#backup-now")).hasCount(0);
     }
+
+    /** Schedules listed and paused from the page; a sandbox made from the page says so on every page of its own console. */
+    @Test
+    void anAdminPausesAScheduleAndMakesASandboxThatSaysSoOnEveryPage() {
+        hc.backups().saveSchedule(Principal.system(), "nightly", "0 2 * * *", "Europe/Oslo", null, io.hotcrm.backup.Backups.Retention.DEFAULT);
+        Page page = ConsoleTest.signIn(chromium, base, "admin@example.com", "a long console password", 900);
+        page.navigate(base + "/setup/data/backups");
+        assertThat(page.locator("#schedules")).containsText("nightly");
+        assertThat(page.locator("#schedules")).containsText("7 daily, 4 weekly, 12 monthly");
+        page.locator("#schedules").getByRole(AriaRole.BUTTON, new com.microsoft.playwright.Locator.GetByRoleOptions().setName("Pause")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Paused");
+        assertThat(page.locator("#schedules")).containsText("paused");
+        assertThat(page.locator("#sandbox-banner")).hasCount(0);
+        page.locator("#sandbox-name").fill("dry-run");
+        page.locator("#sandbox-create").click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Made the sandbox \"dry-run\"");
+
+        Path home = data.toAbsolutePath().normalize().resolve("sandboxes").resolve("dry-run");
+        try (HotCrm sandbox = HotCrm.open(Config.from(home, Map.of(io.hotcrm.common.Secrets.ENV, TestPlatform.SECRET_KEY)))) {
+            WebServer sw = sandbox.start(0);
+            try {
+                String sb = "http://localhost:" + sw.port();
+                Page p = chromium.browser.newPage();
+                p.navigate(sb + "/login");
+                assertThat(p.locator("#sandbox-banner")).containsText("Sandbox dry-run");
+                Page in = ConsoleTest.signIn(chromium, sb, "admin@example.com.invalid", "a long console password", 900);
+                for (String path : new String[] {"/setup", "/setup/data", "/setup/data/backups", "/records/contact", "/setup/users"}) {
+                    in.navigate(sb + path);
+                    assertThat(in.locator("#sandbox-banner")).containsText("email is off");
+                }
+                assertThat(in.locator("main")).containsText("admin@example.com.invalid");
+                ConsoleTest.shot(in, "console-sandbox");
+            } finally {
+                sw.stop();
+            }
+        }
+    }
 }
