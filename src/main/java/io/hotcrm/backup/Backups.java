@@ -69,6 +69,12 @@ public final class Backups {
     public static final String LEDGER_REPLAY = "ledger_replay";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Backups.class);
+
+    private static String secs(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e9);
+    }
+
     private final Database db;
     private final FileStore files;
     private final String productVersion;
@@ -691,20 +697,42 @@ public final class Backups {
             List<JsonNode> tables = new ArrayList<>();
             m.path("tables").forEach(tables::add);
             clear(restored, tables);
-            for (JsonNode t : tables) {
-                if (!t.path("name").asText().startsWith("obj_")) {
-                    rows += load(archive, restored, zip, t);
+            long tl = System.nanoTime();
+            // each table is checked against the manifest on a second thread as soon as its rows are in, while the next
+            // table loads and a large table's indexes are built
+            java.util.concurrent.ExecutorService checker = java.util.concurrent.Executors.newSingleThreadExecutor(run -> {
+                Thread th = new Thread(run, "restore-check");
+                th.setDaemon(true);
+                return th;
+            });
+            List<java.util.concurrent.Future<?>> checks = new ArrayList<>();
+            java.util.function.Consumer<JsonNode> check = t -> checks.add(checker.submit(() -> {
+                check(restored, t);
+                return null;
+            }));
+            long tc;
+            try {
+                for (JsonNode t : tables) {
+                    if (!t.path("name").asText().startsWith("obj_")) {
+                        rows += load(archive, restored, zip, t, check);
+                    }
                 }
-            }
-            // the object tables, with the custom fields the restored system tables name
-            new Schema(restored, Catalogue.standard()).sync();
-            for (JsonNode t : tables) {
-                if (t.path("name").asText().startsWith("obj_")) {
-                    rows += load(archive, restored, zip, t);
+                // the object tables, with the custom fields the restored system tables name
+                new Schema(restored, Catalogue.standard()).sync();
+                for (JsonNode t : tables) {
+                    if (t.path("name").asText().startsWith("obj_")) {
+                        rows += load(archive, restored, zip, t, check);
+                    }
                 }
+                setSequences(restored, tables, m.path("sequences"));
+                tc = System.nanoTime();
+                for (java.util.concurrent.Future<?> f : checks) {
+                    awaitCheck(f);
+                }
+            } finally {
+                checker.shutdownNow();
             }
-            setSequences(restored, tables, m.path("sequences"));
-            check(restored, tables);
+            long tm = System.nanoTime();
             restored.migrate();
             restored.jdbi().useTransaction(h -> {
                 if (!keys.isEmpty()) {
@@ -731,6 +759,9 @@ public final class Backups {
                     nf.commit();
                 }
             }
+            LOG.info("Restore of {}: rows loaded in {} s, the last checks against the manifest waited for {} s more, files and the"
+                            + " rest in {} s",
+                    archive.getFileName(), secs(tc - tl), secs(tm - tc), secs(System.nanoTime() - tm));
         } catch (java.util.zip.ZipException e) {
             db.dropBeside(restored, RESTORE_NAME);
             throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + e.getMessage() + ". Nothing was"
@@ -853,10 +884,13 @@ public final class Backups {
      * Loads a table's rows from its entry; returns how many. On PostgreSQL the table's secondary indexes are dropped
      * first and made again afterwards (as pg_restore does: one sorted build instead of an insert per row and index).
      */
-    private static long load(Path archive, Database r, ZipFile zip, JsonNode t) throws IOException, SQLException {
+    private static long load(Path archive, Database r, ZipFile zip, JsonNode t, java.util.function.Consumer<JsonNode> loaded)
+            throws IOException, SQLException {
         String name = t.path("name").asText();
         if (r.dialect() != Dialect.POSTGRES || t.path("rows").asLong() < 10_000) {
-            return loadRows(archive, r, zip, t);
+            long n = loadRows(archive, r, zip, t);
+            loaded.accept(t);
+            return n;
         }
         // the table's indexes that back no constraint: their names, and the statements that make them again
         Map<String, String> indexes = new LinkedHashMap<>();
@@ -866,6 +900,7 @@ public final class Backups {
                 .bind("t", name).map((rs, c) -> indexes.put(rs.getString(1), rs.getString(2))).list());
         r.jdbi().useHandle(h -> indexes.keySet().forEach(n -> h.execute("drop index " + Dialect.q(n))));
         long n = loadRows(archive, r, zip, t);
+        loaded.accept(t);
         r.jdbi().useHandle(h -> {
             h.execute("set maintenance_work_mem = '256MB'");
             indexes.values().forEach(h::execute);
@@ -1019,24 +1054,55 @@ public final class Backups {
         });
     }
 
-    /** Every restored table holds the rows the manifest counted, with the same content hash: the restore is proven. */
-    private static void check(Database r, List<JsonNode> tables) throws SQLException, IOException {
+    /** A restored table holds the rows the manifest counted, with the same content hash: the restore is proven. */
+    private static void check(Database r, JsonNode t) throws SQLException, IOException {
         try (Connection c = r.dataSource().getConnection()) {
-            for (JsonNode t : tables) {
-                List<Tables.Column> columns = new ArrayList<>();
-                t.path("columns").forEach(col -> columns.add(new Tables.Column(col.path("name").asText(), col.path("type").asText(),
-                        col.path("identity").asBoolean())));
-                Tables.Table table = new Tables.Table(t.path("name").asText(), columns);
-                Tables.Writer w = new Tables.Writer(table);
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(Tables.select(table))) {
+            List<Tables.Column> columns = new ArrayList<>();
+            t.path("columns").forEach(col -> columns.add(new Tables.Column(col.path("name").asText(), col.path("type").asText(),
+                    col.path("identity").asBoolean())));
+            Tables.Table table = new Tables.Table(t.path("name").asText(), columns);
+            Tables.Writer w = new Tables.Writer(table);
+            try (Statement s = c.createStatement()) {
+                if (r.dialect() == Dialect.POSTGRES) {
+                    c.setAutoCommit(false);
+                    s.setFetchSize(5000);
+                }
+                try (ResultSet rs = s.executeQuery(Tables.select(table))) {
                     w.write(rs, null);
                 }
-                if (w.rows() != t.path("rows").asLong() || !w.hash().equals(t.path("contentHash").asText())) {
-                    throw new HotCrmException(ErrorCode.INTERNAL, "The restored table " + table.name() + " does not match the backup ("
-                            + w.rows() + " rows, the backup has " + t.path("rows").asLong() + (w.rows() == t.path("rows").asLong()
-                            ? "; their content differs" : "") + "). Nothing was replaced.");
+            } finally {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                    c.setAutoCommit(true);
                 }
             }
+            if (w.rows() != t.path("rows").asLong() || !w.hash().equals(t.path("contentHash").asText())) {
+                throw new HotCrmException(ErrorCode.INTERNAL, "The restored table " + table.name() + " does not match the backup ("
+                        + w.rows() + " rows, the backup has " + t.path("rows").asLong() + (w.rows() == t.path("rows").asLong()
+                        ? "; their content differs" : "") + "). Nothing was replaced.");
+            }
+        }
+    }
+
+    /** Waits for a table's check; its failure is the restore's. */
+    private static void awaitCheck(java.util.concurrent.Future<?> f) throws SQLException, IOException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the restored tables were checked", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HotCrmException he) {
+                throw he;
+            }
+            if (cause instanceof SQLException se) {
+                throw se;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(String.valueOf(cause.getMessage()), cause);
         }
     }
 

@@ -323,6 +323,14 @@ class BackupRestoreTest {
                 assertThatThrownBy(() -> t.backups().restore(SYSTEM, bad, true)).hasMessageContaining("not touched");
                 assertThat(count(t, "obj_account")).isEqualTo(1);
                 assertThat(count(t, "obj_contact")).isZero();
+                // sound checksums and counts, one value changed: the check of the loaded table against the content hash refuses it
+                Path changed = rewritten(archive, tmp.resolve("changed-" + d + ".zip"), e -> e.put(entry, new String(e.get(entry),
+                        StandardCharsets.UTF_8).replaceFirst("kim7@example.com", "kim7@example.net").getBytes(StandardCharsets.UTF_8)),
+                        m -> { });
+                assertThat(t.backups().verify(SYSTEM, changed).valid()).isTrue();
+                assertThatThrownBy(() -> t.backups().restore(SYSTEM, changed, true)).hasMessageContaining("obj_contact does not match the"
+                        + " backup").hasMessageContaining("content differs");
+                assertThat(count(t, "obj_account")).isEqualTo(1);
                 Backups.Restored r = t.backups().restore(SYSTEM, archive, true);
                 assertThat(r.keptAs()).startsWith("hotcrm_before_restore_");
             }
