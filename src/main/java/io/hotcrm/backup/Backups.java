@@ -297,8 +297,12 @@ public final class Backups {
             throw new HotCrmException(ErrorCode.CONFIGURATION, "Cannot write a backup into " + directory + ": " + e.getMessage()
                     + ". Choose a directory HotCRM may write (--output DIR).", e);
         }
-        Path finalTarget = target;
-        return write(p, now, null, null, target.toAbsolutePath().toString(), new Sink() {
+        return write(p, now, null, null, target.toAbsolutePath().toString(), fileSink(temp, target));
+    }
+
+    /** A local file written as {@code temp} and renamed to {@code target} when whole. */
+    private static Sink fileSink(Path temp, Path target) {
+        return new Sink() {
             @Override
             public OutputStream open() throws IOException {
                 return Files.newOutputStream(temp);
@@ -306,14 +310,14 @@ public final class Backups {
 
             @Override
             public void commit() throws IOException {
-                Files.move(temp, finalTarget, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             }
 
             @Override
             public void abort() {
                 deleteQuietly(temp);
             }
-        });
+        };
     }
 
     /**
@@ -881,8 +885,9 @@ public final class Backups {
     }
 
     /**
-     * Loads a table's rows from its entry; returns how many. On PostgreSQL the table's secondary indexes are dropped
-     * first and made again afterwards (as pg_restore does: one sorted build instead of an insert per row and index).
+     * Loads a table's rows from its entry; returns how many. On PostgreSQL a large table's indexes, primary key and unique
+     * constraints are dropped first and made again afterwards (as pg_restore does: one sorted build instead of an insert per
+     * row and index).
      */
     private static long load(Path archive, Database r, ZipFile zip, JsonNode t, java.util.function.Consumer<JsonNode> loaded)
             throws IOException, SQLException {
@@ -892,14 +897,28 @@ public final class Backups {
             loaded.accept(t);
             return n;
         }
-        // the table's indexes that back no constraint: their names, and the statements that make them again
+        // the table's indexes that back no constraint, and its primary key and unique constraints that no foreign key
+        // needs: their names, and the statements that make them again
         Map<String, String> indexes = new LinkedHashMap<>();
-        r.jdbi().useHandle(h -> h.createQuery("select indexname, indexdef from pg_indexes i where schemaname = current_schema() and"
-                        + " tablename = :t and not exists (select 1 from pg_constraint c where c.conname = i.indexname and"
-                        + " c.connamespace = (select oid from pg_namespace where nspname = current_schema()))")
-                .bind("t", name).map((rs, c) -> indexes.put(rs.getString(1), rs.getString(2))).list());
-        r.jdbi().useHandle(h -> indexes.keySet().forEach(n -> h.execute("drop index " + Dialect.q(n))));
+        Map<String, String> constraints = new LinkedHashMap<>();
+        r.jdbi().useHandle(h -> {
+            h.createQuery("select indexname, indexdef from pg_indexes i where schemaname = current_schema() and"
+                            + " tablename = :t and not exists (select 1 from pg_constraint c where c.conname = i.indexname and"
+                            + " c.connamespace = (select oid from pg_namespace where nspname = current_schema()))")
+                    .bind("t", name).map((rs, c) -> indexes.put(rs.getString(1), rs.getString(2))).list();
+            h.createQuery("select c.conname, pg_get_constraintdef(c.oid) from pg_constraint c where c.conrelid = cast(:t as regclass)"
+                            + " and c.contype in ('p', 'u') and not exists (select 1 from pg_constraint f where f.contype = 'f'"
+                            + " and f.confrelid = c.conrelid)")
+                    .bind("t", name).map((rs, c) -> constraints.put(rs.getString(1), rs.getString(2))).list();
+            indexes.keySet().forEach(n -> h.execute("drop index " + Dialect.q(n)));
+            constraints.keySet().forEach(n -> h.execute("alter table " + Dialect.q(name) + " drop constraint " + Dialect.q(n)));
+        });
         long n = loadRows(archive, r, zip, t);
+        r.jdbi().useHandle(h -> {
+            h.execute("set maintenance_work_mem = '256MB'");
+            // the key first: a duplicate the archive somehow holds fails here, before the check
+            constraints.forEach((c, def) -> h.execute("alter table " + Dialect.q(name) + " add constraint " + Dialect.q(c) + " " + def));
+        });
         loaded.accept(t);
         r.jdbi().useHandle(h -> {
             h.execute("set maintenance_work_mem = '256MB'");
@@ -1482,23 +1501,7 @@ public final class Backups {
             if (archive == null) {
                 scratch = Files.createTempDirectory("hotcrm-sandbox-");
                 Path file = scratch.resolve("copy.zip");
-                Path part = scratch.resolve("copy.zip.part");
-                write(p, Instant.now(), null, null, null, new Sink() {
-                    @Override
-                    public OutputStream open() throws IOException {
-                        return Files.newOutputStream(part);
-                    }
-
-                    @Override
-                    public void commit() throws IOException {
-                        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
-                    }
-
-                    @Override
-                    public void abort() {
-                        deleteQuietly(part);
-                    }
-                });
+                write(p, Instant.now(), null, null, null, fileSink(scratch.resolve("copy.zip.part"), file));
                 archive = file;
             }
             Restored restored;

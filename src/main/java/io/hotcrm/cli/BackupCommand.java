@@ -175,20 +175,30 @@ final class BackupCommand {
         }
     }
 
+    /** How many backups to keep: the newest of each of the last N days, weeks and months. */
+    static final class Keep {
+        @Option(names = "--keep-daily", defaultValue = "7", paramLabel = "N", description = "Days (default 7).")
+        int daily;
+
+        @Option(names = "--keep-weekly", defaultValue = "4", paramLabel = "N", description = "Weeks (default 4).")
+        int weekly;
+
+        @Option(names = "--keep-monthly", defaultValue = "12", paramLabel = "N", description = "Months (default 12).")
+        int monthly;
+
+        Backups.Retention retention() {
+            return new Backups.Retention(daily, weekly, monthly);
+        }
+    }
+
     @Command(name = "prune", description = "Delete the backups the retention does not keep: the newest of each of the last N days,"
             + " weeks and months, and always the newest verified one.")
     static final class Prune implements Callable<Integer> {
         @ParentCommand
         BackupCommand parent;
 
-        @Option(names = "--keep-daily", defaultValue = "7", paramLabel = "N")
-        int daily;
-
-        @Option(names = "--keep-weekly", defaultValue = "4", paramLabel = "N")
-        int weekly;
-
-        @Option(names = "--keep-monthly", defaultValue = "12", paramLabel = "N")
-        int monthly;
+        @picocli.CommandLine.Mixin
+        Keep keep;
 
         @Option(names = "--json", description = "Print the result as JSON.")
         boolean json;
@@ -196,7 +206,7 @@ final class BackupCommand {
         @Override
         public Integer call() {
             Cli cli = parent.cli;
-            Backups.Pruned r = cli.platform().backups().prune(cli.actor(), new Backups.Retention(daily, weekly, monthly));
+            Backups.Pruned r = cli.platform().backups().prune(cli.actor(), keep.retention());
             if (json) {
                 cli.out.println(Output.json(r));
             } else {
@@ -334,14 +344,8 @@ final class BackupCommand {
                 + " HOTCRM_BACKUP_DIR or DATA/backups).")
         String destination;
 
-        @Option(names = "--keep-daily", defaultValue = "7", paramLabel = "N")
-        int daily;
-
-        @Option(names = "--keep-weekly", defaultValue = "4", paramLabel = "N")
-        int weekly;
-
-        @Option(names = "--keep-monthly", defaultValue = "12", paramLabel = "N")
-        int monthly;
+        @picocli.CommandLine.Mixin
+        Keep keep;
 
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
@@ -353,7 +357,7 @@ final class BackupCommand {
             switch (action) {
                 case "save" -> {
                     Backups.Schedule s = b.saveSchedule(cli.actor(), required(name), cron, timeZone, destination,
-                            new Backups.Retention(daily, weekly, monthly));
+                            keep.retention());
                     cli.out.println(json ? Output.json(s) : "Saved the backup schedule \"" + s.name() + "\": next run " + s.nextRun()
                             + ", to " + (s.destination() == null ? "the backup directory" : "the destination " + s.destination())
                             + ", keeping " + s.keep().daily() + " daily, " + s.keep().weekly() + " weekly, " + s.keep().monthly()

@@ -298,6 +298,50 @@ class BackupRestoreTest {
         return -1;
     }
 
+    /**
+     * A large table on PostgreSQL is loaded without its key and indexes, which are built after its rows (as pg_restore
+     * does): afterwards it has the same primary key, unique and other indexes as the source, and they work.
+     */
+    @Test
+    void aLargeTableGetsItsKeyAndIndexesBackAfterItsRowsOnPostgres() throws Exception {
+        Path archive;
+        java.util.List<String> before;
+        StringBuilder csv = new StringBuilder("external_id,first_name,last_name,email\n");
+        for (int i = 0; i < 12_000; i++) {
+            csv.append("C-").append(i).append(",Kim,Lund").append(i).append(",kim").append(i).append("@example.com\n");
+        }
+        Path file = Files.writeString(tmp.resolve("many.csv"), csv);
+        try (HotCrm src = open("large-src", Dialect.POSTGRES)) {
+            src.importer().run(admin(src), io.hotcrm.importing.ImportRequest.of(file, "contact"), io.hotcrm.importing.ImportListener.NONE);
+            assertThat(count(src, "obj_contact")).isEqualTo(12_000);
+            before = indexes(src);
+            archive = Path.of(src.backups().create(SYSTEM, tmp.resolve("large-backups")).archive());
+        }
+        String pg = TestDb.url(Dialect.POSTGRES);
+        try (HotCrm t = open(tmp.resolve("large-target"), pg)) {
+            t.backups().restore(SYSTEM, archive, true);
+        }
+        try (HotCrm t = open(tmp.resolve("large-target"), pg)) {
+            assertThat(count(t, "obj_contact")).isEqualTo(12_000);
+            assertThat(indexes(t)).isEqualTo(before).anyMatch(d -> d.contains("(id)") && d.startsWith("CREATE UNIQUE INDEX"));
+            long keys = t.database().jdbi().withHandle(h -> h.createQuery("select count(*) from pg_constraint where contype = 'p' and"
+                    + " conrelid = cast('obj_contact' as regclass)").mapTo(Long.class).one());
+            assertThat(keys).isEqualTo(1);
+            // the unique external id is enforced again, and the key finds a record
+            assertThatThrownBy(() -> t.database().jdbi().useHandle(h -> h.execute("insert into obj_contact (id, external_id, last_name,"
+                    + " owner_id, created_at, updated_at) select gen_random_uuid(), external_id, last_name, owner_id, created_at, updated_at"
+                    + " from obj_contact where external_id = 'C-7'"))).hasMessageContaining("duplicate key");
+            assertThat(t.query().run(admin(t), io.hotcrm.query.ObjectQl.parse("{\"object\":\"contact\",\"fields\":[\"email\"],"
+                    + "\"where\":{\"external_id\":\"C-11999\"}}")).toString()).contains("kim11999@example.com");
+        }
+    }
+
+    static java.util.List<String> indexes(HotCrm hc) {
+        return hc.database().jdbi().withHandle(h -> h.createQuery("select regexp_replace(indexdef, ' ON [a-z_0-9.]+\\.', ' ON ')"
+                + " from pg_indexes where schemaname = current_schema() and tablename = 'obj_contact' order by indexname")
+                .mapTo(String.class).list());
+    }
+
     @Test
     void aDatabaseWithRecordsIsReplacedOnlyWhenToldAndAFailedRestoreLeavesItAsItWas() throws Exception {
         for (Dialect d : Dialect.values()) {
