@@ -51,6 +51,15 @@ final class Archive {
 
         /** Starts an entry; write its bytes to the stream returned, then call {@link #end}. */
         OutputStream begin(String name) throws IOException {
+            return begin(name, true);
+        }
+
+        /**
+         * Starts an entry, deflated or (for bytes that are compressed already: images, PDFs, archives) stored as they are,
+         * which costs no time and barely any space.
+         */
+        OutputStream begin(String name, boolean compress) throws IOException {
+            zip.setLevel(compress ? Deflater.BEST_SPEED : Deflater.NO_COMPRESSION);
             zip.putNextEntry(new ZipEntry(name));
             sha = sha256();
             size = 0;
@@ -198,6 +207,26 @@ final class Archive {
             }
         }
         return new Verified(m, null, null, n);
+    }
+
+    /** Whether bytes are worth deflating: a fast trial on a sample of them saves at least a tenth. */
+    static boolean compressible(byte[] sample, int length) {
+        if (length < 1024) {
+            return true;
+        }
+        Deflater d = new Deflater(Deflater.BEST_SPEED, true);
+        try {
+            d.setInput(sample, 0, length);
+            d.finish();
+            byte[] out = new byte[length + 64];
+            int n = 0;
+            while (!d.finished() && n < out.length) {
+                n += d.deflate(out, n, out.length - n);
+            }
+            return n < length * 0.9;
+        } finally {
+            d.end();
+        }
     }
 
     static MessageDigest sha256() {

@@ -186,21 +186,24 @@ final class Tables {
             sink.start();
             try {
                 List<byte[]> batch = new ArrayList<>(BATCH);
-                while (rs.next() && failed.get() == null) {
-                    row.reset();
-                    try (JsonGenerator g = JSON.createGenerator(row)) {
+                // one generator for every row (no separator between them): each row is flushed into the buffer and taken
+                try (JsonGenerator g = JSON.createGenerator(row)) {
+                    g.setRootValueSeparator(null);
+                    while (rs.next() && failed.get() == null) {
+                        row.reset();
                         g.writeStartArray();
                         for (int i = 0; i < table.columns().size(); i++) {
                             writeValue(g, table.columns().get(i).type(), rs, i + 1);
                         }
                         g.writeEndArray();
-                    }
-                    row.write('\n');
-                    batch.add(row.toByteArray());
-                    rows++;
-                    if (batch.size() == BATCH) {
-                        put(queue, batch, failed);
-                        batch = new ArrayList<>(BATCH);
+                        g.flush();
+                        row.write('\n');
+                        batch.add(row.toByteArray());
+                        rows++;
+                        if (batch.size() == BATCH) {
+                            put(queue, batch, failed);
+                            batch = new ArrayList<>(BATCH);
+                        }
                     }
                 }
                 if (!batch.isEmpty()) {

@@ -336,6 +336,37 @@ class BackupRestoreTest {
         }
     }
 
+    /**
+     * Files come back byte for byte: one compressed already (a photo) takes no more room than it is (it is stored, not
+     * deflated again — the time saved shows in the benchmark, not here), text is deflated.
+     */
+    @Test
+    void compressedFilesTakeNoMoreRoomTextIsDeflatedAndBothComeBackByteForByte() throws Exception {
+        Path data = tmp.resolve("files-src");
+        byte[] noise = new byte[300_000];
+        new java.util.Random(7).nextBytes(noise);
+        String text = "id,name\n" + "1,Acme Ålborg\n".repeat(20_000);
+        Path archive;
+        try (HotCrm src = open(data, null)) {
+            Files.createDirectories(data.resolve("attachments"));
+            Files.write(data.resolve("attachments").resolve("photo.jpg"), noise);
+            Files.writeString(data.resolve("attachments").resolve("list.csv"), text);
+            archive = Path.of(src.backups().create(SYSTEM, tmp.resolve("files-backups")).archive());
+        }
+        try (ZipFile z = new ZipFile(archive.toFile())) {
+            ZipEntry photo = z.getEntry("files/attachments/photo.jpg");
+            ZipEntry list = z.getEntry("files/attachments/list.csv");
+            assertThat(photo.getCompressedSize()).isLessThan(noise.length + noise.length / 100);
+            assertThat(list.getCompressedSize()).isLessThan(list.getSize() / 10);
+        }
+        Path fresh = tmp.resolve("files-target");
+        try (HotCrm t = open(fresh, null)) {
+            t.backups().restore(SYSTEM, archive, false);
+        }
+        assertThat(Files.readAllBytes(fresh.resolve("attachments").resolve("photo.jpg"))).isEqualTo(noise);
+        assertThat(Files.readString(fresh.resolve("attachments").resolve("list.csv"))).isEqualTo(text);
+    }
+
     static java.util.List<String> indexes(HotCrm hc) {
         return hc.database().jdbi().withHandle(h -> h.createQuery("select regexp_replace(indexdef, ' ON [a-z_0-9.]+\\.', ' ON ')"
                 + " from pg_indexes where schemaname = current_schema() and tablename = 'obj_contact' order by indexname")
