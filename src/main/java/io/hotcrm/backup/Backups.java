@@ -700,11 +700,22 @@ public final class Backups {
                 .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class)}).list());
         Database restored = db.beside(RESTORE_NAME, version);
         long rows = 0;
+        List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread[] fileThreadHolder = new Thread[1];
         try (ZipFile zip = new ZipFile(zipFile.toFile())) {
             List<JsonNode> tables = new ArrayList<>();
             m.path("tables").forEach(tables::add);
             clear(restored, tables);
             long tl = System.nanoTime();
+            // the files meanwhile, on a thread of their own (see restoreFiles)
+            java.util.concurrent.FutureTask<Void> fileTask = new java.util.concurrent.FutureTask<>(() -> {
+                restoreFiles(archive, zip, m, written);
+                return null;
+            });
+            Thread fileThread = new Thread(fileTask, "restore-files");
+            fileThread.setDaemon(true);
+            fileThreadHolder[0] = fileThread;
+            fileThread.start();
             // each table is checked against the manifest on a second thread as soon as its rows are in, while the next
             // table loads and a large table's indexes are built
             java.util.concurrent.ExecutorService checker = java.util.concurrent.Executors.newSingleThreadExecutor(run -> {
@@ -754,27 +765,18 @@ public final class Backups {
                 h.createUpdate("insert into hc_meta (meta_key, meta_value) values (:k, :v)").bind("k", LEDGER_REPLAY)
                         .bind("v", "pending since restore of " + archive.getFileName()).execute();
             });
-            for (JsonNode f : m.path("files")) {
-                String entry = f.path("entry").asText();
-                if (files == null) {
-                    checked(archive, zip, entry, f.path("sha256").asText(), OutputStream.nullOutputStream());
-                    continue;
-                }
-                // a file goes in place only once its bytes match the manifest
-                try (FileStore.NewFile nf = files.create(f.path("key").asText())) {
-                    checked(archive, zip, entry, f.path("sha256").asText(), nf.stream());
-                    nf.commit();
-                }
-            }
+            awaitCheck(fileTask);
             LOG.info("Restore of {}: rows loaded in {} s, the last checks against the manifest waited for {} s more, files and the"
                             + " rest in {} s",
                     archive.getFileName(), secs(tc - tl), secs(tm - tc), secs(System.nanoTime() - tm));
         } catch (java.util.zip.ZipException e) {
             db.dropBeside(restored, RESTORE_NAME);
+            unwrite(fileThreadHolder[0], written);
             throw HotCrmException.invalid("The backup " + archive.getFileName() + " is not sound: " + e.getMessage() + ". Nothing was"
                     + " restored; use another backup.");
         } catch (IOException | SQLException | RuntimeException e) {
             db.dropBeside(restored, RESTORE_NAME);
+            unwrite(fileThreadHolder[0], written);
             if (e instanceof HotCrmException he) {
                 throw he;
             }
@@ -784,6 +786,52 @@ public final class Backups {
         db.replaceBy(restored, RESTORE_NAME, keptAs);
         return new Restored(m.path("tables").size(), rows, m.path("files").size(), m.path("database").asText(), version,
                 held > 0 ? keptAs : null, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The archive's files into the file store, while the tables load: each is checked against its SHA-256 as it is read and
+     * put in place only when it matches. A file the store holds already is left as it is (keys carry ids: the bytes are the
+     * same); one it does not hold is written and remembered, so a restore that fails afterwards removes it again — nothing
+     * a later erasure deleted comes back from a failed restore. A drill (no file store) only checks them.
+     */
+    private void restoreFiles(Path archive, ZipFile zip, JsonNode m, List<String> written) throws IOException {
+        for (JsonNode f : m.path("files")) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IOException("the restore stopped");
+            }
+            String entry = f.path("entry").asText();
+            String key = f.path("key").asText();
+            if (files == null || files.exists(key)) {
+                checked(archive, zip, entry, f.path("sha256").asText(), OutputStream.nullOutputStream());
+                continue;
+            }
+            try (FileStore.NewFile nf = files.create(key)) {
+                checked(archive, zip, entry, f.path("sha256").asText(), nf.stream());
+                nf.commit();
+                written.add(key);
+            }
+        }
+    }
+
+    /** Stops the file thread and removes the files a failed restore wrote (none of them was in the store before it). */
+    private void unwrite(Thread fileThread, List<String> written) {
+        if (fileThread != null) {
+            fileThread.interrupt();
+            try {
+                fileThread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (written) {
+            for (String key : written) {
+                try {
+                    files.delete(key);
+                } catch (RuntimeException e) {
+                    LOG.warn("A file a failed restore wrote could not be removed: {}", key);
+                }
+            }
+        }
     }
 
     /** The archive's manifest, checked against its checksum; a damaged or cut archive is refused, naming the entry. */
@@ -896,8 +944,12 @@ public final class Backups {
             throws IOException, SQLException {
         String name = t.path("name").asText();
         if (r.dialect() != Dialect.POSTGRES || t.path("rows").asLong() < 10_000) {
+            long t0 = System.nanoTime();
             long n = loadRows(archive, r, zip, t);
             loaded.accept(t);
+            if (System.nanoTime() - t0 > 500_000_000L) {
+                LOG.info("Restored {}: {} rows in {} s", name, n, secs(System.nanoTime() - t0));
+            }
             return n;
         }
         // the table's indexes that back no constraint, and its primary key and unique constraints that no foreign key
@@ -919,11 +971,15 @@ public final class Backups {
         long t0 = System.nanoTime();
         long n = loadRows(archive, r, zip, t);
         long t1 = System.nanoTime();
+        r.jdbi().useHandle(h -> {
+            h.execute("set maintenance_work_mem = '256MB'");
+            // a duplicate key the archive somehow holds fails here, before the table is checked
+            constraints.forEach((c, def) -> h.execute("alter table " + Dialect.q(name) + " add constraint " + Dialect.q(c) + " " + def));
+        });
+        // checked while its other indexes are built
         loaded.accept(t);
         r.jdbi().useHandle(h -> {
             h.execute("set maintenance_work_mem = '256MB'");
-            // a duplicate key the archive somehow holds fails here
-            constraints.forEach((c, def) -> h.execute("alter table " + Dialect.q(name) + " add constraint " + Dialect.q(c) + " " + def));
             indexes.values().forEach(h::execute);
             h.execute("analyze " + Dialect.q(name));
         });

@@ -406,6 +406,11 @@ class BackupRestoreTest {
                 assertThatThrownBy(() -> t.backups().restore(SYSTEM, changed, true)).hasMessageContaining("obj_contact does not match the"
                         + " backup").hasMessageContaining("content differs");
                 assertThat(count(t, "obj_account")).isEqualTo(1);
+                // the archive's files (the seed's import files) were written while the tables loaded: all removed again
+                try (var walk = Files.walk(data)) {
+                    assertThat(walk.filter(Files::isRegularFile).map(f -> data.relativize(f).toString())
+                            .filter(f -> f.startsWith("imports")).toList()).as("files of a failed restore").isEmpty();
+                }
                 Backups.Restored r = t.backups().restore(SYSTEM, archive, true);
                 assertThat(r.keptAs()).startsWith("hotcrm_before_restore_");
             }
