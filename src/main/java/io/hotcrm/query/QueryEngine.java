@@ -147,6 +147,20 @@ public final class QueryEngine {
         });
     }
 
+    /** How many records of the object the principal may see match {@code where} (null: all): a list's total. */
+    public long count(Principal p, String object, Filter where) {
+        ObjectDef o = schema.object(object);
+        AccessGuard.require(p, o, Action.READ);
+        SqlQuery compiled = new SqlQuery(schema.catalogue(), p, o);
+        List<SqlQuery.Summary> summaries = compiled.summaries(List.of(new ReportRequest.Aggregate(ReportRequest.Fn.COUNT, null)));
+        List<Object> params = new ArrayList<>();
+        String sql = compiled.groupSql(where, List.of(), summaries, 0, params);
+        return db.jdbi().withHandle(h -> {
+            List<Map<String, Object>> rows = grouped(h.getConnection(), sql, params, List.of(), summaries, List.of("count"));
+            return rows.isEmpty() ? 0L : ((Number) rows.get(0).get("count")).longValue();
+        });
+    }
+
     private static List<Map<String, Object>> grouped(Connection c, String sql, List<Object> params, List<SqlQuery.Column> groups,
                                                      List<SqlQuery.Summary> summaries, List<String> columns) {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

@@ -48,8 +48,88 @@ public final class RecordPages {
         this.exporter = exporter;
     }
 
-    /** A table cell: its text and, for the record's name, a link to the record. */
+    /** A table cell: its text and, for the record's name or a lookup, a link to that record. */
     public record Cell(String text, String link) {
+    }
+
+    /**
+     * A column of the list as people read it: its label, the field it sorts by (null: not sortable), the query paths
+     * whose values make its text (a person's first and last name; a lookup's name), and for links the object and the
+     * path of the id it opens (the record itself for the name column).
+     */
+    public record Column(String label, String sortBy, List<String> paths, String linkObject, String linkId) {
+    }
+
+    /** The fields a list shows first, per object, after the name (lookups by their relation name: account, owner). */
+    private static final Map<String, List<String>> DEFAULTS = Map.of(
+            "contact", List.of("email", "account_id", "phone", "owner_id"),
+            "lead", List.of("company", "email", "status", "owner_id"),
+            "account", List.of("type", "industry", "phone", "billing_city", "owner_id"),
+            "opportunity", List.of("account_id", "stage", "amount", "close_date", "owner_id"),
+            "case", List.of("status", "priority", "account_id", "contact_id", "owner_id"),
+            "task", List.of("status", "priority", "due_date", "owner_id"),
+            "campaign", List.of("type", "status", "start_date", "end_date", "owner_id"));
+
+    /** The fields that name a record: a person's first and last name, else the object's name field. */
+    static List<String> nameFields(ObjectDef o) {
+        if (o.field("first_name").isPresent() && o.field("last_name").isPresent()) {
+            return List.of("first_name", "last_name");
+        }
+        return o.nameField().map(f -> List.of(f.name())).orElse(List.of());
+    }
+
+    /**
+     * The list's columns: the name (linked to the record), then the object's usual fields — a lookup shown by the name of
+     * the record it points at, linked to it — among those the user may read; the rest go to {@code hidden}.
+     */
+    List<Column> defaultColumns(Principal p, ObjectDef o, List<String> hidden) {
+        List<Column> out = new ArrayList<>();
+        List<String> names = nameFields(o).stream().filter(n -> AccessGuard.canRead(p, o, o.requireField(n))).toList();
+        if (!names.isEmpty()) {
+            out.add(new Column(names.size() > 1 ? "Name" : o.requireField(names.get(0)).label(), names.get(names.size() - 1), names,
+                    o.name(), "id"));
+        }
+        List<String> wanted = new ArrayList<>(DEFAULTS.getOrDefault(o.name(), List.of()));
+        if (wanted.isEmpty()) {
+            for (FieldDef f : o.fields()) {
+                if (wanted.size() < DEFAULT_COLUMNS - 1 && !names.contains(f.name()) && !f.type().isReference()
+                        && f.type() != io.hotcrm.metadata.FieldType.TEXTAREA) {
+                    wanted.add(f.name());
+                }
+            }
+            o.ownerField().ifPresent(f -> wanted.add(f.name()));
+        }
+        for (FieldDef f : o.fields()) {
+            if (!AccessGuard.canRead(p, o, f)) {
+                hidden.add(f.label());
+            }
+        }
+        for (String n : wanted) {
+            FieldDef f = o.field(n).orElse(null);
+            if (f == null || !AccessGuard.canRead(p, o, f)) {
+                continue;
+            }
+            if (f.type().isReference()) {
+                ObjectDef target = schema.object(f.target());
+                if (!AccessGuard.can(p, target, Action.READ)) {
+                    continue;
+                }
+                List<String> shown = nameFields(target).stream().filter(t -> AccessGuard.canRead(p, target, target.requireField(t)))
+                        .map(t -> f.relationName() + "." + t).toList();
+                if (shown.isEmpty()) {
+                    continue;
+                }
+                out.add(new Column(label(f), null, shown, target.name(), f.name()));
+            } else {
+                out.add(new Column(f.label(), f.name(), List.of(f.name()), null, null));
+            }
+        }
+        return out;
+    }
+
+    /** A lookup's label without its " ID": "Account", "Owner". */
+    private static String label(FieldDef f) {
+        return f.label().replaceFirst("(?i)\\s*ID$", "");
     }
 
     /** A field on a record's page. */
@@ -57,6 +137,8 @@ public final class RecordPages {
     }
 
     void register(RoutesConfig r) {
+        r.get("/records", ctx -> ctx.redirect("/records/" + ConsoleRoutes.enc(blank(ctx.queryParam("object")) ? "contact"
+                : schema.object(ctx.queryParam("object")).name())));
         r.get("/records/{object}", this::list);
         r.get("/records/{object}/{id}", this::show);
         r.post("/records/{object}/views", this::saveView);
@@ -77,12 +159,13 @@ public final class RecordPages {
         String sort = blank(ctx.queryParam("sort")) ? null : ctx.queryParam("sort");
         String search = blank(ctx.queryParam("q")) ? null : ctx.queryParam("q").trim();
         String where = null;
-        List<String> columns = new ArrayList<>();
+        List<Column> columns = new ArrayList<>();
         List<List<Cell>> rows = new ArrayList<>();
         List<String> hidden = new ArrayList<>();
         String next = null;
         boolean report = false;
         String error = null;
+        long total = -1;
         StringBuilder exportQuery = new StringBuilder("object=" + ConsoleRoutes.enc(o.name()));
         try {
             if (viewName != null) {
@@ -91,19 +174,34 @@ public final class RecordPages {
                 if (v.isReport()) {
                     report = true;
                     ReportResult result = query.report(p, v.request());
-                    columns.addAll(result.columns());
+                    result.columns().forEach(c -> columns.add(new Column(c, null, List.of(c), null, null)));
                     for (Map<String, Object> row : result.rows()) {
                         rows.add(row.values().stream().map(x -> new Cell(text(x), null)).toList());
                     }
                 } else {
                     QueryResult page = views.page(p, v, PAGE, ctx.queryParam("cursor"));
-                    fill(o, page, columns, rows);
-                    hidden.addAll(page.hiddenFields());
+                    boolean first = true;
+                    for (String f : page.fields()) {
+                        if (!f.equals("id")) {
+                            columns.add(new Column(pathLabel(o, f), null, List.of(f), first ? o.name() : null, first ? "id" : null));
+                            first = false;
+                        }
+                    }
+                    rows.addAll(cells(columns, page));
+                    page.hiddenFields().forEach(h -> hidden.add(pathLabel(o, h)));
                     next = page.nextCursor();
                 }
             } else {
-                List<String> fields = defaultFields(p, o, hidden);
-                exportQuery.append("&fields=").append(ConsoleRoutes.enc(String.join(",", fields)));
+                columns.addAll(defaultColumns(p, o, hidden));
+                List<String> fields = new ArrayList<>();
+                for (Column c : columns) {
+                    c.paths().forEach(f -> add(fields, f));
+                    if (c.linkId() != null && !c.linkId().equals("id")) {
+                        add(fields, c.linkId());
+                    }
+                }
+                exportQuery.append("&fields=").append(ConsoleRoutes.enc(String.join(",", fields.stream()
+                        .filter(f -> columns.stream().anyMatch(c -> c.paths().contains(f))).toList())));
                 where = search(o, search);
                 if (where != null) {
                     exportQuery.append("&where=").append(ConsoleRoutes.enc(where));
@@ -112,30 +210,113 @@ public final class RecordPages {
                 if (sort != null) {
                     exportQuery.append("&orderBy=").append(ConsoleRoutes.enc(order.get(0).field() + (order.get(0).descending() ? " desc" : "")));
                 }
-                QueryResult page = query.run(p, new QueryRequest(o.name(), fields,
-                        where == null ? null : io.hotcrm.query.ObjectQl.parseWhere(where), order, PAGE, ctx.queryParam("cursor")));
-                fill(o, page, columns, rows);
+                io.hotcrm.query.Filter filter = where == null ? null : io.hotcrm.query.ObjectQl.parseWhere(where);
+                QueryResult page = query.run(p, new QueryRequest(o.name(), fields, filter, order, PAGE, ctx.queryParam("cursor")));
+                rows.addAll(cells(columns, page));
                 next = page.nextCursor();
+                total = count(p, o, filter);
             }
         } catch (HotCrmException e) {
             error = e.getMessage();
         }
-        String nextLink = next == null ? null : "/records/" + o.name() + "?view=" + ConsoleRoutes.enc(viewName == null ? "" : viewName)
-                + (sort == null ? "" : "&sort=" + ConsoleRoutes.enc(sort)) + (search == null ? "" : "&q=" + ConsoleRoutes.enc(search)) + "&cursor=" + ConsoleRoutes.enc(next);
+        String base = "/records/" + o.name() + "?view=" + ConsoleRoutes.enc(viewName == null ? "" : viewName)
+                + (sort == null ? "" : "&sort=" + ConsoleRoutes.enc(sort)) + (search == null ? "" : "&q=" + ConsoleRoutes.enc(search));
+        // the pages seen so far travel in the link, so Previous goes back without the server keeping anything
+        String trail = blank(ctx.queryParam("trail")) ? "" : ctx.queryParam("trail");
+        String cursor = blank(ctx.queryParam("cursor")) ? "" : ctx.queryParam("cursor");
+        int pageNo = trail.isEmpty() && cursor.isEmpty() ? 1 : trail.split("~", -1).length + 1;
+        String nextLink = next == null ? null : base + "&cursor=" + ConsoleRoutes.enc(next) + "&trail="
+                + ConsoleRoutes.enc(pageNo == 1 ? "" : trail.isEmpty() ? cursor : trail + "~" + cursor);
+        String prevLink = null;
+        if (pageNo == 2) {
+            prevLink = base;
+        } else if (pageNo > 2) {
+            int cut = trail.lastIndexOf('~');
+            String before = cut < 0 ? trail : trail.substring(cut + 1);
+            String rest = cut < 0 ? "" : trail.substring(0, cut);
+            prevLink = base + "&cursor=" + ConsoleRoutes.enc(before) + "&trail=" + ConsoleRoutes.enc(rest);
+        }
+        long from = (long) (pageNo - 1) * PAGE + 1;
+        String range = rows.isEmpty() ? null : from + "–" + (from + rows.size() - 1) + (total >= 0 ? " of " + total : "");
         ConsoleRoutes.render(ctx, "records.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
                 "object", o.name(), "label", o.pluralLabel(), "views", viewNames, "view", viewName, "report", report,
-                "columns", columns, "rows", rows, "hidden", hidden, "next", nextLink, "exportQuery", exportQuery.toString(),
+                "columns", columns, "rows", rows, "hidden", hidden, "next", nextLink, "previous", prevLink, "range", range,
+                "exportQuery", exportQuery.toString(), "objects", objects(p),
                 "mayExport", AccessGuard.can(p, o, Action.EXPORT), "sort", sort, "error", error, "q", search,
-                "searchable", o.nameField().isPresent(), "notice", ctx.queryParam("notice")));
+                "searchable", !nameFields(o).isEmpty(), "notice", ctx.queryParam("notice")));
+    }
+
+    private static void add(List<String> fields, String f) {
+        if (!fields.contains(f)) {
+            fields.add(f);
+        }
+    }
+
+    /** An object the user may read, for the switcher: its name and label. */
+    public record ObjectLink(String name, String label) {
+    }
+
+    private List<ObjectLink> objects(Principal p) {
+        return schema.catalogue().objects().stream().filter(x -> AccessGuard.can(p, x, Action.READ))
+                .map(x -> new ObjectLink(x.name(), x.pluralLabel())).sorted(java.util.Comparator.comparing(ObjectLink::label)).toList();
+    }
+
+    /** How many records the list holds (as the user may see them). */
+    private long count(Principal p, ObjectDef o, io.hotcrm.query.Filter filter) {
+        return query.count(p, o.name(), filter);
+    }
+
+    /** A path's label: a field's, or for {@code account.name} the lookup's ("Account Name"). */
+    private String pathLabel(ObjectDef o, String path) {
+        String[] parts = path.split("\\.");
+        if (parts.length == 1) {
+            return o.field(path).map(FieldDef::label).orElse(path);
+        }
+        FieldDef ref = o.fields().stream().filter(f -> f.type().isReference() && f.relationName().equals(parts[0])).findFirst().orElse(null);
+        if (ref == null) {
+            return path;
+        }
+        String leaf = schema.object(ref.target()).field(parts[parts.length - 1]).map(FieldDef::label).orElse(parts[parts.length - 1]);
+        return label(ref) + " " + leaf;
+    }
+
+    /** The rows as cells: each column's values joined, a link to the record (name) or to the looked-up one. */
+    private static List<List<Cell>> cells(List<Column> columns, QueryResult page) {
+        List<List<Cell>> out = new ArrayList<>();
+        for (Map<String, Object> r : page.records()) {
+            List<Cell> cells = new ArrayList<>();
+            boolean first = true;
+            for (Column c : columns) {
+                List<String> parts = new ArrayList<>();
+                for (String path : c.paths()) {
+                    String t = text(r.get(path));
+                    if (!t.isEmpty()) {
+                        parts.add(t);
+                    }
+                }
+                String t = String.join(" ", parts);
+                Object id = c.linkId() == null ? null : r.get(c.linkId());
+                String link = c.linkObject() == null || id == null || t.isEmpty() && !first ? null : "/records/" + c.linkObject() + "/" + id;
+                cells.add(new Cell(first && t.isEmpty() ? "(open)" : t, link));
+                first = false;
+            }
+            out.add(cells);
+        }
+        return out;
     }
 
     /** The quick search: records whose name contains the text (ObjectQL JSON), or null. */
     private static String search(ObjectDef o, String text) {
-        if (text == null || o.nameField().isEmpty()) {
+        List<String> names = nameFields(o);
+        if (text == null || names.isEmpty()) {
             return null;
         }
-        return Json.MAPPER.createObjectNode().set(o.nameField().get().name(),
-                Json.MAPPER.createObjectNode().put("$contains", text)).toString();
+        if (names.size() == 1) {
+            return Json.MAPPER.createObjectNode().set(names.get(0), Json.MAPPER.createObjectNode().put("$contains", text)).toString();
+        }
+        var or = Json.MAPPER.createArrayNode();
+        names.forEach(n -> or.addObject().set(n, Json.MAPPER.createObjectNode().put("$contains", text)));
+        return Json.MAPPER.createObjectNode().set("$or", or).toString();
     }
 
     /** Saves the list as shown (columns, search, order) as a list view, private or shared. */
@@ -146,7 +327,9 @@ public final class RecordPages {
         try {
             var def = Json.MAPPER.createObjectNode().put("object", o.name());
             var fields = def.putArray("fields");
-            defaultFields(p, o, new ArrayList<>()).forEach(fields::add);
+            for (Column c : defaultColumns(p, o, new ArrayList<>())) {
+                c.paths().forEach(fields::add);
+            }
             String where = search(o, blank(ctx.formParam("q")) ? null : ctx.formParam("q").trim());
             if (where != null) {
                 def.set("where", Json.MAPPER.readTree(where));
@@ -159,35 +342,6 @@ public final class RecordPages {
             ctx.redirect("/records/" + o.name() + "?view=" + ConsoleRoutes.enc(v.name()) + "&notice=" + ConsoleRoutes.enc("Saved the list view \"" + v.name() + "\"."));
         } catch (HotCrmException | java.io.IOException e) {
             ctx.redirect("/records/" + o.name() + "?notice=" + ConsoleRoutes.enc("Not saved: " + e.getMessage()));
-        }
-    }
-
-    /** The name field and the next readable fields, up to six columns; the rest can be seen on the record. */
-    private List<String> defaultFields(Principal p, ObjectDef o, List<String> hidden) {
-        List<String> out = new ArrayList<>();
-        o.nameField().filter(f -> AccessGuard.canRead(p, o, f)).ifPresent(f -> out.add(f.name()));
-        for (FieldDef f : o.fields()) {
-            if (!AccessGuard.canRead(p, o, f)) {
-                hidden.add(f.name());
-            } else if (out.size() < DEFAULT_COLUMNS && !out.contains(f.name()) && !f.type().isReference()) {
-                out.add(f.name());
-            }
-        }
-        return out;
-    }
-
-    private static void fill(ObjectDef o, QueryResult page, List<String> columns, List<List<Cell>> rows) {
-        page.fields().stream().filter(f -> !f.equals("id")).forEach(columns::add);
-        for (Map<String, Object> r : page.records()) {
-            List<Cell> cells = new ArrayList<>();
-            boolean first = true;
-            for (String c : columns) {
-                String link = first ? "/records/" + o.name() + "/" + r.get("id") : null;
-                String t = text(r.get(c));
-                cells.add(new Cell(first && t.isEmpty() ? "(open)" : t, link));
-                first = false;
-            }
-            rows.add(cells);
         }
     }
 

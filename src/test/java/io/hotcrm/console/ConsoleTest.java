@@ -269,8 +269,9 @@ class ConsoleTest {
         assertThat(table.locator("tbody tr")).hasCount(1);
         assertThat(table).containsText("mine@example.com");
         assertThat(table).not().containsText("Theirs");
-        assertThat(table.locator("thead")).not().containsText("phone");
-        assertThat(page.getByText("Not shown, because your role may not read them: phone.")).isVisible();
+        assertThat(table.locator("thead")).not().containsText("Phone");
+        assertThat(table.locator("thead")).containsText("Last Name");
+        assertThat(page.getByText("Not shown, because your role may not read them: Phone.")).isVisible();
         shot(page, "console-list-view");
 
         com.microsoft.playwright.Download csv = page.waitForDownload(() ->
@@ -372,7 +373,7 @@ class ConsoleTest {
         audrey.navigate(base + "/records/account");
         assertThat(audrey.locator("#records")).containsText("Secretive Inc");
         assertThat(audrey.locator("#records thead")).not().containsText("annual_revenue");
-        assertThat(audrey.getByText("Not shown, because your role may not read them")).containsText("annual_revenue");
+        assertThat(audrey.getByText("Not shown, because your role may not read them")).containsText("Annual Revenue");
         com.microsoft.playwright.Download csv = audrey.waitForDownload(() ->
                 audrey.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV").setExact(true)).click());
         assertThat(Files.readString(csv.path())).doesNotContain("annual_revenue").doesNotContain("9999999").contains("Secretive Inc");
@@ -401,7 +402,8 @@ class ConsoleTest {
         page.navigate(base + "/records/account");
         page.getByLabel("Search by name").fill("findme");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Search").setExact(true)).click();
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("name").setExact(true)).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Account Name").setExact(true)).click();
+        assertThat(page.locator("#records thead th").first()).hasAttribute("aria-sort", "ascending");
         assertThat(page.locator("#records tbody tr")).hasCount(2);
         assertThat(page.locator("#records tbody tr").first()).containsText("Alpha Findme");
         page.getByLabel("Save this list as a list view").fill("Findme accounts");
