@@ -16,7 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 /** Users: add, list, deactivate, set passwords and roles. Users are records of the {@code user} object. */
 public final class Users {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    static final int MIN_PASSWORD = 10;
+    /** The shortest password accepted: the console's form says the same, from this constant. */
+    public static final int MIN_PASSWORD = 10;
     private final Jdbi jdbi;
     private final Roles roles;
 
@@ -84,6 +85,7 @@ public final class Users {
     private User setActive(Principal by, String email, boolean active) {
         AccessGuard.requireSetup(by, "deactivate users");
         User u = require(email);
+        keepAnAdministrator(u, u.role(), active);
         jdbi.useTransaction(h -> {
             touch(h, by, u.id(), "active", active);
             if (!active) {
@@ -98,11 +100,30 @@ public final class Users {
         AccessGuard.requireSetup(by, "change user roles");
         roles.get(role);
         User u = require(email);
+        keepAnAdministrator(u, role, u.active());
         jdbi.useTransaction(h -> {
             touch(h, by, u.id(), "role", role);
             AuditLog.record(h, by, "user.role", "user", u.id().toString(), u.email() + " role=" + role);
         });
         return get(u.id());
+    }
+
+    /**
+     * Refuses a change that would leave no active user whose role manages setup: nobody could then add users, change roles
+     * or restore a backup from the console.
+     */
+    private void keepAnAdministrator(User u, String newRole, boolean newActive) {
+        boolean isAdmin = u.active() && roles.find(u.role()).map(Role::manageSetup).orElse(false);
+        boolean staysAdmin = newActive && roles.find(newRole).map(Role::manageSetup).orElse(false);
+        if (!isAdmin || staysAdmin) {
+            return;
+        }
+        boolean another = list().stream().anyMatch(x -> x.active() && !x.id().equals(u.id())
+                && roles.find(x.role()).map(Role::manageSetup).orElse(false));
+        if (!another) {
+            throw new HotCrmException(io.hotcrm.common.ErrorCode.CONFLICT, u.email() + " is the last active administrator: give"
+                    + " another user a role that manages setup first, or nobody could manage users, roles and backups.");
+        }
     }
 
     /** Sets a password; users may set their own, setup managers anyone's. */

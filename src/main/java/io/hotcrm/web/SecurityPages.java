@@ -55,28 +55,68 @@ public final class SecurityPages {
     }
 
 
+    /** What the add-a-user form shows: the values typed (never the password) and the role chosen. */
+    public record NewUser(String email, String name, String role) {
+    }
+
     private void users(Context ctx) {
         Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
             return;
         }
-        Principal p = session.get().principal();
+        usersPage(ctx, session.get(), null, ctx.queryParam("notice"), ctx.queryParam("error"));
+    }
+
+    private void usersPage(Context ctx, Sessions.Session session, NewUser typed, String notice, String error) {
+        Principal p = session.principal();
         boolean manage = p.role().manageSetup();
-        ConsoleRoutes.render(ctx, "users.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
-                "manage", manage, "users", manage ? security.users().list() : List.<User>of(),
-                "roles", manage ? security.roles().list() : List.<Role>of(), "notice", ctx.queryParam("notice"), "error", ctx.queryParam("error")));
+        List<Role> roles = manage ? security.roles().list() : List.<Role>of();
+        NewUser form = typed != null ? typed : new NewUser("", "", leastPrivileged(roles));
+        ConsoleRoutes.render(ctx, "users.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.csrfToken(),
+                "manage", manage, "users", manage ? security.users().list() : List.<User>of(), "form", form,
+                "minPassword", io.hotcrm.security.Users.MIN_PASSWORD,
+                "roles", roles, "notice", notice, "error", error));
+    }
+
+    /**
+     * The role a new user gets unless another is chosen: the one that may do least — no setup, then the fewest object
+     * rights (read, create, edit, delete, export per object).
+     */
+    static String leastPrivileged(List<Role> roles) {
+        return roles.stream().min(java.util.Comparator.comparingInt(SecurityPages::rights).thenComparing(Role::name))
+                .map(Role::name).orElse(null);
+    }
+
+    private static int rights(Role r) {
+        int n = r.manageSetup() ? 10_000 : 0;
+        n += r.mayMigrate() ? 1_000 : 0;
+        n += r.mayHandlePrivacy() ? 1_000 : 0;
+        for (ObjectPermission op : r.objects().values()) {
+            n += (op.read() ? 1 : 0) + (op.create() ? 1 : 0) + (op.edit() ? 1 : 0) + (op.delete() ? 1 : 0) + (op.export() ? 1 : 0);
+        }
+        return n;
     }
 
     private void addUser(Context ctx) {
         Principal p = auth.require(ctx);
-        back(ctx, "/setup/users", () -> {
+        String password = ctx.formParam("password");
+        try {
             AccessGuard.requireSetup(p, "add users");
-            String password = ctx.formParam("password");
             User u = security.users().add(p, ctx.formParam("email"), ctx.formParam("userName"), ctx.formParam("role"),
                     password == null || password.isBlank() ? null : password);
-            return "Added " + u.email() + " with the role " + u.role() + "."
-                    + (password == null || password.isBlank() ? " They cannot sign in until a password is set (hotcrm users set-password)." : "");
-        });
+            ctx.redirect("/setup/users?notice=" + ConsoleRoutes.enc("Added " + u.email() + " with the role " + u.role() + "."
+                    + (password == null || password.isBlank() ? " They cannot sign in until a password is set (hotcrm users set-password)."
+                    : "")));
+        } catch (HotCrmException e) {
+            // the form again with what was typed (not the password), and why
+            Sessions.Session session = auth.page(ctx).orElse(null);
+            if (session == null) {
+                return;
+            }
+            ctx.status(e.code().httpStatus());
+            usersPage(ctx, session, new NewUser(ctx.formParam("email"), ctx.formParam("userName"), ctx.formParam("role")), null,
+                    e.getMessage());
+        }
     }
 
     private void setRole(Context ctx) {

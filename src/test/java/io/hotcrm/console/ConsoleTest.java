@@ -364,7 +364,7 @@ class ConsoleTest {
         page.getByLabel("Email", new Page.GetByLabelOptions().setExact(true)).fill("audrey@example.com");
         page.getByLabel("Full name").fill("Audrey Auditor");
         page.getByLabel("Role", new Page.GetByLabelOptions().setExact(true)).selectOption("auditor");
-        page.getByLabel("Password (12+ characters)").fill("audrey's long password");
+        page.getByLabel("Password", new Page.GetByLabelOptions().setExact(true)).fill("audrey's long password");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add user")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("Added audrey@example.com with the role auditor");
         shot(page, "console-users");
