@@ -10,7 +10,6 @@ import io.hotcrm.security.Principal;
 import io.hotcrm.testing.Chromium;
 import io.hotcrm.testing.TestPlatform;
 import io.hotcrm.web.WebServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -24,27 +23,25 @@ import org.junit.jupiter.api.io.TempDir;
 class BackupConsoleTest {
     @TempDir
     static Path data;
+    ConsoleInstance c;
     HotCrm hc;
-    WebServer web;
     Chromium chromium;
     String base;
 
     @BeforeAll
     void start() throws Exception {
-        hc = HotCrm.open(Config.from(data, Map.of(io.hotcrm.common.Secrets.ENV, TestPlatform.SECRET_KEY)));
-        hc.security().users().add(Principal.system(), "admin@example.com", "Ada Admin", "admin", "a long console password");
-        hc.security().users().add(Principal.system(), "sam@example.com", "Sam Sales", "standard", "a long sales password");
-        web = hc.start(0);
-        base = "http://localhost:" + web.port();
-        chromium = new Chromium();
-        Files.createDirectories(Chromium.screenshot("x").getParent());
+        c = new ConsoleInstance(data, hc -> {
+            hc.security().users().add(Principal.system(), "admin@example.com", "Ada Admin", "admin", "a long console password");
+            hc.security().users().add(Principal.system(), "sam@example.com", "Sam Sales", "standard", "a long sales password");
+        });
+        hc = c.hc;
+        chromium = c.chromium;
+        base = c.base;
     }
 
     @AfterAll
     void stop() {
-        chromium.close();
-        web.stop();
-        hc.close();
+        c.close();
     }
 
     @Test

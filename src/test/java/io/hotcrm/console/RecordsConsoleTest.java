@@ -4,13 +4,7 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import io.hotcrm.app.Config;
-import io.hotcrm.app.HotCrm;
 import io.hotcrm.security.Principal;
-import io.hotcrm.testing.Chromium;
-import io.hotcrm.testing.TestPlatform;
-import io.hotcrm.web.WebServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -28,41 +22,35 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordsConsoleTest {
     @TempDir
     static Path data;
-    HotCrm hc;
-    WebServer web;
-    Chromium chromium;
+    ConsoleInstance c;
     String base;
     UUID fjord;
     UUID maja;
 
     @BeforeAll
     void start() throws Exception {
-        hc = HotCrm.open(Config.from(data, Map.of(io.hotcrm.common.Secrets.ENV, TestPlatform.SECRET_KEY)));
-        hc.security().users().add(Principal.system(), "admin@example.com", "Ada Admin", "admin", "a long console password");
-        Principal ada = hc.security().users().principal("admin@example.com");
-        fjord = hc.records().create(ada, "account", Map.of("name", "Fjord AS", "industry", "Technology")).id();
-        maja = hc.records().create(ada, "contact", Map.of("first_name", "Maja", "last_name", "Berg", "title", "CTO", "email",
-                "maja@fjord.example", "account_id", fjord.toString())).id();
-        hc.records().create(ada, "contact", Map.of("first_name", "Ola", "last_name", "Nordmann", "email", "ola@example.org"));
-        for (int i = 0; i < 54; i++) {
-            hc.records().create(ada, "lead", Map.of("last_name", String.format("Lead%02d", i), "company", "Co " + i));
-        }
-        web = hc.start(0);
-        base = "http://localhost:" + web.port();
-        chromium = new Chromium();
-        Files.createDirectories(Chromium.screenshot("x").getParent());
+        c = new ConsoleInstance(data, hc -> {
+            hc.security().users().add(Principal.system(), "admin@example.com", "Ada Admin", "admin", "a long console password");
+            Principal ada = hc.security().users().principal("admin@example.com");
+            fjord = hc.records().create(ada, "account", Map.of("name", "Fjord AS", "industry", "Technology")).id();
+            maja = hc.records().create(ada, "contact", Map.of("first_name", "Maja", "last_name", "Berg", "title", "CTO", "email",
+                    "maja@fjord.example", "account_id", fjord.toString())).id();
+            hc.records().create(ada, "contact", Map.of("first_name", "Ola", "last_name", "Nordmann", "email", "ola@example.org"));
+            for (int i = 0; i < 54; i++) {
+                hc.records().create(ada, "lead", Map.of("last_name", String.format("Lead%02d", i), "company", "Co " + i));
+            }
+        });
+        base = c.base;
     }
 
     @AfterAll
     void stop() {
-        chromium.close();
-        web.stop();
-        hc.close();
+        c.close();
     }
 
     @Test
     void contactsReadLikeACrmList() {
-        Page page = ConsoleTest.signIn(chromium, base, "admin@example.com", "a long console password", 900);
+        Page page = c.signIn("admin@example.com", "a long console password");
         page.navigate(base + "/records/contact");
         var head = page.locator("#records thead th");
         assertThat(head).containsText(new String[] {"Name", "Email", "Account", "Phone", "Owner"});
@@ -100,7 +88,7 @@ class RecordsConsoleTest {
 
     @Test
     void leadsPageForwardAndBackWithTheTotal() {
-        Page page = ConsoleTest.signIn(chromium, base, "admin@example.com", "a long console password", 900);
+        Page page = c.signIn("admin@example.com", "a long console password");
         page.navigate(base + "/records/lead?sort=last_name");
         assertThat(page.locator("#range")).hasText("1–50 of 54");
         assertThat(page.locator("#records tbody tr")).hasCount(50);

@@ -5,16 +5,9 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import io.hotcrm.app.Config;
-import io.hotcrm.app.HotCrm;
 import io.hotcrm.security.Principal;
 import io.hotcrm.security.Users;
-import io.hotcrm.testing.Chromium;
-import io.hotcrm.testing.TestPlatform;
-import io.hotcrm.web.WebServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,34 +23,25 @@ import org.junit.jupiter.api.io.TempDir;
 class UsersConsoleTest {
     @TempDir
     static Path data;
-    HotCrm hc;
-    WebServer web;
-    Chromium chromium;
+    ConsoleInstance c;
     String base;
 
     @BeforeAll
     void start() throws Exception {
-        hc = HotCrm.open(Config.from(data, Map.of(io.hotcrm.common.Secrets.ENV, TestPlatform.SECRET_KEY)));
-        // the only administrator: the one made on first start is deactivated so this one is the last
-        hc.security().users().add(Principal.system(), "ada@example.com", "Ada Admin", "admin", "a long console password");
-        hc.security().users().list().stream().filter(u -> !u.email().equals("ada@example.com") && u.active())
-                .forEach(u -> hc.security().users().deactivate(Principal.system(), u.email()));
-        web = hc.start(0);
-        base = "http://localhost:" + web.port();
-        chromium = new Chromium();
-        Files.createDirectories(Chromium.screenshot("x").getParent());
+        // the only administrator (no first start here, so no generated one)
+        c = new ConsoleInstance(data, hc -> hc.security().users().add(Principal.system(), "ada@example.com", "Ada Admin", "admin",
+                "a long console password"));
+        base = c.base;
     }
 
     @AfterAll
     void stop() {
-        chromium.close();
-        web.stop();
-        hc.close();
+        c.close();
     }
 
     @Test
     void theFormStartsLeastPrivilegedStatesTheRuleOnceAndKeepsWhatWasTyped() {
-        Page page = ConsoleTest.signIn(chromium, base, "ada@example.com", "a long console password", 900);
+        Page page = c.signIn("ada@example.com", "a long console password");
         page.navigate(base + "/setup/users");
         Locator role = page.getByLabel("Role", new Page.GetByLabelOptions().setExact(true));
         assertThat(role).not().hasValue("admin");
@@ -87,7 +71,7 @@ class UsersConsoleTest {
 
     @Test
     void theLastActiveAdministratorStays() {
-        Page page = ConsoleTest.signIn(chromium, base, "ada@example.com", "a long console password", 900);
+        Page page = c.signIn("ada@example.com", "a long console password");
         page.navigate(base + "/setup/users");
         Locator ada = page.locator("#users tbody tr", new Page.LocatorOptions().setHasText("ada@example.com"));
         ada.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Deactivate")).click();
