@@ -82,8 +82,9 @@ public final class HotCrm implements Platform {
         jobs.register(new RecycleBinPurgeJob(recycleBin, security));
         JobsWork work = new JobsWork(jobs);
         this.importer = new Importer(db, schema, List.of(new CsvFormat(), new XlsxFormat(), new XlsFormat()), files, security, work);
-        this.sandbox = meta(db, io.hotcrm.backup.Backups.SANDBOX) != null;
-        ensureInstanceId(db);
+        this.backups = new io.hotcrm.backup.Backups(db, files, VERSION, config.backupKey(), config.backupDir());
+        backups.instanceId();
+        this.sandbox = backups.sandboxInfo() != null;
         // a sandbox sends no email, whatever its environment says
         this.notifier = new Notifier(db.dataSource(), sandbox ? null : config.smtp());
         jobs.register(new ImportJob(importer, notifier::notify));
@@ -106,7 +107,6 @@ public final class HotCrm implements Platform {
         jobs.register(new MigrationUndoJob(migrations, notifier::notify));
         // a command-line job whose process is gone is seen by the next command, not only by a server
         jobs.sweepInterrupted();
-        this.backups = new io.hotcrm.backup.Backups(db, files, VERSION, config.backupKey(), config.backupDir());
         backups.connect(destinations, Secrets.fromBase64(config.secretKey()), work);
         backups.sandboxHome(name -> sandboxTarget(name, null, null, null, null));
         jobs.register(new ScheduledBackupJob(backups));
@@ -115,26 +115,9 @@ public final class HotCrm implements Platform {
 
     private final boolean sandbox;
 
-    private static String meta(Database db, String key) {
-        return db.jdbi().withHandle(h -> h.createQuery("select meta_value from hc_meta where meta_key = :k").bind("k", key)
-                .mapTo(String.class).findOne().orElse(null));
-    }
-
-    /** Every instance has an id (a sandbox gets a new one); made on the first start. */
-    private static void ensureInstanceId(Database db) {
-        if (meta(db, io.hotcrm.backup.Backups.INSTANCE_ID) == null) {
-            try {
-                db.jdbi().useHandle(h -> h.createUpdate("insert into hc_meta (meta_key, meta_value) values (:k, :v)")
-                        .bind("k", io.hotcrm.backup.Backups.INSTANCE_ID).bind("v", io.hotcrm.common.Ids.newId().toString()).execute());
-            } catch (RuntimeException e) {
-                // another process made it at the same moment
-            }
-        }
-    }
-
     /** This instance's id. */
     public String instanceId() {
-        return meta(db, io.hotcrm.backup.Backups.INSTANCE_ID);
+        return backups.instanceId();
     }
 
     @Override

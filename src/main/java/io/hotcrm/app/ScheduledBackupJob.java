@@ -6,9 +6,6 @@ import io.hotcrm.jobs.JobHandler;
 
 /** The {@code scheduled-backup} job: one run of a backup schedule — backup, verification, pruning. */
 final class ScheduledBackupJob implements JobHandler {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
-            .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final Backups backups;
 
     ScheduledBackupJob(Backups backups) {
@@ -21,7 +18,7 @@ final class ScheduledBackupJob implements JobHandler {
     }
 
     @Override
-    public String run(JobContext ctx) {
+    public String run(JobContext ctx) throws Exception {
         Backups.ScheduledRun run = backups.runSchedule(ctx.payload(), (done, total, message) -> {
             ctx.checkCancelled();
             if (total != null) {
@@ -33,10 +30,6 @@ final class ScheduledBackupJob implements JobHandler {
             return "{\"skipped\":\"the schedule is paused\"}";
         }
         ctx.message("Backed up to " + run.backup().archive() + "; verified; pruned " + run.pruned().deleted().size() + " old backup(s)");
-        try {
-            return JSON.writeValueAsString(run);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return "{}";
-        }
+        return ImportJob.JSON.writeValueAsString(run);
     }
 }

@@ -128,14 +128,18 @@ public final class Backups {
 
     /** A backup this instance made, by id: its archive, for a download. */
     public Path archive(Principal p, UUID id) {
-        Listed b = listed(p, id);
+        return localFile(listed(p, id));
+    }
+
+    /** The archive of a backup in a directory, checked to be there still. */
+    private static Path localFile(Listed b) {
         if (b.destination() != null) {
-            throw HotCrmException.invalid("The backup " + id + " lies at the destination " + b.destination() + " (" + b.location()
+            throw HotCrmException.invalid("The backup " + b.id() + " lies at the destination " + b.destination() + " (" + b.location()
                     + "), not in a directory here.");
         }
         Path file = Path.of(b.location());
         if (!Files.isRegularFile(file)) {
-            throw HotCrmException.notFound("The backup " + id + " is no longer at " + file + ".");
+            throw HotCrmException.notFound("The backup " + b.id() + " is no longer at " + file + ".");
         }
         return file;
     }
@@ -162,7 +166,7 @@ public final class Backups {
                     .findFirst().orElseThrow(() -> HotCrmException.notFound("There is no backup to drill: make one (hotcrm backup create"
                             + " --output DIR), or name an archive."));
             if (newest.destination() != null) {
-                return local(p, newest, file -> drill(p, file, newest.location()));
+                return local(newest, file -> drill(p, file, newest.location()));
             }
             return drill(p, Path.of(newest.location()), newest.location());
         }
@@ -725,20 +729,15 @@ public final class Backups {
             });
             List<java.util.concurrent.Future<?>> checks = new ArrayList<>();
             // (on PostgreSQL; H2 does not take a query in one session while another changes tables, so there it checks here)
-            java.util.function.Consumer<JsonNode> check = t -> checks.add(checker.submit(() -> {
-                check(restored, t);
-                return null;
-            }));
-            if (restored.dialect() == Dialect.H2) {
-                check = t -> {
-                    java.util.concurrent.FutureTask<Void> here = new java.util.concurrent.FutureTask<>(() -> {
-                        check(restored, t);
-                        return null;
-                    });
-                    here.run();
-                    checks.add(here);
-                };
-            }
+            java.util.concurrent.Executor runner = restored.dialect() == Dialect.H2 ? Runnable::run : checker;
+            java.util.function.Consumer<JsonNode> check = t -> {
+                java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(() -> {
+                    check(restored, t);
+                    return null;
+                });
+                checks.add(task);
+                runner.execute(task);
+            };
             long tc;
             try {
                 for (JsonNode t : tables) {
@@ -1272,7 +1271,7 @@ public final class Backups {
             deleteQuietly(Path.of(b.location()));
         } else {
             try (Destination d = targets().open(b.destination())) {
-                d.delete(fileName(b.id()));
+                d.delete(b.fileName());
             } catch (IOException e) {
                 throw new HotCrmException(ErrorCode.UNAVAILABLE, "The backup " + b.location() + " could not be deleted: " + e.getMessage()
                         + ". Nothing else was pruned after it; try again.", e);
@@ -1294,7 +1293,8 @@ public final class Backups {
 
     /** A backup this instance made, as listed. */
     public record Listed(UUID id, Instant createdAt, String createdBy, String location, long size, String sha256, String schemaVersion,
-                         String database, int tables, long rows, int files, Instant verifiedAt, String verifyProblem, String destination) {
+                         String database, int tables, long rows, int files, Instant verifiedAt, String verifyProblem, String destination,
+                         String fileName) {
         /** Whether it was verified and found sound. */
         public boolean sound() {
             return verifiedAt != null && verifyProblem == null;
@@ -1315,7 +1315,7 @@ public final class Backups {
                 rs.getString("database_kind"), rs.getInt("tables"), rs.getLong("rows_total"), rs.getInt("files"),
                 rs.getObject("verified_at", OffsetDateTime.class) == null ? null
                         : rs.getObject("verified_at", OffsetDateTime.class).toInstant(), rs.getString("verify_problem"),
-                rs.getString("destination"))).list());
+                rs.getString("destination"), rs.getString("file_name"))).list());
     }
 
     private Listed listed(Principal p, UUID id) {
@@ -1323,23 +1323,26 @@ public final class Backups {
                 .orElseThrow(() -> HotCrmException.notFound("There is no backup " + id + ". See them with: hotcrm backup list"));
     }
 
-    private String fileName(UUID id) {
-        return db.jdbi().withHandle(h -> h.createQuery("select file_name from hc_backup where id = :id").bind("id", id)
-                .mapTo(String.class).one());
+    /** A backup to download: its archive's file name and its bytes as stored (encrypted when it was). */
+    public record Download(String fileName, InputStream bytes) {
     }
 
-    /** A backup's bytes as stored (encrypted when it was), from its directory or its destination; for a download. */
-    public InputStream open(Principal p, UUID id) {
+    /** A backup's archive, from its directory or its destination, for a download. */
+    public Download download(Principal p, UUID id) {
         AccessGuard.requireSetup(p, "download a backup");
         Listed b = listed(p, id);
+        return new Download(b.destination() == null ? Path.of(b.location()).getFileName().toString() : b.fileName(), open(b));
+    }
+
+    private InputStream open(Listed b) {
         try {
             if (b.destination() == null) {
-                return Files.newInputStream(archive(p, id));
+                return Files.newInputStream(localFile(b));
             }
             Destination d = targets().open(b.destination());
             InputStream in;
             try {
-                in = d.open(fileName(id));
+                in = d.open(b.fileName());
             } catch (IOException | RuntimeException e) {
                 d.close();
                 throw e;
@@ -1355,28 +1358,22 @@ public final class Backups {
                 }
             };
         } catch (IOException e) {
-            throw HotCrmException.notFound("The backup " + id + " cannot be read at " + b.location() + ": " + e.getMessage());
+            throw HotCrmException.notFound("The backup " + b.id() + " cannot be read at " + b.location() + ": " + e.getMessage());
         }
-    }
-
-    /** The archive's file name, for a download. */
-    public String fileNameOf(Principal p, UUID id) {
-        Listed b = listed(p, id);
-        return b.destination() == null ? Path.of(b.location()).getFileName().toString() : fileName(id);
     }
 
     /**
      * Runs {@code use} on the backup's archive as a local file: in place when it is in a directory, downloaded into a
      * scratch file (removed afterwards) when it is at a destination.
      */
-    private <T> T local(Principal p, Listed b, java.util.function.Function<Path, T> use) {
+    private <T> T local(Listed b, java.util.function.Function<Path, T> use) {
         if (b.destination() == null) {
-            return use.apply(archive(p, b.id()));
+            return use.apply(localFile(b));
         }
         Path temp = null;
         try {
             temp = Files.createTempFile("hotcrm-backup-", ".download");
-            try (InputStream in = open(p, b.id())) {
+            try (InputStream in = open(b)) {
                 Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 throw new HotCrmException(ErrorCode.UNAVAILABLE, "The backup could not be downloaded from " + b.location() + ": "
@@ -1394,13 +1391,13 @@ public final class Backups {
     public Verification verify(Principal p, UUID id) {
         AccessGuard.requireSetup(p, "verify a backup");
         Listed b = listed(p, id);
-        return verify(() -> open(p, id), b.location());
+        return verify(() -> open(b), b.location());
     }
 
     /** Restores a backup this instance made, by id (downloaded first when it lies at a destination). */
     public Restored restore(Principal p, UUID id, boolean replace) {
         AccessGuard.requireSetup(p, "restore a backup");
-        return local(p, listed(p, id), file -> restoreArchive(file, replace));
+        return local(listed(p, id), file -> restoreArchive(file, replace));
     }
 
     // ---------------------------------------------------------------- destinations and schedules
@@ -1511,10 +1508,29 @@ public final class Backups {
     public record SandboxInfo(String name, String from, String createdAt, boolean anonymised) {
     }
 
+    private String meta(String key) {
+        return db.jdbi().withHandle(h -> h.createQuery("select meta_value from hc_meta where meta_key = :k").bind("k", key)
+                .mapTo(String.class).findOne().orElse(null));
+    }
+
+    /** This instance's id: made on the first start (a sandbox gets a new one when it is made). */
+    public String instanceId() {
+        String id = meta(INSTANCE_ID);
+        if (id != null) {
+            return id;
+        }
+        try {
+            db.jdbi().useHandle(h -> h.createUpdate("insert into hc_meta (meta_key, meta_value) values (:k, :v)").bind("k", INSTANCE_ID)
+                    .bind("v", Ids.newId().toString()).execute());
+        } catch (RuntimeException e) {
+            // another process made it at the same moment: theirs is read below
+        }
+        return meta(INSTANCE_ID);
+    }
+
     /** This instance's sandbox marker, or null when it is not a sandbox (no setup right needed: every page says so). */
     public SandboxInfo sandboxInfo() {
-        String v = db.jdbi().withHandle(h -> h.createQuery("select meta_value from hc_meta where meta_key = :k").bind("k", SANDBOX)
-                .mapTo(String.class).findOne().orElse(null));
+        String v = meta(SANDBOX);
         if (v == null) {
             return null;
         }
@@ -1639,17 +1655,6 @@ public final class Backups {
             targets().ran(id, e.getMessage());
             throw e;
         }
-    }
-
-    static String sha256(Path file) throws IOException {
-        var d = Archive.sha256();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int r = in.read(buf); r > 0; r = in.read(buf)) {
-                d.update(buf, 0, r);
-            }
-        }
-        return HexFormat.of().formatHex(d.digest());
     }
 
     private static void deleteQuietly(Path p) {

@@ -265,12 +265,8 @@ final class BackupCommand {
         @Option(names = "--type", paramLabel = "TYPE", description = "local, s3, gcs, azure or sftp.")
         String type;
 
-        @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A setting, e.g. --set bucket=backups --set region=eu-west-1.")
-        Map<String, String> settings = new LinkedHashMap<>();
-
-        @Option(names = "--secret-env", paramLabel = "KEY=ENV", description = "A secret setting read from an environment variable, e.g."
-                + " --secret-env secret_key=S3_SECRET.")
-        Map<String, String> secretEnv = new LinkedHashMap<>();
+        @picocli.CommandLine.Mixin
+        DestinationSettings settings;
 
         @Option(names = "--no-test", description = "Save without writing a probe file there first.")
         boolean noTest;
@@ -289,7 +285,7 @@ final class BackupCommand {
                                 + " settings.");
                     }
                     Backups.Place p = b.saveDestination(cli.actor(), required(name), type,
-                            ExportScheduleCommand.destinationSettings(cli, settings, secretEnv), !noTest);
+                            settings.resolve(cli), !noTest);
                     cli.out.println(json ? Output.json(p) : "Saved the backup destination \"" + p.name() + "\": " + p.location()
                             + ". Back up there with: hotcrm backup create --destination " + p.name());
                 }

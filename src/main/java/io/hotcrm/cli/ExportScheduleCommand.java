@@ -4,7 +4,6 @@ import io.hotcrm.common.HotCrmException;
 import io.hotcrm.exporting.ExportFormat;
 import io.hotcrm.exporting.ExportSchedules;
 import io.hotcrm.jobs.Job;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,11 +48,8 @@ final class ExportScheduleCommand implements Callable<Integer> {
     @Option(names = "--destination", paramLabel = "TYPE", description = "local, s3, gcs, azure or sftp.")
     String destination;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A destination setting, e.g. --set bucket=exports --set region=eu-west-1.")
-    Map<String, String> settings = new LinkedHashMap<>();
-
-    @Option(names = "--secret-env", paramLabel = "KEY=ENV", description = "A secret setting read from an environment variable, e.g. --secret-env password=SFTP_PASSWORD.")
-    Map<String, String> secretEnv = new LinkedHashMap<>();
+    @picocli.CommandLine.Mixin
+    DestinationSettings settings;
 
     @Option(names = "--file-template", paramLabel = "TEMPLATE", description = "File name, default " + ExportSchedules.DEFAULT_TEMPLATE
             + "; variables {object} {schedule} {date} {time} {datetime} {run} {mode} {ext}.")
@@ -96,7 +92,7 @@ final class ExportScheduleCommand implements Callable<Integer> {
                 if (object == null || destination == null || cron == null) {
                     throw HotCrmException.invalid("save needs --object, --destination (with --set …) and --cron.");
                 }
-                Map<String, String> all = destinationSettings();
+                Map<String, String> all = settings.resolve(parent.cli);
                 ExportSchedules.Schedule s = schedules.save(cli.actor(), new ExportSchedules.Spec(required(), object, fields, where,
                         ExportFormat.parse(format), gzip, destination, all, fileTemplate, cron, timeZone, ExportSchedules.Mode.parse(mode)), !noTest);
                 cli.out.println("Saved the export schedule \"" + s.name() + "\": " + s.object() + " as " + s.format().wireName()
@@ -130,29 +126,12 @@ final class ExportScheduleCommand implements Callable<Integer> {
                 if (destination == null) {
                     throw HotCrmException.invalid("test needs --destination TYPE and its --set settings.");
                 }
-                Map<String, String> all = destinationSettings();
+                Map<String, String> all = settings.resolve(parent.cli);
                 cli.out.println("Connection works: files will go to " + schedules.testDestination(cli.actor(), destination, all));
             }
             default -> throw HotCrmException.invalid("Unknown action \"" + action + "\"; use save, list, show, run, pause, resume, delete, runs or test.");
         }
         return 0;
-    }
-
-    private Map<String, String> destinationSettings() {
-        return destinationSettings(parent.cli, settings, secretEnv);
-    }
-
-    /** The --set settings plus the --secret-env ones read from the environment (a missing variable is named). */
-    static Map<String, String> destinationSettings(Cli cli, Map<String, String> settings, Map<String, String> secretEnv) {
-        Map<String, String> all = new LinkedHashMap<>(settings);
-        secretEnv.forEach((k, env) -> {
-            String v = cli.env.apply(env);
-            if (v == null) {
-                throw HotCrmException.invalid("The environment variable " + env + " (for the setting " + k + ") is not set.");
-            }
-            all.put(k, v);
-        });
-        return all;
     }
 
     private String required() {

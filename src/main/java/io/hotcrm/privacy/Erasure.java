@@ -151,7 +151,7 @@ final class Erasure {
      * record its personal fields except the links and what identifies the record itself (its amounts, dates, stages and
      * owners are not personal data and are never touched).
      */
-    private Map<String, String> plan(ObjectDef o, Hit linked) {
+    private static Map<String, String> plan(ObjectDef o, Hit linked) {
         Map<String, String> out = new LinkedHashMap<>();
         for (FieldDef f : o.fields()) {
             String tag = f.personalData();
@@ -202,12 +202,10 @@ final class Erasure {
                     continue;
                 }
                 List<String> sets = new ArrayList<>();
-                for (FieldDef f : o.fields()) {
-                    String tag = f.personalData();
-                    if (tag.isEmpty() || KEPT.contains(tag) || f.computed()) {
-                        continue;
-                    }
-                    String how = strategy(f, false);
+                // what an erasure does to the person's own record, field by field
+                for (Map.Entry<String, String> e : plan(o, null).entrySet()) {
+                    FieldDef f = o.requireField(e.getKey());
+                    String how = e.getValue();
                     String col = io.hotcrm.store.Dialect.q(f.name());
                     if (how.equals(KEPT_REQUIRED)) {
                         continue;

@@ -40,11 +40,9 @@ final class BackupRoutes {
         r.get("/api/v1/backups/drills", ctx -> ctx.json(Map.of("drills", backups.drills(auth.require(ctx)))));
         r.post("/api/v1/backups/drills", ctx -> ctx.status(201).json(backups.drill(auth.require(ctx), null)));
         r.get("/api/v1/backups/{id}/download", ctx -> {
-            Principal p = auth.require(ctx);
-            UUID id = id(ctx);
-            String name = backups.fileNameOf(p, id);
-            ctx.contentType("application/octet-stream").header("Content-Disposition", "attachment; filename=\"" + name + "\"")
-                    .result(backups.open(p, id));
+            Backups.Download d = backups.download(auth.require(ctx), id(ctx));
+            ctx.contentType("application/octet-stream").header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"")
+                    .result(d.bytes());
         });
         r.post("/api/v1/backups/{id}/verify", ctx -> ctx.json(backups.verify(auth.require(ctx), id(ctx))));
         r.get("/api/v1/backups/destinations", ctx -> ctx.json(Map.of("destinations", backups.destinations(auth.require(ctx)))));

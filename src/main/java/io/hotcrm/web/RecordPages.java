@@ -214,7 +214,7 @@ public final class RecordPages {
                 QueryResult page = query.run(p, new QueryRequest(o.name(), fields, filter, order, PAGE, ctx.queryParam("cursor")));
                 rows.addAll(cells(columns, page));
                 next = page.nextCursor();
-                total = count(p, o, filter);
+                total = query.count(p, o.name(), filter);
             }
         } catch (HotCrmException e) {
             error = e.getMessage();
@@ -259,11 +259,6 @@ public final class RecordPages {
     private List<ObjectLink> objects(Principal p) {
         return schema.catalogue().objects().stream().filter(x -> AccessGuard.can(p, x, Action.READ))
                 .map(x -> new ObjectLink(x.name(), x.pluralLabel())).sorted(java.util.Comparator.comparing(ObjectLink::label)).toList();
-    }
-
-    /** How many records the list holds (as the user may see them). */
-    private long count(Principal p, ObjectDef o, io.hotcrm.query.Filter filter) {
-        return query.count(p, o.name(), filter);
     }
 
     /** A path's label: a field's, or for {@code account.name} the lookup's ("Account Name"). */
