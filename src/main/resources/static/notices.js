@@ -1,7 +1,8 @@
-// The number of unread notices beside "Notices" in the setup menu, read when a page opens and every 15 s.
+// The number of unread notices on the bell in the header, read when a page opens and every 15 s.
 (function () {
   var badge = document.getElementById('notice-count');
-  if (!badge) {
+  var bell = document.getElementById('notice-bell');
+  if (!badge || !bell) {
     return;
   }
   function refresh() {
@@ -14,7 +15,7 @@
       var n = body.notices.length;
       badge.textContent = n >= 100 ? '99+' : String(n);
       badge.hidden = n === 0;
-      badge.setAttribute('aria-label', n + ' unread');
+      bell.setAttribute('aria-label', n === 0 ? 'Notices' : 'Notices, ' + n + ' unread');
     });
   }
   refresh();

@@ -344,6 +344,10 @@ public final class HotCrm implements Platform {
         return security;
     }
 
+    public Notifier notifier() {
+        return notifier;
+    }
+
     @Override
     public Jobs jobs() {
         return jobs;

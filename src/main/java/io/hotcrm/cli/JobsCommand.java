@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "jobs", description = "Background jobs: imports, exports, purges. Users see their own; admins everyone's.",
-        subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Cancel.class})
+        subcommands = {JobsCommand.ListJobs.class, JobsCommand.Show.class, JobsCommand.Cancel.class, JobsCommand.Retry.class})
 final class JobsCommand {
     @ParentCommand
     Cli cli;
@@ -115,6 +115,25 @@ final class JobsCommand {
             Job after = cli.platform().jobs().cancel(j.id(), cli.actor().email());
             cli.out.println(after.state() == JobState.CANCELLED ? "Job " + id + " cancelled."
                     : "Cancellation of job " + id + " requested; it stops at its next progress report.");
+            return 0;
+        }
+    }
+
+    @Command(name = "retry", description = "Run a job that failed or was interrupted again (an import continues after its last"
+            + " committed chunk). The job server of a running HotCRM picks it up.")
+    static final class Retry implements Callable<Integer> {
+        @ParentCommand
+        JobsCommand parent;
+
+        @Parameters(paramLabel = "JOB_ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            Cli cli = parent.cli;
+            Job j = parent.visible(id);
+            Job retry = cli.platform().jobs().retry(j.id(), cli.actor().email());
+            cli.out.println("Job " + id + " is retried as job " + retry.id() + " (" + retry.state().id() + ").");
             return 0;
         }
     }

@@ -317,6 +317,31 @@ public final class Jobs implements AutoCloseable {
         return get(id);
     }
 
+    /**
+     * Runs a job that failed or was interrupted again: a new job of the same type and input, created by the same user
+     * (it does what they were allowed to do; {@code by} is named in its history). The work continues where the
+     * feature keeps its own progress (an import after its last committed chunk). Asking twice gives the same retry.
+     */
+    public Job retry(UUID id, String by) {
+        sweepInterrupted();
+        Job j = get(id);
+        if (j.state() != JobState.FAILED && j.state() != JobState.INTERRUPTED) {
+            throw new HotCrmException(ErrorCode.CONFLICT, "The job " + id + " is " + j.state().id()
+                    + "; only a job that failed or was interrupted can be retried.");
+        }
+        String key = "retry-of:" + id;
+        Optional<UUID> existing = jdbi.withHandle(h -> h.createQuery("select id from hc_job where idempotency_key = :k")
+                .bind("k", key).mapTo(UUID.class).findOne());
+        if (existing.isPresent()) {
+            return get(existing.get());
+        }
+        JobHandler handler = handler(j.type());
+        UUID nid = Ids.newId();
+        insert(nid, handler, j.payload(), j.createdBy(), key, JobState.QUEUED, false, "Retry of job " + id + ", asked by " + by);
+        enqueue(nid, handler, null);
+        return get(nid);
+    }
+
     private void deleteFromJobRunr(UUID id) {
         try {
             scheduler().delete(id, "cancelled in HotCRM");

@@ -34,6 +34,7 @@ final class JobRoutes {
         r.get("/api/v1/jobs", this::list);
         r.get("/api/v1/jobs/{id}", this::show);
         r.post("/api/v1/jobs/{id}/cancel", this::cancel);
+        r.post("/api/v1/jobs/{id}/retry", ctx -> ctx.status(201).json(jobs.retry(visibleJob(ctx).id(), auth.require(ctx).email()).view()));
         r.get("/api/v1/jobs/{id}/events", new SseHandler(this::events));
     }
 
@@ -124,13 +125,16 @@ final class JobRoutes {
         client.close();
     }
 
-    private Job visibleJob(Context ctx) {
-        Principal p = auth.require(ctx);
-        UUID id = Ids.parse(ctx.pathParam("id"), "Job id");
+    static Job visibleJob(Jobs jobs, Principal p, UUID id) {
         Job j = jobs.get(id);
         if (!AccessGuard.canSeeWorkOf(p, j.createdBy())) {
             throw HotCrmException.notFound("There is no job with id " + id + " that you can see.");
         }
         return j;
+    }
+
+    private Job visibleJob(Context ctx) {
+        Principal p = auth.require(ctx);
+        return visibleJob(jobs, p, Ids.parse(ctx.pathParam("id"), "Job id"));
     }
 }

@@ -37,6 +37,27 @@ public final class Nav {
                 .withZone(java.time.ZoneOffset.UTC).format(t);
     }
 
+    /**
+     * A moment as every console page shows it: a {@code <time>} element whose text is the UTC fallback
+     * ({@code 2026-12-02 14:05 UTC}) and which {@code /static/local.js} rewrites in the reader's own time zone and
+     * locale, in one format on every page; empty for none. Takes an {@link java.time.Instant} or an
+     * {@link java.time.OffsetDateTime}.
+     */
+    public static gg.jte.Content time(Object t) {
+        java.time.Instant at = t instanceof java.time.OffsetDateTime o ? o.toInstant() : (java.time.Instant) t;
+        if (at == null) {
+            return out -> { };
+        }
+        String iso = java.time.format.DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        String text = when(at);
+        return out -> out.writeContent("<time class=\"moment\" datetime=\"" + iso + "\" title=\"" + text + "\">" + text + "</time>");
+    }
+
+    /** Whether someone is signed in (the header shows the notices bell). */
+    public static boolean signedIn() {
+        return CURRENT.get() != null;
+    }
+
     /** A size as people read it: {@code 840 bytes}, {@code 12.3 KB}, {@code 4.1 GB}. */
     public static String size(long bytes) {
         if (bytes < 1000) {

@@ -25,7 +25,23 @@ final class Problems {
         if (e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.UNAVAILABLE) {
             LOG.error("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e);
         }
+        if (forPeople(ctx)) {
+            ctx.status(e.code().httpStatus());
+            ConsoleRoutes.render(ctx, "problem.jte", ConsoleRoutes.model("title", switch (e.code()) {
+                case NOT_FOUND -> "Not found";
+                case PERMISSION_DENIED, NOT_AUTHENTICATED -> "Not allowed";
+                case CONFLICT -> "Not now";
+                default -> "That did not work";
+            }, "message", e.getMessage(), "status", e.code().httpStatus()));
+            return;
+        }
         write(ctx, e.code(), e.getMessage(), e.details());
+    }
+
+    /** A console page opened in a browser (not the API): a problem is a page with the message, not JSON. */
+    private static boolean forPeople(Context ctx) {
+        String accept = ctx.header("Accept");
+        return !ctx.path().startsWith("/api/") && "GET".equals(ctx.method().name()) && accept != null && accept.contains("text/html");
     }
 
     static void unexpected(Exception e, Context ctx) {

@@ -81,6 +81,7 @@ public final class WebServer {
             new MigrationPages(auth, f.migrations(), f.schema(), f.security(), f.importer(), f.maxUploadBytes()).register(cfg.routes);
             securityPages.register(cfg.routes);
             new NoticePages(auth, f.notifier()).register(cfg.routes);
+            new JobPages(auth, f.jobs()).register(cfg.routes);
             new PrivacyPages(auth, f.privacy()).register(cfg.routes);
             new BackupPages(auth, f.backups()).register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);
