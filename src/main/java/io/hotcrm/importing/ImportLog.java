@@ -142,10 +142,30 @@ final class ImportLog {
         return find(id).orElseThrow(() -> HotCrmException.notFound("There is no import with id " + id + "."));
     }
 
-    List<Row> list(String createdBy, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("select * from hc_import" + (createdBy == null ? "" : " where created_by = :by")
-                        + " order by created_at desc limit :limit").bind("by", createdBy).bind("limit", limit)
-                .map((rs, c) -> Row.of(rs)).list());
+    List<Row> list(String createdBy, String object, java.util.Collection<ImportState> states, int limit) {
+        StringBuilder sql = new StringBuilder("select * from hc_import where 1 = 1");
+        if (createdBy != null) {
+            sql.append(" and created_by = :by");
+        }
+        if (object != null) {
+            sql.append(" and object_name = :object");
+        }
+        if (!states.isEmpty()) {
+            sql.append(" and state in (<states>)");
+        }
+        sql.append(" order by created_at desc limit :limit");
+        return jdbi.withHandle(h -> {
+            var q = h.createQuery(sql.toString()).bind("by", createdBy).bind("object", object).bind("limit", limit);
+            if (!states.isEmpty()) {
+                q.bindList("states", states.stream().map(ImportState::id).toList());
+            }
+            return q.map((rs, c) -> Row.of(rs)).list();
+        });
+    }
+
+    /** Who has run imports, for a filter. */
+    List<String> runners() {
+        return jdbi.withHandle(h -> h.createQuery("select distinct created_by from hc_import order by created_by").mapTo(String.class).list());
     }
 
     /** One stored import. */

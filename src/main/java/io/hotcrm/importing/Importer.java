@@ -629,8 +629,34 @@ public final class Importer {
 
     /** Imports, newest first: the principal's own, or everyone's for setup roles. */
     public List<ImportSummary> list(Principal p, int limit) {
-        return log.list(p.role().manageSetup() ? null : p.email(), Math.max(1, Math.min(limit, 1000))).stream()
-                .map(ImportLog.Row::summary).toList();
+        return list(p, null, null, List.of(), limit);
+    }
+
+    /**
+     * Imports newest first, as {@link #list(Principal, int)}, narrowed to one object, one user (only administrators see
+     * others' imports) and some states; null or empty for any.
+     */
+    public List<ImportSummary> list(Principal p, String object, String createdBy, java.util.Collection<ImportState> states, int limit) {
+        String by = p.role().manageSetup() ? createdBy : p.email();
+        return log.list(by, object, states, Math.max(1, Math.min(limit, 1000))).stream().map(ImportLog.Row::summary).toList();
+    }
+
+    /** The users whose imports {@code p} may see, for a filter: everyone who ran one for administrators, else themselves. */
+    public List<String> runners(Principal p) {
+        return p.role().manageSetup() ? log.runners() : List.of(p.email());
+    }
+
+    /**
+     * Whether {@code p} may undo the import now: it wrote something (not a dry-run, and it created or updated records),
+     * its run is over and it is not undone, it is not part of a migration (undone with it), and the user may edit and
+     * delete its object's records.
+     */
+    public boolean mayUndo(Principal p, ImportSummary s) {
+        if (s.dryRun() || !s.state().undoable() || s.partOf() != null || s.created() + s.updated() == 0) {
+            return false;
+        }
+        ObjectDef o = schema.catalogue().find(s.object()).orElse(null);
+        return o != null && AccessGuard.can(p, o, Action.DELETE) && AccessGuard.can(p, o, Action.EDIT);
     }
 
     /**

@@ -14,7 +14,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
+import io.hotcrm.importing.ImportState;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -63,9 +65,27 @@ final class ConsoleRoutes {
             return;
         }
         var p = s.get().principal();
-        render(ctx, "imports.jte", model("name", p.name(), "csrf", s.get().csrfToken(), "imports", importer.list(p, 100),
-                "notice", ctx.queryParam("notice")));
+        String object = Optional.ofNullable(ctx.queryParam("object")).filter(o -> schema.catalogue().find(o).isPresent()).orElse("");
+        List<String> runners = importer.runners(p);
+        String who = Optional.ofNullable(ctx.queryParam("who")).filter(runners::contains).orElse("");
+        String state = Optional.ofNullable(ctx.queryParam("state")).filter(IMPORT_STATES::containsKey).orElse("");
+        var imports = importer.list(p, object.isEmpty() ? null : object, who.isEmpty() ? null : who,
+                state.isEmpty() ? List.of() : IMPORT_STATES.get(state), 100);
+        Map<String, Boolean> undo = new HashMap<>();
+        imports.forEach(i -> undo.put(i.id().toString(), importer.mayUndo(p, i)));
+        var objects = schema.catalogue().objects().stream().filter(o -> p.role().permission(o.name()).read())
+                .map(o -> new String[] {o.name(), o.pluralLabel()}).toList();
+        render(ctx, "imports.jte", model("name", p.name(), "csrf", s.get().csrfToken(), "imports", imports,
+                "notice", ctx.queryParam("notice"), "undo", undo, "objects", objects, "object", object, "runners", runners,
+                "who", who, "state", state, "admin", p.role().manageSetup()));
     }
+
+    /** The import history's state filter: a choice and the states it lists. */
+    private static final Map<String, List<ImportState>> IMPORT_STATES = Map.of(
+            "active", List.of(ImportState.QUEUED, ImportState.RUNNING, ImportState.UNDOING),
+            "succeeded", List.of(ImportState.SUCCEEDED), "failures", List.of(ImportState.COMPLETED_WITH_FAILURES),
+            "failed", List.of(ImportState.FAILED, ImportState.INTERRUPTED), "cancelled", List.of(ImportState.CANCELLED),
+            "undone", List.of(ImportState.UNDONE));
 
     private void login(Context ctx) {
         String email = Optional.ofNullable(ctx.formParam("email")).orElse("");

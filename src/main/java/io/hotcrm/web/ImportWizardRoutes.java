@@ -240,7 +240,7 @@ public final class ImportWizardRoutes {
                 && job.map(j -> !j.state().terminal()).orElse(false);
         ConsoleRoutes.render(ctx, "import.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(), "summary", s,
                 "jobId", jobId == null ? null : jobId.toString(), "percent", percent, "live", live,
-                "notice", ctx.queryParam("notice"),
+                "notice", ctx.queryParam("notice"), "mayUndo", importer.mayUndo(p, s),
                 "back", back != null && back.startsWith("/setup/") ? back : null));
     }
 
