@@ -302,7 +302,7 @@ public final class HotCrm implements Platform {
     /** Starts the web server (port 0 = any free port) and the job server, and returns the web server. */
     public WebServer start(int port) {
         WebServer web = new WebServer(new WebServer.Features(schema, records, query, security, jobs, importer,
-                config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name(), exporter, schedules, migrations, privacy, backups));
+                config.uploadMaxMb() * 1024L * 1024L, notifier, db.dialect().name(), exporter, schedules, migrations, privacy, backups, recycleBin));
         web.start(port);
         if (config.jobWorkers() > 0) {
             jobs.startServer(config.jobWorkers());

@@ -1,13 +1,13 @@
 package io.hotcrm.cli;
 
-import io.hotcrm.security.AccessGuard;
 import io.hotcrm.security.AuditLog;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "audit", description = "Show the newest audit log entries.")
+@Command(name = "audit", description = "Show the newest audit log entries, optionally narrowed: hotcrm audit --user ada@example.com"
+        + " --object contact --action record. --since 2026-11-01.")
 final class AuditCommand implements Callable<Integer> {
     @ParentCommand
     Cli cli;
@@ -15,10 +15,27 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "50")
     int limit;
 
+    @Option(names = "--user", description = "Only what this user did (part of the email is enough).")
+    String user;
+
+    @Option(names = "--object", description = "Only entries about this object's records.")
+    String object;
+
+    @Option(names = "--action", description = "Only this action (record.update) or family of actions, ending in a dot (record.).")
+    String action;
+
+    @Option(names = "--since", paramLabel = "DATE", description = "From this day (YYYY-MM-DD, UTC).")
+    java.time.LocalDate since;
+
+    @Option(names = "--until", paramLabel = "DATE", description = "Up to and including this day (YYYY-MM-DD, UTC).")
+    java.time.LocalDate until;
+
     @Override
     public Integer call() {
-        AccessGuard.requireSetup(cli.actor(), "read the audit log");
-        for (AuditLog.Entry e : cli.platform().security().audit().recent(limit)) {
+        String o = object == null ? null : cli.platform().schema().object(object).name();
+        AuditLog.Search search = new AuditLog.Search(user, o, action, since == null ? null : since.atStartOfDay().atOffset(java.time.ZoneOffset.UTC),
+                until == null ? null : until.plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC), null, limit);
+        for (AuditLog.Entry e : cli.platform().security().audit().search(cli.actor(), search)) {
             cli.out.printf("%s  %-24s %-18s %s %s %s%n", e.at().withNano(0), e.actor(), e.action(),
                     e.objectName() == null ? "" : e.objectName(), e.recordId() == null ? "" : e.recordId(),
                     e.details() == null ? "" : e.details());

@@ -45,7 +45,7 @@ final class TokensCommand {
 
         @Override
         public Integer call() {
-            for (Tokens.TokenInfo t : parent.cli.platform().security().tokens().list(email)) {
+            for (Tokens.TokenInfo t : parent.cli.platform().security().tokens().list(parent.cli.actor(), email)) {
                 parent.cli.out.printf("%s  %s…  %-24s created %s%s%n", t.id(), t.prefix(), t.name(), t.createdAt().toLocalDate(),
                         t.revoked() ? "  REVOKED" : t.lastUsedAt() == null ? "  never used" : "  last used " + t.lastUsedAt().withNano(0));
             }

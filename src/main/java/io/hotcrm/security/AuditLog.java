@@ -38,6 +38,62 @@ public final class AuditLog {
                 .execute();
     }
 
+    /**
+     * What to look for in the audit log: who did it (the actor as recorded: an email, or a token's user), which object,
+     * an action or a family of actions ({@code record.} matches record.create, record.update, …), from and until when;
+     * null for any. {@code before} pages back: entries older than that id.
+     */
+    public record Search(String actor, String objectName, String action, OffsetDateTime from, OffsetDateTime until, Long before,
+                         int limit) {
+    }
+
+    /** The families of actions HotCRM records, for a filter: the prefix and what it covers. */
+    public static final java.util.Map<String, String> FAMILIES = new java.util.LinkedHashMap<>(java.util.Map.of(
+            "record.", "Record changes", "import.", "Imports and undos", "user.", "Users", "role.", "Roles and permissions",
+            "token.", "API tokens", "field.", "Custom fields", "privacy.", "Privacy requests", "recycle_bin.", "Recycle bin"));
+
+    /** Entries newest first that match the search; only administrators (roles that manage setup) read the audit log. */
+    public List<Entry> search(Principal by, Search s) {
+        AccessGuard.requireSetup(by, "read the audit log");
+        StringBuilder sql = new StringBuilder("select id, at, actor, action, object_name, record_id, details from hc_audit where 1 = 1");
+        java.util.Map<String, Object> binds = new java.util.HashMap<>();
+        if (s.actor() != null) {
+            sql.append(" and lower(actor) like :actor");
+            binds.put("actor", "%" + s.actor().toLowerCase(java.util.Locale.ROOT).replace("%", "") + "%");
+        }
+        if (s.objectName() != null) {
+            sql.append(" and object_name = :object");
+            binds.put("object", s.objectName());
+        }
+        if (s.action() != null) {
+            if (s.action().endsWith(".")) {
+                sql.append(" and action like :action");
+                binds.put("action", s.action().replace("%", "") + "%");
+            } else {
+                sql.append(" and action = :action");
+                binds.put("action", s.action());
+            }
+        }
+        if (s.from() != null) {
+            sql.append(" and at >= :from");
+            binds.put("from", s.from());
+        }
+        if (s.until() != null) {
+            sql.append(" and at < :until");
+            binds.put("until", s.until());
+        }
+        if (s.before() != null) {
+            sql.append(" and id < :before");
+            binds.put("before", s.before());
+        }
+        sql.append(" order by id desc limit :limit");
+        return jdbi.withHandle(h -> h.createQuery(sql.toString()).bindMap(binds)
+                .bind("limit", Math.max(1, Math.min(s.limit(), 10_000)))
+                .map((rs, ctx) -> new Entry(rs.getLong(1), rs.getObject(2, OffsetDateTime.class), rs.getString(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)))
+                .list());
+    }
+
     /** The newest entries first. */
     public List<Entry> recent(int limit) {
         return jdbi.withHandle(h -> h.createQuery("select id, at, actor, action, object_name, record_id, details"

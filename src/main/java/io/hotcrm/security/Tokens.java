@@ -76,8 +76,12 @@ public final class Tokens {
         return users.principal(userId);
     }
 
-    public List<TokenInfo> list(String email) {
+    /** A user's tokens (never the secrets): one's own, or anyone's for administrators. */
+    public List<TokenInfo> list(Principal by, String email) {
         User u = users.require(email);
+        if (!u.id().equals(by.userId())) {
+            AccessGuard.requireSetup(by, "list other users' tokens");
+        }
         return jdbi.withHandle(h -> h.createQuery("select id, name, token_prefix, created_at, last_used_at, revoked_at"
                         + " from hc_api_token where user_id = :u order by created_at")
                 .bind("u", u.id())
@@ -86,8 +90,13 @@ public final class Tokens {
                         rs.getObject(6) != null)).list());
     }
 
+    /** Revokes a token: one's own, or anyone's for administrators. */
     public void revoke(Principal by, UUID tokenId) {
-        AccessGuard.requireSetup(by, "revoke tokens");
+        UUID owner = jdbi.withHandle(h -> h.createQuery("select user_id from hc_api_token where id = :id").bind("id", tokenId)
+                .mapTo(UUID.class).findOne().orElse(null));
+        if (owner == null || !owner.equals(by.userId())) {
+            AccessGuard.requireSetup(by, "revoke other users' tokens");
+        }
         int n = jdbi.withHandle(h -> {
             int count = h.createUpdate("update hc_api_token set revoked_at = :now where id = :id and revoked_at is null")
                     .bind("now", OffsetDateTime.now(ZoneOffset.UTC)).bind("id", tokenId).execute();

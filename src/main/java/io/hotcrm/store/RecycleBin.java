@@ -91,6 +91,51 @@ public final class RecycleBin {
         return out;
     }
 
+    /**
+     * The object's records in the recycle bin that the principal may see, most recently deleted first, with the fields
+     * they may read. Needs read permission.
+     */
+    public List<StoredRecord> list(Principal p, ObjectDef o, int limit) {
+        AccessGuard.require(p, o, Action.READ);
+        Visibility.Condition vis = Visibility.of(p, o, "t");
+        String sql = "select * from " + o.tableName() + " t where t.deleted_at is not null" + (vis.isEmpty() ? "" : " and " + vis.sql())
+                + " order by t.deleted_at desc, t.id limit " + Math.max(1, Math.min(limit, 1000));
+        List<io.hotcrm.metadata.FieldDef> readable = AccessGuard.readableFields(p, o);
+        return db.jdbi().withHandle(h -> {
+            var q = h.createQuery(sql);
+            for (int i = 0; i < vis.params().size(); i++) {
+                q.bind(i, vis.params().get(i));
+            }
+            return q.map((rs, c) -> RecordStore.map(rs, o, readable)).list();
+        });
+    }
+
+    /**
+     * Deletes these records for good, now, if they are in the recycle bin and the principal may see them (lookups to
+     * them cleared, as {@link #purge}). Needs delete permission. Returns the number deleted.
+     */
+    public int purgeFromBin(Principal p, ObjectDef o, java.util.UUID id) {
+        AccessGuard.require(p, o, Action.DELETE);
+        Visibility.Condition vis = Visibility.of(p, o, "t");
+        if (!vis.isEmpty()) {
+            boolean mine = db.jdbi().withHandle(h -> {
+                var q = h.createQuery("select count(*) from " + o.tableName() + " t where t.id = ? and " + vis.sql()).bind(0, id);
+                for (int i = 0; i < vis.params().size(); i++) {
+                    q.bind(i + 1, vis.params().get(i));
+                }
+                return q.mapTo(Long.class).one();
+            }) > 0;
+            if (!mine) {
+                throw HotCrmException.notFound("There is no " + o.label() + " with id " + id + " in the recycle bin that you can see.");
+            }
+        }
+        int n = purgeWhere(p, o, "id = :id and deleted_at is not null", java.util.Map.of("id", id), "purged from the recycle bin");
+        if (n == 0) {
+            throw HotCrmException.notFound("There is no " + o.label() + " with id " + id + " in the recycle bin.");
+        }
+        return n;
+    }
+
     /** How many records in the recycle bin were deleted before the cutoff, per object (objects with none left out). */
     public Map<String, Long> count(Principal p, List<ObjectDef> objects, OffsetDateTime cutoff) {
         Map<String, Long> out = new LinkedHashMap<>();

@@ -28,7 +28,7 @@ public final class WebServer {
                            Importer importer, long maxUploadBytes, Notifier notifier, String database,
                            Exporter exporter, io.hotcrm.exporting.ExportSchedules schedules,
                            io.hotcrm.migration.Migrations migrations, io.hotcrm.privacy.PrivacyRequests privacy,
-                           io.hotcrm.backup.Backups backups) {
+                           io.hotcrm.backup.Backups backups, io.hotcrm.store.RecycleBin recycleBin) {
     }
 
     public WebServer(Features f) {
@@ -82,6 +82,7 @@ public final class WebServer {
             securityPages.register(cfg.routes);
             new NoticePages(auth, f.notifier()).register(cfg.routes);
             new JobPages(auth, f.jobs()).register(cfg.routes);
+            new SetupPages(auth, f).register(cfg.routes);
             new PrivacyPages(auth, f.privacy()).register(cfg.routes);
             new BackupPages(auth, f.backups()).register(cfg.routes);
             cfg.routes.exception(HotCrmException.class, Problems::handle);

@@ -29,7 +29,7 @@ class WebServerTest {
     void start() {
         t = new TestPlatform(Dialect.H2);
         web = new WebServer(new WebServer.Features(t.schema, t.records, t.query, t.security, t.jobs, t.importer,
-                64 * 1024, new io.hotcrm.notify.Notifier(t.db.dataSource(), null), "H2", t.exporter, t.schedules, t.migrations, t.privacy, t.backups));
+                64 * 1024, new io.hotcrm.notify.Notifier(t.db.dataSource(), null), "H2", t.exporter, t.schedules, t.migrations, t.privacy, t.backups, t.recycleBin));
         web.start(0);
         adminToken = t.security.tokens().create(t.admin, "admin@example.com", "test").token();
         t.security.users().add(Principal.system(), "reader@example.com", "Reader", "read_only", null);
