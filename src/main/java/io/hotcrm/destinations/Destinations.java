@@ -90,15 +90,15 @@ public final class Destinations {
     }
 
     /**
-     * New settings for a destination saved before: secret settings left out or given as {@link #MASK} keep their saved
-     * values (a form never shows them); blank settings are dropped.
+     * New settings for a destination saved before: secret settings left out, left empty or given as {@link #MASK} keep
+     * their saved values (a form never shows them); blank settings are dropped.
      */
     public Map<String, String> merge(String type, Map<String, String> given, Map<String, String> saved) {
         Map<String, String> out = new LinkedHashMap<>(given);
         if (saved != null) {
             for (String secret : secrets(type)) {
                 String v = out.get(secret);
-                if ((v == null || v.equals(MASK)) && saved.containsKey(secret)) {
+                if ((v == null || v.isBlank() || v.equals(MASK)) && saved.containsKey(secret)) {
                     out.put(secret, saved.get(secret));
                 }
             }

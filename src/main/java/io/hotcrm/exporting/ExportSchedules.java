@@ -20,6 +20,7 @@ import io.hotcrm.store.ChangeFence;
 import io.hotcrm.store.Dialect;
 import io.hotcrm.store.Schema;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -182,8 +183,8 @@ public final class ExportSchedules {
         existing.ifPresent(s -> requireOwner(p, s.schedule, "change"));
         AccessGuard.requireDestination(p, destinations.kind(spec.destinationType()).type());
         ObjectDef o = schema.object(spec.object());
-        if (spec.format() == ExportFormat.XLSX) {
-            throw HotCrmException.invalid("Scheduled exports write csv, parquet or jsonl; Excel files are for ad-hoc exports.");
+        if (spec.format() == ExportFormat.XLSX && spec.gzip()) {
+            throw HotCrmException.invalid("An Excel file is compressed already; leave gzip off for the xlsx format.");
         }
         ExportRequest request = request(o.name(), spec.fields(), spec.where(), spec.format(), spec.gzip());
         exporter.prepare(p, request);
@@ -292,6 +293,41 @@ public final class ExportSchedules {
         Schedule s = get(p, name);
         requireOwner(p, s, "run");
         return jobs.runHere(JOB_TYPE, payload(s.id(), "manual"), p.email(), listener);
+    }
+
+    /** The newest file a schedule wrote, to download: its name, its content type and the open stream (close it). */
+    public record LastFile(String name, String contentType, InputStream stream) {
+    }
+
+    /**
+     * Opens the newest file the schedule wrote at its destination, for its owner (or an administrator). Not found when it
+     * has written none or the file is gone from the destination.
+     */
+    public LastFile lastFile(Principal p, String name) {
+        Schedule s = get(p, name);
+        requireOwner(p, s, "download the files of");
+        Run last = runs(p, s.name(), 50).stream().filter(r -> "succeeded".equals(r.state()) && r.file() != null).findFirst()
+                .orElseThrow(() -> HotCrmException.notFound("\"" + s.name() + "\" has not written a file yet; run it now to write one."));
+        Stored stored = find(s.name()).orElseThrow();
+        Destination d = destinations.open(s.destinationType(), stored.settings);
+        try {
+            InputStream in = d.open(last.file());
+            String type = s.gzip() ? "application/gzip" : s.format().contentType();
+            return new LastFile(last.file().substring(last.file().lastIndexOf('/') + 1), type, new java.io.FilterInputStream(in) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        d.close();
+                    }
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            d.close();
+            throw HotCrmException.notFound("The last file of \"" + s.name() + "\", " + last.file() + ", could not be read at "
+                    + d.describe() + ": " + e.getMessage());
+        }
     }
 
     /** The schedule's runs, newest first. */

@@ -9,6 +9,8 @@ import io.hotcrm.security.Sessions;
 import io.hotcrm.store.Schema;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.hotcrm.destinations.Destinations;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,18 +34,20 @@ public final class SchedulePages {
     }
 
     /** One schedule in the list, with its last run described and its name made safe for a URL path. */
-    public record Line(ExportSchedules.Schedule schedule, String lastRun, String path) {
+    public record Line(ExportSchedules.Schedule schedule, String lastRun, String path, String when) {
     }
 
     void register(RoutesConfig r) {
         r.get("/setup/data/exports", this::list);
-        r.get("/setup/data/exports/new", ctx -> auth.page(ctx).ifPresent(s -> form(ctx, s, defaults(), null, null)));
+        r.get("/setup/data/exports/new", ctx -> auth.page(ctx).ifPresent(s -> form(ctx, s, defaults(), Parts.empty(), null, null)));
         r.post("/setup/data/exports", this::save);
         r.get("/setup/data/exports/{name}", this::runs);
         r.get("/setup/data/exports/{name}/edit", this::edit);
         r.post("/setup/data/exports/{name}/run", ctx -> act(ctx, "run"));
         r.post("/setup/data/exports/{name}/pause", ctx -> act(ctx, "pause"));
         r.post("/setup/data/exports/{name}/resume", ctx -> act(ctx, "resume"));
+        r.post("/setup/data/exports/{name}/delete", ctx -> act(ctx, "delete"));
+        r.get("/setup/data/exports/{name}/last-file", this::lastFile);
     }
 
 
@@ -58,7 +62,7 @@ public final class SchedulePages {
             String run = last.isEmpty() ? "never" : last.get(0).state() + " " + last.get(0).startedAt().withNano(0)
                     + (last.get(0).rows() == null ? "" : ", " + last.get(0).rows() + " rows")
                     + (last.get(0).error() == null ? "" : ": " + last.get(0).error());
-            return new Line(s, run, ConsoleRoutes.enc(s.name()));
+            return new Line(s, run, ConsoleRoutes.enc(s.name()), Frequency.of(s.cron()).describe());
         }).toList();
         ConsoleRoutes.render(ctx, "schedules.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
                 "schedules", lines, "notice", ctx.queryParam("notice")));
@@ -66,26 +70,97 @@ public final class SchedulePages {
 
     private static Map<String, String> defaults() {
         Map<String, String> f = new LinkedHashMap<>();
-        for (String k : List.of("name", "object", "fields", "where", "cron", "timeZone", "fileTemplate", "settings")) {
+        for (String k : List.of("name", "object", "where", "fileTemplate")) {
             f.put(k, "");
         }
         f.put("format", "csv");
         f.put("mode", "full");
-        f.put("destinationType", "sftp");
+        f.put("destinationType", "local");
         f.put("timeZone", "UTC");
         f.put("gzip", "false");
         return f;
     }
 
-    private void form(Context ctx, Sessions.Session s, Map<String, String> values, String error, String tested) {
+    /** A field offered by the picker. */
+    public record FieldChoice(String name, String label, boolean checked) {
+    }
+
+    /** A destination kind's settings as labelled inputs. */
+    public record KindForm(String type, String label, List<SettingInput> settings) {
+    }
+
+    /** One destination setting: its input's name, label, help, whether secret or required, and its value (never a secret's). */
+    public record SettingInput(String param, String id, String label, String help, boolean secret, boolean required, String value,
+                               boolean saved) {
+    }
+
+    /** What the form holds besides the plain values: how often, which fields, the filter rows, the destination settings. */
+    record Parts(Frequency frequency, java.util.Set<String> fields, List<FilterRows.Row> filter, Map<String, String> destination) {
+        static Parts empty() {
+            return new Parts(Frequency.DEFAULT, java.util.Set.of(), List.of(), Map.of());
+        }
+    }
+
+    private static final Map<String, String> KIND_LABELS = Map.of("local", "A directory on the HotCRM server", "s3",
+            "Amazon S3 or an S3-compatible store", "gcs", "Google Cloud Storage", "azure", "Azure Blob Storage", "sftp", "An SFTP server");
+
+    private void form(Context ctx, Sessions.Session s, Map<String, String> values, Parts parts, String error, String tested) {
         Principal p = s.principal();
-        List<String> objects = schema.catalogue().objects().stream()
-                .filter(o -> p.role().permission(o.name()).read() && p.role().permission(o.name()).export()).map(ObjectDef::name).toList();
-        List<String> types = schedules.destinations().kinds().stream().map(k -> k.type()).toList();
+        List<ObjectDef> exportable = schema.catalogue().objects().stream()
+                .filter(o -> p.role().permission(o.name()).read() && p.role().permission(o.name()).export()).toList();
+        List<String[]> objects = exportable.stream().map(o -> new String[] {o.name(), o.pluralLabel()}).toList();
+        ObjectDef o = exportable.stream().filter(x -> x.name().equals(values.get("object"))).findFirst()
+                .orElse(exportable.isEmpty() ? null : exportable.get(0));
+        List<FieldChoice> fields = new ArrayList<>();
+        List<String[]> filterFields = new ArrayList<>();
+        if (o != null) {
+            values.put("object", o.name());
+            for (String[] sys : new String[][] {{"id", "Record ID"}, {"external_id", "External ID"}, {"created_at", "Created"},
+                {"updated_at", "Last modified"}}) {
+                fields.add(new FieldChoice(sys[0], sys[1], parts.fields().contains(sys[0])));
+            }
+            for (io.hotcrm.metadata.FieldDef f : io.hotcrm.security.AccessGuard.readableFields(p, o)) {
+                fields.add(new FieldChoice(f.name(), f.label(), parts.fields().contains(f.name())));
+                filterFields.add(new String[] {f.name(), f.label()});
+            }
+        }
+        List<FilterRows.Row> rows = new ArrayList<>(parts.filter());
+        while (rows.size() < 3) {
+            rows.add(FilterRows.Row.EMPTY);
+        }
+        List<KindForm> kinds = new ArrayList<>();
+        for (var k : schedules.destinations().kinds()) {
+            if (!p.role().mayConfigureDestination(k.type())) {
+                continue;
+            }
+            boolean current = k.type().equals(values.get("destinationType"));
+            List<SettingInput> inputs = k.settings().stream().map(st -> {
+                String v = current ? parts.destination().get(st.name()) : null;
+                boolean saved = st.secret() && v != null && v.equals(Destinations.MASK);
+                return new SettingInput("dest." + k.type() + "." + st.name(), "d-" + k.type() + "-" + st.name(), words(st.name()),
+                        st.help(), st.secret(), st.required(), st.secret() || v == null ? "" : v, saved);
+            }).toList();
+            kinds.add(new KindForm(k.type(), KIND_LABELS.getOrDefault(k.type(), k.type()), inputs));
+        }
+        kinds.sort(java.util.Comparator.comparing((KindForm k) -> !k.type().equals("local")));
+        List<String> formats = Arrays.stream(ExportFormat.values()).map(ExportFormat::wireName).toList();
         // the form is shown again with what the user typed (their own input, never a stored secret): not cached
         ctx.header("Cache-Control", "no-store");
         ConsoleRoutes.render(ctx, "schedule-form.jte", ConsoleRoutes.model("name", p.name(), "csrf", s.csrfToken(), "form", values,
-                "objects", objects, "types", types, "error", error, "tested", tested));
+                "objects", objects, "kinds", kinds, "formats", formats, "fields", fields, "filterFields", filterFields, "rows", rows,
+                "operators", FilterRows.OPERATORS, "frequency", parts.frequency(), "weekdays", Frequency.WEEKDAYS,
+                "zones", ZONES, "error", error, "tested", tested));
+    }
+
+    /** Time zones offered first (any other may be typed). */
+    private static final List<String> ZONES = java.time.ZoneId.getAvailableZoneIds().stream()
+            .filter(z -> z.matches("(Africa|America|Asia|Atlantic|Australia|Europe|Indian|Pacific)/[A-Za-z_]+(/[A-Za-z_]+)?") || z.equals("UTC"))
+            .sorted().toList();
+
+    /** "accessKeyId" → "Access key id". */
+    static String words(String name) {
+        String w = name.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        return Character.toUpperCase(w.charAt(0)) + w.substring(1);
     }
 
     private void save(Context ctx) {
@@ -94,43 +169,54 @@ public final class SchedulePages {
         Map<String, String> values = defaults();
         values.keySet().forEach(k -> values.put(k, Optional.ofNullable(ctx.formParam(k)).orElse("")));
         values.put("gzip", "true".equals(ctx.formParam("gzip")) ? "true" : "false");
+        Frequency frequency = new Frequency(param(ctx, "frequency", "daily"), param(ctx, "minute", "0"), param(ctx, "time", "02:00"),
+                param(ctx, "weekday", "1"), param(ctx, "day", "1"), param(ctx, "cron", ""));
+        List<String> fieldNames = ctx.formParams("fields");
+        List<String> fs = ctx.formParams("filterField");
+        List<String> ops = ctx.formParams("filterOp");
+        List<String> vs = ctx.formParams("filterValue");
+        List<FilterRows.Row> rows = new ArrayList<>();
+        for (int i = 0; i < fs.size(); i++) {
+            if (!fs.get(i).isBlank()) {
+                rows.add(new FilterRows.Row(fs.get(i), i < ops.size() ? ops.get(i) : "$eq", i < vs.size() ? vs.get(i) : ""));
+            }
+        }
+        String type = values.get("destinationType");
+        Map<String, String> settings = new LinkedHashMap<>();
+        String prefix = "dest." + type + ".";
+        ctx.formParamMap().forEach((k, v) -> {
+            if (k.startsWith(prefix) && !v.isEmpty() && !v.get(0).isBlank()) {
+                settings.put(k.substring(prefix.length()), v.get(0).trim());
+            }
+        });
+        Parts parts = new Parts(frequency, new java.util.LinkedHashSet<>(fieldNames), rows, settings);
+        String action = ctx.formParam("action");
+        if ("object".equals(action)) {
+            form(ctx, session, values, new Parts(frequency, java.util.Set.of(), List.of(), settings), null, null);
+            return;
+        }
         try {
-            Map<String, String> settings = settings(values.get("settings"));
-            if ("test".equals(ctx.formParam("action"))) {
-                String where = schedules.testDestination(p, values.get("destinationType"), settings);
-                form(ctx, session, values, null, "Connection works: files will go to " + where + ".");
+            if ("test".equals(action)) {
+                String where = schedules.testDestination(p, type, settings);
+                form(ctx, session, values, parts, null, "Connection works: files will go to " + where + ".");
                 return;
             }
-            List<String> fields = Arrays.stream(values.get("fields").split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList();
-            ExportSchedules.Schedule s = schedules.save(p, new ExportSchedules.Spec(values.get("name"), values.get("object"), fields,
-                    values.get("where").isBlank() ? null : values.get("where"), ExportFormat.parse(values.get("format")),
-                    Boolean.parseBoolean(values.get("gzip")), values.get("destinationType"), settings, values.get("fileTemplate"),
-                    values.get("cron"), values.get("timeZone"), ExportSchedules.Mode.parse(values.get("mode"))), true);
-            ctx.redirect("/setup/data/exports?notice=" + ConsoleRoutes.enc("Saved \"" + s.name() + "\"; next run " + s.nextRun() + "."));
+            String where = values.get("where").isBlank() ? FilterRows.toWhere(rows) : values.get("where");
+            ExportSchedules.Schedule s = schedules.save(p, new ExportSchedules.Spec(values.get("name"), values.get("object"), fieldNames,
+                    where, ExportFormat.parse(values.get("format")), Boolean.parseBoolean(values.get("gzip")), type, settings,
+                    values.get("fileTemplate"), frequency.toCron(), values.get("timeZone"), ExportSchedules.Mode.parse(values.get("mode"))), true);
+            ctx.redirect("/setup/data/exports/" + ConsoleRoutes.enc(s.name()) + "?notice=" + ConsoleRoutes.enc("Saved \"" + s.name() + "\"."));
         } catch (HotCrmException e) {
-            form(ctx, session, values, e.getMessage(), null);
+            form(ctx, session, values, parts, e.getMessage(), null);
         }
     }
 
-    /** {@code key=value} lines; blank lines and {@code #} comments are skipped. */
-    private static Map<String, String> settings(String text) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String line : text.split("\\R")) {
-            String l = line.trim();
-            if (l.isEmpty() || l.startsWith("#")) {
-                continue;
-            }
-            int eq = l.indexOf('=');
-            if (eq <= 0) {
-                throw HotCrmException.invalid("Each destination setting is one line key=value; \"" + l.split("=")[0]
-                        + "\" has no value.");
-            }
-            out.put(l.substring(0, eq).trim(), l.substring(eq + 1).trim());
-        }
-        return out;
+    private static String param(Context ctx, String name, String fallback) {
+        String v = ctx.formParam(name);
+        return v == null ? fallback : v;
     }
 
-    /** The form filled with the schedule; secrets show as ******** and are kept unless replaced. */
+    /** The form filled with the schedule; secrets are never shown and are kept unless replaced. */
     private void edit(Context ctx) {
         Optional<Sessions.Session> session = auth.page(ctx);
         if (session.isEmpty()) {
@@ -140,19 +226,16 @@ public final class SchedulePages {
         Map<String, String> values = defaults();
         values.put("name", s.name());
         values.put("object", s.object());
-        values.put("fields", String.join(",", s.fields()));
-        values.put("where", s.where() == null ? "" : s.where());
+        List<FilterRows.Row> rows = FilterRows.fromWhere(s.where());
+        values.put("where", rows == null && s.where() != null ? s.where() : "");
         values.put("format", s.format().wireName());
         values.put("mode", s.mode().wireName());
-        values.put("cron", s.cron());
         values.put("timeZone", s.timeZone());
         values.put("fileTemplate", s.fileTemplate());
         values.put("gzip", String.valueOf(s.gzip()));
         values.put("destinationType", s.destinationType());
-        StringBuilder lines = new StringBuilder();
-        s.destination().forEach((k, v) -> lines.append(k).append('=').append(v).append('\n'));
-        values.put("settings", lines.toString().strip());
-        form(ctx, session.get(), values, null, null);
+        form(ctx, session.get(), values, new Parts(Frequency.of(s.cron()), new java.util.LinkedHashSet<>(s.fields()),
+                rows == null ? List.of() : rows, s.destination()), null, null);
     }
 
     private void runs(Context ctx) {
@@ -162,24 +245,54 @@ public final class SchedulePages {
         }
         Principal p = session.get().principal();
         ExportSchedules.Schedule s = schedules.get(p, ctx.pathParam("name"));
+        List<ExportSchedules.Run> runs = schedules.runs(p, s.name(), 100);
+        boolean hasFile = runs.stream().anyMatch(r -> "succeeded".equals(r.state()) && r.file() != null);
         ConsoleRoutes.render(ctx, "schedule-runs.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
-                "schedule", s, "runs", schedules.runs(p, s.name(), 100)));
+                "schedule", s, "runs", runs, "path", ConsoleRoutes.enc(s.name()), "frequency", Frequency.of(s.cron()).describe(),
+                "nextRun", s.paused() || s.nextRun() == null ? null : zoned(s.nextRun(), s.timeZone()), "hasFile", hasFile,
+                "notice", ctx.queryParam("notice")));
+    }
+
+    /** A moment in the schedule's own time zone: "Wed 2 Dec 2026, 02:00 CET (Europe/Berlin)". */
+    static String zoned(java.time.Instant at, String zone) {
+        java.time.ZoneId z = java.time.ZoneId.of(zone);
+        return java.time.format.DateTimeFormatter.ofPattern("EEE d MMM yyyy, HH:mm zzz", java.util.Locale.ENGLISH).withZone(z).format(at)
+                + (z.getId().equals("UTC") ? "" : " (" + z.getId() + ")");
+    }
+
+    private void lastFile(Context ctx) {
+        Principal p = auth.require(ctx);
+        ExportSchedules.LastFile f = schedules.lastFile(p, ctx.pathParam("name"));
+        ctx.header("Content-Disposition", "attachment; filename=\"" + f.name().replaceAll("[^A-Za-z0-9._-]", "_") + "\"")
+                .header("X-Content-Type-Options", "nosniff").contentType(f.contentType());
+        try (java.io.InputStream in = f.stream()) {
+            in.transferTo(ctx.outputStream());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void act(Context ctx, String action) {
         Principal p = auth.require(ctx);
         String name = ctx.pathParam("name");
         String notice;
+        boolean fromPage = "schedule".equals(ctx.formParam("back"));
         try {
             notice = switch (action) {
                 case "run" -> "\"" + name + "\" is running (job " + schedules.runNow(p, name) + "); its result appears under Last run.";
                 case "pause" -> "\"" + schedules.setPaused(p, name, true).name() + "\" is paused.";
+                case "delete" -> {
+                    schedules.delete(p, name);
+                    fromPage = false;
+                    yield "Deleted \"" + name + "\" and its run history; files it wrote stay where they are.";
+                }
                 default -> "\"" + schedules.setPaused(p, name, false).name() + "\" runs again.";
             };
         } catch (HotCrmException e) {
             notice = e.getMessage();
         }
-        ctx.redirect("/setup/data/exports?notice=" + ConsoleRoutes.enc(notice));
+        ctx.redirect((fromPage ? "/setup/data/exports/" + ConsoleRoutes.enc(name) : "/setup/data/exports") + "?notice="
+                + ConsoleRoutes.enc(notice));
     }
 
 }

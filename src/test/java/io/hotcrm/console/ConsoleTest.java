@@ -289,52 +289,95 @@ class ConsoleTest {
     void aScheduledExportIsCreatedWithAConnectionTestAndRunAgainstSftp() throws Exception {
         Principal admin = hc.security().users().principal("admin@example.com");
         hc.records().create(admin, "lead", Map.of("last_name", "Sched", "company", "Drop Co", "external_id", "SC-1"));
+        hc.records().create(admin, "lead", Map.of("last_name", "Other", "company", "Elsewhere", "external_id", "SC-2"));
         Page page = signIn("admin@example.com", "a long console password");
         page.navigate(base + "/setup/data/exports");
         assertThat(page.getByText("No scheduled exports yet")).isVisible();
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New scheduled export")).click();
+        // a local directory is the first destination offered, Excel a format, gzip sits with its label
+        assertThat(page.locator("#s-type option").first()).hasAttribute("value", "local");
+        assertThat(page.locator("#s-format option[value=xlsx]")).hasText("Excel (xlsx)");
+        page.getByLabel("Compress with gzip").check();
+        page.getByLabel("Compress with gzip").uncheck();
         page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("Leads to SFTP");
         page.getByLabel("Object", new Page.GetByLabelOptions().setExact(true)).selectOption("lead");
-        page.getByLabel("Fields (comma-separated; empty = every field you may read)").fill("external_id,last_name");
-        page.getByLabel("Filter (ObjectQL, optional)").fill("{\"external_id\": \"SC-1\"}");
-        page.getByLabel("Schedule (cron)").fill("0 4 * * *");
+        // choosing the object loads its fields into the picker
+        assertThat(page.locator("#field-picker")).containsText("Last Name");
+        assertThat(page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true))).hasValue("Leads to SFTP");
+        page.locator("details.picker summary").click();
+        page.locator("#field-picker").getByLabel("External ID").check();
+        page.locator("#field-picker").getByLabel("Last Name", new com.microsoft.playwright.Locator.GetByLabelOptions().setExact(true)).check();
+        page.locator("#ff-0").selectOption("company");
+        page.locator("#fo-0").selectOption("starts with");
+        page.locator("#fv-0").fill("Drop");
+        page.getByLabel("How often").selectOption("Every week");
+        assertThat(page.getByLabel("At minute")).isHidden();
+        page.getByLabel("On", new Page.GetByLabelOptions().setExact(true)).selectOption("Tuesday");
+        page.getByLabel("At", new Page.GetByLabelOptions().setExact(true)).fill("04:15");
         page.getByLabel("Time zone", new Page.GetByLabelOptions().setExact(true)).fill("Europe/Berlin");
-        page.getByLabel("Type", new Page.GetByLabelOptions().setExact(true)).selectOption("sftp");
-        page.getByLabel("Settings, one per line").fill("host=127.0.0.1\nport=" + sftp.getPort() + "\nusername=drop\npassword=wrong\ndirectory=/out");
+        page.getByLabel("Destination", new Page.GetByLabelOptions().setExact(true)).selectOption("sftp");
+        assertThat(page.locator("#dest-local")).isHidden();
+        page.locator("#d-sftp-host").fill("127.0.0.1");
+        page.locator("#d-sftp-port").fill(String.valueOf(sftp.getPort()));
+        page.locator("#d-sftp-username").fill("drop");
+        page.locator("#d-sftp-password").fill("wrong");
+        page.locator("#d-sftp-directory").fill("/out");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Test connection")).click();
         assertThat(page.getByRole(AriaRole.ALERT)).containsText("credentials were refused");
-        page.getByLabel("Settings, one per line").fill("host=127.0.0.1\nport=" + sftp.getPort() + "\nusername=drop\npassword=drop-pw-7\ndirectory=/out");
+        // what was typed stays (not the password)
+        assertThat(page.locator("#d-sftp-host")).hasValue("127.0.0.1");
+        assertThat(page.locator("#fv-0")).hasValue("Drop");
+        assertThat(page.getByLabel("How often")).hasValue("weekly");
+        page.locator("#d-sftp-password").fill("drop-pw-7");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Test connection")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("Connection works: files will go to sftp://drop@127.0.0.1:" + sftp.getPort() + "/out");
+        assertThat(page.content()).doesNotContain("drop-pw-7");
+        page.locator("#d-sftp-password").fill("drop-pw-7");
         shot(page, "console-schedule-form");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
-        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved \"Leads to SFTP\"");
-        assertThat(page.locator("#schedules")).containsText("never");
 
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run Leads to SFTP now")).click();
+        // the schedule's own page: when, next run in its zone, run now, download
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved \"Leads to SFTP\"");
+        assertThat(page.locator("#schedule-summary")).containsText("every Tuesday at 04:15 (Europe/Berlin)");
+        assertThat(page.locator("#next-run")).hasText(java.util.regex.Pattern.compile("^Tue \\d{1,2} [A-Z][a-z]{2} \\d{4}, 04:15 CES?T \\(Europe/Berlin\\)$"));
+        assertThat(page.locator("#schedule-summary")).containsText("{\"company\":{\"$startsWith\":\"Drop\"}}");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Run now")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("is running");
         java.time.Instant end = java.time.Instant.now().plusSeconds(30);
-        while (!page.locator("#schedules .last-run").innerText().startsWith("succeeded") && java.time.Instant.now().isBefore(end)) {
+        while (page.locator("#runs .state").count() == 0 || !page.locator("#runs .state").first().innerText().equals("succeeded")) {
+            assertThat(java.time.Instant.now()).isBefore(end);
             Thread.sleep(300);
             page.reload();
         }
-        assertThat(page.locator("#schedules .last-run")).containsText("succeeded");
-        assertThat(page.locator("#schedules .last-run")).containsText("1 rows");
-        shot(page, "console-schedules");
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Leads to SFTP")).click();
-        assertThat(page.locator("#runs .state")).hasText("succeeded");
         String file = page.locator("#runs td").last().innerText();
         assertThat(Files.readString(sftpRoot.resolve("out").resolve(file))).isEqualTo("external_id,last_name\r\nSC-1,Sched\r\n");
+        com.microsoft.playwright.Download download = page.waitForDownload(() -> page.locator("#last-file").click());
+        assertThat(download.suggestedFilename()).isEqualTo(file);
+        assertThat(Files.readString(download.path())).isEqualTo("external_id,last_name\r\nSC-1,Sched\r\n");
         assertThat(page.content()).doesNotContain("drop-pw-7");
+        shot(page, "console-schedule");
 
+        // edit: the choices come back as chosen, the password never; the raw cron is the advanced choice
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Edit")).click();
-        String settings = page.getByLabel("Settings, one per line").inputValue();
-        assertThat(settings).contains("password=********").contains("directory=/out").contains("username=drop");
+        assertThat(page.getByLabel("How often")).hasValue("weekly");
+        assertThat(page.getByLabel("On", new Page.GetByLabelOptions().setExact(true))).hasValue("2");
+        assertThat(page.locator("#ff-0")).hasValue("company");
+        assertThat(page.locator("#fo-0")).hasValue("$startsWith");
+        assertThat(page.locator("#field-picker").getByLabel("External ID")).isChecked();
+        assertThat(page.locator("#d-sftp-username")).hasValue("drop");
+        assertThat(page.locator("#d-sftp-password")).hasValue("");
+        assertThat(page.locator("#d-sftp-password")).hasAttribute("placeholder", "saved — leave empty to keep");
         assertThat(page.content()).doesNotContain("drop-pw-7");
-        page.getByLabel("Schedule (cron)").fill("30 5 * * 1-5");
+        page.getByLabel("How often").selectOption("Cron expression (advanced)");
+        page.getByLabel("Cron", new Page.GetByLabelOptions().setExact(true)).fill("30 5 * * 1-5");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
         assertThat(page.getByRole(AriaRole.STATUS)).containsText("Saved \"Leads to SFTP\"");
-        assertThat(page.locator("#schedules")).containsText("30 5 * * 1-5");
+        assertThat(page.locator("#schedule-summary")).containsText("on the cron schedule 30 5 * * 1-5");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Pause")).click();
+        assertThat(page.locator("#next-run")).hasText("none while paused");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Delete")).click();
+        assertThat(page.getByRole(AriaRole.STATUS)).containsText("Deleted \"Leads to SFTP\"");
+        assertThat(page.getByText("No scheduled exports yet")).isVisible();
     }
 
     @Test
