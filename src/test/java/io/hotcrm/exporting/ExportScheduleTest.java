@@ -112,6 +112,25 @@ class ExportScheduleTest {
         }
 
         @Test
+        void anExcelScheduleWritesAWorkbookAndRefusesGzip() throws IOException {
+            t.records.create(t.admin, "account", Map.of("name", "Sheet One", "industry", "education", "external_id", "X-1"));
+            Path dir = Files.createTempDirectory("hotcrm-xlsx-export");
+            ExportSchedules.Schedule s = t.schedules.save(t.admin, spec("Weekly sheet", "account", dir, ExportSchedules.Mode.FULL,
+                    ExportFormat.XLSX, "{\"external_id\": \"X-1\"}"), true);
+            ExportSchedules.Run run = t.schedules.execute(s.id(), "manual", null);
+            assertThat(run.file()).endsWith(".xlsx");
+            try (var wb = new org.dhatim.fastexcel.reader.ReadableWorkbook(files(dir).get(0).toFile());
+                 var rows = wb.getFirstSheet().openStream()) {
+                List<String> cells = rows.flatMap(r -> r.stream().map(c -> c == null ? "" : c.getText())).toList();
+                assertThat(cells).containsExactly("external_id", "name", "industry", "X-1", "Sheet One", "Education");
+            }
+            ExportSchedules.Spec gz = spec("Weekly sheet", "account", dir, ExportSchedules.Mode.FULL, ExportFormat.XLSX, null);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.schedules.save(t.admin, new ExportSchedules.Spec(gz.name(),
+                    gz.object(), gz.fields(), null, ExportFormat.XLSX, true, "local", gz.destination(), gz.fileTemplate(), gz.cron(),
+                    gz.timeZone(), gz.mode()), false)).hasMessageContaining("An Excel file is compressed already");
+        }
+
+        @Test
         void incrementalRunsExportCreatedChangedAndDeletedRecordsOnce() throws IOException {
             StoredRecord a = t.records.create(t.admin, "account", Map.of("name", "Inc A", "external_id", "I-A"));
             StoredRecord b = t.records.create(t.admin, "account", Map.of("name", "Inc B", "external_id", "I-B"));
