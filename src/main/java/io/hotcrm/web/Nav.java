@@ -53,6 +53,55 @@ public final class Nav {
         return out -> out.writeContent("<time class=\"moment\" datetime=\"" + iso + "\" title=\"" + text + "\">" + text + "</time>");
     }
 
+    /**
+     * A field's value as pages show it: numbers, amounts and percentages as {@code <data>} and dates as {@code <time>}
+     * (which {@code local.js} writes in the reader's locale), yes/no for checkboxes, email addresses and web links as
+     * links (http and https only); anything else as escaped text.
+     */
+    public static gg.jte.Content value(io.hotcrm.metadata.FieldDef f, Object v) {
+        if (v == null) {
+            return out -> { };
+        }
+        String text = v instanceof java.math.BigDecimal b ? b.toPlainString() : String.valueOf(v);
+        if (f == null) {
+            return out -> out.writeContent(escape(text));
+        }
+        String html = switch (f.type()) {
+            case NUMBER, CURRENCY, PERCENT -> "<data class=\"num" + (f.type() == io.hotcrm.metadata.FieldType.PERCENT ? " percent" : "")
+                    + "\" value=\"" + escape(text) + "\" data-scale=\"" + f.scale() + "\">" + escape(text) + "</data>";
+            case DATE -> "<time class=\"day\" datetime=\"" + escape(text) + "\">" + escape(text) + "</time>";
+            case DATETIME -> {
+                java.time.Instant at = v instanceof java.time.OffsetDateTime o ? o.toInstant() : v instanceof java.time.Instant i ? i : null;
+                yield at == null ? escape(text) : "<time class=\"moment\" datetime=\"" + java.time.format.DateTimeFormatter.ISO_INSTANT
+                        .format(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + "\">" + escape(when(at)) + "</time>";
+            }
+            case BOOLEAN -> Boolean.TRUE.equals(v) || "true".equals(text) ? "Yes" : "No";
+            case EMAIL -> "<a href=\"mailto:" + escape(text) + "\">" + escape(text) + "</a>";
+            case URL -> text.matches("(?i)https?://[^\\s\"<>]+") ? "<a href=\"" + escape(text) + "\" rel=\"noopener noreferrer\">"
+                    + escape(text) + "</a>" : escape(text);
+            case MULTI_PICKLIST -> escape(v instanceof java.util.Collection<?> c ? String.join("; ", c.stream().map(String::valueOf).toList())
+                    : text);
+            default -> escape(text);
+        };
+        return out -> out.writeContent(html);
+    }
+
+    private static String escape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     /** Whether someone is signed in (the header shows the notices bell). */
     public static boolean signedIn() {
         return CURRENT.get() != null;

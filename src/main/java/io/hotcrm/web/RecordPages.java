@@ -1,5 +1,6 @@
 package io.hotcrm.web;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
 import io.hotcrm.exporting.ExportColumn;
@@ -48,8 +49,14 @@ public final class RecordPages {
         this.exporter = exporter;
     }
 
-    /** A table cell: its text and, for the record's name or a lookup, a link to that record. */
-    public record Cell(String text, String link) {
+    /**
+     * A table cell: its text and, for the record's name or a lookup, a link to that record; for a plain field, the field
+     * and its value, which the page formats for the reader's locale.
+     */
+    public record Cell(String text, String link, FieldDef field, Object raw) {
+        Cell(String text, String link) {
+            this(text, link, null, null);
+        }
     }
 
     /**
@@ -70,6 +77,22 @@ public final class RecordPages {
             "task", List.of("status", "priority", "due_date", "owner_id"),
             "campaign", List.of("type", "status", "start_date", "end_date", "owner_id"));
 
+    /** The fields a list of the object shows after the name, when no one chose others. */
+    static List<String> usualFields(ObjectDef o) {
+        List<String> wanted = new ArrayList<>(DEFAULTS.getOrDefault(o.name(), List.of()));
+        if (wanted.isEmpty()) {
+            List<String> names = nameFields(o);
+            for (FieldDef f : o.fields()) {
+                if (wanted.size() < DEFAULT_COLUMNS - 1 && !names.contains(f.name()) && !f.type().isReference()
+                        && f.type() != io.hotcrm.metadata.FieldType.TEXTAREA) {
+                    wanted.add(f.name());
+                }
+            }
+            o.ownerField().ifPresent(f -> wanted.add(f.name()));
+        }
+        return wanted;
+    }
+
     /** The fields that name a record: a person's first and last name, else the object's name field. */
     static List<String> nameFields(ObjectDef o) {
         if (o.field("first_name").isPresent() && o.field("last_name").isPresent()) {
@@ -83,22 +106,18 @@ public final class RecordPages {
      * the record it points at, linked to it — among those the user may read; the rest go to {@code hidden}.
      */
     List<Column> defaultColumns(Principal p, ObjectDef o, List<String> hidden) {
+        return columns(p, o, null, hidden);
+    }
+
+    /** The list's columns: the name, then {@code chosen} fields (null: the object's usual ones). */
+    List<Column> columns(Principal p, ObjectDef o, List<String> chosen, List<String> hidden) {
         List<Column> out = new ArrayList<>();
         List<String> names = nameFields(o).stream().filter(n -> AccessGuard.canRead(p, o, o.requireField(n))).toList();
         if (!names.isEmpty()) {
             out.add(new Column(names.size() > 1 ? "Name" : o.requireField(names.get(0)).label(), names.get(names.size() - 1), names,
                     o.name(), "id"));
         }
-        List<String> wanted = new ArrayList<>(DEFAULTS.getOrDefault(o.name(), List.of()));
-        if (wanted.isEmpty()) {
-            for (FieldDef f : o.fields()) {
-                if (wanted.size() < DEFAULT_COLUMNS - 1 && !names.contains(f.name()) && !f.type().isReference()
-                        && f.type() != io.hotcrm.metadata.FieldType.TEXTAREA) {
-                    wanted.add(f.name());
-                }
-            }
-            o.ownerField().ifPresent(f -> wanted.add(f.name()));
-        }
+        List<String> wanted = chosen != null ? chosen : usualFields(o);
         for (FieldDef f : o.fields()) {
             if (!AccessGuard.canRead(p, o, f)) {
                 hidden.add(f.label());
@@ -106,7 +125,7 @@ public final class RecordPages {
         }
         for (String n : wanted) {
             FieldDef f = o.field(n).orElse(null);
-            if (f == null || !AccessGuard.canRead(p, o, f)) {
+            if (f == null || !AccessGuard.canRead(p, o, f) || names.contains(n)) {
                 continue;
             }
             if (f.type().isReference()) {
@@ -132,16 +151,12 @@ public final class RecordPages {
         return f.label().replaceFirst("(?i)\\s*ID$", "");
     }
 
-    /** A field on a record's page. */
-    public record Field(String label, String value) {
-    }
-
     void register(RoutesConfig r) {
         r.get("/records", ctx -> ctx.redirect("/records/" + ConsoleRoutes.enc(blank(ctx.queryParam("object")) ? "contact"
                 : schema.object(ctx.queryParam("object")).name())));
         r.get("/records/{object}", this::list);
-        r.get("/records/{object}/{id}", this::show);
         r.post("/records/{object}/views", this::saveView);
+        r.post("/records/{object}/views/delete", this::deleteView);
     }
 
 
@@ -158,6 +173,8 @@ public final class RecordPages {
         String viewName = blank(ctx.queryParam("view")) ? null : ctx.queryParam("view");
         String sort = blank(ctx.queryParam("sort")) ? null : ctx.queryParam("sort");
         String search = blank(ctx.queryParam("q")) ? null : ctx.queryParam("q").trim();
+        List<String> chosen = chosen(ctx.queryParams("cols"));
+        String editing = blank(ctx.queryParam("edit")) ? null : ctx.queryParam("edit");
         String where = null;
         List<Column> columns = new ArrayList<>();
         List<List<Cell>> rows = new ArrayList<>();
@@ -187,12 +204,12 @@ public final class RecordPages {
                             first = false;
                         }
                     }
-                    rows.addAll(cells(columns, page));
+                    rows.addAll(cells(o, columns, page));
                     page.hiddenFields().forEach(h -> hidden.add(pathLabel(o, h)));
                     next = page.nextCursor();
                 }
             } else {
-                columns.addAll(defaultColumns(p, o, hidden));
+                columns.addAll(columns(p, o, chosen, hidden));
                 List<String> fields = new ArrayList<>();
                 for (Column c : columns) {
                     c.paths().forEach(f -> add(fields, f));
@@ -212,15 +229,17 @@ public final class RecordPages {
                 }
                 io.hotcrm.query.Filter filter = where == null ? null : io.hotcrm.query.ObjectQl.parseWhere(where);
                 QueryResult page = query.run(p, new QueryRequest(o.name(), fields, filter, order, PAGE, ctx.queryParam("cursor")));
-                rows.addAll(cells(columns, page));
+                rows.addAll(cells(o, columns, page));
                 next = page.nextCursor();
                 total = query.count(p, o.name(), filter);
             }
         } catch (HotCrmException e) {
             error = e.getMessage();
         }
+        String colsQuery = chosen == null ? "" : chosen.stream().map(c -> "&cols=" + ConsoleRoutes.enc(c)).reduce("", String::concat);
         String base = "/records/" + o.name() + "?view=" + ConsoleRoutes.enc(viewName == null ? "" : viewName)
-                + (sort == null ? "" : "&sort=" + ConsoleRoutes.enc(sort)) + (search == null ? "" : "&q=" + ConsoleRoutes.enc(search));
+                + (sort == null ? "" : "&sort=" + ConsoleRoutes.enc(sort)) + (search == null ? "" : "&q=" + ConsoleRoutes.enc(search))
+                + colsQuery;
         // the pages seen so far travel in the link, so Previous goes back without the server keeping anything
         String trail = blank(ctx.queryParam("trail")) ? "" : ctx.queryParam("trail");
         String cursor = blank(ctx.queryParam("cursor")) ? "" : ctx.queryParam("cursor");
@@ -243,7 +262,11 @@ public final class RecordPages {
                 "columns", columns, "rows", rows, "hidden", hidden, "next", nextLink, "previous", prevLink, "range", range,
                 "exportQuery", exportQuery.toString(), "objects", objects(p),
                 "mayExport", AccessGuard.can(p, o, Action.EXPORT), "sort", sort, "error", error, "q", search,
-                "searchable", !nameFields(o).isEmpty(), "notice", ctx.queryParam("notice")));
+                "searchable", !nameFields(o).isEmpty(), "notice", ctx.queryParam("notice"), "colsQuery", colsQuery,
+                "choices", columnChoices(p, o, columns), "chosen", chosen, "editing", editing,
+                "viewOwned", viewName != null && !report && views.find(p, o.name(), viewName).map(v -> p.role().manageSetup()
+                        || p.email().equalsIgnoreCase(v.owner())).orElse(false),
+                "viewCols", viewName == null ? "" : viewColumns(p, o, viewName)));
     }
 
     private static void add(List<String> fields, String f) {
@@ -252,13 +275,62 @@ public final class RecordPages {
         }
     }
 
-    /** An object the user may read, for the switcher: its name and label. */
-    public record ObjectLink(String name, String label) {
+    /** An object the user may read, for the switcher: its name, label and how many of its records the user sees. */
+    public record ObjectLink(String name, String label, long count) {
     }
 
     private List<ObjectLink> objects(Principal p) {
         return schema.catalogue().objects().stream().filter(x -> AccessGuard.can(p, x, Action.READ))
-                .map(x -> new ObjectLink(x.name(), x.pluralLabel())).sorted(java.util.Comparator.comparing(ObjectLink::label)).toList();
+                .map(x -> new ObjectLink(x.name(), x.pluralLabel(), query.count(p, x.name(), null)))
+                .sorted(java.util.Comparator.comparing(ObjectLink::label)).toList();
+    }
+
+    /** A field the column chooser offers: its name, label and whether it is shown. */
+    public record ColumnChoice(String name, String label, boolean shown) {
+    }
+
+    private static List<ColumnChoice> columnChoices(Principal p, ObjectDef o, List<Column> columns) {
+        List<String> names = nameFields(o);
+        List<ColumnChoice> out = new ArrayList<>();
+        for (FieldDef f : AccessGuard.readableFields(p, o)) {
+            if (names.contains(f.name())) {
+                continue;
+            }
+            boolean shown = columns.stream().anyMatch(c -> f.name().equals(c.sortBy()) || f.name().equals(c.linkId()));
+            out.add(new ColumnChoice(f.name(), f.type().isReference() ? label(f) : f.label(), shown));
+        }
+        return out;
+    }
+
+    /** The {@code cols} parameters: field names (or null when none were chosen: the usual columns). */
+    private static List<String> chosen(List<String> cols) {
+        List<String> out = cols.stream().flatMap(c -> java.util.Arrays.stream(c.split(","))).map(String::trim)
+                .filter(c -> c.matches("[a-z][a-z0-9_]*")).distinct().toList();
+        return out.isEmpty() ? null : out;
+    }
+
+    /** A saved list view's columns as {@code cols} parameters (its fields that are the object's own), to change it. */
+    private String viewColumns(Principal p, ObjectDef o, String viewName) {
+        try {
+            JsonNode def = Json.MAPPER.readTree(exporter.views().get(p, o.name(), viewName).definition());
+            StringBuilder q = new StringBuilder();
+            for (JsonNode f : def.path("fields")) {
+                String path = f.asText();
+                String field = path.contains(".") ? o.fields().stream().filter(x -> x.type().isReference()
+                        && x.relationName().equals(path.substring(0, path.indexOf('.')))).map(FieldDef::name).findFirst().orElse(null) : path;
+                if (field != null && !nameFields(o).contains(field) && q.indexOf("cols=" + field + "&") < 0) {
+                    q.append("cols=").append(ConsoleRoutes.enc(field)).append('&');
+                }
+            }
+            JsonNode order = def.path("orderBy").path(0);
+            if (order.has("field")) {
+                q.append("sort=").append("desc".equals(order.path("order").asText()) ? "-" : "").append(ConsoleRoutes.enc(order.get("field").asText()))
+                        .append('&');
+            }
+            return q.append("edit=").append(ConsoleRoutes.enc(viewName)).toString();
+        } catch (java.io.IOException | HotCrmException e) {
+            return "edit=" + ConsoleRoutes.enc(viewName);
+        }
     }
 
     /** A path's label: a field's, or for {@code account.name} the lookup's ("Account Name"). */
@@ -276,7 +348,7 @@ public final class RecordPages {
     }
 
     /** The rows as cells: each column's values joined, a link to the record (name) or to the looked-up one. */
-    private static List<List<Cell>> cells(List<Column> columns, QueryResult page) {
+    List<List<Cell>> cells(ObjectDef o, List<Column> columns, QueryResult page) {
         List<List<Cell>> out = new ArrayList<>();
         for (Map<String, Object> r : page.records()) {
             List<Cell> cells = new ArrayList<>();
@@ -292,12 +364,26 @@ public final class RecordPages {
                 String t = String.join(" ", parts);
                 Object id = c.linkId() == null ? null : r.get(c.linkId());
                 String link = c.linkObject() == null || id == null || t.isEmpty() && !first ? null : "/records/" + c.linkObject() + "/" + id;
-                cells.add(new Cell(first && t.isEmpty() ? "(open)" : t, link));
+                if (link == null && c.paths().size() == 1) {
+                    cells.add(new Cell(t, null, fieldOf(o, c.paths().get(0)), r.get(c.paths().get(0))));
+                } else {
+                    cells.add(new Cell(first && t.isEmpty() ? "(open)" : t, link));
+                }
                 first = false;
             }
             out.add(cells);
         }
         return out;
+    }
+
+    /** The field a query path names: the object's own, or for {@code account.name} the looked-up object's; null if none. */
+    private FieldDef fieldOf(ObjectDef o, String path) {
+        int dot = path.indexOf('.');
+        if (dot < 0) {
+            return o.field(path).orElse(null);
+        }
+        return o.fields().stream().filter(f -> f.type().isReference() && f.relationName().equals(path.substring(0, dot))).findFirst()
+                .flatMap(ref -> schema.object(ref.target()).field(path.substring(dot + 1))).orElse(null);
     }
 
     /** The quick search: records whose name contains the text (ObjectQL JSON), or null. */
@@ -322,12 +408,18 @@ public final class RecordPages {
         try {
             var def = Json.MAPPER.createObjectNode().put("object", o.name());
             var fields = def.putArray("fields");
-            for (Column c : defaultColumns(p, o, new ArrayList<>())) {
+            for (Column c : columns(p, o, chosen(ctx.formParams("cols")), new ArrayList<>())) {
                 c.paths().forEach(fields::add);
             }
             String where = search(o, blank(ctx.formParam("q")) ? null : ctx.formParam("q").trim());
             if (where != null) {
                 def.set("where", Json.MAPPER.readTree(where));
+            } else if (!blank(ctx.formParam("editing")) && ctx.formParam("editing").trim().equals(name)) {
+                // changing a saved view's columns keeps the records it selects
+                JsonNode old = Json.MAPPER.readTree(exporter.views().get(p, o.name(), name).definition());
+                if (old.has("where")) {
+                    def.set("where", old.get("where"));
+                }
             }
             String sort = ctx.formParam("sort");
             if (!blank(sort)) {
@@ -340,26 +432,16 @@ public final class RecordPages {
         }
     }
 
-    private void show(Context ctx) {
-        Optional<Sessions.Session> session = auth.page(ctx);
-        if (session.isEmpty()) {
-            return;
-        }
-        Principal p = session.get().principal();
+    private void deleteView(Context ctx) {
+        Principal p = auth.require(ctx);
         ObjectDef o = schema.object(ctx.pathParam("object"));
-        StoredRecord r = records.get(p, o.name(), Ids.parse(ctx.pathParam("id"), "Record id"));
-        List<Field> fields = new ArrayList<>();
-        fields.add(new Field("External ID", r.externalId() == null ? "" : r.externalId()));
-        for (Map.Entry<String, Object> e : r.fields().entrySet()) {
-            String label = o.field(e.getKey()).map(FieldDef::label).orElse(e.getKey());
-            fields.add(new Field(label, text(e.getValue())));
+        String name = ctx.formParam("viewName") == null ? "" : ctx.formParam("viewName");
+        try {
+            exporter.views().delete(p, o.name(), name);
+            ctx.redirect("/records/" + o.name() + "?notice=" + ConsoleRoutes.enc("Deleted the list view \"" + name + "\"."));
+        } catch (HotCrmException e) {
+            ctx.redirect("/records/" + o.name() + "?notice=" + ConsoleRoutes.enc("Not deleted: " + e.getMessage()));
         }
-        fields.add(new Field("Updated", text(r.updatedAt())));
-        String person = (text(r.get("first_name")) + " " + text(r.get("last_name"))).trim();
-        String title = o.nameField().map(f -> text(r.get(f.name()))).filter(t -> !t.isEmpty())
-                .orElse(person.isEmpty() ? o.label() + " " + r.id() : person);
-        ConsoleRoutes.render(ctx, "record.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
-                "object", o.name(), "title", title, "fields", fields));
     }
 
     private static String text(Object v) {

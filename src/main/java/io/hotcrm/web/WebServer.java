@@ -77,6 +77,7 @@ public final class WebServer {
             console.register(cfg.routes);
             wizard.register(cfg.routes);
             recordPages.register(cfg.routes);
+            new RecordDetailPages(auth, f.schema(), f.query(), f.records(), recordPages).register(cfg.routes);
             schedulePages.register(cfg.routes);
             new MigrationPages(auth, f.migrations(), f.schema(), f.security(), f.importer(), f.maxUploadBytes()).register(cfg.routes);
             securityPages.register(cfg.routes);
