@@ -48,9 +48,19 @@ public final class AuditLog {
     }
 
     /** The families of actions HotCRM records, for a filter: the prefix and what it covers. */
-    public static final java.util.Map<String, String> FAMILIES = new java.util.LinkedHashMap<>(java.util.Map.of(
-            "record.", "Record changes", "import.", "Imports and undos", "user.", "Users", "role.", "Roles and permissions",
-            "token.", "API tokens", "field.", "Custom fields", "privacy.", "Privacy requests", "recycle_bin.", "Recycle bin"));
+    public static final java.util.Map<String, String> FAMILIES = new java.util.LinkedHashMap<>();
+
+    static {
+        FAMILIES.put("record.", "Record changes");
+        FAMILIES.put("import.", "Imports and undos");
+        FAMILIES.put("login.", "Sign-ins and failed sign-ins");
+        FAMILIES.put("user.", "Users");
+        FAMILIES.put("role.", "Roles and permissions");
+        FAMILIES.put("token.", "API tokens");
+        FAMILIES.put("field.", "Custom fields");
+        FAMILIES.put("privacy.", "Privacy requests");
+        FAMILIES.put("recycle_bin.", "Recycle bin");
+    }
 
     /** Entries newest first that match the search; only administrators (roles that manage setup) read the audit log. */
     public List<Entry> search(Principal by, Search s) {
@@ -67,7 +77,9 @@ public final class AuditLog {
         }
         if (s.action() != null) {
             if (s.action().endsWith(".")) {
-                sql.append(" and action like :action");
+                // a family: "login." is login, login.failed, login.locked
+                sql.append(" and (action = :family or action like :action)");
+                binds.put("family", s.action().substring(0, s.action().length() - 1));
                 binds.put("action", s.action().replace("%", "") + "%");
             } else {
                 sql.append(" and action = :action");

@@ -278,7 +278,7 @@ class ConsoleTest {
                 page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("CSV").setExact(true)).click());
         assertThat(Files.readString(csv.path())).isEqualTo("last_name,email\r\nMine,mine@example.com\r\n");
 
-        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Mine")).click();
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Mine").setExact(true)).click();
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Mine").setExact(true))).isVisible();
         assertThat(page.getByRole(AriaRole.ROWHEADER, new Page.GetByRoleOptions().setName("Phone").setExact(true))).hasCount(0);
         assertThat(page.getByRole(AriaRole.ROWHEADER, new Page.GetByRoleOptions().setName("Mobile Phone").setExact(true))).hasCount(1);

@@ -54,6 +54,36 @@ class SecurityTest {
         }
 
         @Test
+        void aUserManagesTheirOwnTokensAndOnlyAdministratorsOthers() {
+            t.security.users().add(t.admin, "own-tokens@example.com", "Own Tokens", "standard", "a long password 4");
+            Principal user = t.security.users().principal("own-tokens@example.com");
+            Tokens.CreatedToken adminsToken = t.security.tokens().create(t.admin, "admin@example.com", "admin's");
+            Tokens.CreatedToken own = t.security.tokens().create(user, "own-tokens@example.com", "mine");
+            assertThat(t.security.tokens().list(user, "own-tokens@example.com")).extracting(Tokens.TokenInfo::name).containsExactly("mine");
+            assertThatThrownBy(() -> t.security.tokens().list(user, "admin@example.com")).isInstanceOf(HotCrmException.class)
+                    .hasMessageContaining("list other users' tokens");
+            assertThatThrownBy(() -> t.security.tokens().revoke(user, adminsToken.id())).hasMessageContaining("revoke other users' tokens");
+            t.security.tokens().revoke(user, own.id());
+            assertThat(t.security.tokens().list(t.admin, "own-tokens@example.com").get(0).revoked()).isTrue();
+        }
+
+        @Test
+        void theAuditLogIsSearchedByUserObjectActionFamilyAndDayByAdministratorsOnly() {
+            t.security.users().add(t.admin, "audited@example.com", "Audited", "standard", "a long password 5");
+            Principal user = t.security.users().principal("audited@example.com");
+            t.security.sessions().login("audited@example.com", "a long password 5");
+            assertThatThrownBy(() -> t.security.sessions().login("audited@example.com", "not the password"));
+            java.time.OffsetDateTime today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
+            List<AuditLog.Entry> logins = t.security.audit().search(t.admin, new AuditLog.Search(null, null, "login.", today, null, null, 50));
+            assertThat(logins).extracting(AuditLog.Entry::action).contains("login", "login.failed");
+            assertThat(t.security.audit().search(t.admin, new AuditLog.Search("AUDITED@", "user", "login", today, null, null, 50)))
+                    .extracting(AuditLog.Entry::action).containsOnly("login");
+            assertThat(t.security.audit().search(t.admin, new AuditLog.Search(null, null, "login.", null, today, null, 50))).isEmpty();
+            assertThatThrownBy(() -> t.security.audit().search(user, new AuditLog.Search(null, null, null, null, null, null, 10)))
+                    .hasMessageContaining("read the audit log");
+        }
+
+        @Test
         void fiveWrongPasswordsLockTheAccount() {
             t.security.users().add(t.admin, "lock@example.com", "Lock Me", "standard", "a long password 1");
             for (int i = 0; i < Sessions.MAX_FAILURES; i++) {
