@@ -1339,24 +1339,7 @@ public final class Backups {
             if (b.destination() == null) {
                 return Files.newInputStream(localFile(b));
             }
-            Destination d = targets().open(b.destination());
-            InputStream in;
-            try {
-                in = d.open(b.fileName());
-            } catch (IOException | RuntimeException e) {
-                d.close();
-                throw e;
-            }
-            return new java.io.FilterInputStream(in) {
-                @Override
-                public void close() throws IOException {
-                    try {
-                        super.close();
-                    } finally {
-                        d.close();
-                    }
-                }
-            };
+            return targets().open(b.destination()).openHandingOver(b.fileName());
         } catch (IOException e) {
             throw HotCrmException.notFound("The backup " + b.id() + " cannot be read at " + b.location() + ": " + e.getMessage());
         }

@@ -51,6 +51,30 @@ public interface Destination extends AutoCloseable {
 
     InputStream open(String name) throws IOException;
 
+    /**
+     * Opens the file for a caller who keeps the stream: closing the stream closes this destination too (and a failed
+     * open closes it at once).
+     */
+    default InputStream openHandingOver(String name) throws IOException {
+        InputStream in;
+        try {
+            in = open(name);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    Destination.this.close();
+                }
+            }
+        };
+    }
+
     void delete(String name) throws IOException;
 
     @Override

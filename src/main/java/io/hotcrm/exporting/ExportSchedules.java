@@ -310,23 +310,13 @@ public final class ExportSchedules {
                 .orElseThrow(() -> HotCrmException.notFound("\"" + s.name() + "\" has not written a file yet; run it now to write one."));
         Stored stored = find(s.name()).orElseThrow();
         Destination d = destinations.open(s.destinationType(), stored.settings);
+        String where = d.describe();
         try {
-            InputStream in = d.open(last.file());
             String type = s.gzip() ? "application/gzip" : s.format().contentType();
-            return new LastFile(last.file().substring(last.file().lastIndexOf('/') + 1), type, new java.io.FilterInputStream(in) {
-                @Override
-                public void close() throws IOException {
-                    try {
-                        super.close();
-                    } finally {
-                        d.close();
-                    }
-                }
-            });
+            return new LastFile(last.file().substring(last.file().lastIndexOf('/') + 1), type, d.openHandingOver(last.file()));
         } catch (IOException | RuntimeException e) {
-            d.close();
             throw HotCrmException.notFound("The last file of \"" + s.name() + "\", " + last.file() + ", could not be read at "
-                    + d.describe() + ": " + e.getMessage());
+                    + where + ": " + e.getMessage());
         }
     }
 
