@@ -5,6 +5,7 @@ import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Problem;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,12 +18,17 @@ import picocli.CommandLine.Option;
  * 4 not found, 5 conflict, 6 configuration, 7 unavailable, 10 internal.
  */
 @Command(name = "hotcrm", mixinStandardHelpOptions = true, version = "HotCRM 0.1.0",
-        description = "HotCRM data platform: records, imports, exports and the REST API.",
-        subcommands = {ServeCommand.class, ObjectsCommand.class, FieldsCommand.class, QueryCommand.class,
-                UsersCommand.class, RolesCommand.class, TokensCommand.class, AuditCommand.class, JobsCommand.class, ImportCommand.class,
-                RecycleBinCommand.class, ExportCommand.class, ViewsCommand.class, MigrateCommand.class, PrivacyCommand.class, SandboxCommand.class,
-                BackupCommand.class})
+        description = "HotCRM data platform: records, imports, exports and the REST API.")
 public final class Cli implements Callable<Integer> {
+    /**
+     * The commands, in the order help lists them. Only the one a command line names is built (picocli reads every
+     * option of every command it is given: building all of them was most of a short command's start).
+     */
+    static final List<Class<?>> COMMANDS = List.of(ServeCommand.class, ObjectsCommand.class, FieldsCommand.class, QueryCommand.class,
+            UsersCommand.class, RolesCommand.class, TokensCommand.class, AuditCommand.class, JobsCommand.class, ImportCommand.class,
+            RecycleBinCommand.class, ExportCommand.class, ViewsCommand.class, MigrateCommand.class, PrivacyCommand.class,
+            SandboxCommand.class, BackupCommand.class);
+
     /** Opens the platform on a data directory (null = the default). */
     public interface Opener {
         Platform open(Path dataDir);
@@ -55,7 +61,7 @@ public final class Cli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new CommandLine(this).usage(out);
+        commandLine().usage(out);
         return 0;
     }
 
@@ -103,9 +109,37 @@ public final class Cli implements Callable<Integer> {
 
     /** The whole command tree, every command and subcommand answering --help and -h (and --version, -V). */
     CommandLine commandLine() {
+        return commandLine(COMMANDS);
+    }
+
+    private CommandLine commandLine(List<Class<?>> commands) {
         CommandLine cmd = new CommandLine(this);
+        for (Class<?> c : commands) {
+            cmd.addSubcommand(c.getAnnotation(Command.class).name(), c);
+        }
         withHelp(cmd);
         return cmd;
+    }
+
+    /** The command tree with only the command the arguments name (all of them when they name none, for help and hints). */
+    CommandLine commandLine(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--data") || a.equals("--as")) {
+                i++;
+                continue;
+            }
+            if (a.startsWith("-")) {
+                continue;
+            }
+            for (Class<?> c : COMMANDS) {
+                if (c.getAnnotation(Command.class).name().equals(a)) {
+                    return commandLine(List.of(c));
+                }
+            }
+            break;
+        }
+        return commandLine(COMMANDS);
     }
 
     private static void withHelp(CommandLine c) {
@@ -117,7 +151,7 @@ public final class Cli implements Callable<Integer> {
 
     /** Runs the command line and returns the exit code; never throws. */
     public int run(String... args) {
-        CommandLine cmd = commandLine();
+        CommandLine cmd = commandLine(args);
         cmd.setOut(new java.io.PrintWriter(out, true));
         cmd.setErr(new java.io.PrintWriter(err, true));
         cmd.setExecutionExceptionHandler((ex, line, parse) -> report(ex));
