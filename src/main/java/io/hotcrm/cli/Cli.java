@@ -129,6 +129,9 @@ public final class Cli implements Callable<Integer> {
                 i++;
                 continue;
             }
+            if (a.equals("--version") || a.equals("-V")) {
+                return commandLine(List.of());
+            }
             if (a.startsWith("-")) {
                 continue;
             }

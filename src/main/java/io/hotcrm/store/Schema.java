@@ -77,7 +77,7 @@ public final class Schema {
         for (ObjectDef o : cat.objects()) {
             b.append('|').append(o.name()).append(':').append(o.tableName());
             for (FieldDef f : o.fields()) {
-                b.append(CatalogueJson.writeField(f));
+                b.append(f); // every component of the definition, in a fixed order
             }
         }
         try {
