@@ -157,13 +157,19 @@ public final class ImportBenchmark {
 
     /** Runs {@code ./hotcrm ARGS} against the database; returns its wall time in seconds, failing when it fails. */
     static double cli(String url, Path data, Path log, String javaOpts, String... args) throws IOException, InterruptedException {
+        return cli(url, "postgres", "postgres", data, log, javaOpts, args);
+    }
+
+    /** The same with the database's user and password. */
+    static double cli(String url, String user, String password, Path data, Path log, String javaOpts, String... args)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of("hotcrm").toAbsolutePath().toString());
         cmd.addAll(List.of(args));
         ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         b.environment().put("HOTCRM_DB_URL", url);
-        b.environment().put("HOTCRM_DB_USER", "postgres");
-        b.environment().put("HOTCRM_DB_PASSWORD", "postgres");
+        b.environment().put("HOTCRM_DB_USER", user);
+        b.environment().put("HOTCRM_DB_PASSWORD", password);
         b.environment().put("HOTCRM_DATA", data.toString());
         if (!javaOpts.isBlank()) {
             b.environment().put("HOTCRM_JAVA_OPTS", javaOpts);
