@@ -29,10 +29,15 @@ class StartupShortcutsTest {
         assertThat(Database.LATEST_MIGRATION).isEqualTo(String.valueOf(newest));
     }
 
-    @Test
-    void aCurrentDatabaseSkipsFlywayAndAnOlderOneIsMigrated() throws Exception {
-        String url = TestDb.url(Dialect.H2);
-        try (Database old = Database.open(url, "sa", "", 2, "21")) {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Dialect.class)
+    void aCurrentDatabaseSkipsFlywayAndAnOlderOneIsMigrated(Dialect d) throws Exception {
+        String url = TestDb.url(d);
+        boolean pg = d == Dialect.POSTGRES;
+        try (Database fresh = Database.open(TestDb.url(d), pg ? "postgres" : "sa", pg ? "postgres" : "", 2, "1")) {
+            assertThat(fresh.current()).isFalse();
+        }
+        try (Database old = Database.open(url, pg ? "postgres" : "sa", pg ? "postgres" : "", 2, "21")) {
             assertThat(old.current()).isFalse();
             old.migrate();
             assertThat(old.current()).isTrue();
