@@ -34,13 +34,8 @@ final class ConsoleInstance implements AutoCloseable {
 
     /** Signs in from a browser with its own locale and time zone (as a user abroad). */
     Page signIn(String email, String password, String locale, String timeZone) {
-        Page page = chromium.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, 900)
-                .setLocale(locale).setTimezoneId(timeZone)).newPage();
-        page.navigate(base + "/");
-        page.getByLabel("Email").fill(email);
-        page.getByLabel("Password").fill(password);
-        page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
-        return page;
+        return ConsoleTest.signIn(chromium.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
+                .setViewportSize(1280, 900).setLocale(locale).setTimezoneId(timeZone)).newPage(), base, email, password);
     }
 
     @Override

@@ -81,7 +81,11 @@ class ConsoleTest {
     /** A new browser context signed in to the console at {@code base}. */
     static Page signIn(Chromium chromium, String base, String email, String password, int height) {
         BrowserContext context = chromium.browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions().setViewportSize(1280, height));
-        Page page = context.newPage();
+        return signIn(context.newPage(), base, email, password);
+    }
+
+    /** Signs in on a page of a browser context set up by the caller (a locale, a time zone, a small screen). */
+    static Page signIn(Page page, String base, String email, String password) {
         page.navigate(base + "/");
         page.getByLabel("Email").fill(email);
         page.getByLabel("Password").fill(password);
