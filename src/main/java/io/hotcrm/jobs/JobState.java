@@ -14,6 +14,11 @@ public enum JobState {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED;
     }
 
+    /** It stopped by itself, not by a user: it may be run again ({@link Jobs#retry}). */
+    public boolean retryable() {
+        return this == FAILED || this == INTERRUPTED;
+    }
+
     /** The stored and displayed form: lower case. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

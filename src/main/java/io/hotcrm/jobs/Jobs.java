@@ -325,7 +325,7 @@ public final class Jobs implements AutoCloseable {
     public Job retry(UUID id, String by) {
         sweepInterrupted();
         Job j = get(id);
-        if (j.state() != JobState.FAILED && j.state() != JobState.INTERRUPTED) {
+        if (!j.state().retryable()) {
             throw new HotCrmException(ErrorCode.CONFLICT, "The job " + id + " is " + j.state().id()
                     + "; only a job that failed or was interrupted can be retried.");
         }

@@ -132,11 +132,7 @@ public final class PrivacyRequests {
     }
 
     private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.hotcrm.common.Digests.sha256Hex(s);
     }
     private final Clock clock;
     private final Copies copies;

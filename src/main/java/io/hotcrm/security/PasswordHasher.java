@@ -58,12 +58,7 @@ final class PasswordHasher {
     }
 
     static String sha256(String secret) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is not available in this JDK", e);
-        }
+        return io.hotcrm.common.Digests.sha256Hex(secret);
     }
 
     static String randomSecret(int bytes) {

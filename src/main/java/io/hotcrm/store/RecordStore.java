@@ -297,7 +297,7 @@ public final class RecordStore {
     }
 
     /** Reads one record the principal may see (deleted ones included), with only readable fields. */
-    Optional<StoredRecord> find(Handle h, Principal p, ObjectDef o, UUID id) {
+    static Optional<StoredRecord> find(Handle h, Principal p, ObjectDef o, UUID id) {
         Visibility.Condition vis = Visibility.of(p, o, "t");
         String sql = "select * from " + o.tableName() + " t where t.id = ?" + (vis.isEmpty() ? "" : " and " + vis.sql());
         try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {

@@ -111,23 +111,13 @@ public final class RecycleBin {
     }
 
     /**
-     * Deletes these records for good, now, if they are in the recycle bin and the principal may see them (lookups to
-     * them cleared, as {@link #purge}). Needs delete permission. Returns the number deleted.
+     * Deletes the record for good, now, if it is in the recycle bin and the principal may see it (lookups to it cleared,
+     * as {@link #purge}). Needs delete permission. Returns the number deleted.
      */
     public int purgeFromBin(Principal p, ObjectDef o, java.util.UUID id) {
         AccessGuard.require(p, o, Action.DELETE);
-        Visibility.Condition vis = Visibility.of(p, o, "t");
-        if (!vis.isEmpty()) {
-            boolean mine = db.jdbi().withHandle(h -> {
-                var q = h.createQuery("select count(*) from " + o.tableName() + " t where t.id = ? and " + vis.sql()).bind(0, id);
-                for (int i = 0; i < vis.params().size(); i++) {
-                    q.bind(i + 1, vis.params().get(i));
-                }
-                return q.mapTo(Long.class).one();
-            }) > 0;
-            if (!mine) {
-                throw HotCrmException.notFound("There is no " + o.label() + " with id " + id + " in the recycle bin that you can see.");
-            }
+        if (db.jdbi().withHandle(h -> RecordStore.find(h, p, o, id)).isEmpty()) {
+            throw HotCrmException.notFound("There is no " + o.label() + " with id " + id + " in the recycle bin that you can see.");
         }
         int n = purgeWhere(p, o, "id = :id and deleted_at is not null", java.util.Map.of("id", id), "purged from the recycle bin");
         if (n == 0) {

@@ -70,7 +70,8 @@ public final class Schema {
 
     /**
      * What the tables were last made for: the catalogue's every object and field and the revision of the code that makes
-     * them (not the database kind: a restore from the other kind makes its tables itself and keeps the marker) ({@link #SYNC_REVISION}: raise it when {@code syncTable} changes what it does).
+     * them ({@link #SYNC_REVISION}: raise it when {@code syncTable} changes what it does) — not the database kind: a restore
+     * from the other kind makes its tables itself and keeps the marker.
      */
     private String fingerprint(Catalogue cat) {
         StringBuilder b = new StringBuilder(SYNC_REVISION);
@@ -80,12 +81,7 @@ public final class Schema {
                 b.append(f); // every component of the definition, in a fixed order
             }
         }
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available in this JDK", e);
-        }
+        return io.hotcrm.common.Digests.sha256Hex(b.toString());
     }
 
     /** The revision of {@code syncTable}'s rules; a new one makes every database check its tables once. */

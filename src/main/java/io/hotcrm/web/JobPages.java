@@ -1,12 +1,17 @@
 package io.hotcrm.web;
 
+import io.hotcrm.backup.Backups;
 import io.hotcrm.common.HotCrmException;
+import io.hotcrm.exporting.ExportSchedules;
+import io.hotcrm.importing.Importer;
 import io.hotcrm.common.Ids;
 import io.hotcrm.jobs.Job;
 import io.hotcrm.jobs.JobState;
 import io.hotcrm.jobs.Jobs;
+import io.hotcrm.migration.Migrations;
 import io.hotcrm.security.Principal;
 import io.hotcrm.security.Sessions;
+import io.hotcrm.store.RecycleBin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -22,9 +27,9 @@ import java.util.UUID;
  */
 public final class JobPages {
     private static final int PAGE = 50;
-    private static final Map<String, String> LABELS = Map.of("import", "Import", "import-undo", "Undo of an import",
-            "scheduled-export", "Scheduled export", "scheduled-backup", "Scheduled backup", "recycle-bin-purge",
-            "Recycle bin purge", "migration", "Migration", "migration-undo", "Undo of a migration");
+    private static final Map<String, String> LABELS = Map.of(Importer.JOB_TYPE, "Import", Importer.UNDO_JOB_TYPE, "Undo of an import",
+            ExportSchedules.JOB_TYPE, "Scheduled export", Backups.SCHEDULE_JOB, "Scheduled backup", RecycleBin.PURGE_JOB,
+            "Recycle bin purge", Migrations.JOB_TYPE, "Migration", Migrations.UNDO_JOB_TYPE, "Undo of a migration");
     /** The state filter's choices: a label and the states it lists. */
     private static final Map<String, List<JobState>> FILTERS = Map.of(
             "active", List.of(JobState.QUEUED, JobState.RUNNING, JobState.RETRYING),
@@ -110,23 +115,19 @@ public final class JobPages {
     static Line line(Job j) {
         String progress = j.total() != null ? j.done() + " of " + j.total() : j.done() > 0 ? String.valueOf(j.done()) : "";
         return new Line(j, LABELS.getOrDefault(j.type(), j.type()), link(j), progress, !j.state().terminal(),
-                j.state() == JobState.FAILED || j.state() == JobState.INTERRUPTED);
+                j.state().retryable());
     }
 
     /** The page of the work a job does: the import, the migration run; null for none. */
     private static String link(Job j) {
         try {
-            switch (j.type()) {
-                case "import", "import-undo" -> {
-                    return "/setup/data/imports/" + io.hotcrm.importing.Importer.importOf(j.payload());
-                }
-                case "migration", "migration-undo" -> {
-                    return "/setup/data/migrate/runs/" + UUID.fromString(j.payload().strip());
-                }
-                default -> {
-                    return null;
-                }
+            if (j.type().equals(Importer.JOB_TYPE) || j.type().equals(Importer.UNDO_JOB_TYPE)) {
+                return "/setup/data/imports/" + Importer.importOf(j.payload());
             }
+            if (j.type().equals(Migrations.JOB_TYPE) || j.type().equals(Migrations.UNDO_JOB_TYPE)) {
+                return "/setup/data/migrate/runs/" + UUID.fromString(j.payload().strip());
+            }
+            return null;
         } catch (RuntimeException e) {
             return null;
         }

@@ -48,9 +48,14 @@ public final class Nav {
         if (at == null) {
             return out -> { };
         }
+        String html = moment(at);
+        return out -> out.writeContent(html);
+    }
+
+    private static String moment(java.time.Instant at) {
         String iso = java.time.format.DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         String text = when(at);
-        return out -> out.writeContent("<time class=\"moment\" datetime=\"" + iso + "\" title=\"" + text + "\">" + text + "</time>");
+        return "<time class=\"moment\" datetime=\"" + iso + "\" title=\"" + text + "\">" + text + "</time>";
     }
 
     /**
@@ -72,8 +77,7 @@ public final class Nav {
             case DATE -> "<time class=\"day\" datetime=\"" + escape(text) + "\">" + escape(text) + "</time>";
             case DATETIME -> {
                 java.time.Instant at = v instanceof java.time.OffsetDateTime o ? o.toInstant() : v instanceof java.time.Instant i ? i : null;
-                yield at == null ? escape(text) : "<time class=\"moment\" datetime=\"" + java.time.format.DateTimeFormatter.ISO_INSTANT
-                        .format(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + "\">" + escape(when(at)) + "</time>";
+                yield at == null ? escape(text) : moment(at);
             }
             case BOOLEAN -> Boolean.TRUE.equals(v) || "true".equals(text) ? "Yes" : "No";
             case EMAIL -> "<a href=\"mailto:" + escape(text) + "\">" + escape(text) + "</a>";

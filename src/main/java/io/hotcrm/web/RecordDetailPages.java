@@ -35,6 +35,8 @@ import java.util.UUID;
  */
 public final class RecordDetailPages {
     private static final int RELATED = 10;
+    /** How the record's own created and modified times are shown: as any date-time field. */
+    private static final FieldDef MOMENT = FieldDef.custom("moment", FieldType.DATETIME, "Moment", List.of(), null, false, false, 0, 0);
     private final Auth auth;
     private final Schema schema;
     private final QueryEngine query;
@@ -82,15 +84,13 @@ public final class RecordDetailPages {
             Object v = r.get(f.name());
             if (f.type().isReference() && v != null) {
                 String[] target = lookup(p, f, v);
-                fields.add(new Shown(lookupLabel(f), null, v, target[0], target[1]));
+                fields.add(new Shown(RecordPages.label(f), null, v, target[0], target[1]));
             } else {
                 fields.add(new Shown(f.label(), f, v, "", null));
             }
         }
-        fields.add(new Shown("Created", io.hotcrm.metadata.FieldDef.custom("created_at", FieldType.DATETIME, "Created", List.of(), null,
-                false, false, 0, 0), r.createdAt(), "", null));
-        fields.add(new Shown("Last modified", io.hotcrm.metadata.FieldDef.custom("updated_at", FieldType.DATETIME, "Last modified",
-                List.of(), null, false, false, 0, 0), r.updatedAt(), "", null));
+        fields.add(new Shown("Created", MOMENT, r.createdAt(), "", null));
+        fields.add(new Shown("Last modified", MOMENT, r.updatedAt(), "", null));
         ConsoleRoutes.render(ctx, "record.jte", ConsoleRoutes.model("name", p.name(), "csrf", session.get().csrfToken(),
                 "object", o.name(), "objectLabel", o.label(), "plural", o.pluralLabel(), "id", r.id().toString(), "title", title(o, r),
                 "fields", fields, "related", r.deleted() ? List.of() : related(p, o, r.id()), "deleted", r.deleted(),
@@ -119,10 +119,6 @@ public final class RecordDetailPages {
         }
     }
 
-    private static String lookupLabel(FieldDef f) {
-        return f.label().replaceFirst("(?i)\\s*ID$", "");
-    }
-
     /** Every object with a lookup to this one that the user may read: its first records pointing here and their count. */
     private List<Related> related(Principal p, ObjectDef o, UUID id) {
         List<Related> out = new ArrayList<>();
@@ -137,23 +133,13 @@ public final class RecordDetailPages {
                 List<String> usual = new ArrayList<>(RecordPages.usualFields(child));
                 usual.remove(via.name());
                 List<RecordPages.Column> columns = lists.columns(p, child, usual, new ArrayList<>());
-                List<String> paths = new ArrayList<>();
-                for (RecordPages.Column c : columns) {
-                    c.paths().forEach(x -> {
-                        if (!paths.contains(x)) {
-                            paths.add(x);
-                        }
-                    });
-                    if (c.linkId() != null && !c.linkId().equals("id") && !paths.contains(c.linkId())) {
-                        paths.add(c.linkId());
-                    }
-                }
+                List<String> paths = RecordPages.paths(columns);
                 Filter here = new Filter.Compare(via.name(), Filter.Op.EQ, id.toString());
                 QueryResult page = query.run(p, new QueryRequest(child.name(), paths, here, List.of(), RELATED, null));
                 long count = page.records().size() < RELATED ? page.records().size() : query.count(p, child.name(), here);
                 if (count > 0) {
                     String label = child.pluralLabel() + (child.fields().stream().filter(x -> o.name().equals(x.target())
-                            && x.type() == FieldType.LOOKUP).count() > 1 ? " (" + lookupLabel(via) + ")" : "");
+                            && x.type() == FieldType.LOOKUP).count() > 1 ? " (" + RecordPages.label(via) + ")" : "");
                     out.add(new Related(child.name(), label, via.name(), columns, lists.cells(child, columns, page), count));
                 }
             }
@@ -188,7 +174,7 @@ public final class RecordDetailPages {
             if (f.type() == FieldType.LOOKUP && r.get(f.name()) != null) {
                 hint = "Now: " + lookup(p, f, r.get(f.name()))[0];
             }
-            inputs.add(new Input(f.name(), f.type() == FieldType.LOOKUP ? lookupLabel(f) + " (record id)" : f.label(), kind(f),
+            inputs.add(new Input(f.name(), f.type() == FieldType.LOOKUP ? RecordPages.label(f) + " (record id)" : f.label(), kind(f),
                     now.isEmpty() ? "" : now.get(0), f.values(), now, f.required(),
                     errors.get(f.name()), hint));
         }

@@ -147,7 +147,7 @@ public final class RecordPages {
     }
 
     /** A lookup's label without its " ID": "Account", "Owner". */
-    private static String label(FieldDef f) {
+    static String label(FieldDef f) {
         return f.label().replaceFirst("(?i)\\s*ID$", "");
     }
 
@@ -158,7 +158,6 @@ public final class RecordPages {
         r.post("/records/{object}/views", this::saveView);
         r.post("/records/{object}/views/delete", this::deleteView);
     }
-
 
     private void list(Context ctx) {
         Optional<Sessions.Session> session = auth.page(ctx);
@@ -210,13 +209,7 @@ public final class RecordPages {
                 }
             } else {
                 columns.addAll(columns(p, o, chosen, hidden));
-                List<String> fields = new ArrayList<>();
-                for (Column c : columns) {
-                    c.paths().forEach(f -> add(fields, f));
-                    if (c.linkId() != null && !c.linkId().equals("id")) {
-                        add(fields, c.linkId());
-                    }
-                }
+                List<String> fields = paths(columns);
                 exportQuery.append("&fields=").append(ConsoleRoutes.enc(String.join(",", fields.stream()
                         .filter(f -> columns.stream().anyMatch(c -> c.paths().contains(f))).toList())));
                 where = search(o, search);
@@ -269,10 +262,16 @@ public final class RecordPages {
                 "viewCols", viewName == null ? "" : viewColumns(p, o, viewName)));
     }
 
-    private static void add(List<String> fields, String f) {
-        if (!fields.contains(f)) {
-            fields.add(f);
+    /** The query paths the columns read: each column's values and, for a lookup, the id its link opens; once each. */
+    static List<String> paths(List<Column> columns) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (Column c : columns) {
+            out.addAll(c.paths());
+            if (c.linkId() != null && !c.linkId().equals("id")) {
+                out.add(c.linkId());
+            }
         }
+        return new ArrayList<>(out);
     }
 
     /** An object the user may read, for the switcher: its name, label and how many of its records the user sees. */
@@ -452,5 +451,4 @@ public final class RecordPages {
     private static boolean blank(String s) {
         return s == null || s.isBlank();
     }
-
 }

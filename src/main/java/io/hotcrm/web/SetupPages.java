@@ -212,11 +212,8 @@ public final class SetupPages {
                 : deletable.stream().filter(x -> counts.containsKey(x.name())).findFirst().orElse(deletable.isEmpty() ? null : deletable.get(0));
         List<Binned> rows = new ArrayList<>();
         if (o != null) {
-            List<String> names = RecordPages.nameFields(o);
             for (StoredRecord r : bin.list(p, o, 200)) {
-                String label = String.join(" ", names.stream().map(n -> r.get(n) == null ? "" : String.valueOf(r.get(n)))
-                        .filter(t -> !t.isEmpty()).toList());
-                rows.add(new Binned(r.id().toString(), label.isEmpty() ? o.label() + " " + r.id() : label, r.deletedAt()));
+                rows.add(new Binned(r.id().toString(), RecordDetailPages.title(o, r), r.deletedAt()));
             }
         }
         List<String[]> choices = deletable.stream().map(x -> new String[] {x.name(), x.pluralLabel() + " (" + counts.getOrDefault(x.name(), 0L)
