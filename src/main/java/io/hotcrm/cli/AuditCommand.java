@@ -25,16 +25,16 @@ final class AuditCommand implements Callable<Integer> {
     String action;
 
     @Option(names = "--since", paramLabel = "DATE", description = "From this day (YYYY-MM-DD, UTC).")
-    java.time.LocalDate since;
+    String since;
 
     @Option(names = "--until", paramLabel = "DATE", description = "Up to and including this day (YYYY-MM-DD, UTC).")
-    java.time.LocalDate until;
+    String until;
 
     @Override
     public Integer call() {
         String o = object == null ? null : cli.platform().schema().object(object).name();
-        AuditLog.Search search = new AuditLog.Search(user, o, action, since == null ? null : since.atStartOfDay().atOffset(java.time.ZoneOffset.UTC),
-                until == null ? null : until.plusDays(1).atStartOfDay().atOffset(java.time.ZoneOffset.UTC), null, limit);
+        AuditLog.Search search = AuditLog.Search.days(user, o, action, AuditLog.day(since, "--since"), AuditLog.day(until, "--until"),
+                null, limit);
         for (AuditLog.Entry e : cli.platform().security().audit().search(cli.actor(), search)) {
             cli.out.printf("%s  %-24s %-18s %s %s %s%n", e.at().withNano(0), e.actor(), e.action(),
                     e.objectName() == null ? "" : e.objectName(), e.recordId() == null ? "" : e.recordId(),

@@ -45,6 +45,24 @@ public final class AuditLog {
      */
     public record Search(String actor, String objectName, String action, OffsetDateTime from, OffsetDateTime until, Long before,
                          int limit) {
+        /** A search from the start of one day to the end of another (UTC days; null for open). */
+        public static Search days(String actor, String objectName, String action, java.time.LocalDate since, java.time.LocalDate until,
+                                  Long before, int limit) {
+            return new Search(actor, objectName, action, since == null ? null : since.atStartOfDay().atOffset(ZoneOffset.UTC),
+                    until == null ? null : until.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC), before, limit);
+        }
+    }
+
+    /** A day as the audit log's filters take it ({@code 2026-12-01}); null for none; a clear message naming {@code what}. */
+    public static java.time.LocalDate day(String text, String what) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return java.time.LocalDate.parse(text.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw io.hotcrm.common.HotCrmException.invalid(what + " must be a day like 2026-12-01, not '" + text.trim() + "'.");
+        }
     }
 
     /** The families of actions HotCRM records, for a filter: the prefix and what it covers. */

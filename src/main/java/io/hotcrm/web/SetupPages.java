@@ -111,12 +111,12 @@ public final class SetupPages {
         String user = trim(ctx.queryParam("user"));
         String object = Optional.ofNullable(trim(ctx.queryParam("object"))).filter(o -> f.schema().catalogue().find(o).isPresent()).orElse(null);
         String action = Optional.ofNullable(trim(ctx.queryParam("action"))).filter(AuditLog.FAMILIES::containsKey).orElse(null);
-        LocalDate from = day(ctx.queryParam("from"), "From");
-        LocalDate until = day(ctx.queryParam("until"), "Until");
-        Long before = blank(ctx.queryParam("before")) ? null : Long.parseLong(ctx.queryParam("before").replaceAll("[^0-9]", "0"));
-        List<AuditLog.Entry> entries = f.security().audit().search(p, new AuditLog.Search(user, object, action,
-                from == null ? null : from.atStartOfDay().atOffset(ZoneOffset.UTC),
-                until == null ? null : until.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC), before, AUDIT_PAGE));
+        LocalDate from = AuditLog.day(ctx.queryParam("from"), "From");
+        LocalDate until = AuditLog.day(ctx.queryParam("until"), "Until");
+        Long before = ctx.queryParam("before") != null && ctx.queryParam("before").matches("\\d{1,18}") ? Long.valueOf(ctx.queryParam("before"))
+                : null;
+        List<AuditLog.Entry> entries = f.security().audit().search(p, AuditLog.Search.days(user, object, action, from, until, before,
+                AUDIT_PAGE));
         String older = entries.size() == AUDIT_PAGE ? "/setup/audit?user=" + ConsoleRoutes.enc(user) + "&object=" + ConsoleRoutes.enc(object)
                 + "&action=" + ConsoleRoutes.enc(action) + "&from=" + (from == null ? "" : from) + "&until=" + (until == null ? "" : until)
                 + "&before=" + entries.get(entries.size() - 1).id() : null;
@@ -124,17 +124,6 @@ public final class SetupPages {
                 "user", user == null ? "" : user, "object", object == null ? "" : object, "action", action == null ? "" : action,
                 "from", from == null ? "" : from.toString(), "until", until == null ? "" : until.toString(),
                 "families", AuditLog.FAMILIES, "objects", objectChoices(p, Action.READ), "older", older));
-    }
-
-    private static LocalDate day(String s, String what) {
-        if (blank(s)) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(s.trim());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw HotCrmException.invalid(what + " must be a day like 2026-12-01, not '" + s + "'.");
-        }
     }
 
     // ------------------------------------------------------------------ custom fields
