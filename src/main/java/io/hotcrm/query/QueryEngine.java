@@ -9,6 +9,7 @@ import io.hotcrm.security.Action;
 import io.hotcrm.security.Principal;
 import io.hotcrm.store.Columns;
 import io.hotcrm.store.Database;
+import io.hotcrm.store.PgCopyOut;
 import io.hotcrm.store.Schema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -234,6 +235,19 @@ public final class QueryEngine {
         List<String> columns = compiled.selected.stream().map(SqlQuery.Column::path).toList();
         FieldDef[] defs = compiled.selected.stream().map(SqlQuery.Column::def).toArray(FieldDef[]::new);
         boolean h2 = db.dialect() == io.hotcrm.store.Dialect.H2;
+        if (!h2) {
+            List<Object> copyParams = new ArrayList<>();
+            String copy = PgCopyOut.inline(compiled.copySql(q.where(), copyParams), copyParams);
+            if (copy != null) {
+                return db.jdbi().inTransaction(h -> {
+                    try {
+                        return PgCopyOut.read(h.getConnection(), copy, defs, values -> sink.row(columns, values));
+                    } catch (SQLException e) {
+                        throw new HotCrmException(ErrorCode.UNAVAILABLE, "The query failed in the database: " + e.getMessage(), e);
+                    }
+                });
+            }
+        }
         return db.jdbi().inTransaction(h -> {
             Connection c = h.getConnection();
             try (PreparedStatement ps = c.prepareStatement(sql)) {

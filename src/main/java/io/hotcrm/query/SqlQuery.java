@@ -13,6 +13,7 @@ import io.hotcrm.metadata.ValueConverter;
 import io.hotcrm.security.AccessGuard;
 import io.hotcrm.security.Action;
 import io.hotcrm.security.Principal;
+import io.hotcrm.store.PgCopyOut;
 import io.hotcrm.store.Visibility;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -179,13 +180,26 @@ final class SqlQuery {
      * {@code fetch} of 0 reads every matching record (one streamed statement).
      */
     String sql(Filter where, Cursor cursor, int fetch, List<Object> params) {
+        return sql(where, cursor, fetch, params, false);
+    }
+
+    /**
+     * The same query for PostgreSQL's binary COPY ({@code PgCopyOut}): every selected column cast to the type its
+     * field is decoded from, and the sort keys only in the ORDER BY.
+     */
+    String copySql(Filter where, List<Object> params) {
+        return sql(where, null, 0, params, true);
+    }
+
+    private String sql(Filter where, Cursor cursor, int fetch, List<Object> params, boolean forCopy) {
         List<Object> whereParams = new ArrayList<>();
         String whereSql = where == null ? null : predicate(where, whereParams);
         List<Object> keyParams = new ArrayList<>();
         String keySql = cursor == null ? null : keyset(0, cursor, keyParams);
         StringBuilder sql = new StringBuilder("select ");
-        sql.append(selected.stream().map(Column::expr).collect(Collectors.joining(", ")));
-        for (Column c : sortColumns) {
+        sql.append(selected.stream().map(c -> forCopy ? "cast(" + c.expr() + " as " + PgCopyOut.castType(c.def()) + ")" : c.expr())
+                .collect(Collectors.joining(", ")));
+        for (Column c : forCopy ? List.<Column>of() : sortColumns) {
             sql.append(", ").append(c.expr());
         }
         fromWhere(sql, whereSql, whereParams, params);

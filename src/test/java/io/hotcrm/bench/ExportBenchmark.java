@@ -22,16 +22,17 @@ import org.postgresql.PGConnection;
 
 /**
  * The export benchmark: loads the import benchmark's contacts (rows) and accounts (rows / 10) with the
- * importer, then exports every contact — its fields plus account name and external id and owner name and
- * email — to CSV, JSON Lines and Parquet (and Excel up to 1M rows) as an administrator, printing rows/s, the
+ * importer, then exports every contact — its fields, the account's and owner's ids, names, external id and
+ * email: the columns HotCRM's export writes — to CSV, JSON Lines and Parquet (and Excel up to 1M rows) as an administrator, printing rows/s, the
  * ratio to the database's own dump of the same rows and columns measured in the same run (PostgreSQL
  * {@code COPY (SELECT …) TO STDOUT}; H2 {@code CSVWRITE}), and the peak heap of each export.
  * Run: {@code mvn -B -Pbench verify -Dbench.name=ExportBenchmark -Dbench.rows=1000000} (heap capped at 1 GB).
  */
 public final class ExportBenchmark {
     static final String SELECT = "select t.id, t.external_id, t.first_name, t.last_name, t.email, t.phone, t.title,"
-            + " a.name as account_name, a.external_id as account_external_id, t.birthdate, t.level, t.relationship_strength,"
-            + " t.interests, t.notes, u.name as owner_name, u.email as owner_email, t.created_at, t.updated_at"
+            + " t.account_id, a.name as account_name, a.external_id as account_external_id, t.birthdate, t.level,"
+            + " t.relationship_strength, t.interests, t.notes, t.owner_id, u.name as owner_name, u.email as owner_email,"
+            + " t.created_at, t.updated_at"
             + " from obj_contact t left join obj_account a on a.id = t.account_id and a.deleted_at is null"
             + " left join obj_user u on u.id = t.owner_id and u.deleted_at is null where t.deleted_at is null order by t.id";
     static final List<String> FIELDS = List.of("id", "external_id", "first_name", "last_name", "email", "phone", "title",

@@ -1,7 +1,5 @@
 package io.hotcrm.exporting.format;
 
-import de.siegmar.fastcsv.writer.CsvWriter;
-import de.siegmar.fastcsv.writer.LineDelimiter;
 import io.hotcrm.exporting.ExportColumn;
 import io.hotcrm.exporting.ExportFormat;
 import io.hotcrm.exporting.ExportOptions;
@@ -9,9 +7,6 @@ import io.hotcrm.exporting.RowFormat;
 import io.hotcrm.exporting.RowWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -29,28 +24,27 @@ public final class CsvRows implements RowFormat {
         if (options.bom()) {
             out.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         }
-        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).bufferSize(1 << 16).build(w);
-        csv.writeRecord(columns.stream().map(ExportColumn::name).toList());
+        CsvBytes csv = new CsvBytes(out);
+        for (ExportColumn c : columns) {
+            csv.value(c.name());
+        }
+        csv.endRecord();
         boolean[] text = new boolean[columns.size()];
         for (int i = 0; i < text.length; i++) {
             text[i] = options.neutraliseFormulas() && Formulas.textual(columns.get(i).type());
         }
-        String[] cells = new String[columns.size()];
         return new RowWriter() {
             @Override
-            public void row(Object[] values) {
-                for (int i = 0; i < cells.length; i++) {
-                    String s = ExportColumn.text(values[i]);
-                    cells[i] = text[i] ? Formulas.neutralise(s) : s;
+            public void row(Object[] values) throws IOException {
+                for (int i = 0; i < text.length; i++) {
+                    csv.value(text[i] ? Formulas.neutralise(ExportColumn.text(values[i])) : values[i]);
                 }
-                csv.writeRecord(cells);
+                csv.endRecord();
             }
 
             @Override
             public void finish() throws IOException {
                 csv.flush();
-                w.flush();
             }
         };
     }
