@@ -12,16 +12,18 @@ import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -45,25 +47,16 @@ public final class ParquetRows implements RowFormat {
     @Override
     public RowWriter open(OutputStream out, String title, List<ExportColumn> columns, ExportOptions options) throws IOException {
         MessageType schema = schema(columns);
-        ParquetWriter<Group> writer = ExampleParquetWriter.builder(new StreamFile(out))
+        ParquetWriter<Object[]> writer = new Builder(new StreamFile(out), new RowSupport(schema, columns))
                 .withConf(new PlainParquetConfiguration())
-                .withType(schema)
                 .withCompressionCodec(CompressionCodecName.SNAPPY)
                 .withRowGroupSize(ROW_GROUP_BYTES)
                 .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
                 .build();
-        SimpleGroupFactory groups = new SimpleGroupFactory(schema);
-        ExportColumn[] cols = columns.toArray(ExportColumn[]::new);
         return new RowWriter() {
             @Override
             public void row(Object[] values) throws IOException {
-                Group g = groups.newGroup();
-                for (int i = 0; i < cols.length; i++) {
-                    if (values[i] != null) {
-                        add(g, i, cols[i], values[i]);
-                    }
-                }
-                writer.write(g);
+                writer.write(values);
             }
 
             @Override
@@ -91,25 +84,107 @@ public final class ParquetRows implements RowFormat {
         return b.named("hotcrm_export");
     }
 
-    private static void add(Group g, int i, ExportColumn c, Object v) {
-        switch (c.type()) {
-            case NUMBER, CURRENCY, PERCENT -> {
-                BigDecimal d = v instanceof BigDecimal b ? b : new BigDecimal(v.toString());
-                g.add(i, d.setScale(c.def().scale(), RoundingMode.HALF_UP).unscaledValue().longValueExact());
-            }
-            case DATE -> g.add(i, Math.toIntExact(((LocalDate) v).toEpochDay()));
-            case DATETIME -> {
-                OffsetDateTime t = (OffsetDateTime) v;
-                g.add(i, Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000L), t.getNano() / 1000));
-            }
-            case BOOLEAN -> g.add(i, (Boolean) v);
-            case MULTI_PICKLIST -> {
-                Group list = g.addGroup(i);
-                for (Object x : (List<?>) v) {
-                    list.addGroup(0).add(0, Binary.fromString(String.valueOf(x)));
+    /**
+     * Writes a row's values straight to Parquet's record consumer (the example Group writer built a tree of objects
+     * per row first, which cost more than the encoding itself).
+     */
+    private static final class RowSupport extends WriteSupport<Object[]> {
+        private static final String LIST = "list";
+        private static final String ELEMENT = "element";
+        private final MessageType schema;
+        private final ExportColumn[] cols;
+        private RecordConsumer out;
+
+        RowSupport(MessageType schema, List<ExportColumn> columns) {
+            this.schema = schema;
+            this.cols = columns.toArray(ExportColumn[]::new);
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // abstract in parquet-java: the Hadoop-free init below is the one used
+        public WriteContext init(Configuration conf) {
+            return new WriteContext(schema, Map.of());
+        }
+
+        @Override
+        public WriteContext init(ParquetConfiguration conf) {
+            return new WriteContext(schema, Map.of());
+        }
+
+        @Override
+        public void prepareForWrite(RecordConsumer recordConsumer) {
+            this.out = recordConsumer;
+        }
+
+        @Override
+        public void write(Object[] values) {
+            out.startMessage();
+            for (int i = 0; i < cols.length; i++) {
+                if (values[i] != null) {
+                    String name = cols[i].name();
+                    out.startField(name, i);
+                    add(cols[i], values[i]);
+                    out.endField(name, i);
                 }
             }
-            default -> g.add(i, Binary.fromString(ExportColumn.text(v)));
+            out.endMessage();
+        }
+
+        private void add(ExportColumn c, Object v) {
+            switch (c.type()) {
+                case NUMBER, CURRENCY, PERCENT -> {
+                    BigDecimal d = v instanceof BigDecimal b ? b : new BigDecimal(v.toString());
+                    out.addLong(d.setScale(c.def().scale(), RoundingMode.HALF_UP).unscaledValue().longValueExact());
+                }
+                case DATE -> out.addInteger(Math.toIntExact(((LocalDate) v).toEpochDay()));
+                case DATETIME -> {
+                    OffsetDateTime t = (OffsetDateTime) v;
+                    out.addLong(Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000L), t.getNano() / 1000));
+                }
+                case BOOLEAN -> out.addBoolean((Boolean) v);
+                case MULTI_PICKLIST -> {
+                    out.startGroup();
+                    List<?> items = (List<?>) v;
+                    if (!items.isEmpty()) {
+                        out.startField(LIST, 0);
+                        for (Object x : items) {
+                            out.startGroup();
+                            out.startField(ELEMENT, 0);
+                            out.addBinary(Binary.fromString(String.valueOf(x)));
+                            out.endField(ELEMENT, 0);
+                            out.endGroup();
+                        }
+                        out.endField(LIST, 0);
+                    }
+                    out.endGroup();
+                }
+                default -> out.addBinary(Binary.fromString(ExportColumn.text(v)));
+            }
+        }
+    }
+
+    private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
+        private final RowSupport support;
+
+        Builder(OutputFile file, RowSupport support) {
+            super(file);
+            this.support = support;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // abstract in parquet-java: the Hadoop-free variant below is the one used
+        protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
+            return support;
+        }
+
+        @Override
+        protected WriteSupport<Object[]> getWriteSupport(ParquetConfiguration conf) {
+            return support;
         }
     }
 

@@ -40,8 +40,29 @@ final class CsvScan {
         boolean afterCr = false;
         int need = 0;
         int n;
+        boolean[] special = new boolean[256];
+        for (int b : new int[] {0, '"', '\n', '\r', delim & 0xff}) {
+            special[b] = true;
+        }
+        for (int b = 0x80; b < 256; b++) {
+            special[b] = true;
+        }
         while ((n = in.read(buf)) > 0) {
             for (int i = 0; i < n; i++) {
+                if (need == 0 && !quotePending && !special[buf[i] & 0xff]) {
+                    // a run of plain ASCII: inside quotes it changes nothing, outside it is field content
+                    int j = i + 1;
+                    while (j < n && !special[buf[j] & 0xff]) {
+                        j++;
+                    }
+                    afterCr = false;
+                    if (!inQuotes) {
+                        fieldStart = false;
+                        lineHasContent = true;
+                    }
+                    i = j - 1;
+                    continue;
+                }
                 int u = buf[i] & 0xff;
                 if (u == 0) {
                     binary = true;
