@@ -1,15 +1,11 @@
 package io.hotcrm.importing;
 
-import de.siegmar.fastcsv.writer.CsvWriter;
-import de.siegmar.fastcsv.writer.LineDelimiter;
+import io.hotcrm.common.CsvBytes;
 import io.hotcrm.files.FileStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -83,9 +79,9 @@ final class ResultFiles {
 
     private void write(String key, List<Line> lines, boolean errorsOnly) {
         try (FileStore.NewFile u = files.create(key)) {
-            CsvWriter csv = writer(u.stream());
+            CsvBytes csv = new CsvBytes(u.stream());
             for (Line l : lines) {
-                csv.writeRecord(errorsOnly ? errorRecord(l) : resultRecord(l));
+                record(csv, errorsOnly ? errorRecord(l) : resultRecord(l));
             }
             csv.flush();
             u.commit();
@@ -94,9 +90,11 @@ final class ResultFiles {
         }
     }
 
-    private static CsvWriter writer(OutputStream out) {
-        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        return CsvWriter.builder().lineDelimiter(LineDelimiter.CRLF).build(w);
+    private static void record(CsvBytes csv, List<String> values) throws IOException {
+        for (String v : values) {
+            csv.value(v);
+        }
+        csv.endRecord();
     }
 
     private List<String> resultRecord(Line l) {
@@ -166,8 +164,8 @@ final class ResultFiles {
         try (FileStore.NewFile u = files.create(key)) {
             OutputStream out = u.stream();
             out.write(BOM);
-            CsvWriter csv = writer(out);
-            csv.writeRecord(header);
+            CsvBytes csv = new CsvBytes(out);
+            record(csv, header);
             csv.flush();
             for (String part : parts) {
                 try (InputStream in = files.open(part)) {

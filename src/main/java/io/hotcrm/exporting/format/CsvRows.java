@@ -1,5 +1,6 @@
 package io.hotcrm.exporting.format;
 
+import io.hotcrm.common.CsvBytes;
 import io.hotcrm.exporting.ExportColumn;
 import io.hotcrm.exporting.ExportFormat;
 import io.hotcrm.exporting.ExportOptions;

@@ -1,21 +1,24 @@
-package io.hotcrm.exporting.format;
+package io.hotcrm.common;
 
-import io.hotcrm.exporting.ExportColumn;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * Writes CSV records straight to UTF-8 bytes: comma-separated, CRLF line ends, a value quoted (quotes doubled) only
  * when it holds a comma, a quote, CR or LF, or when it is a record's first value and starts with {@code #} — byte for
  * byte what FastCSV's writer produces, without its character writer and encoder between the values and the file
- * (an export writes hundreds of millions of characters). Dates and date-times are written as
- * {@link ExportColumn#text} writes them, digit by digit.
+ * (exports and import result files write hundreds of millions of characters). Values are written as HotCRM writes
+ * them in every text format: ISO dates, date-times in UTC ({@code 2021-02-14T17:40:07Z}, with .SSS, .SSSSSS or
+ * .SSSSSSSSS when there is a fraction), plain decimals, multi-picklists joined with {@code ;} — dates digit by digit.
  */
-final class CsvBytes {
+public final class CsvBytes {
     private static final int FLUSH_AT = 1 << 16;
 
     private final OutputStream out;
@@ -23,12 +26,12 @@ final class CsvBytes {
     private int len;
     private boolean first = true;
 
-    CsvBytes(OutputStream out) {
+    public CsvBytes(OutputStream out) {
         this.out = out;
     }
 
     /** Writes one value of the current record ({@code null} as nothing). */
-    void value(Object v) throws IOException {
+    public void value(Object v) throws IOException {
         if (!first) {
             put((byte) ',');
         }
@@ -41,17 +44,33 @@ final class CsvBytes {
             text(s, leading);
         } else if (v instanceof UUID u) {
             ascii(u.toString());
-        } else if (v instanceof OffsetDateTime t && t.getOffset().equals(ZoneOffset.UTC) && t.getYear() >= 0 && t.getYear() <= 9999) {
-            instant(t);
+        } else if (v instanceof OffsetDateTime odt) {
+            OffsetDateTime t = odt.getOffset().equals(ZoneOffset.UTC) ? odt : odt.withOffsetSameInstant(ZoneOffset.UTC);
+            if (t.getYear() >= 0 && t.getYear() <= 9999) {
+                instant(t);
+            } else {
+                ascii(DateTimeFormatter.ISO_INSTANT.format(t));
+            }
         } else if (v instanceof LocalDate d && d.getYear() >= 0 && d.getYear() <= 9999) {
             date(d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+        } else if (v instanceof BigDecimal b) {
+            ascii(b.toPlainString());
+        } else if (v instanceof List<?> l) {
+            StringBuilder b = new StringBuilder();
+            for (Object x : l) {
+                if (!b.isEmpty()) {
+                    b.append(';');
+                }
+                b.append(x);
+            }
+            text(b.toString(), leading);
         } else {
-            text(ExportColumn.text(v), leading);
+            text(v.toString(), leading);
         }
     }
 
     /** Ends the current record. */
-    void endRecord() throws IOException {
+    public void endRecord() throws IOException {
         ensure(2);
         buf[len++] = '\r';
         buf[len++] = '\n';
@@ -61,7 +80,7 @@ final class CsvBytes {
         }
     }
 
-    void flush() throws IOException {
+    public void flush() throws IOException {
         out.write(buf, 0, len);
         len = 0;
     }
@@ -132,7 +151,7 @@ final class CsvBytes {
         digits(day, 2);
     }
 
-    /** As {@link ExportColumn#text}: {@code 2021-02-14T17:40:07Z}, with .SSS, .SSSSSS or .SSSSSSSSS when there is a fraction. */
+    /** {@code 2021-02-14T17:40:07Z}, with .SSS, .SSSSSS or .SSSSSSSSS when there is a fraction. */
     private void instant(OffsetDateTime t) throws IOException {
         ensure(32);
         date(t.getYear(), t.getMonthValue(), t.getDayOfMonth());

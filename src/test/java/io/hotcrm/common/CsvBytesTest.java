@@ -1,4 +1,4 @@
-package io.hotcrm.exporting.format;
+package io.hotcrm.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +20,10 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The byte writer of CSV exports writes what FastCSV writes for the same values, byte for byte. */
+/**
+ * The byte writer of CSV exports and import results writes what FastCSV writes for the values as every text format
+ * writes them ({@link ExportColumn#text}), byte for byte.
+ */
 class CsvBytesTest {
     private static final String PIECES = "ab ,\"\r\n#'=+-@\t;éØ€中\uD83D\uDE00\uD83D\uDC4D";
 
