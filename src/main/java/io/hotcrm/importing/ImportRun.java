@@ -34,7 +34,7 @@ import java.util.concurrent.BlockingQueue;
  * the last committed chunk. A dry-run takes the same path with the writes left out, so the two always agree.
  */
 final class ImportRun {
-    static final int CHUNK = 2000;
+    static final int CHUNK = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final UUID id;

@@ -115,7 +115,7 @@ class ImportRecoveryTest {
          * Waits until the child has committed at least {@code rows} rows. On H2 the test must not open the
          * database while the child runs: the first process to open an embedded database serves it to the others
          * (AUTO_SERVER), and the child would then write through this JVM. So it counts the result parts in the
-         * file store instead: each is written before its chunk commits, so n parts mean n - 1 committed chunks.
+         * file store instead: each is written before its chunk commits and named by the rows before its chunk.
          */
         void waitForRows(Child child, long rows) throws Exception {
             long deadline = System.currentTimeMillis() + 120_000;
@@ -145,8 +145,12 @@ class ImportRecoveryTest {
             // its attributes is counted on the next look
             for (int attempt = 0; ; attempt++) {
                 try (var parts = Files.find(imports, 3, (p, a) -> p.getParent().getFileName().toString().equals("parts")
-                        && p.getFileName().toString().endsWith("0.csv"))) {
-                    return Math.max(0, parts.count() - 1) * 2_000;
+                        && p.getFileName().toString().matches("\\d{15}\\.csv"))) {
+                    // a part is named by the rows before its chunk; the newest three may be of chunks not yet committed
+                    // (one being written, one waiting, one just prepared), so the third newest names rows committed
+                    long[] offsets = parts.mapToLong(p -> Long.parseLong(p.getFileName().toString().substring(0, 15)))
+                            .sorted().toArray();
+                    return offsets.length < 3 ? 0 : offsets[offsets.length - 3];
                 } catch (java.io.UncheckedIOException e) {
                     if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt >= 20) {
                         throw e;
