@@ -230,8 +230,6 @@ public final class QueryEngine {
         SqlQuery compiled = new SqlQuery(schema.catalogue(), p, o);
         compiled.select(q.fields());
         compiled.orderBy(q.orderBy());
-        List<Object> params = new ArrayList<>();
-        String sql = compiled.sql(q.where(), null, 0, params);
         List<String> columns = compiled.selected.stream().map(SqlQuery.Column::path).toList();
         FieldDef[] defs = compiled.selected.stream().map(SqlQuery.Column::def).toArray(FieldDef[]::new);
         boolean h2 = db.dialect() == io.hotcrm.store.Dialect.H2;
@@ -243,11 +241,13 @@ public final class QueryEngine {
                     try {
                         return PgCopyOut.read(h.getConnection(), copy, defs, values -> sink.row(columns, values));
                     } catch (SQLException e) {
-                        throw new HotCrmException(ErrorCode.UNAVAILABLE, "The query failed in the database: " + e.getMessage(), e);
+                        throw failed(e);
                     }
                 });
             }
         }
+        List<Object> params = new ArrayList<>();
+        String sql = compiled.sql(q.where(), null, 0, params);
         return db.jdbi().inTransaction(h -> {
             Connection c = h.getConnection();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -272,7 +272,7 @@ public final class QueryEngine {
                 }
                 return n;
             } catch (SQLException e) {
-                throw new HotCrmException(ErrorCode.UNAVAILABLE, "The query failed in the database: " + e.getMessage(), e);
+                throw failed(e);
             }
         });
     }
@@ -347,12 +347,17 @@ public final class QueryEngine {
                 }
                 return n;
             } catch (SQLException e) {
-                throw new HotCrmException(ErrorCode.UNAVAILABLE, "The query failed in the database: " + e.getMessage(), e);
+                throw failed(e);
             }
         });
     }
 
     /** Rows fetched per round trip while streaming. */
+    /** A statement the database refused or could not finish, as the caller's error. */
+    private static HotCrmException failed(SQLException e) {
+        return new HotCrmException(ErrorCode.UNAVAILABLE, "The query failed in the database: " + e.getMessage(), e);
+    }
+
     static final int STREAM_FETCH = 5000;
 
     private static UUID execute(Connection c, String sql, List<Object> params, SqlQuery compiled, int limit,
@@ -383,7 +388,7 @@ public final class QueryEngine {
             }
             return null;
         } catch (SQLException e) {
-            throw new HotCrmException(ErrorCode.UNAVAILABLE, "The query failed in the database: " + e.getMessage(), e);
+            throw failed(e);
         }
     }
 

@@ -126,10 +126,9 @@ public final class PgCopyOut {
     }
 
     /**
-     * Runs {@code copy (SELECT) to stdout (format binary)} and hands each row's first {@code defs.length} values,
-     * decoded as {@link Columns#read} would (the array is reused), to {@code sink}; returns the number of rows. Later
-     * columns (sort keys) are skipped. When the sink throws, the rest of the copy is read and dropped, so that the
-     * connection is left ready for its next statement.
+     * Runs {@code copy (SELECT) to stdout (format binary)} and hands each row's values — one per field of {@code defs},
+     * decoded as {@link Columns#read} would (the array is reused) — to {@code sink}; returns the number of rows. When the
+     * sink throws, the rest of the copy is read and dropped, so that the connection is left ready for its next statement.
      */
     public static long read(Connection c, String select, FieldDef[] defs, Consumer<Object[]> sink) throws SQLException {
         if (!c.getAutoCommit()) {
@@ -149,16 +148,12 @@ public final class PgCopyOut {
                 if (fields == -1) {
                     break;
                 }
-                if (fields < defs.length) {
-                    throw new SQLException("COPY sent " + fields + " columns, expected at least " + defs.length);
+                if (fields != defs.length) {
+                    throw new SQLException("COPY sent " + fields + " columns, expected " + defs.length);
                 }
                 for (int i = 0; i < fields; i++) {
                     int len = r.int4();
-                    if (i >= defs.length) {
-                        r.skip(len);
-                    } else {
-                        values[i] = len < 0 ? null : r.value(defs[i], len);
-                    }
+                    values[i] = len < 0 ? null : r.value(defs[i], len);
                 }
                 sink.accept(values);
                 rows++;
