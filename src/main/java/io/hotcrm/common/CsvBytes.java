@@ -2,21 +2,17 @@ package io.hotcrm.common;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.UUID;
 
 /**
  * Writes CSV records straight to UTF-8 bytes: comma-separated, CRLF line ends, a value quoted (quotes doubled) only
  * when it holds a comma, a quote, CR or LF, or when it is a record's first value and starts with {@code #} — byte for
  * byte what FastCSV's writer produces, without its character writer and encoder between the values and the file
- * (exports and import result files write hundreds of millions of characters). Values are written as HotCRM writes
- * them in every text format: ISO dates, date-times in UTC ({@code 2021-02-14T17:40:07Z}, with .SSS, .SSSSSS or
- * .SSSSSSSSS when there is a fraction), plain decimals, multi-picklists joined with {@code ;} — dates digit by digit.
+ * (exports and import result files write hundreds of millions of characters). Values are written as {@link ValueText}
+ * says; the common ones (text, record ids, dates and UTC date-times) straight to bytes, digit by digit.
  */
 public final class CsvBytes {
     private static final int FLUSH_AT = 1 << 16;
@@ -44,29 +40,21 @@ public final class CsvBytes {
             text(s, leading);
         } else if (v instanceof UUID u) {
             ascii(u.toString());
-        } else if (v instanceof OffsetDateTime odt) {
-            OffsetDateTime t = odt.getOffset().equals(ZoneOffset.UTC) ? odt : odt.withOffsetSameInstant(ZoneOffset.UTC);
-            if (t.getYear() >= 0 && t.getYear() <= 9999) {
-                instant(t);
-            } else {
-                ascii(DateTimeFormatter.ISO_INSTANT.format(t));
-            }
+        } else if (v instanceof OffsetDateTime t && t.getOffset().equals(ZoneOffset.UTC) && t.getYear() >= 0 && t.getYear() <= 9999) {
+            instant(t);
         } else if (v instanceof LocalDate d && d.getYear() >= 0 && d.getYear() <= 9999) {
             date(d.getYear(), d.getMonthValue(), d.getDayOfMonth());
-        } else if (v instanceof BigDecimal b) {
-            ascii(b.toPlainString());
-        } else if (v instanceof List<?> l) {
-            StringBuilder b = new StringBuilder();
-            for (Object x : l) {
-                if (!b.isEmpty()) {
-                    b.append(';');
-                }
-                b.append(x);
-            }
-            text(b.toString(), leading);
         } else {
-            text(v.toString(), leading);
+            text(ValueText.of(v), leading);
         }
+    }
+
+    /** Writes a whole record: each value, then the record's end. */
+    public void record(Iterable<?> values) throws IOException {
+        for (Object v : values) {
+            value(v);
+        }
+        endRecord();
     }
 
     /** Ends the current record. */

@@ -81,20 +81,13 @@ final class ResultFiles {
         try (FileStore.NewFile u = files.create(key)) {
             CsvBytes csv = new CsvBytes(u.stream());
             for (Line l : lines) {
-                record(csv, errorsOnly ? errorRecord(l) : resultRecord(l));
+                csv.record(errorsOnly ? errorRecord(l) : resultRecord(l));
             }
             csv.flush();
             u.commit();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void record(CsvBytes csv, List<String> values) throws IOException {
-        for (String v : values) {
-            csv.value(v);
-        }
-        csv.endRecord();
     }
 
     private List<String> resultRecord(Line l) {
@@ -165,7 +158,7 @@ final class ResultFiles {
             OutputStream out = u.stream();
             out.write(BOM);
             CsvBytes csv = new CsvBytes(out);
-            record(csv, header);
+            csv.record(header);
             csv.flush();
             for (String part : parts) {
                 try (InputStream in = files.open(part)) {

@@ -3,7 +3,7 @@ package io.hotcrm.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hotcrm.common.HotCrmException;
 import io.hotcrm.common.Ids;
-import io.hotcrm.exporting.ExportColumn;
+import io.hotcrm.common.ValueText;
 import io.hotcrm.exporting.Exporter;
 import io.hotcrm.metadata.FieldDef;
 import io.hotcrm.metadata.ObjectDef;
@@ -444,7 +444,7 @@ public final class RecordPages {
     }
 
     private static String text(Object v) {
-        String t = ExportColumn.text(v);
+        String t = ValueText.of(v);
         return t == null ? "" : t;
     }
 

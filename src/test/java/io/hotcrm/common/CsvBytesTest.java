@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
-import io.hotcrm.exporting.ExportColumn;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The byte writer of CSV exports and import results writes what FastCSV writes for the values as every text format
- * writes them ({@link ExportColumn#text}), byte for byte.
+ * writes them ({@link ValueText#of}), byte for byte.
  */
 class CsvBytesTest {
     private static final String PIECES = "ab ,\"\r\n#'=+-@\t;éØ€中\uD83D\uDE00\uD83D\uDC4D";
@@ -44,7 +43,7 @@ class CsvBytesTest {
             List<String> texts = new ArrayList<>();
             for (Object v : values) {
                 bytes.value(v);
-                texts.add(ExportColumn.text(v));
+                texts.add(ValueText.of(v));
             }
             bytes.endRecord();
             fast.writeRecord(texts);

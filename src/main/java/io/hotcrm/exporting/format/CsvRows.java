@@ -1,6 +1,7 @@
 package io.hotcrm.exporting.format;
 
 import io.hotcrm.common.CsvBytes;
+import io.hotcrm.common.ValueText;
 import io.hotcrm.exporting.ExportColumn;
 import io.hotcrm.exporting.ExportFormat;
 import io.hotcrm.exporting.ExportOptions;
@@ -26,10 +27,7 @@ public final class CsvRows implements RowFormat {
             out.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         }
         CsvBytes csv = new CsvBytes(out);
-        for (ExportColumn c : columns) {
-            csv.value(c.name());
-        }
-        csv.endRecord();
+        csv.record(columns.stream().map(ExportColumn::name).toList());
         boolean[] text = new boolean[columns.size()];
         for (int i = 0; i < text.length; i++) {
             text[i] = options.neutraliseFormulas() && Formulas.textual(columns.get(i).type());
@@ -38,7 +36,7 @@ public final class CsvRows implements RowFormat {
             @Override
             public void row(Object[] values) throws IOException {
                 for (int i = 0; i < text.length; i++) {
-                    csv.value(text[i] ? Formulas.neutralise(ExportColumn.text(values[i])) : values[i]);
+                    csv.value(text[i] ? Formulas.neutralise(ValueText.of(values[i])) : values[i]);
                 }
                 csv.endRecord();
             }

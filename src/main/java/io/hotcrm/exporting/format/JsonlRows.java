@@ -3,6 +3,7 @@ package io.hotcrm.exporting.format;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.hotcrm.common.ValueText;
 import io.hotcrm.exporting.ExportColumn;
 import io.hotcrm.exporting.ExportFormat;
 import io.hotcrm.exporting.ExportOptions;
@@ -66,7 +67,7 @@ public final class JsonlRows implements RowFormat {
             }
             g.writeEndArray();
         } else {
-            g.writeString(ExportColumn.text(v));
+            g.writeString(ValueText.of(v));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.hotcrm.exporting.format;
 
+import io.hotcrm.common.ValueText;
 import io.hotcrm.exporting.ExportColumn;
 import io.hotcrm.exporting.ExportFormat;
 import io.hotcrm.exporting.ExportOptions;
@@ -158,7 +159,7 @@ public final class ParquetRows implements RowFormat {
                     }
                     out.endGroup();
                 }
-                default -> out.addBinary(Binary.fromString(ExportColumn.text(v)));
+                default -> out.addBinary(Binary.fromString(ValueText.of(v)));
             }
         }
     }

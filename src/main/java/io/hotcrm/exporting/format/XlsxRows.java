@@ -1,5 +1,6 @@
 package io.hotcrm.exporting.format;
 
+import io.hotcrm.common.ValueText;
 import io.hotcrm.exporting.ExportColumn;
 import io.hotcrm.exporting.ExportFormat;
 import io.hotcrm.exporting.ExportOptions;
@@ -102,7 +103,7 @@ public final class XlsxRows implements RowFormat {
             ws.value(r, c, t.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
             ws.style(r, c).format("yyyy-mm-dd hh:mm:ss").set();
         } else {
-            String s = ExportColumn.text(v);
+            String s = ValueText.of(v);
             ws.inlineString(r, c, s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) : s);
         }
     }

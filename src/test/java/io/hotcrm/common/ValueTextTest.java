@@ -1,4 +1,4 @@
-package io.hotcrm.exporting;
+package io.hotcrm.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class ExportColumnTest {
+class ValueTextTest {
     @Test
     void dateTimesAreWrittenExactlyAsIsoInstants() {
         SplittableRandom r = new SplittableRandom(3);
@@ -21,7 +21,7 @@ class ExportColumnTest {
             };
             OffsetDateTime t = OffsetDateTime.ofInstant(java.time.Instant.ofEpochSecond(second, nano),
                     java.time.ZoneOffset.ofHours(i % 24 - 12));
-            assertThat(ExportColumn.text(t)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(t));
+            assertThat(ValueText.of(t)).isEqualTo(DateTimeFormatter.ISO_INSTANT.format(t));
         }
     }
 }
