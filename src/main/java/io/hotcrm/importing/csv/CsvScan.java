@@ -21,15 +21,23 @@ final class CsvScan {
     long firstNonUtf8Line;
 
     static CsvScan of(Path file, long skipBytes, char delimiter) throws IOException {
-        CsvScan s = new CsvScan();
         try (InputStream in = Files.newInputStream(file)) {
             in.skipNBytes(skipBytes);
-            s.run(in, (byte) delimiter);
+            return of(in, delimiter, true);
         }
+    }
+
+    /**
+     * Scans the stream; with {@code skipPlainRuns} a run of plain ASCII bytes is passed over in one tight loop, without,
+     * every byte goes through the state machine (the tests compare the two).
+     */
+    static CsvScan of(InputStream in, char delimiter, boolean skipPlainRuns) throws IOException {
+        CsvScan s = new CsvScan();
+        s.run(in, (byte) delimiter, skipPlainRuns);
         return s;
     }
 
-    private void run(InputStream in, byte delim) throws IOException {
+    private void run(InputStream in, byte delim, boolean skipPlainRuns) throws IOException {
         byte[] buf = new byte[1 << 16];
         boolean inQuotes = false;
         boolean quotePending = false;
@@ -49,7 +57,7 @@ final class CsvScan {
         }
         while ((n = in.read(buf)) > 0) {
             for (int i = 0; i < n; i++) {
-                if (need == 0 && !quotePending && !special[buf[i] & 0xff]) {
+                if (skipPlainRuns && need == 0 && !quotePending && !special[buf[i] & 0xff]) {
                     // a run of plain ASCII: inside quotes it changes nothing, outside it is field content
                     int j = i + 1;
                     while (j < n && !special[buf[j] & 0xff]) {
