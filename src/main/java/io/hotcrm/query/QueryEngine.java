@@ -223,7 +223,11 @@ public final class QueryEngine {
         void row(List<String> columns, Object[] values);
     }
 
-    /** Like {@link #stream}, handing each record as an array of values (the record id first unless asked for). */
+    /**
+     * Like {@link #stream}, handing each record as an array of values (the record id first unless asked for). A
+     * whole-object read resolves its lookups' columns from maps of their targets read first ({@link SqlQuery.Lookup}),
+     * when a target has at most {@link #LOOKUP_MAP_LIMIT} records; all statements read one snapshot (repeatable read).
+     */
     public long streamRows(Principal p, QueryRequest q, RowSink sink) {
         ObjectDef o = schema.object(q.object());
         AccessGuard.require(p, o, Action.READ);
@@ -231,50 +235,175 @@ public final class QueryEngine {
         compiled.select(q.fields());
         compiled.orderBy(q.orderBy());
         List<String> columns = compiled.selected.stream().map(SqlQuery.Column::path).toList();
-        FieldDef[] defs = compiled.selected.stream().map(SqlQuery.Column::def).toArray(FieldDef[]::new);
+        List<SqlQuery.Lookup> lookups = compiled.detachLookups(q.where(), lookupMapLimit);
         boolean h2 = db.dialect() == io.hotcrm.store.Dialect.H2;
-        if (!h2) {
-            List<Object> copyParams = new ArrayList<>();
-            String copy = PgCopyOut.inline(compiled.copySql(q.where(), copyParams), copyParams);
-            if (copy != null) {
-                return db.jdbi().inTransaction(h -> {
-                    try {
-                        return PgCopyOut.read(h.getConnection(), copy, defs, values -> sink.row(columns, values));
-                    } catch (SQLException e) {
-                        throw failed(e);
-                    }
-                });
-            }
-        }
-        List<Object> params = new ArrayList<>();
-        String sql = compiled.sql(q.where(), null, 0, params);
-        return db.jdbi().inTransaction(h -> {
+        return db.jdbi().inTransaction(org.jdbi.v3.core.transaction.TransactionIsolationLevel.REPEATABLE_READ, h -> {
             Connection c = h.getConnection();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                if (!h2) {
-                    // server-prepared from the first execution, so values arrive in binary (no date or uuid text to parse)
-                    ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
-                }
-                for (int i = 0; i < params.size(); i++) {
-                    ps.setObject(i + 1, params.get(i));
-                }
-                ps.setFetchSize(STREAM_FETCH);
-                long n = 0;
-                Object[] values = new Object[defs.length];
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        for (int i = 0; i < defs.length; i++) {
-                            values[i] = Columns.read(rs, i + 1, defs[i]);
-                        }
-                        sink.row(columns, values);
-                        n++;
+            try {
+                List<Map<Object, Object[]>> maps = new ArrayList<>();
+                List<SqlQuery.Lookup> used = new ArrayList<>();
+                for (SqlQuery.Lookup l : lookups) {
+                    Map<Object, Object[]> map = lookupMap(c, l, lookupMapLimit);
+                    if (map == null) {
+                        compiled.reattach(l);
+                    } else {
+                        maps.add(map);
+                        used.add(l);
                     }
                 }
-                return n;
+                FieldDef[] defs = compiled.streamColumns().stream().map(SqlQuery.Column::def).toArray(FieldDef[]::new);
+                java.util.function.Consumer<Object[]> rows = joined(compiled.selected.size(), used, maps, columns, sink);
+                if (!h2) {
+                    List<Object> copyParams = new ArrayList<>();
+                    String copy = PgCopyOut.inline(compiled.copySql(q.where(), copyParams), copyParams);
+                    if (copy != null) {
+                        return PgCopyOut.read(c, copy, defs, rows);
+                    }
+                }
+                if (h2 && q.where() == null && compiled.sortColumns.isEmpty()) {
+                    return pages(c, compiled, defs, rows);
+                }
+                List<Object> params = new ArrayList<>();
+                String sql = compiled.sql(q.where(), null, 0, params);
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    if (!h2) {
+                        // server-prepared from the first execution, so values arrive in binary (no date or uuid text to parse)
+                        ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
+                    }
+                    ps.setFetchSize(STREAM_FETCH);
+                    return drain(ps, params, defs, new Object[defs.length], rows);
+                }
             } catch (SQLException e) {
                 throw failed(e);
             }
         });
+    }
+
+    /**
+     * H2: a whole object in id order, read in pages of {@link #H2_PAGE} records by id (each page a range of the primary
+     * key; the transaction's snapshot keeps them one consistent read). One statement over a large table has H2 write
+     * the whole result to a temporary file before the first row comes back — a third of the time of a 500,000-record
+     * export — and H2's lazy mode, which would not, can fail on large tables (h2database#4142).
+     */
+    private long pages(Connection c, SqlQuery compiled, FieldDef[] defs, java.util.function.Consumer<Object[]> rows)
+            throws SQLException {
+        int idAt = compiled.streamColumns().stream().map(SqlQuery.Column::path).toList().indexOf(io.hotcrm.metadata.SystemField.ID);
+        Object[] values = new Object[defs.length];
+        Cursor after = null;
+        long n = 0;
+        while (true) {
+            List<Object> params = new ArrayList<>();
+            String sql = compiled.sql(null, after, h2Page, params);
+            long got;
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                got = drain(ps, params, defs, values, rows);
+            }
+            n += got;
+            if (got < h2Page) {
+                return n;
+            }
+            // the last record's values are still in the array the rows were read into
+            after = new Cursor(List.of(), values[idAt].toString(), 0);
+        }
+    }
+
+    /** Binds the parameters, runs the statement and hands every row's values, read into {@code values}, to {@code rows}. */
+    private static long drain(PreparedStatement ps, List<Object> params, FieldDef[] defs, Object[] values,
+                              java.util.function.Consumer<Object[]> rows) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            ps.setObject(i + 1, params.get(i));
+        }
+        long n = 0;
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                for (int i = 0; i < defs.length; i++) {
+                    values[i] = Columns.read(rs, i + 1, defs[i]);
+                }
+                rows.accept(values);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    static final int H2_PAGE = 10_000;
+    private int h2Page = H2_PAGE;
+
+    /**
+     * The most records of a lookup's target read into a map for a stream (about 25 MB for two short text columns);
+     * a larger target is joined by the database.
+     */
+    static final int LOOKUP_MAP_LIMIT = 200_000;
+    private int lookupMapLimit = LOOKUP_MAP_LIMIT;
+
+    /**
+     * Sets the largest lookup target read into a map and H2's page of a whole-object stream (tests: small ones make the
+     * database join a larger target and a stream cross pages).
+     */
+    void streamLimits(int lookupMapLimit, int h2Page) {
+        this.lookupMapLimit = lookupMapLimit;
+        this.h2Page = h2Page;
+    }
+
+    /** The visible records of a lookup's target, by id; null when there are more than {@code limit}. */
+    private static Map<Object, Object[]> lookupMap(Connection c, SqlQuery.Lookup l, int limit) throws SQLException {
+        Map<Object, Object[]> map = new java.util.HashMap<>();
+        FieldDef[] defs = l.defs();
+        try (PreparedStatement ps = c.prepareStatement(l.sql())) {
+            for (int i = 0; i < l.params().size(); i++) {
+                ps.setObject(i + 1, l.params().get(i));
+            }
+            ps.setFetchSize(STREAM_FETCH);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (map.size() == limit) {
+                        return null;
+                    }
+                    Object[] values = new Object[defs.length - 1];
+                    for (int i = 1; i < defs.length; i++) {
+                        values[i - 1] = Columns.read(rs, i + 1, defs[i]);
+                    }
+                    map.put(Columns.read(rs, 1, defs[0]), values);
+                }
+            }
+        }
+        return map;
+    }
+
+    /**
+     * Hands the statement's rows to the sink as the query's columns: as they are when no lookup was detached, else
+     * with each detached lookup's columns filled from its map by the reference value the statement selected last.
+     */
+    private static java.util.function.Consumer<Object[]> joined(int width, List<SqlQuery.Lookup> lookups,
+                                                                List<Map<Object, Object[]>> maps, List<String> columns, RowSink sink) {
+        if (lookups.isEmpty()) {
+            return values -> sink.row(columns, values);
+        }
+        boolean[] filled = new boolean[width];
+        lookups.forEach(l -> java.util.Arrays.stream(l.selected()).forEach(i -> filled[i] = true));
+        int[] from = new int[width];
+        int next = 0;
+        for (int i = 0; i < width; i++) {
+            from[i] = filled[i] ? -1 : next++;
+        }
+        int refs = next;
+        Object[] out = new Object[width];
+        return values -> {
+            for (int i = 0; i < width; i++) {
+                if (from[i] >= 0) {
+                    out[i] = values[from[i]];
+                }
+            }
+            for (int k = 0; k < lookups.size(); k++) {
+                Object ref = values[refs + k];
+                Object[] target = ref == null ? null : maps.get(k).get(ref);
+                int[] at = lookups.get(k).selected();
+                for (int i = 0; i < at.length; i++) {
+                    out[at[i]] = target == null ? null : target[i];
+                }
+            }
+            sink.row(columns, out);
+        };
     }
 
     /**

@@ -186,6 +186,95 @@ class QueryEngineTest {
         }
 
         @Test
+        void aWholeObjectStreamResolvesLookupsFromMapsExactlyAsTheDatabaseJoinsThem() {
+            UUID live = t.records.create(t.admin, "account", Map.of("name", "Stream Live", "external_id", "SL-1")).id();
+            UUID binned = t.records.create(t.admin, "account", Map.of("name", "Stream Binned")).id();
+            t.security.roles().create(t.admin, "own_accounts", "Own accounts");
+            t.security.roles().grant(t.admin, "own_accounts", "*", ObjectPermission.FULL);
+            t.security.roles().grant(t.admin, "own_accounts", "account", new ObjectPermission(true, true, true, true, false, Visibility.OWN));
+            Principal rep = t.user("streams@example.com", "own_accounts");
+            UUID repsOwn = t.records.create(rep, "account", Map.of("name", "Rep's Own", "external_id", "SL-2")).id();
+            t.records.create(t.admin, "contact", Map.of("last_name", "S-live", "account_id", live.toString()));
+            t.records.create(t.admin, "contact", Map.of("last_name", "S-binned", "account_id", binned.toString()));
+            t.records.create(t.admin, "contact", Map.of("last_name", "S-reps", "account_id", repsOwn.toString()));
+            t.records.create(t.admin, "contact", Map.of("last_name", "S-none"));
+            t.records.delete(t.admin, "account", binned);
+            QueryRequest whole = QueryRequest.of("contact").withFields(List.of("last_name", "account.name", "owner.email",
+                    "account.external_id", "account_id"));
+
+            // the statement of a whole-object read selects the reference instead of joining its target
+            SqlQuery compiled = new SqlQuery(t.schema.catalogue(), t.admin, t.schema.object("contact"));
+            compiled.select(whole.fields());
+            assertThat(compiled.detachLookups(null, 10)).extracting(l -> l.join().target().name()).containsExactly("account", "user");
+            String sql = compiled.sql(null, null, 0, new ArrayList<>());
+            assertThat(sql).doesNotContain(" join ").contains("t.\"account_id\"", "t.\"owner_id\"");
+
+            for (Principal p : List.of(t.admin, rep)) {
+                Map<Object, List<Object>> viaMaps = streamed(p, whole);
+                t.query.streamLimits(1, QueryEngine.H2_PAGE);
+                Map<Object, List<Object>> viaJoins = streamed(p, whole);
+                t.query.streamLimits(QueryEngine.LOOKUP_MAP_LIMIT, QueryEngine.H2_PAGE);
+                // a filter keeps the joins in the statement
+                Map<Object, List<Object>> filtered = streamed(p, whole.withWhere(ObjectQl.parse(
+                        "{\"object\":\"contact\",\"where\":{\"last_name\":{\"$startsWith\":\"S-\"}}}").where()));
+                assertThat(viaMaps).isEqualTo(viaJoins).containsAllEntriesOf(filtered);
+                assertThat(filtered).hasSize(4);
+                boolean admin = p == t.admin;
+                assertThat(filtered.get("S-live")).containsExactly("S-live", admin ? "Stream Live" : null, "admin@example.com",
+                        admin ? "SL-1" : null, live);
+                assertThat(filtered.get("S-binned")).containsExactly("S-binned", null, "admin@example.com", null, binned);
+                assertThat(filtered.get("S-reps")).containsExactly("S-reps", "Rep's Own", "admin@example.com", "SL-2", repsOwn);
+                assertThat(filtered.get("S-none")).containsExactly("S-none", null, "admin@example.com", null, null);
+            }
+        }
+
+        @Test
+        void aWholeObjectStreamReadsOneSnapshotAcrossPages() {
+            IntStream.range(0, 7).forEach(i -> t.records.create(t.admin, "lead", Map.of("last_name", "Paged " + i, "company", "P")));
+            QueryRequest whole = QueryRequest.of("lead").withFields(List.of("last_name"));
+            List<Object> before = new ArrayList<>();
+            t.query.stream(t.admin, whole.withWhere(ObjectQl.parse("{\"object\":\"lead\",\"where\":{\"last_name\":{\"$null\":false}}}")
+                    .where()), m -> before.add(m.get("id")));
+            t.query.streamLimits(QueryEngine.LOOKUP_MAP_LIMIT, 3);
+            try {
+                List<Object> paged = new ArrayList<>();
+                // records another user adds and removes while the stream runs belong to a later snapshot: it neither
+                // sees nor loses any (another thread: this one's database work would join the stream's transaction)
+                t.query.stream(t.admin, whole, m -> {
+                    if (paged.isEmpty()) {
+                        Thread other = new Thread(() -> {
+                            t.records.create(t.admin, "lead", Map.of("last_name", "Added meanwhile", "company", "P"));
+                            t.records.delete(t.admin, "lead", (UUID) before.get(before.size() - 1));
+                        });
+                        other.start();
+                        try {
+                            other.join();
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                    paged.add(m.get("id"));
+                });
+                assertThat(t.query.run(t.admin, QueryRequest.of("lead").withWhere(ObjectQl.parse(
+                        "{\"object\":\"lead\",\"where\":{\"last_name\":\"Added meanwhile\"}}").where())).records()).hasSize(1);
+                assertThat(before).hasSizeGreaterThan(7);
+                assertThat(paged).containsExactlyElementsOf(before);
+            } finally {
+                t.query.streamLimits(QueryEngine.LOOKUP_MAP_LIMIT, QueryEngine.H2_PAGE);
+            }
+        }
+
+        /** Every streamed record's values but the id, by last name. */
+        private Map<Object, List<Object>> streamed(Principal p, QueryRequest q) {
+            Map<Object, List<Object>> out = new java.util.HashMap<>();
+            t.query.streamRows(p, q, (columns, values) -> {
+                assertThat(columns).containsExactly("id", "last_name", "account.name", "owner.email", "account.external_id", "account_id");
+                out.put(values[1], java.util.Arrays.asList(values).subList(1, values.length).stream().toList());
+            });
+            return out;
+        }
+
+        @Test
         void aUserWithoutPermissionGetsAClearDenial() {
             Principal reader = t.user("reader@example.com", "read_only");
             assertThatThrownBy(() -> t.records.create(reader, "account", Map.of("name", "Nope")))
