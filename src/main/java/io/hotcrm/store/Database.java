@@ -46,9 +46,7 @@ public final class Database implements AutoCloseable {
 
     /** The database with its system tables migrated up to {@code version} (null: the latest). */
     static Database open(String url, String user, String password, int poolSize, String version) {
-        if (!url.startsWith("jdbc:h2:")) {
-            checkReachable(url, user, password);
-        }
+        boolean h2 = url.startsWith("jdbc:h2:");
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
         cfg.setUsername(user == null ? "" : user);
@@ -56,13 +54,30 @@ public final class Database implements AutoCloseable {
         cfg.setMaximumPoolSize(poolSize);
         cfg.setMinimumIdle(1);
         cfg.setPoolName("hotcrm");
-        cfg.setInitializationFailTimeout(-1);
-        HikariDataSource ds = new HikariDataSource(cfg);
-        try (Connection c = ds.getConnection()) {
-            c.isValid(5);
-        } catch (SQLException e) {
-            ds.close();
-            throw unreachable(url, password, e);
+        HikariDataSource ds;
+        if (h2) {
+            cfg.setInitializationFailTimeout(-1);
+            ds = new HikariDataSource(cfg);
+            try (Connection c = ds.getConnection()) {
+                c.isValid(5);
+            } catch (SQLException e) {
+                ds.close();
+                throw unreachable(url, password, e);
+            }
+        } else {
+            // the pool's first connection, made at once: a database that cannot be reached is reported with the driver's
+            // reason (refused, unknown host, wrong password, no such database), not as a pool timeout half a minute later
+            requireDriver(url, password);
+            if (url.startsWith("jdbc:postgresql:")) {
+                cfg.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_SECONDS));
+                cfg.addDataSourceProperty("loginTimeout", String.valueOf(CONNECT_SECONDS));
+            }
+            cfg.setInitializationFailTimeout(1);
+            try {
+                ds = new HikariDataSource(cfg);
+            } catch (com.zaxxer.hikari.pool.HikariPool.PoolInitializationException e) {
+                throw unreachable(url, password, e.getCause() instanceof SQLException q ? q : new SQLException(e.getMessage(), e));
+            }
         }
         Database db = new Database(ds, Dialect.fromUrl(url), url, user, password);
         db.migrate(version);
@@ -72,32 +87,13 @@ public final class Database implements AutoCloseable {
     /** Seconds a first connection may take before HotCRM says the database cannot be reached, and why. */
     static final int CONNECT_SECONDS = 10;
 
-    /**
-     * One plain connection before the pool starts, so a database that cannot be reached is reported at once
-     * with the driver's reason (refused, unknown host, wrong password, no such database), not as a pool
-     * timeout half a minute later.
-     */
-    private static void checkReachable(String url, String user, String password) {
-        java.util.Properties props = new java.util.Properties();
-        props.setProperty("user", user == null ? "" : user);
-        props.setProperty("password", password == null ? "" : password);
-        if (url.startsWith("jdbc:postgresql:")) {
-            props.setProperty("connectTimeout", String.valueOf(CONNECT_SECONDS));
-            props.setProperty("loginTimeout", String.valueOf(CONNECT_SECONDS));
-        }
-        java.sql.Driver driver;
+    /** A URL no driver on the class path takes is a configuration mistake, said as such. */
+    private static void requireDriver(String url, String password) {
         try {
-            driver = java.sql.DriverManager.getDriver(url);
+            java.sql.DriverManager.getDriver(url);
         } catch (SQLException e) {
             throw new HotCrmException(ErrorCode.CONFIGURATION, "HOTCRM_DB_URL " + redact(url, password) + " is not a database"
                     + " URL HotCRM knows: use jdbc:postgresql://HOST:5432/DATABASE (or leave it unset for the embedded database).", e);
-        }
-        try (Connection c = driver.connect(url, props)) {
-            if (c == null) {
-                throw new SQLException("the driver does not accept this URL");
-            }
-        } catch (SQLException e) {
-            throw unreachable(url, password, e);
         }
     }
 
