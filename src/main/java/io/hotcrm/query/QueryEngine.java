@@ -165,9 +165,7 @@ public final class QueryEngine {
     private static List<Map<String, Object>> grouped(Connection c, String sql, List<Object> params, List<SqlQuery.Column> groups,
                                                      List<SqlQuery.Summary> summaries, List<String> columns) {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
+            bind(ps, params);
             List<Map<String, Object>> rows = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -310,9 +308,7 @@ public final class QueryEngine {
     /** Binds the parameters, runs the statement and hands every row's values, read into {@code values}, to {@code rows}. */
     private static long drain(PreparedStatement ps, List<Object> params, FieldDef[] defs, Object[] values,
                               java.util.function.Consumer<Object[]> rows) throws SQLException {
-        for (int i = 0; i < params.size(); i++) {
-            ps.setObject(i + 1, params.get(i));
-        }
+        bind(ps, params);
         long n = 0;
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -350,9 +346,7 @@ public final class QueryEngine {
         Map<Object, Object[]> map = new java.util.HashMap<>();
         FieldDef[] defs = l.defs();
         try (PreparedStatement ps = c.prepareStatement(l.sql())) {
-            for (int i = 0; i < l.params().size(); i++) {
-                ps.setObject(i + 1, l.params().get(i));
-            }
+            bind(ps, l.params());
             ps.setFetchSize(STREAM_FETCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -431,9 +425,7 @@ public final class QueryEngine {
             long n = 0;
             Object[] values = new Object[width + 2];
             try (PreparedStatement ps = h.getConnection().prepareStatement(sql)) {
-                for (int i = 0; i < params.size(); i++) {
-                    ps.setObject(i + 1, params.get(i));
-                }
+                bind(ps, params);
                 ps.setFetchSize(STREAM_FETCH);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -481,20 +473,25 @@ public final class QueryEngine {
         });
     }
 
-    /** Rows fetched per round trip while streaming. */
     /** A statement the database refused or could not finish, as the caller's error. */
     private static HotCrmException failed(SQLException e) {
         return new HotCrmException(ErrorCode.UNAVAILABLE, "The query failed in the database: " + e.getMessage(), e);
     }
 
+    /** Binds the statement's parameters in order. */
+    private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            ps.setObject(i + 1, params.get(i));
+        }
+    }
+
+    /** Rows fetched per round trip while streaming. */
     static final int STREAM_FETCH = 5000;
 
     private static UUID execute(Connection c, String sql, List<Object> params, SqlQuery compiled, int limit,
                                 List<Map<String, Object>> rows, List<String> lastSort) {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setObject(i + 1, params.get(i));
-            }
+            bind(ps, params);
             ps.setFetchSize(Math.min(limit + 1, 1000));
             UUID lastId = null;
             try (ResultSet rs = ps.executeQuery()) {

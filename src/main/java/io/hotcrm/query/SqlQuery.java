@@ -167,8 +167,9 @@ final class SqlQuery {
     }
 
     /**
-     * A lookup the stream resolves itself: every visible record of the target (at most {@code limit}) read once into
-     * a map by id, each streamed record's {@code refIndex}th value looked up in it — instead of a join per record, the
+     * A lookup the stream resolves itself: {@code sql} reads every visible record of the target (at most {@code limit})
+     * into a map by id — its id, then the selected columns, typed by {@code defs} — and each streamed record's reference
+     * (the statement selects it after the query's own columns) is looked up in it, instead of a join per record: the
      * statement's largest cost on both databases when the target is much smaller than the object (a million contacts,
      * a hundred thousand accounts). {@code selected[i]} is the query's column the map's {@code i + 1}th value fills.
      */
