@@ -90,7 +90,7 @@ public final class HotCrm implements Platform {
         jobs.register(new ImportJob(importer, notifier::notify));
         jobs.register(new ImportUndoJob(importer, notifier::notify));
         this.exporter = new Exporter(schema, query, new Views(db.jdbi(), schema, query),
-                List.of(new CsvRows(), new XlsxRows(), new JsonlRows(), new ParquetRows()));
+                List.of(new CsvRows(), new XlsxRows(), new JsonlRows(), new ParquetRows("HotCRM version " + VERSION)));
         Destinations destinations = new Destinations(List.of(new LocalKind(config.exportDirs()), S3Kind.s3(), S3Kind.gcs(), new AzureKind(), new SftpKind()));
         this.schedules = new ExportSchedules(db.jdbi(), db.dialect(), schema, exporter, destinations,
                 Secrets.fromBase64(config.secretKey()), work, notifier::notify, email -> io.hotcrm.security.Principal.SYSTEM_EMAIL.equals(email) ? io.hotcrm.security.Principal.system() : security.users().principal(email));

@@ -69,7 +69,7 @@ public final class TestPlatform implements AutoCloseable {
         this.views = new io.hotcrm.query.Views(db.jdbi(), schema, query);
         this.exporter = new io.hotcrm.exporting.Exporter(schema, query, views, java.util.List.of(
                 new io.hotcrm.exporting.format.CsvRows(), new io.hotcrm.exporting.format.XlsxRows(),
-                new io.hotcrm.exporting.format.JsonlRows(), new io.hotcrm.exporting.format.ParquetRows()));
+                new io.hotcrm.exporting.format.JsonlRows(), new io.hotcrm.exporting.format.ParquetRows("HotCRM version " + io.hotcrm.app.HotCrm.VERSION)));
         this.notifier = new io.hotcrm.notify.Notifier(db.dataSource(), null);
         this.schedules = new io.hotcrm.exporting.ExportSchedules(db.jdbi(), db.dialect(), schema, exporter,
                 new io.hotcrm.destinations.Destinations(java.util.List.of(new io.hotcrm.destinations.local.LocalKind(

@@ -1,44 +1,71 @@
 package io.hotcrm.exporting.format;
 
-import io.hotcrm.common.ValueText;
 import io.hotcrm.exporting.ExportColumn;
 import io.hotcrm.exporting.ExportFormat;
 import io.hotcrm.exporting.ExportOptions;
 import io.hotcrm.exporting.RowFormat;
 import io.hotcrm.exporting.RowWriter;
+import io.hotcrm.metadata.FieldDef;
+import io.hotcrm.metadata.SystemField;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
-import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
-import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
-import org.apache.parquet.schema.Types;
+import org.apache.parquet.format.ColumnChunk;
+import org.apache.parquet.format.ConvertedType;
+import org.apache.parquet.format.DateType;
+import org.apache.parquet.format.DecimalType;
+import org.apache.parquet.format.FieldRepetitionType;
+import org.apache.parquet.format.FileMetaData;
+import org.apache.parquet.format.ListType;
+import org.apache.parquet.format.LogicalType;
+import org.apache.parquet.format.MicroSeconds;
+import org.apache.parquet.format.RowGroup;
+import org.apache.parquet.format.SchemaElement;
+import org.apache.parquet.format.StringType;
+import org.apache.parquet.format.TimeUnit;
+import org.apache.parquet.format.TimestampType;
+import org.apache.parquet.format.Type;
+import org.apache.parquet.format.Util;
 
 /**
  * Parquet with real column types, Snappy-compressed: text, picklists and record ids as UTF-8 strings;
  * numbers as DECIMAL(18, scale); dates as DATE; date-times as TIMESTAMP (microseconds, UTC); booleans as
- * BOOLEAN; multi-picklists as LIST of strings. Every column is optional (empty = null). Rows are buffered
- * only up to one 32 MB row group, then written out, so memory does not grow with the export.
+ * BOOLEAN; multi-picklists as LIST of strings. Every column is optional (empty = null). Columns whose values repeat
+ * (picklists, names, lookups) are dictionary-encoded while the dictionary makes them smaller; the rest are PLAIN.
+ *
+ * <p>HotCRM encodes the pages itself ({@link ParquetColumn}) and writes the file's layout with parquet-java's
+ * parquet-format structures (the Thrift page headers and footer): parquet-java's record writer spent more than twice
+ * the time of a CSV export on per-value bookkeeping, and its file writer loads Hadoop's configuration and Jackson
+ * (a fixed 0.4 s), see docs/decisions.md. Rows are buffered only up to one row group of about 32 MB (compressed
+ * pages), then written out, so memory does not grow with the export.
  */
 public final class ParquetRows implements RowFormat {
-    static final long ROW_GROUP_BYTES = 32L * 1024 * 1024;
+    static final Limits LIMITS = new Limits(32L * 1024 * 1024, 1024 * 1024, 20_000, 1024 * 1024);
+    private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
     private static final int PRECISION = 18;
+
+    /**
+     * When a row group is written (bytes it holds), when a page ends (bytes or records), and the largest dictionary
+     * of a column chunk (bytes) — parquet-java's defaults but for the row group.
+     */
+    record Limits(long rowGroupBytes, int pageBytes, int pageRows, int dictionaryBytes) {
+    }
+
+    private final String createdBy;
+    private final Limits limits;
+
+    /** {@code createdBy}: the writer named in the file ("HotCRM version 1.2.3"). */
+    public ParquetRows(String createdBy) {
+        this(createdBy, LIMITS);
+    }
+
+    ParquetRows(String createdBy, Limits limits) {
+        this.createdBy = createdBy;
+        this.limits = limits;
+    }
 
     @Override
     public ExportFormat format() {
@@ -47,203 +74,133 @@ public final class ParquetRows implements RowFormat {
 
     @Override
     public RowWriter open(OutputStream out, String title, List<ExportColumn> columns, ExportOptions options) throws IOException {
-        MessageType schema = schema(columns);
-        ParquetWriter<Object[]> writer = new Builder(new StreamFile(out), new RowSupport(schema, columns))
-                .withConf(new PlainParquetConfiguration())
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .withRowGroupSize(ROW_GROUP_BYTES)
-                .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-                .build();
+        ParquetColumn[] chunks = new ParquetColumn[columns.size()];
+        for (int i = 0; i < chunks.length; i++) {
+            ExportColumn c = columns.get(i);
+            ParquetColumn.Kind kind = kind(c);
+            boolean dictionary = (kind == ParquetColumn.Kind.STRING || kind == ParquetColumn.Kind.LIST) && !mostlyDistinct(c);
+            chunks[i] = new ParquetColumn(c, kind, dictionary, limits);
+        }
+        out.write(MAGIC);
         return new RowWriter() {
+            long position = MAGIC.length;
+            long rows;
+            long total;
+            final List<RowGroup> groups = new ArrayList<>();
+
             @Override
             public void row(Object[] values) throws IOException {
-                writer.write(values);
+                for (int i = 0; i < chunks.length; i++) {
+                    ParquetColumn c = chunks[i];
+                    c.add(values[i]);
+                    if (c.pageFull()) {
+                        c.closePage();
+                    }
+                }
+                if (++rows % 128 == 0 && buffered() >= limits.rowGroupBytes()) {
+                    writeRowGroup();
+                }
+            }
+
+            private long buffered() {
+                long n = 0;
+                for (ParquetColumn c : chunks) {
+                    n += c.bufferedBytes();
+                }
+                return n;
+            }
+
+            private void writeRowGroup() throws IOException {
+                long start = position;
+                long uncompressed = 0;
+                List<ColumnChunk> written = new ArrayList<>();
+                for (ParquetColumn c : chunks) {
+                    ColumnChunk chunk = c.writeChunk(out, position);
+                    position += chunk.getMeta_data().getTotal_compressed_size();
+                    uncompressed += chunk.getMeta_data().getTotal_uncompressed_size();
+                    written.add(chunk);
+                }
+                groups.add(new RowGroup(written, uncompressed, rows).setFile_offset(start).setTotal_compressed_size(position - start));
+                total += rows;
+                rows = 0;
             }
 
             @Override
             public void finish() throws IOException {
-                writer.close();
+                if (rows > 0) {
+                    writeRowGroup();
+                }
+                ByteArrayOutputStream footer = new ByteArrayOutputStream();
+                Util.writeFileMetaData(new FileMetaData(1, schema(columns), total, groups).setCreated_by(createdBy), footer);
+                footer.writeTo(out);
+                out.write(new byte[] {(byte) footer.size(), (byte) (footer.size() >>> 8), (byte) (footer.size() >>> 16),
+                        (byte) (footer.size() >>> 24)});
+                out.write(MAGIC);
+                out.flush();
             }
         };
     }
 
-    static MessageType schema(List<ExportColumn> columns) {
-        Types.MessageTypeBuilder b = Types.buildMessage();
-        for (ExportColumn c : columns) {
-            switch (c.type()) {
-                case NUMBER, CURRENCY, PERCENT -> b.optional(PrimitiveTypeName.INT64)
-                        .as(LogicalTypeAnnotation.decimalType(c.def().scale(), PRECISION)).named(c.name());
-                case DATE -> b.optional(PrimitiveTypeName.INT32).as(LogicalTypeAnnotation.dateType()).named(c.name());
-                case DATETIME -> b.optional(PrimitiveTypeName.INT64)
-                        .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MICROS)).named(c.name());
-                case BOOLEAN -> b.optional(PrimitiveTypeName.BOOLEAN).named(c.name());
-                case MULTI_PICKLIST -> b.optionalList().optionalElement(PrimitiveTypeName.BINARY)
-                        .as(LogicalTypeAnnotation.stringType()).named(c.name());
-                default -> b.optional(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(c.name());
-            }
-        }
-        return b.named("hotcrm_export");
+    private static ParquetColumn.Kind kind(ExportColumn c) {
+        return switch (c.type()) {
+            case NUMBER, CURRENCY, PERCENT -> ParquetColumn.Kind.DECIMAL;
+            case DATE -> ParquetColumn.Kind.DATE;
+            case DATETIME -> ParquetColumn.Kind.TIMESTAMP;
+            case BOOLEAN -> ParquetColumn.Kind.BOOLEAN;
+            case MULTI_PICKLIST -> ParquetColumn.Kind.LIST;
+            default -> ParquetColumn.Kind.STRING;
+        };
     }
 
     /**
-     * Writes a row's values straight to Parquet's record consumer (the example Group writer built a tree of objects
-     * per row first, which cost more than the encoding itself).
+     * Whether a column's values are mostly different from record to record, so that a dictionary would not make it
+     * smaller: the record's own id and external id, its unique fields, email addresses, phone numbers, URLs and long
+     * text. (Trying costs the first page of each: it is encoded with a dictionary, then again plainly.) A lookup's
+     * column (an account's name on a contact) repeats across the records that point to the same target and is tried.
      */
-    private static final class RowSupport extends WriteSupport<Object[]> {
-        private static final String LIST = "list";
-        private static final String ELEMENT = "element";
-        private final MessageType schema;
-        private final ExportColumn[] cols;
-        private RecordConsumer out;
-
-        RowSupport(MessageType schema, List<ExportColumn> columns) {
-            this.schema = schema;
-            this.cols = columns.toArray(ExportColumn[]::new);
-        }
-
-        @Override
-        @SuppressWarnings("deprecation") // abstract in parquet-java: the Hadoop-free init below is the one used
-        public WriteContext init(Configuration conf) {
-            return new WriteContext(schema, Map.of());
-        }
-
-        @Override
-        public WriteContext init(ParquetConfiguration conf) {
-            return new WriteContext(schema, Map.of());
-        }
-
-        @Override
-        public void prepareForWrite(RecordConsumer recordConsumer) {
-            this.out = recordConsumer;
-        }
-
-        @Override
-        public void write(Object[] values) {
-            out.startMessage();
-            for (int i = 0; i < cols.length; i++) {
-                if (values[i] != null) {
-                    String name = cols[i].name();
-                    out.startField(name, i);
-                    add(cols[i], values[i]);
-                    out.endField(name, i);
-                }
-            }
-            out.endMessage();
-        }
-
-        private void add(ExportColumn c, Object v) {
-            switch (c.type()) {
-                case NUMBER, CURRENCY, PERCENT -> {
-                    BigDecimal d = v instanceof BigDecimal b ? b : new BigDecimal(v.toString());
-                    out.addLong(d.setScale(c.def().scale(), RoundingMode.HALF_UP).unscaledValue().longValueExact());
-                }
-                case DATE -> out.addInteger(Math.toIntExact(((LocalDate) v).toEpochDay()));
-                case DATETIME -> {
-                    OffsetDateTime t = (OffsetDateTime) v;
-                    out.addLong(Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000L), t.getNano() / 1000));
-                }
-                case BOOLEAN -> out.addBoolean((Boolean) v);
-                case MULTI_PICKLIST -> {
-                    out.startGroup();
-                    List<?> items = (List<?>) v;
-                    if (!items.isEmpty()) {
-                        out.startField(LIST, 0);
-                        for (Object x : items) {
-                            out.startGroup();
-                            out.startField(ELEMENT, 0);
-                            out.addBinary(Binary.fromString(String.valueOf(x)));
-                            out.endField(ELEMENT, 0);
-                            out.endGroup();
-                        }
-                        out.endField(LIST, 0);
-                    }
-                    out.endGroup();
-                }
-                default -> out.addBinary(Binary.fromString(ValueText.of(v)));
-            }
-        }
-    }
-
-    private static final class Builder extends ParquetWriter.Builder<Object[], Builder> {
-        private final RowSupport support;
-
-        Builder(OutputFile file, RowSupport support) {
-            super(file);
-            this.support = support;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        @SuppressWarnings("deprecation") // abstract in parquet-java: the Hadoop-free variant below is the one used
-        protected WriteSupport<Object[]> getWriteSupport(Configuration conf) {
-            return support;
-        }
-
-        @Override
-        protected WriteSupport<Object[]> getWriteSupport(ParquetConfiguration conf) {
-            return support;
-        }
-    }
-
-    /** A Parquet output "file" that is any stream: Parquet only needs to know how much it has written. */
-    private static final class StreamFile implements OutputFile {
-        private final OutputStream out;
-
-        StreamFile(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public PositionOutputStream create(long blockSizeHint) {
-            return new PositionOutputStream() {
-                long pos;
-
-                @Override
-                public long getPos() {
-                    return pos;
-                }
-
-                @Override
-                public void write(int b) throws IOException {
-                    out.write(b);
-                    pos++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    pos += len;
-                }
-
-                @Override
-                public void flush() throws IOException {
-                    out.flush();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.flush();
-                }
-            };
-        }
-
-        @Override
-        public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-            return create(blockSizeHint);
-        }
-
-        @Override
-        public boolean supportsBlockSize() {
+    static boolean mostlyDistinct(ExportColumn c) {
+        FieldDef f = c.def();
+        if (!c.name().equals(f.name())) {
             return false;
         }
+        return f.name().equals(SystemField.ID) || f.name().equals(SystemField.EXTERNAL_ID) || f.unique()
+                || switch (f.type()) {
+                    case EMAIL, PHONE, URL, TEXTAREA -> true;
+                    default -> false;
+                };
+    }
 
-        @Override
-        public long defaultBlockSize() {
-            return 0;
+    /**
+     * The file's schema, flattened as the footer keeps it: the message, then each column (a multi-picklist as the
+     * three-level LIST of parquet-format's LogicalTypes.md: an optional group of a repeated group of optional strings).
+     */
+    static List<SchemaElement> schema(List<ExportColumn> columns) {
+        List<SchemaElement> schema = new ArrayList<>();
+        schema.add(new SchemaElement("hotcrm_export").setNum_children(columns.size()));
+        for (ExportColumn c : columns) {
+            SchemaElement e = new SchemaElement(c.name()).setRepetition_type(FieldRepetitionType.OPTIONAL);
+            switch (c.type()) {
+                case NUMBER, CURRENCY, PERCENT -> e.setType(Type.INT64).setConverted_type(ConvertedType.DECIMAL)
+                        .setScale(c.def().scale()).setPrecision(PRECISION)
+                        .setLogicalType(LogicalType.DECIMAL(new DecimalType(c.def().scale(), PRECISION)));
+                case DATE -> e.setType(Type.INT32).setConverted_type(ConvertedType.DATE).setLogicalType(LogicalType.DATE(new DateType()));
+                case DATETIME -> e.setType(Type.INT64).setConverted_type(ConvertedType.TIMESTAMP_MICROS)
+                        .setLogicalType(LogicalType.TIMESTAMP(new TimestampType(true, TimeUnit.MICROS(new MicroSeconds()))));
+                case BOOLEAN -> e.setType(Type.BOOLEAN);
+                case MULTI_PICKLIST -> {
+                    schema.add(e.setNum_children(1).setConverted_type(ConvertedType.LIST).setLogicalType(LogicalType.LIST(new ListType())));
+                    schema.add(new SchemaElement("list").setRepetition_type(FieldRepetitionType.REPEATED).setNum_children(1));
+                    e = new SchemaElement("element").setRepetition_type(FieldRepetitionType.OPTIONAL);
+                    string(e);
+                }
+                default -> string(e);
+            }
+            schema.add(e);
         }
+        return schema;
+    }
+
+    private static void string(SchemaElement e) {
+        e.setType(Type.BYTE_ARRAY).setConverted_type(ConvertedType.UTF8).setLogicalType(LogicalType.STRING(new StringType()));
     }
 }
