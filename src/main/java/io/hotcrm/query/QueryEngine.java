@@ -241,7 +241,7 @@ public final class QueryEngine {
                 List<Map<Object, Object[]>> maps = new ArrayList<>();
                 List<SqlQuery.Lookup> used = new ArrayList<>();
                 for (SqlQuery.Lookup l : lookups) {
-                    Map<Object, Object[]> map = lookupMap(c, l, lookupMapLimit);
+                    Map<Object, Object[]> map = lookupMap(c, l, lookupMapLimit, !h2);
                     if (map == null) {
                         compiled.reattach(l);
                     } else {
@@ -341,27 +341,24 @@ public final class QueryEngine {
         this.h2Page = h2Page;
     }
 
-    /** The visible records of a lookup's target, by id; null when there are more than {@code limit}. */
-    private static Map<Object, Object[]> lookupMap(Connection c, SqlQuery.Lookup l, int limit) throws SQLException {
+    /**
+     * The visible records of a lookup's target, by id; null when there are more than {@code limit} (the statement reads
+     * at most one more). PostgreSQL sends them by binary COPY, decoded by the same code as the stream's rows after them.
+     */
+    private static Map<Object, Object[]> lookupMap(Connection c, SqlQuery.Lookup l, int limit, boolean pg) throws SQLException {
         Map<Object, Object[]> map = new java.util.HashMap<>();
         FieldDef[] defs = l.defs();
-        try (PreparedStatement ps = c.prepareStatement(l.sql())) {
-            bind(ps, l.params());
-            ps.setFetchSize(STREAM_FETCH);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (map.size() == limit) {
-                        return null;
-                    }
-                    Object[] values = new Object[defs.length - 1];
-                    for (int i = 1; i < defs.length; i++) {
-                        values[i - 1] = Columns.read(rs, i + 1, defs[i]);
-                    }
-                    map.put(Columns.read(rs, 1, defs[0]), values);
-                }
+        java.util.function.Consumer<Object[]> put = values -> map.put(values[0], java.util.Arrays.copyOfRange(values, 1, defs.length));
+        String copy = pg ? PgCopyOut.inline(l.sql(), l.params()) : null;
+        if (copy != null) {
+            PgCopyOut.read(c, copy, defs, put);
+        } else {
+            try (PreparedStatement ps = c.prepareStatement(l.sql())) {
+                ps.setFetchSize(STREAM_FETCH);
+                drain(ps, l.params(), defs, new Object[defs.length], put);
             }
         }
-        return map;
+        return map.size() > limit ? null : map;
     }
 
     /**
