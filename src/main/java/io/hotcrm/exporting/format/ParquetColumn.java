@@ -84,10 +84,15 @@ final class ParquetColumn {
     private long chunkBytes;
     private boolean chunkUsesDictionary;
 
-    private final ParquetBytes body = new ParquetBytes(1 << 16);
-    private byte[] compressed = new byte[1 << 16];
+    private final Scratch scratch;
 
-    ParquetColumn(ExportColumn column, Kind kind, boolean dictionary, ParquetRows.Limits limits) {
+    /** The buffers a page is put together and compressed in, shared by the columns of one file (written by one thread). */
+    static final class Scratch {
+        private final ParquetBytes body = new ParquetBytes(1 << 16);
+        private byte[] compressed = new byte[1 << 16];
+    }
+
+    ParquetColumn(ExportColumn column, Kind kind, boolean dictionary, ParquetRows.Limits limits, Scratch scratch) {
         this.name = column.name();
         this.kind = kind;
         this.scale = column.def().scale();
@@ -95,6 +100,7 @@ final class ParquetColumn {
         this.reps = kind == Kind.LIST ? new int[1024] : null;
         this.limits = limits;
         this.dictionaryPays = dictionary;
+        this.scratch = scratch;
         startChunk();
     }
 
@@ -263,6 +269,7 @@ final class ParquetColumn {
             // like parquet-java: a dictionary that does not make the first page smaller is dropped for this column
             replainFirstPage();
         }
+        ParquetBytes body = scratch.body;
         body.reset();
         if (reps != null) {
             body.putLevels(reps, levels, 1);
@@ -300,10 +307,10 @@ final class ParquetColumn {
 
     private byte[] compress(ParquetBytes b) throws IOException {
         int most = Snappy.maxCompressedLength(b.size);
-        if (compressed.length < most) {
-            compressed = new byte[most];
+        if (scratch.compressed.length < most) {
+            scratch.compressed = new byte[most];
         }
-        return Arrays.copyOf(compressed, Snappy.compress(b.bytes, 0, b.size, compressed, 0));
+        return Arrays.copyOf(scratch.compressed, Snappy.compress(b.bytes, 0, b.size, scratch.compressed, 0));
     }
 
     private boolean dictionaryPaysOff() {

@@ -75,11 +75,12 @@ public final class ParquetRows implements RowFormat {
     @Override
     public RowWriter open(OutputStream out, String title, List<ExportColumn> columns, ExportOptions options) throws IOException {
         ParquetColumn[] chunks = new ParquetColumn[columns.size()];
+        ParquetColumn.Scratch scratch = new ParquetColumn.Scratch();
         for (int i = 0; i < chunks.length; i++) {
             ExportColumn c = columns.get(i);
             ParquetColumn.Kind kind = kind(c);
             boolean dictionary = (kind == ParquetColumn.Kind.STRING || kind == ParquetColumn.Kind.LIST) && !mostlyDistinct(c);
-            chunks[i] = new ParquetColumn(c, kind, dictionary, limits);
+            chunks[i] = new ParquetColumn(c, kind, dictionary, limits, scratch);
         }
         out.write(MAGIC);
         return new RowWriter() {
