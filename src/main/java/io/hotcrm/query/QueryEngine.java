@@ -322,7 +322,8 @@ public final class QueryEngine {
         return n;
     }
 
-    static final int H2_PAGE = 10_000;
+    /** H2's page of a whole-object stream: a page's result lives until it is read, so a small one dies young. */
+    static final int H2_PAGE = 2_000;
     private int h2Page = H2_PAGE;
 
     /**

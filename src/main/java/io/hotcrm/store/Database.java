@@ -34,10 +34,15 @@ public final class Database implements AutoCloseable {
         this.password = password;
     }
 
-    /** The embedded H2 database in {@code dataDir/db}; several processes may share it (AUTO_SERVER). */
+    /**
+     * The embedded H2 database in {@code dataDir/db}; several processes may share it (AUTO_SERVER). Its page cache is
+     * 4 MB: a larger one holds pages just long enough for the collector to copy and promote them (a 490,000-contact
+     * export spent 2.4 s in young-generation pauses with 64 MB), and imports were not faster with it (200k contacts
+     * created or updated, measured with both).
+     */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("hotcrm")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;DEFAULT_LOCK_TIMEOUT=60000;CACHE_SIZE=65536";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;DEFAULT_LOCK_TIMEOUT=60000;CACHE_SIZE=4096";
     }
 
     public static Database open(String url, String user, String password, int poolSize) {
