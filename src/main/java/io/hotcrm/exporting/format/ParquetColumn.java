@@ -34,8 +34,17 @@ import org.xerial.snappy.Snappy;
  * them: repetition levels (lists only), definition levels, then the values.
  */
 final class ParquetColumn {
-    /** How a column's values are written. */
-    enum Kind { STRING, LIST, DECIMAL, DATE, TIMESTAMP, BOOLEAN }
+    /** How a column's values are written, and the physical type that holds them. */
+    enum Kind {
+        STRING(Type.BYTE_ARRAY), LIST(Type.BYTE_ARRAY), DECIMAL(Type.INT64), DATE(Type.INT32), TIMESTAMP(Type.INT64),
+        BOOLEAN(Type.BOOLEAN);
+
+        final Type physical;
+
+        Kind(Type physical) {
+            this.physical = physical;
+        }
+    }
 
     /** Statistics longer than this are left out (a long text's minimum would bloat every reader's footer). */
     private static final int MAX_STATISTICS_BYTES = 1024;
@@ -82,7 +91,6 @@ final class ParquetColumn {
     private final List<Page> pages = new ArrayList<>();
     private long chunkValues;
     private long chunkBytes;
-    private boolean chunkUsesDictionary;
 
     private final Scratch scratch;
 
@@ -108,7 +116,6 @@ final class ParquetColumn {
         pages.clear();
         chunkValues = 0;
         chunkBytes = 0;
-        chunkUsesDictionary = false;
         nulls = 0;
         any = false;
         minBytes = null;
@@ -281,7 +288,6 @@ final class ParquetColumn {
             body.put(width);
             body.putHybrid(indices, indexCount, width);
             encoding = Encoding.RLE_DICTIONARY;
-            chunkUsesDictionary = true;
             if (dictionaryFull) {
                 pageUsesDictionary = false;
                 dictionaryFull = false;
@@ -347,7 +353,7 @@ final class ParquetColumn {
         long uncompressed = 0;
         Long dictionaryOffset = null;
         List<Encoding> encodings = new ArrayList<>(List.of(Encoding.RLE));
-        if (chunkUsesDictionary) {
+        if (pages.stream().anyMatch(p -> p.encoding() == Encoding.RLE_DICTIONARY)) {
             byte[] page = compress(dictionaryValues);
             PageHeader h = new PageHeader(PageType.DICTIONARY_PAGE, dictionaryValues.size, page.length)
                     .setDictionary_page_header(new DictionaryPageHeader(dictionary.size(), Encoding.PLAIN));
@@ -369,7 +375,7 @@ final class ParquetColumn {
             }
         }
         List<String> path = kind == Kind.LIST ? List.of(name, "list", "element") : List.of(name);
-        ColumnMetaData meta = new ColumnMetaData(type(), encodings, path, CompressionCodec.SNAPPY, chunkValues, uncompressed,
+        ColumnMetaData meta = new ColumnMetaData(kind.physical, encodings, path, CompressionCodec.SNAPPY, chunkValues, uncompressed,
                 position - start, dataOffset).setStatistics(statistics());
         if (dictionaryOffset != null) {
             meta.setDictionary_page_offset(dictionaryOffset);
@@ -384,15 +390,6 @@ final class ParquetColumn {
         h.writeTo(out);
         out.write(page);
         return h.size() + (long) page.length;
-    }
-
-    Type type() {
-        return switch (kind) {
-            case STRING, LIST -> Type.BYTE_ARRAY;
-            case DECIMAL, TIMESTAMP -> Type.INT64;
-            case DATE -> Type.INT32;
-            case BOOLEAN -> Type.BOOLEAN;
-        };
     }
 
     private Statistics statistics() {

@@ -27,7 +27,6 @@ import org.apache.parquet.format.SchemaElement;
 import org.apache.parquet.format.StringType;
 import org.apache.parquet.format.TimeUnit;
 import org.apache.parquet.format.TimestampType;
-import org.apache.parquet.format.Type;
 import org.apache.parquet.format.Util;
 
 /**
@@ -179,29 +178,27 @@ public final class ParquetRows implements RowFormat {
         List<SchemaElement> schema = new ArrayList<>();
         schema.add(new SchemaElement("hotcrm_export").setNum_children(columns.size()));
         for (ExportColumn c : columns) {
+            ParquetColumn.Kind kind = kind(c);
             SchemaElement e = new SchemaElement(c.name()).setRepetition_type(FieldRepetitionType.OPTIONAL);
-            switch (c.type()) {
-                case NUMBER, CURRENCY, PERCENT -> e.setType(Type.INT64).setConverted_type(ConvertedType.DECIMAL)
-                        .setScale(c.def().scale()).setPrecision(PRECISION)
+            if (kind == ParquetColumn.Kind.LIST) {
+                schema.add(e.setNum_children(1).setConverted_type(ConvertedType.LIST).setLogicalType(LogicalType.LIST(new ListType())));
+                schema.add(new SchemaElement("list").setRepetition_type(FieldRepetitionType.REPEATED).setNum_children(1));
+                e = new SchemaElement("element").setRepetition_type(FieldRepetitionType.OPTIONAL);
+            }
+            e.setType(kind.physical);
+            switch (kind) {
+                case STRING, LIST -> e.setConverted_type(ConvertedType.UTF8).setLogicalType(LogicalType.STRING(new StringType()));
+                case DECIMAL -> e.setConverted_type(ConvertedType.DECIMAL).setScale(c.def().scale()).setPrecision(PRECISION)
                         .setLogicalType(LogicalType.DECIMAL(new DecimalType(c.def().scale(), PRECISION)));
-                case DATE -> e.setType(Type.INT32).setConverted_type(ConvertedType.DATE).setLogicalType(LogicalType.DATE(new DateType()));
-                case DATETIME -> e.setType(Type.INT64).setConverted_type(ConvertedType.TIMESTAMP_MICROS)
+                case DATE -> e.setConverted_type(ConvertedType.DATE).setLogicalType(LogicalType.DATE(new DateType()));
+                case TIMESTAMP -> e.setConverted_type(ConvertedType.TIMESTAMP_MICROS)
                         .setLogicalType(LogicalType.TIMESTAMP(new TimestampType(true, TimeUnit.MICROS(new MicroSeconds()))));
-                case BOOLEAN -> e.setType(Type.BOOLEAN);
-                case MULTI_PICKLIST -> {
-                    schema.add(e.setNum_children(1).setConverted_type(ConvertedType.LIST).setLogicalType(LogicalType.LIST(new ListType())));
-                    schema.add(new SchemaElement("list").setRepetition_type(FieldRepetitionType.REPEATED).setNum_children(1));
-                    e = new SchemaElement("element").setRepetition_type(FieldRepetitionType.OPTIONAL);
-                    string(e);
+                case BOOLEAN -> {
                 }
-                default -> string(e);
             }
             schema.add(e);
         }
         return schema;
     }
 
-    private static void string(SchemaElement e) {
-        e.setType(Type.BYTE_ARRAY).setConverted_type(ConvertedType.UTF8).setLogicalType(LogicalType.STRING(new StringType()));
-    }
 }
