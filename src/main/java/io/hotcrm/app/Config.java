@@ -43,6 +43,13 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
                         ? data.toAbsolutePath().normalize().resolve("backups") : Path.of(env.get("HOTCRM_BACKUP_DIR")).toAbsolutePath());
     }
 
+    /** The settings for a command, which runs for seconds: its embedded database opened as {@link Database#forCommand} says. */
+    public Config forCommand() {
+        String url = Database.forCommand(dbUrl);
+        return url.equals(dbUrl) ? this : new Config(dataDir, url, dbUser, dbPassword, adminEmail, node, jobWorkers, recycleBinDays,
+                uploadMaxMb, smtp, secretKey, exportDirs, fileBucket, migrationHosts, backupKey, backupDir);
+    }
+
     /**
      * The S3-compatible bucket that holds the files every node shares (HOTCRM_FILES_BUCKET and the settings
      * beside it), as the S3 destination's settings; null when files stay in the data directory.

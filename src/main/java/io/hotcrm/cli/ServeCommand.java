@@ -15,7 +15,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        cli.opened().serve(port);
+        cli.toServe().serve(port);
         return 0;
     }
 }

@@ -25,7 +25,18 @@ class CliTest {
     }
 
     int run(String... args) {
-        Platform p = new Platform() {
+        Platform p = platform();
+        return run(dir -> p, args);
+    }
+
+    int run(Cli.Opener opener, String... args) {
+        return new Cli(opener, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    /** The test's platform as a command sees it (closing it is the test's). */
+    Platform platform() {
+        return new Platform() {
             public Schema schema() {
                 return t.schema;
             }
@@ -91,8 +102,73 @@ class CliTest {
                 // the test closes the platform itself
             }
         };
-        return new Cli(dir -> p, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    /** Opens the test's platform as the command line asks, and says on which thread, for which directory and how often it closed. */
+    final class Recorder implements Cli.Opener {
+        final java.util.List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
+        RuntimeException failure;
+
+        @Override
+        public Platform open(java.nio.file.Path dataDir) {
+            opened.add(Thread.currentThread().getName() + " " + dataDir);
+            if (failure != null) {
+                throw failure;
+            }
+            Platform p = platform();
+            return (Platform) java.lang.reflect.Proxy.newProxyInstance(Platform.class.getClassLoader(), new Class<?>[] {Platform.class},
+                    (proxy, m, a) -> {
+                        if (m.getName().equals("close")) {
+                            closed.incrementAndGet();
+                            return null;
+                        }
+                        try {
+                            return m.invoke(p, a);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
+
+    @Test
+    void opensThePlatformWhileTheLineIsParsedAndClosesItOnce() {
+        Recorder r = new Recorder();
+        assertThat(run(r, "--data", "/tmp/somewhere", "objects")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("account");
+        assertThat(r.opened).containsExactly("hotcrm-open /tmp/somewhere");
+        assertThat(r.closed).hasValue(1);
+        // --data=DIR, and --as before the command
+        Recorder eq = new Recorder();
+        assertThat(run(eq, "--data=/tmp/elsewhere", "--as", "admin@hotcrm.local", "objects")).isZero();
+        assertThat(eq.opened).containsExactly("hotcrm-open /tmp/elsewhere");
+        assertThat(eq.closed).hasValue(1);
+    }
+
+    @Test
+    void aLineThatDoesNotRunItsCommandClosesTheEarlyPlatformAndHelpOpensNone() {
+        Recorder bad = new Recorder();
+        assertThat(run(bad, "objects", "--no-such-option")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown option: '--no-such-option'");
+        assertThat(bad.opened).hasSize(1);
+        assertThat(bad.closed).hasValue(1);
+        for (String[] line : new String[][] {{"objects", "--help"}, {"export", "-h"}, {"--version"}, {"no-such-command"}, {}}) {
+            Recorder none = new Recorder();
+            run(none, line);
+            assertThat(none.opened).as(String.join(" ", line)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailureToOpenIsReportedAsTheCommandsOwnOnlyWhenTheCommandRuns() {
+        Recorder r = new Recorder();
+        r.failure = new io.hotcrm.common.HotCrmException(io.hotcrm.common.ErrorCode.CONFIGURATION, "PostgreSQL at db:5432 refused the connection.");
+        assertThat(run(r, "objects")).isEqualTo(6);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).isEqualTo("hotcrm: PostgreSQL at db:5432 refused the connection.");
+        err.reset();
+        assertThat(run(r, "objects", "--no-such-option")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("refused");
     }
 
     @Test

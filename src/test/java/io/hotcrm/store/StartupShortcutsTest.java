@@ -50,6 +50,27 @@ class StartupShortcutsTest {
     }
 
     @Test
+    void aCommandOpensTheEmbeddedDatabaseWithoutCompactionAndAServerWithItsBackgroundCompaction() throws Exception {
+        Path dir = Files.createTempDirectory("hotcrm-compaction");
+        String server = Database.embeddedUrl(dir);
+        try (Database db = Database.open(server, "sa", "", 2)) {
+            assertThat(compaction(db)).containsExactly("AUTO_COMPACT_FILL_RATE=90", "MAX_COMPACT_TIME=0");
+        }
+        try (Database db = Database.open(Database.forCommand(server), "sa", "", 2)) {
+            assertThat(compaction(db)).containsExactly("AUTO_COMPACT_FILL_RATE=0", "MAX_COMPACT_TIME=0");
+        }
+        // a URL that says it itself, and another database's, are left as they are
+        assertThat(Database.forCommand(server + ";AUTO_COMPACT_FILL_RATE=50")).isEqualTo(server + ";AUTO_COMPACT_FILL_RATE=50");
+        assertThat(Database.forCommand("jdbc:postgresql://db/hotcrm")).isEqualTo("jdbc:postgresql://db/hotcrm");
+        assertThat(Database.forCommand("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x");
+    }
+
+    private static List<String> compaction(Database db) {
+        return db.jdbi().withHandle(h -> h.createQuery("select setting_name || '=' || setting_value from information_schema.settings"
+                + " where setting_name in ('AUTO_COMPACT_FILL_RATE', 'MAX_COMPACT_TIME') order by setting_name").mapTo(String.class).list());
+    }
+
+    @Test
     void tablesAreCheckedOnceForACatalogueAndAgainWhenItChanges() {
         try (Database db = TestDb.fresh(Dialect.H2)) {
             Catalogue standard = Catalogue.standard();

@@ -22,7 +22,7 @@ public final class CliRun {
         all[0] = "--data";
         all[1] = data.toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        return new Cli(dir -> HotCrm.open(Config.from(dir, env)), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return new Cli(dir -> HotCrm.open(Config.from(dir, env).forCommand()), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), v -> env.containsKey(v) ? env.get(v) : System.getenv(v)).run(all);
     }
 
