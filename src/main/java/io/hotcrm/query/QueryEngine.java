@@ -238,10 +238,10 @@ public final class QueryEngine {
         return db.jdbi().inTransaction(org.jdbi.v3.core.transaction.TransactionIsolationLevel.REPEATABLE_READ, h -> {
             Connection c = h.getConnection();
             try {
-                List<Map<Object, Object[]>> maps = new ArrayList<>();
+                List<IdMap> maps = new ArrayList<>();
                 List<SqlQuery.Lookup> used = new ArrayList<>();
                 for (SqlQuery.Lookup l : lookups) {
-                    Map<Object, Object[]> map = lookupMap(c, l, lookupMapLimit, !h2);
+                    IdMap map = lookupMap(c, l, lookupMapLimit, !h2);
                     if (map == null) {
                         compiled.reattach(l);
                     } else {
@@ -346,10 +346,10 @@ public final class QueryEngine {
      * The visible records of a lookup's target, by id; null when there are more than {@code limit} (the statement reads
      * at most one more). PostgreSQL sends them by binary COPY, decoded by the same code as the stream's rows after them.
      */
-    private static Map<Object, Object[]> lookupMap(Connection c, SqlQuery.Lookup l, int limit, boolean pg) throws SQLException {
-        Map<Object, Object[]> map = new java.util.HashMap<>();
+    private static IdMap lookupMap(Connection c, SqlQuery.Lookup l, int limit, boolean pg) throws SQLException {
+        IdMap map = new IdMap();
         FieldDef[] defs = l.defs();
-        java.util.function.Consumer<Object[]> put = values -> map.put(values[0], java.util.Arrays.copyOfRange(values, 1, defs.length));
+        java.util.function.Consumer<Object[]> put = values -> map.put((UUID) values[0], java.util.Arrays.copyOfRange(values, 1, defs.length));
         String copy = pg ? PgCopyOut.inline(l.sql(), l.params()) : null;
         if (copy != null) {
             PgCopyOut.read(c, copy, defs, put);
@@ -367,7 +367,7 @@ public final class QueryEngine {
      * with each detached lookup's columns filled from its map by the reference value the statement selected last.
      */
     private static java.util.function.Consumer<Object[]> joined(int width, List<SqlQuery.Lookup> lookups,
-                                                                List<Map<Object, Object[]>> maps, List<String> columns, RowSink sink) {
+                                                                List<IdMap> maps, List<String> columns, RowSink sink) {
         if (lookups.isEmpty()) {
             return values -> sink.row(columns, values);
         }
