@@ -149,6 +149,14 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
         return dbUrl.startsWith("jdbc:h2:");
     }
 
+    /**
+     * Whether the database is already there: the embedded default's file in the data directory; any other database is
+     * taken to be (it is the operator's, named by HOTCRM_DB_URL).
+     */
+    public boolean databaseExists() {
+        return !dbUrl.equals(Database.embeddedUrl(dataDir)) || java.nio.file.Files.isRegularFile(dataDir.resolve("db").resolve("hotcrm.mv.db"));
+    }
+
     @Override
     public String toString() {
         return "Config[data=" + dataDir + ", db=" + (embedded() ? "embedded H2" : Database.redact(dbUrl))

@@ -40,6 +40,14 @@ public final class Cli implements Callable<Integer> {
         default Platform openToServe(Path dataDir) {
             return open(dataDir);
         }
+
+        /**
+         * Whether opening the data directory finds a database already there, so that opening it before the command
+         * line is known to run changes nothing on disk (true when it cannot tell).
+         */
+        default boolean existing(Path dataDir) {
+            return true;
+        }
     }
 
     @Option(names = "--data", paramLabel = "DIR", description = "Data directory (default ./data, or HOTCRM_DATA).")
@@ -111,7 +119,8 @@ public final class Cli implements Callable<Integer> {
      * wiring (0.4–0.6 s) overlap picocli's building of the command tree (0.15–0.2 s) instead of following it — for a
      * line that names a command other than serve and asks for no help or version. The command takes it at its first
      * use; a line that turns out not to run the command (an unknown option) closes it unused. It only opens: the
-     * first-start set-up is the command's, as before.
+     * first-start set-up is the command's, as before. A data directory without a database is left to the command:
+     * a line that fails to parse must not leave an empty database behind.
      */
     private void openEarly(String... args) {
         List<String> line = List.of(args);
@@ -129,6 +138,9 @@ public final class Cli implements Callable<Integer> {
             }
         }
         Path data = dir;
+        if (!opener.existing(data)) {
+            return;
+        }
         earlyDir = data;
         CompletableFuture<Platform> opening = new CompletableFuture<>();
         early = opening;

@@ -239,6 +239,20 @@ class HotCrmCliTest {
     }
 
     @Test
+    void aLineThatDoesNotParseLeavesANewDataDirectoryWithoutADatabase() {
+        assertThat(run("objects", "--no-such-option")).isEqualTo(2);
+        assertThat(cli.err()).contains("Unknown option: '--no-such-option'");
+        assertThat(data.resolve("db")).doesNotExist();
+        assertThat(run("objects")).isZero();
+        assertThat(cli.err()).contains("HotCRM created its first administrator");
+        assertThat(data.resolve("db").resolve("hotcrm.mv.db")).isRegularFile();
+        // now that it is there, the same bad line opens it beside the parse and changes nothing
+        assertThat(run("objects", "--no-such-option")).isEqualTo(2);
+        assertThat(run("users", "list")).isZero();
+        assertThat(cli.err()).doesNotContain("first administrator");
+    }
+
+    @Test
     void aDayItsMonthDoesNotHaveFailsItsRowInsteadOfBecomingAnotherDay() throws Exception {
         try (HotCrm hc = open()) {
             hc.security().users().add(Principal.system(), "ann@example.com", "Ann Admin", "admin", null);

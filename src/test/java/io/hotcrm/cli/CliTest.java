@@ -109,6 +109,12 @@ class CliTest {
         final java.util.List<String> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
         final java.util.concurrent.atomic.AtomicInteger closed = new java.util.concurrent.atomic.AtomicInteger();
         RuntimeException failure;
+        boolean existing = true;
+
+        @Override
+        public boolean existing(java.nio.file.Path dataDir) {
+            return existing;
+        }
 
         @Override
         public Platform open(java.nio.file.Path dataDir) {
@@ -158,6 +164,17 @@ class CliTest {
             run(none, line);
             assertThat(none.opened).as(String.join(" ", line)).isEmpty();
         }
+    }
+
+    @Test
+    void aDataDirectoryWithoutADatabaseIsOpenedByTheCommandOnly() {
+        Recorder fresh = new Recorder();
+        fresh.existing = false;
+        assertThat(run(fresh, "--data", "/tmp/new", "objects", "--no-such-option")).isEqualTo(2);
+        assertThat(fresh.opened).isEmpty();
+        assertThat(run(fresh, "--data", "/tmp/new", "objects")).isZero();
+        assertThat(fresh.opened).hasSize(1).noneMatch(o -> o.startsWith("hotcrm-open")).allMatch(o -> o.endsWith(" /tmp/new"));
+        assertThat(fresh.closed).hasValue(1);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.hotcrm.testing;
 
-import io.hotcrm.app.Config;
-import io.hotcrm.app.HotCrm;
+import io.hotcrm.app.Main;
 import io.hotcrm.cli.Cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,7 +21,7 @@ public final class CliRun {
         all[0] = "--data";
         all[1] = data.toString();
         System.arraycopy(args, 0, all, 2, args.length);
-        return new Cli(dir -> HotCrm.open(Config.from(dir, env).forCommand()), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return new Cli(Main.opener(env), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), v -> env.containsKey(v) ? env.get(v) : System.getenv(v)).run(all);
     }
 
