@@ -29,6 +29,9 @@ public final class ValueText {
         if (v instanceof LocalDate d) {
             return d.toString();
         }
+        if (v instanceof Picks p) {
+            return p.joined();
+        }
         if (v instanceof List<?> l) {
             StringBuilder b = new StringBuilder();
             for (Object x : l) {

@@ -1,5 +1,6 @@
 package io.hotcrm.store;
 
+import io.hotcrm.common.Picks;
 import io.hotcrm.metadata.FieldDef;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
@@ -9,7 +10,6 @@ import java.sql.Types;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,7 +39,7 @@ public final class Columns {
     }
 
     public static List<String> splitMulti(String joined) {
-        return joined == null ? null : Arrays.stream(joined.split(";")).filter(s -> !s.isEmpty()).toList();
+        return Picks.of(joined);
     }
 
     /** Binds a value converted by {@code ValueConverter} (or null) for the field. */
