@@ -89,6 +89,36 @@ final class ParquetBytes {
         return start;
     }
 
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Appends a uuid as a PLAIN string — its 36 characters as {@link java.util.UUID#toString} writes them — and returns
+     * where its bytes start, without making the string (an export writes one for every record id and lookup).
+     */
+    int putUuid(java.util.UUID u) {
+        ensure(40);
+        INT.set(bytes, size, 36);
+        int start = size + 4;
+        hex(u.getMostSignificantBits(), start, 0, 8);
+        bytes[start + 8] = '-';
+        hex(u.getMostSignificantBits(), start + 9, 8, 12);
+        bytes[start + 13] = '-';
+        hex(u.getMostSignificantBits(), start + 14, 12, 16);
+        bytes[start + 18] = '-';
+        hex(u.getLeastSignificantBits(), start + 19, 0, 4);
+        bytes[start + 23] = '-';
+        hex(u.getLeastSignificantBits(), start + 24, 4, 16);
+        size = start + 36;
+        return start;
+    }
+
+    /** Writes the hex digits {@code from} to {@code to} (0 the most significant of 16) of {@code v} at {@code at}. */
+    private void hex(long v, int at, int from, int to) {
+        for (int i = from; i < to; i++) {
+            bytes[at++] = HEX[(int) (v >>> (60 - 4 * i)) & 0xF];
+        }
+    }
+
     /** The number of bits that hold every value from 0 to {@code max}. */
     static int bitWidth(int max) {
         return 32 - Integer.numberOfLeadingZeros(max);

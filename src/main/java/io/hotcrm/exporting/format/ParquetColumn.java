@@ -194,7 +194,12 @@ final class ParquetColumn {
             switch (kind) {
                 case STRING -> {
                     level(0, 1);
-                    string(ValueText.of(v));
+                    if (v instanceof java.util.UUID u && !pageUsesDictionary) {
+                        int start = values.putUuid(u);
+                        compare(values.bytes, start, values.size);
+                    } else {
+                        string(ValueText.of(v));
+                    }
                 }
                 case LIST -> {
                     List<?> items = (List<?>) v;
