@@ -154,7 +154,7 @@ public record Config(Path dataDir, String dbUrl, String dbUser, String dbPasswor
      * taken to be (it is the operator's, named by HOTCRM_DB_URL).
      */
     public boolean databaseExists() {
-        return !dbUrl.equals(Database.embeddedUrl(dataDir)) || java.nio.file.Files.isRegularFile(dataDir.resolve("db").resolve("hotcrm.mv.db"));
+        return !dbUrl.equals(Database.embeddedUrl(dataDir)) || Database.embeddedExists(dataDir);
     }
 
     @Override

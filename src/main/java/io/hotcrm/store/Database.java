@@ -44,8 +44,18 @@ public final class Database implements AutoCloseable {
      * 1.3 GB after three commands); H2 reuses the file's free space while it is open.
      */
     public static String embeddedUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("db").resolve("hotcrm")
+        return "jdbc:h2:file:" + embeddedBase(dataDir)
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;AUTO_SERVER=TRUE;DEFAULT_LOCK_TIMEOUT=60000;CACHE_SIZE=4096;MAX_COMPACT_TIME=0";
+    }
+
+    /** Whether the embedded database of the data directory has been created (its file is there). */
+    public static boolean embeddedExists(Path dataDir) {
+        return java.nio.file.Files.isRegularFile(Path.of(embeddedBase(dataDir) + ".mv.db"));
+    }
+
+    /** The embedded database's name in the data directory: H2 adds {@code .mv.db} for its file. */
+    private static Path embeddedBase(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve("db").resolve("hotcrm");
     }
 
     /**
